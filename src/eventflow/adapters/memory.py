@@ -1,0 +1,244 @@
+"""In-memory fakes of the persistence ports, for unit tests and throwaway demos.
+
+They keep the semantics that matter to the core: ids are given on ``add``, reads return
+copies (a change is saved only by ``update``), and leaving a unit of work without
+``commit()`` forgets everything it did.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, Self
+
+from attrs import define, field
+
+from eventflow.core.model import (
+    Activity,
+    ApiToken,
+    Asset,
+    Comment,
+    Deliverable,
+    Event,
+    Session,
+    Status,
+    StorageTier,
+    ThemePeriod,
+    User,
+)
+
+
+@define
+class _Table:
+    rows: dict[int, Any] = field(factory=dict)
+    next_id: int = 1
+
+
+class _Repo:
+    def __init__(self, table: _Table) -> None:
+        self._t = table
+
+    def add(self, entity: Any) -> Any:
+        entity.id = self._t.next_id
+        self._t.next_id += 1
+        self._t.rows[entity.id] = copy.deepcopy(entity)
+        return entity
+
+    def get(self, entity_id: int) -> Any:
+        row = self._t.rows.get(entity_id)
+        return copy.deepcopy(row)
+
+    def update(self, entity: Any) -> None:
+        self._t.rows[entity.id] = copy.deepcopy(entity)
+
+    def delete(self, entity_id: int) -> None:
+        self._t.rows.pop(entity_id, None)
+
+    def _where(self, keep: Callable[[Any], bool], key: Callable[[Any], Any] = lambda e: e.id) -> list[Any]:
+        return sorted((copy.deepcopy(e) for e in self._t.rows.values() if keep(e)), key=key)
+
+    def _one(self, keep: Callable[[Any], bool]) -> Any:
+        found = self._where(keep)
+        return found[0] if found else None
+
+
+class _Users(_Repo):
+    def get_by_email(self, email: str) -> User | None:
+        return self._one(lambda u: u.email.lower() == email.lower())
+
+    def list(self) -> list[User]:
+        return self._where(lambda u: True, key=lambda u: (u.name.lower(), u.id))
+
+
+class _Tokens(_Repo):
+    def get_by_hash(self, token_hash: str) -> ApiToken | None:
+        return self._one(lambda t: t.token_hash == token_hash)
+
+    def list_for_user(self, user_id: int) -> list[ApiToken]:
+        return self._where(lambda t: t.user_id == user_id)
+
+
+class _Sessions(_Repo):
+    def get_by_hash(self, key_hash: str) -> Session | None:
+        return self._one(lambda s: s.key_hash == key_hash)
+
+    def delete_for_user(self, user_id: int) -> None:
+        for s in self._where(lambda s: s.user_id == user_id):
+            self.delete(s.id)
+
+
+class _Named(_Repo):
+    def get_by_name(self, name: str) -> Any:
+        return self._one(lambda e: e.name.lower() == name.lower())
+
+    def list(self) -> list[Any]:
+        return self._where(lambda e: True, key=lambda e: (e.name.lower(), e.id))
+
+
+class _Themes(_Repo):
+    def get_for_month(self, year: int, month: int) -> ThemePeriod | None:
+        return self._one(lambda t: (t.year, t.month) == (year, month))
+
+    def list(self, year: int | None = None) -> list[ThemePeriod]:
+        return self._where(lambda t: year is None or t.year == year, key=lambda t: (t.year, t.month))
+
+
+class _Events(_Repo):
+    def list(self, start: dt.date | None = None, end: dt.date | None = None, bar_id: int | None = None) -> list[Event]:
+        return self._where(
+            lambda e: (
+                (start is None or e.date >= start)
+                and (end is None or e.date <= end)
+                and (bar_id is None or bar_id in e.bar_ids)
+            ),
+            key=lambda e: (e.date, e.name.lower(), e.id),
+        )
+
+
+class _Deliverables(_Repo):
+    def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
+        wanted = set(event_ids)
+        return self._where(lambda d: d.event_id in wanted)
+
+    def list_in_status(self, status: Status) -> list[Deliverable]:
+        return self._where(lambda d: d.status is status)
+
+
+class _Assets(_Repo):
+    def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
+        wanted = set(event_ids)
+        return self._where(lambda a: a.event_id in wanted, key=lambda a: (a.created_at, a.id))
+
+    def stored_bytes(self) -> int:
+        return sum((a.size if a.location is StorageTier.HOT else 0) + a.preview_size for a in self._t.rows.values())
+
+
+class _Reservations(_Repo):
+    def total(self) -> int:
+        return sum(r.size for r in self._t.rows.values())
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        old = [r.id for r in self._t.rows.values() if r.created_at < instant]
+        for key in old:
+            self.delete(key)
+        return len(old)
+
+
+class _Comments(_Repo):
+    def list_for_event(self, event_id: int) -> list[Comment]:
+        return self._where(lambda c: c.event_id == event_id, key=lambda c: (c.created_at, c.id))
+
+
+class _Activity(_Repo):
+    def list(
+        self,
+        event_id: int | None = None,
+        actor_id: int | None = None,
+        entity_type: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Activity]:
+        found = self._where(
+            lambda a: (
+                (event_id is None or a.event_id == event_id)
+                and (actor_id is None or a.actor_id == actor_id)
+                and (entity_type is None or a.entity_type == entity_type)
+                and (since is None or a.at >= since)
+                and (until is None or a.at <= until)
+            ),
+            key=lambda a: (a.at, a.id),
+        )[::-1]
+        return found[:limit] if limit is not None else found
+
+
+TABLES = (
+    "users",
+    "tokens",
+    "sessions",
+    "bars",
+    "themes",
+    "templates",
+    "events",
+    "deliverables",
+    "assets",
+    "reservations",
+    "comments",
+    "activity",
+)
+
+
+@define
+class MemoryDatabase:
+    """The shared state behind every in-memory unit of work."""
+
+    tables: dict[str, _Table] = field(factory=lambda: {name: _Table() for name in TABLES})
+    lock: threading.RLock = field(factory=threading.RLock)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    def __enter__(self) -> Self:
+        self._db.lock.acquire()
+        self._work = copy.deepcopy(self._db.tables)
+        t = self._work
+        self.users = _Users(t["users"])
+        self.tokens = _Tokens(t["tokens"])
+        self.sessions = _Sessions(t["sessions"])
+        self.bars = _Named(t["bars"])
+        self.themes = _Themes(t["themes"])
+        self.templates = _Named(t["templates"])
+        self.events = _Events(t["events"])
+        self.deliverables = _Deliverables(t["deliverables"])
+        self.assets = _Assets(t["assets"])
+        self.reservations = _Reservations(t["reservations"])
+        self.comments = _Comments(t["comments"])
+        self.activity = _Activity(t["activity"])
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._db.lock.release()
+
+    def commit(self) -> None:
+        self._db.tables = copy.deepcopy(self._work)
+        self._cascade()
+
+    def _cascade(self) -> None:
+        """Like the SQL foreign keys: an event's slots, assets and comments go with it."""
+        events = self._db.tables["events"].rows
+        for name in ("deliverables", "assets", "comments"):
+            rows = self._db.tables[name].rows
+            for key in [k for k, row in rows.items() if row.event_id not in events]:
+                del rows[key]
+
+    def has_data(self) -> bool:
+        return any(self._work[name].rows for name in ("users", "bars", "events"))
+
+
+def memory_uow_factory(db: MemoryDatabase | None = None) -> Callable[[], MemoryUnitOfWork]:
+    database = db or MemoryDatabase()
+    return lambda: MemoryUnitOfWork(database)

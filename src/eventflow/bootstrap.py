@@ -1,0 +1,65 @@
+"""The composition root: the one place that picks adapters and wires the services bundle."""
+
+from __future__ import annotations
+
+from attrs import define, field
+
+from eventflow.adapters.security import Argon2Hasher, sanitize_html
+from eventflow.config import Settings
+from eventflow.core.clock import SystemClock
+from eventflow.core.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from eventflow.core.services import Context
+from eventflow.core.services.catalog import BarService, TemplateService, ThemeService
+from eventflow.core.services.events import EventService
+from eventflow.core.services.users import UserService
+
+
+@define
+class Services:
+    """Everything the entrypoints call: use cases plus the settings and ports they were built with."""
+
+    settings: Settings
+    ctx: Context
+    users: UserService = field(init=False)
+    bars: BarService = field(init=False)
+    themes: ThemeService = field(init=False)
+    templates: TemplateService = field(init=False)
+    events: EventService = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.users = UserService(self.ctx)
+        self.bars = BarService(self.ctx)
+        self.themes = ThemeService(self.ctx)
+        self.templates = TemplateService(self.ctx)
+        self.events = EventService(self.ctx)
+
+    @property
+    def clock(self) -> Clock:
+        return self.ctx.clock
+
+    @property
+    def uow(self) -> UnitOfWorkFactory:
+        return self.ctx.uow
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    uow: UnitOfWorkFactory | None = None,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+    migrate: bool = True,
+) -> Services:
+    """Build the services. Anything passed in (a fake unit of work, a fixed clock…) replaces the default."""
+    settings = settings or Settings.from_env()
+    if uow is None:
+        from eventflow.adapters.sql import SqlUnitOfWorkFactory
+
+        uow = SqlUnitOfWorkFactory.from_url(settings.database_url, migrate=migrate)
+    ctx = Context(
+        uow=uow,
+        clock=clock or SystemClock(settings.timezone),
+        hasher=hasher or Argon2Hasher(),
+        sanitize=sanitize_html,
+    )
+    return Services(settings=settings, ctx=ctx)

@@ -1,0 +1,79 @@
+"""Settings read from the environment once (see the README's configuration table)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from attrs import frozen
+
+
+class ConfigError(ValueError):
+    """A configuration value is unusable; the message names the variable."""
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be greater than 0")
+    return value
+
+
+@frozen
+class Settings:
+    data_dir: Path
+    database_url: str
+    cold_dir: Path
+    max_upload_bytes: int
+    quota_bytes: int
+    timezone: str
+    smtp_url: str | None
+    secret_key_value: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("EVENTFLOW_DATA_DIR") or "./var").expanduser().resolve()
+        timezone = env.get("EVENTFLOW_TIMEZONE") or "Europe/Paris"
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"EVENTFLOW_TIMEZONE={timezone!r} is not a known time zone (e.g. Europe/Paris)") from None
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("EVENTFLOW_DATABASE_URL") or f"sqlite:///{data_dir / 'eventflow.db'}",
+            cold_dir=Path(env.get("EVENTFLOW_COLD_DIR") or data_dir / "cold").expanduser().resolve(),
+            max_upload_bytes=int(_number(env, "EVENTFLOW_MAX_UPLOAD_MB", 500) * 1024 * 1024),
+            quota_bytes=int(_number(env, "EVENTFLOW_QUOTA_GB", 30) * 1024**3),
+            timezone=timezone,
+            smtp_url=env.get("EVENTFLOW_SMTP_URL") or None,
+            secret_key_value=env.get("EVENTFLOW_SECRET_KEY") or None,
+        )
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    def secret_key(self) -> str:
+        """The configured key, or one generated once into the data folder and kept there."""
+        if self.secret_key_value:
+            return self.secret_key_value
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process wrote it first
+                return path.read_text().strip()
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""The hexagon: entities, rules, ports and use cases. Framework-free."""

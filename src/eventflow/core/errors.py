@@ -1,0 +1,54 @@
+"""One hierarchy of domain errors; entrypoints map each class to an HTTP status or a CLI exit."""
+
+from __future__ import annotations
+
+
+class EventflowError(Exception):
+    """Base of every error a user can cause; ``str()`` is a sentence meant for them."""
+
+
+class InvalidInput(EventflowError):
+    """A value is missing or malformed; ``field`` names it when known."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(EventflowError):
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"{kind} {key} does not exist")
+        self.kind = kind
+        self.key = key
+
+
+class Conflict(EventflowError):
+    """The change clashes with existing data (duplicate e-mail, theme already set…)."""
+
+
+class NotAuthenticated(EventflowError):
+    """No valid session or token."""
+
+
+class Forbidden(EventflowError):
+    """Authenticated, but the role does not allow it."""
+
+
+class FileTooLarge(EventflowError):
+    def __init__(self, limit_bytes: int) -> None:
+        super().__init__(f"the file is larger than the {limit_bytes // (1024 * 1024)} MB limit per file")
+        self.limit_bytes = limit_bytes
+
+
+class QuotaExceeded(EventflowError):
+    def __init__(self, needed: int, free: int) -> None:
+        super().__init__(
+            f"storage quota reached: this file needs {needed} bytes but only {max(free, 0)} are left; "
+            "archive or purge old events to make room"
+        )
+        self.needed = needed
+        self.free = free
+
+
+class UnsupportedMedia(EventflowError):
+    """The file type is not accepted here."""

@@ -1,0 +1,236 @@
+"""Entities and value objects of eventflow.
+
+Entities are plain attrs classes: the SQL adapter maps rows to them by hand, so
+nothing here knows how it is stored. ``id`` is ``None`` until a repository adds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from attrs import define, field, frozen
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    REVIEW = "review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+
+
+class Health(StrEnum):
+    GREEN = "green"
+    ORANGE = "orange"
+    RED = "red"
+    NONE = "none"
+
+
+class PhotoCategory(StrEnum):
+    UNIFORM = "uniform"
+    DECO = "deco"
+    BRIEF = "brief"
+    INSPIRATION = "inspiration"
+
+
+class StorageTier(StrEnum):
+    HOT = "hot"
+    COLD = "cold"
+    PURGED = "purged"
+
+
+class Language(StrEnum):
+    FR = "fr"
+    EN = "en"
+
+
+NOTIFICATION_KINDS = ("review_requested", "review_outcome", "mention", "digest")
+
+
+@define
+class User:
+    email: str
+    name: str
+    role: Role = Role.MEMBER
+    active: bool = True
+    language: Language = Language.FR
+    password_hash: str | None = None
+    my_bar_ids: list[int] = field(factory=list)
+    notifications: list[str] = field(factory=list)
+    id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def mention_handles(self) -> set[str]:
+        """Lower-case handles that ``@mention`` this user: name parts, full name, e-mail local part."""
+        local = self.email.split("@", 1)[0].lower()
+        name = self.name.lower()
+        return {local, name, name.replace(" ", ""), *name.split()}
+
+
+@define
+class ApiToken:
+    user_id: int
+    token_hash: str
+    label: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None = None
+    id: int | None = None
+
+
+@define
+class Session:
+    """A browser session: the cookie carries ``key``; only its hash is stored."""
+
+    key_hash: str
+    user_id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    id: int | None = None
+
+
+@frozen
+class Screen:
+    kind: str
+    label: str
+    specs: str = ""
+
+
+@define
+class Bar:
+    name: str
+    location: str = ""
+    hardware: dict[str, Any] = field(factory=dict)
+    id: int | None = None
+
+    @property
+    def screens(self) -> list[Screen]:
+        return [
+            Screen(kind=s["kind"], label=s.get("label") or s["kind"], specs=s.get("specs", ""))
+            for s in self.hardware.get("screens", [])
+        ]
+
+
+@define
+class ThemePeriod:
+    year: int
+    month: int
+    name: str
+    description: str = ""
+    id: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@define
+class DeliverableTemplate:
+    name: str
+    specs: str = ""
+    is_default: bool = False
+    hardware_kind: str | None = None
+    id: int | None = None
+
+
+@define
+class Event:
+    name: str
+    date: dt.date
+    bar_ids: list[int] = field(factory=list)
+    description: str = ""
+    brief: str = ""
+    notes: str = ""
+    theme_override: str | None = None
+    created_by: int | None = None
+    created_at: dt.datetime | None = None
+    archived_at: dt.datetime | None = None
+    id: int | None = None
+
+
+@define
+class Deliverable:
+    """A slot: one asset the event needs."""
+
+    event_id: int
+    name: str
+    specs: str = ""
+    template_id: int | None = None
+    bar_id: int | None = None
+    screen_label: str | None = None
+    assignee_id: int | None = None
+    status: Status = Status.TODO
+    enabled: bool = True
+    approved_at: dt.datetime | None = None
+    id: int | None = None
+
+
+@define
+class Asset:
+    """One stored file: a version of a slot, or a moodboard photo of an event."""
+
+    event_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
+    uploaded_by: int | None
+    created_at: dt.datetime
+    deliverable_id: int | None = None
+    version: int | None = None
+    category: PhotoCategory | None = None
+    location: StorageTier = StorageTier.HOT
+    preview_key: str | None = None
+    preview_size: int = 0
+    media_info: dict[str, Any] = field(factory=dict)
+    id: int | None = None
+
+
+@define
+class Reservation:
+    """Bytes promised to an upload under way, so concurrent uploads cannot overshoot the quota."""
+
+    key: str
+    size: int
+    created_at: dt.datetime
+    id: int | None = None
+
+
+@define
+class Comment:
+    event_id: int
+    author_id: int
+    text: str
+    created_at: dt.datetime
+    deliverable_id: int | None = None
+    parent_id: int | None = None
+    mention_ids: list[int] = field(factory=list)
+    edited_at: dt.datetime | None = None
+    deleted_at: dt.datetime | None = None
+    id: int | None = None
+
+
+@define
+class Activity:
+    """Who did what to which entity, when, with before -> after."""
+
+    action: str
+    entity_type: str
+    entity_id: int | None
+    at: dt.datetime
+    actor_id: int | None = None
+    event_id: int | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    id: int | None = None

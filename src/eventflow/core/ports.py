@@ -1,0 +1,304 @@
+"""Ports: what the core needs from the outside world, as Protocols.
+
+Adapters implement them (``eventflow.adapters``); tests use the in-memory fakes
+(``eventflow.adapters.memory``). Every repository method works inside a unit of work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO, Protocol, Self
+
+from eventflow.core.model import (
+    Activity,
+    ApiToken,
+    Asset,
+    Bar,
+    Comment,
+    Deliverable,
+    DeliverableTemplate,
+    Event,
+    Reservation,
+    Session,
+    Status,
+    ThemePeriod,
+    User,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current instant, timezone-aware (UTC)."""
+
+    def today(self) -> dt.date:
+        """Today's date in the team's time zone."""
+
+    def local_date(self, instant: dt.datetime) -> dt.date:
+        """The team's calendar date at ``instant``."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str:
+        """A salted, slow hash of ``password`` fit for storage."""
+
+    def verify(self, stored_hash: str, password: str) -> bool:
+        """Whether ``password`` matches; never raises for a wrong one."""
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> User:
+        """Store a new user and give it an id."""
+
+    def get(self, user_id: int) -> User | None:
+        """The user with that id, or None."""
+
+    def get_by_email(self, email: str) -> User | None:
+        """The user with that e-mail (case-insensitive), or None."""
+
+    def list(self) -> list[User]:
+        """Every user, active or not, by name."""
+
+    def update(self, user: User) -> None:
+        """Save the changed fields of a stored user."""
+
+
+class TokenRepository(Protocol):
+    def add(self, token: ApiToken) -> ApiToken:
+        """Store a new personal token."""
+
+    def get_by_hash(self, token_hash: str) -> ApiToken | None:
+        """The token with that hash, or None."""
+
+    def list_for_user(self, user_id: int) -> list[ApiToken]:
+        """A user's tokens, oldest first."""
+
+    def update(self, token: ApiToken) -> None:
+        """Save a token's changed fields (last use)."""
+
+    def delete(self, token_id: int) -> None:
+        """Revoke a token."""
+
+
+class SessionRepository(Protocol):
+    def add(self, session: Session) -> Session:
+        """Store a new browser session."""
+
+    def get_by_hash(self, key_hash: str) -> Session | None:
+        """The session with that key hash, or None."""
+
+    def update(self, session: Session) -> None:
+        """Save a session's new expiry."""
+
+    def delete(self, session_id: int) -> None:
+        """End one session."""
+
+    def delete_for_user(self, user_id: int) -> None:
+        """End every session of a user."""
+
+
+class BarRepository(Protocol):
+    def add(self, bar: Bar) -> Bar:
+        """Store a new bar."""
+
+    def get(self, bar_id: int) -> Bar | None:
+        """The bar with that id, or None."""
+
+    def get_by_name(self, name: str) -> Bar | None:
+        """The bar with that name (case-insensitive), or None."""
+
+    def list(self) -> list[Bar]:
+        """Every bar, by name."""
+
+    def update(self, bar: Bar) -> None:
+        """Save a bar's changed fields."""
+
+
+class ThemeRepository(Protocol):
+    def add(self, theme: ThemePeriod) -> ThemePeriod:
+        """Store the theme of a month that has none."""
+
+    def get_for_month(self, year: int, month: int) -> ThemePeriod | None:
+        """The theme of that month, or None."""
+
+    def list(self, year: int | None = None) -> list[ThemePeriod]:
+        """Themes in month order, of one year or all."""
+
+    def update(self, theme: ThemePeriod) -> None:
+        """Save a theme's new name or description."""
+
+
+class TemplateRepository(Protocol):
+    def add(self, template: DeliverableTemplate) -> DeliverableTemplate:
+        """Store a new deliverable template."""
+
+    def get(self, template_id: int) -> DeliverableTemplate | None:
+        """The template with that id, or None."""
+
+    def get_by_name(self, name: str) -> DeliverableTemplate | None:
+        """The template with that name (case-insensitive), or None."""
+
+    def list(self) -> list[DeliverableTemplate]:
+        """Every template, by name."""
+
+    def update(self, template: DeliverableTemplate) -> None:
+        """Save a template's changed fields."""
+
+
+class EventRepository(Protocol):
+    def add(self, event: Event) -> Event:
+        """Store a new event with its bars."""
+
+    def get(self, event_id: int) -> Event | None:
+        """The event with that id, or None."""
+
+    def list(self, start: dt.date | None = None, end: dt.date | None = None, bar_id: int | None = None) -> list[Event]:
+        """Events from ``start`` to ``end`` included, optionally at one bar, by date then name."""
+
+    def update(self, event: Event) -> None:
+        """Save an event's changed fields and bars."""
+
+    def delete(self, event_id: int) -> None:
+        """Remove an event with its slots, assets rows and comments."""
+
+
+class DeliverableRepository(Protocol):
+    def add(self, slot: Deliverable) -> Deliverable:
+        """Store a new slot."""
+
+    def get(self, slot_id: int) -> Deliverable | None:
+        """The slot with that id, or None."""
+
+    def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
+        """The slots of those events, in creation order (one query however many events)."""
+
+    def list_in_status(self, status: Status) -> list[Deliverable]:
+        """Every slot in that status."""
+
+    def update(self, slot: Deliverable) -> None:
+        """Save a slot's changed fields."""
+
+
+class AssetRepository(Protocol):
+    def add(self, asset: Asset) -> Asset:
+        """Store a new asset row."""
+
+    def get(self, asset_id: int) -> Asset | None:
+        """The asset with that id, or None."""
+
+    def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
+        """Assets (versions and photos) of those events, oldest first."""
+
+    def update(self, asset: Asset) -> None:
+        """Save an asset's changed fields (location, preview)."""
+
+    def stored_bytes(self) -> int:
+        """Bytes the quota counts: hot originals plus every preview."""
+
+
+class ReservationRepository(Protocol):
+    def add(self, reservation: Reservation) -> Reservation:
+        """Hold bytes for an upload under way."""
+
+    def delete(self, reservation_id: int) -> None:
+        """Release a hold (the upload ended, stored or not)."""
+
+    def total(self) -> int:
+        """Bytes held by every upload under way."""
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        """Drop holds left by uploads that died; how many were dropped."""
+
+
+class CommentRepository(Protocol):
+    def add(self, comment: Comment) -> Comment:
+        """Store a new comment."""
+
+    def get(self, comment_id: int) -> Comment | None:
+        """The comment with that id, or None."""
+
+    def list_for_event(self, event_id: int) -> list[Comment]:
+        """An event's comments, oldest first."""
+
+    def update(self, comment: Comment) -> None:
+        """Save an edited or deleted comment."""
+
+
+class ActivityRepository(Protocol):
+    def add(self, entry: Activity) -> Activity:
+        """Append one entry to the record."""
+
+    def list(
+        self,
+        event_id: int | None = None,
+        actor_id: int | None = None,
+        entity_type: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Activity]:
+        """Entries matching every filter given, newest first."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
+
+    users: UserRepository
+    tokens: TokenRepository
+    sessions: SessionRepository
+    bars: BarRepository
+    themes: ThemeRepository
+    templates: TemplateRepository
+    events: EventRepository
+    deliverables: DeliverableRepository
+    assets: AssetRepository
+    reservations: ReservationRepository
+    comments: CommentRepository
+    activity: ActivityRepository
+
+    def __enter__(self) -> Self:
+        """Begin the transaction (SQLite: take the write lock up front)."""
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Roll back whatever was not committed and release the connection."""
+
+    def commit(self) -> None:
+        """Make the changes so far durable."""
+
+    def has_data(self) -> bool:
+        """Whether any user, bar or event is stored."""
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork:
+        """A new, not yet started unit of work."""
+
+
+class StoredBlob(Protocol):
+    key: str
+    size: int
+    sha256: str
+
+
+class BlobStore(Protocol):
+    """A place for file bytes under generated keys; writes are atomic."""
+
+    def put(self, stream: BinaryIO, limit: int | None = None) -> StoredBlob:
+        """Copy ``stream`` in chunks into a new blob; raise FileTooLarge past ``limit`` and keep nothing."""
+
+    def open(self, key: str) -> BinaryIO:
+        """The blob's bytes for reading."""
+
+    def path(self, key: str) -> str | None:
+        """A filesystem path to the blob when the store has one (for sendfile)."""
+
+    def delete(self, key: str) -> None:
+        """Remove a blob; no error when it is already gone."""
+
+    def exists(self, key: str) -> bool:
+        """Whether the blob is there."""
+
+
+class Notifier(Protocol):
+    def send(self, to: Sequence[str], subject: str, text: str, html: str | None = None) -> None:
+        """Deliver (or queue) one message to those addresses."""

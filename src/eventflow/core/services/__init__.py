@@ -1,0 +1,80 @@
+"""Use cases, one module per capability. Each takes a :class:`Context` of ports."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from attrs import define
+
+from eventflow.core import errors
+from eventflow.core.model import Activity, User
+from eventflow.core.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+
+
+class TextSanitizer(Protocol):
+    def __call__(self, html: str) -> str:
+        """Rich text with everything unsafe removed."""
+
+
+@define
+class Context:
+    """The ports every use case may need."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    hasher: PasswordHasher
+    sanitize: TextSanitizer
+
+
+#: ``None`` stands for the operator at the command line: trusted like an admin.
+Actor = User | None
+
+
+def require_admin(actor: Actor) -> None:
+    if actor is not None and not actor.is_admin:
+        raise errors.Forbidden("only an admin may do this")
+
+
+def actor_id(actor: Actor) -> int | None:
+    return actor.id if actor is not None else None
+
+
+def record(
+    ctx: Context,
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    event_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Append to the activity record, which is both the event stream and the audit log."""
+    uow.activity.add(
+        Activity(
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            at=ctx.clock.now(),
+            actor_id=actor_id(actor),
+            event_id=event_id,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose value changed, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def require_text(value: str | None, field: str, max_len: int = 200) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise errors.InvalidInput(f"{field} must not be empty", field=field)
+    if len(text) > max_len:
+        raise errors.InvalidInput(f"{field} is longer than {max_len} characters", field=field)
+    return text

@@ -1,0 +1,178 @@
+"""What admins configure: bars and their hardware, monthly themes, deliverable templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import asdict, define
+
+from eventflow.core import errors
+from eventflow.core.model import Bar, DeliverableTemplate, ThemePeriod
+from eventflow.core.services import Actor, Context, changes, record, require_admin, require_text
+
+
+def validate_hardware(hardware: object) -> dict[str, Any]:
+    """Hardware is ``{"screens": [{"kind", "label"?, "specs"?}, ...]}``; other keys are kept as they are."""
+    if hardware is None:
+        return {"screens": []}
+    if not isinstance(hardware, dict):
+        raise errors.InvalidInput('hardware must be a JSON object like {"screens": [...]}', "hardware")
+    screens = hardware.get("screens", [])
+    if not isinstance(screens, list):
+        raise errors.InvalidInput("hardware.screens must be a list", "hardware")
+    for i, screen in enumerate(screens):
+        if not isinstance(screen, dict) or not isinstance(screen.get("kind"), str) or not screen["kind"].strip():
+            raise errors.InvalidInput(f'hardware.screens[{i}] needs a "kind" (text), e.g. "cube_led"', "hardware")
+        for key in ("label", "specs"):
+            if key in screen and not isinstance(screen[key], str):
+                raise errors.InvalidInput(f"hardware.screens[{i}].{key} must be text", "hardware")
+    return {**hardware, "screens": screens}
+
+
+def parse_month(value: str) -> tuple[int, int]:
+    """``YYYY-MM`` to (year, month)."""
+    try:
+        year_text, month_text = value.strip().split("-")
+        year, month = int(year_text), int(month_text)
+    except (ValueError, AttributeError):
+        raise errors.InvalidInput(f"{value!r} is not a month; write it YYYY-MM, e.g. 2026-12", "month") from None
+    if not (1 <= month <= 12 and 2000 <= year <= 2100 and len(year_text) == 4):
+        raise errors.InvalidInput(f"{value!r} is not a month; write it YYYY-MM, e.g. 2026-12", "month")
+    return year, month
+
+
+@define
+class BarService:
+    ctx: Context
+
+    def add(self, actor: Actor, name: str, location: str = "", hardware: object = None) -> Bar:
+        require_admin(actor)
+        bar = Bar(
+            name=require_text(name, "name"), location=(location or "").strip(), hardware=validate_hardware(hardware)
+        )
+        with self.ctx.uow() as uow:
+            if uow.bars.get_by_name(bar.name):
+                raise errors.Conflict(f"a bar named {bar.name!r} already exists")
+            uow.bars.add(bar)
+            record(self.ctx, uow, actor, "bar.created", "bar", bar.id, after=asdict(bar))
+            uow.commit()
+        return bar
+
+    def list(self) -> list[Bar]:
+        with self.ctx.uow() as uow:
+            return uow.bars.list()
+
+    def get(self, bar_id: int) -> Bar:
+        with self.ctx.uow() as uow:
+            bar = uow.bars.get(bar_id)
+        if bar is None:
+            raise errors.NotFound("bar", bar_id)
+        return bar
+
+    def update(
+        self, actor: Actor, bar_id: int, name: str | None = None, location: str | None = None, hardware: object = None
+    ) -> Bar:
+        require_admin(actor)
+        with self.ctx.uow() as uow:
+            bar = uow.bars.get(bar_id)
+            if bar is None:
+                raise errors.NotFound("bar", bar_id)
+            before = asdict(bar)
+            if name is not None:
+                bar.name = require_text(name, "name")
+                other = uow.bars.get_by_name(bar.name)
+                if other is not None and other.id != bar_id:
+                    raise errors.Conflict(f"a bar named {bar.name!r} already exists")
+            if location is not None:
+                bar.location = location.strip()
+            if hardware is not None:
+                bar.hardware = validate_hardware(hardware)
+            uow.bars.update(bar)
+            old, new = changes(before, asdict(bar))
+            record(self.ctx, uow, actor, "bar.updated", "bar", bar_id, before=old, after=new)
+            uow.commit()
+        return bar
+
+
+@define
+class ThemeService:
+    ctx: Context
+
+    def set(self, actor: Actor, month: str, name: str, description: str = "") -> ThemePeriod:
+        """Give a month its theme, replacing the one it had."""
+        require_admin(actor)
+        year, month_no = parse_month(month)
+        name = require_text(name, "name")
+        with self.ctx.uow() as uow:
+            theme = uow.themes.get_for_month(year, month_no)
+            if theme is None:
+                theme = uow.themes.add(ThemePeriod(year, month_no, name, description.strip()))
+                record(self.ctx, uow, actor, "theme.created", "theme", theme.id, after=asdict(theme))
+            else:
+                before = asdict(theme)
+                theme.name, theme.description = name, description.strip()
+                uow.themes.update(theme)
+                old, new = changes(before, asdict(theme))
+                record(self.ctx, uow, actor, "theme.updated", "theme", theme.id, before=old, after=new)
+            uow.commit()
+        return theme
+
+    def list(self, year: int | None = None) -> list[ThemePeriod]:
+        with self.ctx.uow() as uow:
+            return uow.themes.list(year)
+
+    def for_month(self, year: int, month: int) -> ThemePeriod | None:
+        with self.ctx.uow() as uow:
+            return uow.themes.get_for_month(year, month)
+
+
+@define
+class TemplateService:
+    ctx: Context
+
+    def add(
+        self, actor: Actor, name: str, specs: str, is_default: bool = False, hardware_kind: str | None = None
+    ) -> DeliverableTemplate:
+        require_admin(actor)
+        template = DeliverableTemplate(
+            name=require_text(name, "name"),
+            specs=require_text(specs, "specs"),
+            is_default=is_default,
+            hardware_kind=(hardware_kind or "").strip() or None,
+        )
+        with self.ctx.uow() as uow:
+            if uow.templates.get_by_name(template.name):
+                raise errors.Conflict(f"a template named {template.name!r} already exists")
+            uow.templates.add(template)
+            record(self.ctx, uow, actor, "template.created", "template", template.id, after=asdict(template))
+            uow.commit()
+        return template
+
+    def list(self) -> list[DeliverableTemplate]:
+        with self.ctx.uow() as uow:
+            return uow.templates.list()
+
+    def update(self, actor: Actor, template_id: int, **fields: Any) -> DeliverableTemplate:
+        require_admin(actor)
+        with self.ctx.uow() as uow:
+            template = uow.templates.get(template_id)
+            if template is None:
+                raise errors.NotFound("template", template_id)
+            before = asdict(template)
+            for key, value in fields.items():
+                if key in ("name", "specs"):
+                    setattr(template, key, require_text(value, key))
+                elif key == "is_default":
+                    template.is_default = bool(value)
+                elif key == "hardware_kind":
+                    template.hardware_kind = (value or "").strip() or None
+                else:
+                    raise errors.InvalidInput(f"{key} cannot be changed", key)
+            other = uow.templates.get_by_name(template.name)
+            if other is not None and other.id != template_id:
+                raise errors.Conflict(f"a template named {template.name!r} already exists")
+            uow.templates.update(template)
+            old, new = changes(before, asdict(template))
+            record(self.ctx, uow, actor, "template.updated", "template", template_id, before=old, after=new)
+            uow.commit()
+        return template

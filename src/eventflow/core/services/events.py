@@ -1,0 +1,438 @@
+"""Events and their deliverable slots: planning, the J-7 picture, review queue, matrix, compliance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from attrs import define, frozen
+
+from eventflow.core import errors, rules
+from eventflow.core.model import Activity, Asset, Bar, Comment, Deliverable, Event, Health, Status, ThemePeriod
+from eventflow.core.ports import UnitOfWork
+from eventflow.core.services import Actor, Context, actor_id, changes, record, require_text
+
+EVENT_FIELDS = ("name", "date", "bar_ids", "description", "brief", "notes", "theme_override")
+RICH_FIELDS = ("brief", "notes")
+
+
+def parse_date(value: object, field: str = "date") -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise errors.InvalidInput(f"{value!r} is not a date; write it YYYY-MM-DD, e.g. 2026-12-31", field) from None
+
+
+def parse_status(value: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in Status)
+        raise errors.InvalidInput(f"status must be one of {allowed}, not {value!r}", "status") from None
+
+
+@frozen
+class SlotView:
+    slot: Deliverable
+    late: bool
+    due: dt.date
+    versions: list[Asset]
+
+
+@frozen
+class EventSummary:
+    event: Event
+    bars: list[Bar]
+    theme: str | None
+    health: Health
+    countdown: int
+    late_count: int
+
+
+@frozen
+class EventCard:
+    summary: EventSummary
+    slots: list[SlotView]
+    photos: list[Asset]
+    comments: list[Comment]
+    activity: list[Activity]
+
+
+@frozen
+class Matrix:
+    """Rows are the month's events, columns the asset types; a cell lists the slots of that type."""
+
+    events: list[EventSummary]
+    columns: list[str]
+    cells: dict[tuple[int, str], list[SlotView]]
+
+
+def _snapshot(event: Event) -> dict[str, Any]:
+    return {
+        "name": event.name,
+        "date": event.date.isoformat(),
+        "bar_ids": list(event.bar_ids),
+        "description": event.description,
+        "brief": event.brief,
+        "notes": event.notes,
+        "theme_override": event.theme_override,
+    }
+
+
+def _slot_snapshot(slot: Deliverable) -> dict[str, Any]:
+    return {
+        "name": slot.name,
+        "specs": slot.specs,
+        "status": slot.status.value,
+        "enabled": slot.enabled,
+        "assignee_id": slot.assignee_id,
+        "bar_id": slot.bar_id,
+    }
+
+
+@define
+class EventService:
+    ctx: Context
+
+    # -- reading -------------------------------------------------------------
+    def calendar(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        bar_id: int | None = None,
+        health: Health | None = None,
+    ) -> list[EventSummary]:
+        with self.ctx.uow() as uow:
+            events = uow.events.list(start, end, bar_id)
+            slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
+            summaries = self._summaries(uow, events, slots)
+        return [s for s in summaries if health is None or s.health is health]
+
+    def card(self, event_id: int, activity_limit: int | None = 200) -> EventCard:
+        with self.ctx.uow() as uow:
+            event = self._event(uow, event_id)
+            slots = uow.deliverables.list_for_events([event_id])
+            assets = uow.assets.list_for_events([event_id])
+            summary = self._summaries(uow, [event], slots)[0]
+            comments = uow.comments.list_for_event(event_id)
+            activity = uow.activity.list(event_id=event_id, limit=activity_limit)
+        versions = self._versions_by_slot(assets)
+        today = self.ctx.clock.today()
+        return EventCard(
+            summary=summary,
+            slots=[self._slot_view(s, event.date, today, versions) for s in slots],
+            photos=[a for a in assets if a.deliverable_id is None],
+            comments=comments,
+            activity=activity,
+        )
+
+    def review_queue(self) -> list[tuple[EventSummary, SlotView]]:
+        """Slots waiting for a look, the one waiting longest first."""
+        with self.ctx.uow() as uow:
+            waiting = uow.deliverables.list_in_status(Status.REVIEW)
+            event_ids = sorted({s.event_id for s in waiting})
+            events = [e for e in (uow.events.get(i) for i in event_ids) if e is not None]
+            all_slots = uow.deliverables.list_for_events(event_ids)
+            summaries = {s.event.id: s for s in self._summaries(uow, events, all_slots)}
+            versions = self._versions_by_slot(uow.assets.list_for_events(event_ids))
+        today = self.ctx.clock.today()
+        far = dt.datetime.max.replace(tzinfo=dt.UTC)
+        queue = [
+            (summaries[s.event_id], self._slot_view(s, summaries[s.event_id].event.date, today, versions))
+            for s in waiting
+            if s.enabled and s.event_id in summaries
+        ]
+        return sorted(
+            queue, key=lambda pair: (pair[1].versions[-1].created_at if pair[1].versions else far, pair[1].slot.id or 0)
+        )
+
+    def matrix(self, year: int, month: int) -> Matrix:
+        start = dt.date(year, month, 1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        with self.ctx.uow() as uow:
+            events = uow.events.list(start, end)
+            slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
+            summaries = self._summaries(uow, events, slots)
+            versions = self._versions_by_slot(uow.assets.list_for_events([e.id for e in events if e.id is not None]))
+        today = self.ctx.clock.today()
+        dates = {e.id: e.date for e in events}
+        columns: list[str] = []
+        cells: dict[tuple[int, str], list[SlotView]] = defaultdict(list)
+        for slot in slots:
+            if slot.name not in columns:
+                columns.append(slot.name)
+            cells[(slot.event_id, slot.name)].append(self._slot_view(slot, dates[slot.event_id], today, versions))
+        return Matrix(events=summaries, columns=columns, cells=dict(cells))
+
+    def compliance(self, start: dt.date, end: dt.date) -> dict[str, dict[str, rules.Compliance]]:
+        """J-7 compliance of the slots due by today in that period, per month (``YYYY-MM``) and per bar name."""
+        today = self.ctx.clock.today()
+        with self.ctx.uow() as uow:
+            events = [e for e in uow.events.list(start, end) if rules.due_date(e.date) < today]
+            slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
+            bars = {b.id: b.name for b in uow.bars.list()}
+        by_id = {e.id: e for e in events}
+
+        def approved_on(slot: Deliverable) -> dt.date | None:
+            return self.ctx.clock.local_date(slot.approved_at) if slot.approved_at else None
+
+        monthly = [(by_id[s.event_id].date.strftime("%Y-%m"), s, by_id[s.event_id].date, approved_on(s)) for s in slots]
+        per_bar = [
+            (bars.get(s.bar_id, "?") if s.bar_id else "all bars", s, by_id[s.event_id].date, approved_on(s))
+            for s in slots
+        ]
+        return {"month": rules.compliance_by(monthly), "bar": rules.compliance_by(per_bar)}
+
+    # -- writing -------------------------------------------------------------
+    def create(
+        self,
+        actor: Actor,
+        name: str,
+        date: object,
+        bar_ids: Sequence[int],
+        description: str = "",
+        brief: str = "",
+        notes: str = "",
+        theme_override: str | None = None,
+    ) -> EventCard:
+        event = Event(
+            name=require_text(name, "name"),
+            date=parse_date(date),
+            bar_ids=self._unique(bar_ids),
+            description=(description or "").strip(),
+            brief=self.ctx.sanitize(brief or ""),
+            notes=self.ctx.sanitize(notes or ""),
+            theme_override=(theme_override or "").strip() or None,
+            created_by=actor_id(actor),
+            created_at=self.ctx.clock.now(),
+        )
+        if not event.bar_ids:
+            raise errors.InvalidInput("choose at least one bar", "bar_ids")
+        with self.ctx.uow() as uow:
+            bars = self._bars(uow, event.bar_ids)
+            uow.events.add(event)
+            assert event.id is not None
+            for slot in rules.generate_slots(event.id, bars, uow.templates.list()):
+                uow.deliverables.add(slot)
+            record(self.ctx, uow, actor, "event.created", "event", event.id, event.id, after=_snapshot(event))
+            uow.commit()
+        return self.card(event.id)
+
+    def update(self, actor: Actor, event_id: int, **fields: Any) -> EventCard:
+        unknown = set(fields) - set(EVENT_FIELDS)
+        if unknown:
+            raise errors.InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed", sorted(unknown)[0])
+        with self.ctx.uow() as uow:
+            event = self._event(uow, event_id)
+            before = _snapshot(event)
+            for key, value in fields.items():
+                self._set_field(event, key, value)
+            if "bar_ids" in fields:
+                self._rebar(uow, actor, event, before["bar_ids"])
+            uow.events.update(event)
+            old, new = changes(before, _snapshot(event))
+            if new:
+                record(self.ctx, uow, actor, "event.updated", "event", event_id, event_id, before=old, after=new)
+            uow.commit()
+        return self.card(event_id)
+
+    def _set_field(self, event: Event, key: str, value: Any) -> None:
+        if key == "name":
+            event.name = require_text(value, "name")
+        elif key == "date":
+            event.date = parse_date(value)
+        elif key == "bar_ids":
+            event.bar_ids = self._unique(value)
+            if not event.bar_ids:
+                raise errors.InvalidInput("an event needs at least one bar", "bar_ids")
+        elif key in RICH_FIELDS:
+            setattr(event, key, self.ctx.sanitize(value or ""))
+        elif key == "theme_override":
+            event.theme_override = (value or "").strip() or None
+        else:
+            event.description = (value or "").strip()
+
+    def _rebar(self, uow: UnitOfWork, actor: Actor, event: Event, previous: list[int]) -> None:
+        """Added bars get their slots (or get them back); removed bars have theirs disabled, never deleted."""
+        assert event.id is not None
+        added = [b for b in event.bar_ids if b not in previous]
+        removed = [b for b in previous if b not in event.bar_ids]
+        bars = self._bars(uow, added)
+        existing = uow.deliverables.list_for_events([event.id])
+        for slot in existing:
+            if slot.bar_id in removed and slot.enabled:
+                self._change_slot(uow, actor, event, slot, enabled=False)
+            elif slot.bar_id in added and not slot.enabled:
+                self._change_slot(uow, actor, event, slot, enabled=True)
+        had = {(s.bar_id, s.template_id, s.screen_label) for s in existing}
+        for slot in rules.generate_slots(event.id, bars, uow.templates.list(), with_event_wide=False):
+            if (slot.bar_id, slot.template_id, slot.screen_label) not in had:
+                uow.deliverables.add(slot)
+
+    def delete(self, actor: Actor, event_id: int) -> None:
+        with self.ctx.uow() as uow:
+            event = self._event(uow, event_id)
+            stored = [a for a in uow.assets.list_for_events([event_id]) if a.location.value != "purged"]
+            if stored:
+                raise errors.Conflict(
+                    f"this event still holds {len(stored)} file(s); archive it or delete its files first"
+                )
+            uow.events.delete(event_id)
+            record(self.ctx, uow, actor, "event.deleted", "event", event_id, None, before=_snapshot(event))
+            uow.commit()
+
+    def add_slot(
+        self,
+        actor: Actor,
+        event_id: int,
+        name: str,
+        specs: str = "",
+        bar_id: int | None = None,
+        assignee_id: int | None = None,
+    ) -> Deliverable:
+        """A custom slot the templates did not foresee."""
+        with self.ctx.uow() as uow:
+            event = self._event(uow, event_id)
+            if bar_id is not None and bar_id not in event.bar_ids:
+                raise errors.InvalidInput(f"bar {bar_id} is not one of this event's bars", "bar_id")
+            if assignee_id is not None:
+                self._assignee(uow, assignee_id)
+            slot = uow.deliverables.add(
+                Deliverable(
+                    event_id=event_id,
+                    name=require_text(name, "name"),
+                    specs=(specs or "").strip(),
+                    bar_id=bar_id,
+                    assignee_id=assignee_id,
+                )
+            )
+            record(self.ctx, uow, actor, "slot.created", "deliverable", slot.id, event_id, after=_slot_snapshot(slot))
+            uow.commit()
+        return slot
+
+    def update_slot(self, actor: Actor, slot_id: int, **fields: Any) -> Deliverable:
+        allowed = {"status", "assignee_id", "enabled", "specs", "name"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise errors.InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed", sorted(unknown)[0])
+        with self.ctx.uow() as uow:
+            slot = uow.deliverables.get(slot_id)
+            if slot is None:
+                raise errors.NotFound("deliverable", slot_id)
+            event = self._event(uow, slot.event_id)
+            self._change_slot(uow, actor, event, slot, **fields)
+            uow.commit()
+        return slot
+
+    def _change_slot(self, uow: UnitOfWork, actor: Actor, event: Event, slot: Deliverable, **fields: Any) -> None:
+        before = _slot_snapshot(slot)
+        if "status" in fields:
+            self.set_status(slot, parse_status(fields["status"]))
+        if "assignee_id" in fields:
+            slot.assignee_id = None if fields["assignee_id"] is None else self._assignee(uow, fields["assignee_id"])
+        if "enabled" in fields:
+            if not isinstance(fields["enabled"], bool):
+                raise errors.InvalidInput("enabled must be true or false", "enabled")
+            slot.enabled = fields["enabled"]
+        for key in ("name", "specs"):
+            if key in fields:
+                setattr(slot, key, require_text(fields[key], key) if key == "name" else (fields[key] or "").strip())
+        uow.deliverables.update(slot)
+        old, new = changes(before, _slot_snapshot(slot))
+        if new:
+            record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
+
+    def set_status(self, slot: Deliverable, status: Status) -> None:
+        """Soft workflow: any status by hand; the approval time is kept for J-7 compliance."""
+        if status is Status.APPROVED and slot.status is not Status.APPROVED:
+            slot.approved_at = self.ctx.clock.now()
+        elif status is not Status.APPROVED:
+            slot.approved_at = None
+        slot.status = status
+
+    # -- helpers -------------------------------------------------------------
+    def _summaries(self, uow: UnitOfWork, events: Iterable[Event], slots: Iterable[Deliverable]) -> list[EventSummary]:
+        events = list(events)
+        bars = {b.id: b for b in uow.bars.list()}
+        themes = {(t.year, t.month): t for t in self._themes_for(uow, events)}
+        by_event: dict[int | None, list[Deliverable]] = defaultdict(list)
+        for slot in slots:
+            by_event[slot.event_id].append(slot)
+        today = self.ctx.clock.today()
+        out = []
+        for e in events:
+            theme = themes.get((e.date.year, e.date.month))
+            mine = by_event[e.id]
+            out.append(
+                EventSummary(
+                    event=e,
+                    bars=[bars[b] for b in e.bar_ids if b in bars],
+                    theme=e.theme_override or (theme.name if theme else None),
+                    health=rules.health(mine, e.date, today),
+                    countdown=rules.countdown(e.date, today),
+                    late_count=sum(rules.is_late(s, e.date, today) for s in mine),
+                )
+            )
+        return out
+
+    @staticmethod
+    def _themes_for(uow: UnitOfWork, events: list[Event]) -> list[ThemePeriod]:
+        years = sorted({e.date.year for e in events})
+        return [t for y in years for t in uow.themes.list(y)]
+
+    @staticmethod
+    def _versions_by_slot(assets: Iterable[Asset]) -> dict[int, list[Asset]]:
+        out: dict[int, list[Asset]] = defaultdict(list)
+        for a in assets:
+            if a.deliverable_id is not None:
+                out[a.deliverable_id].append(a)
+        for versions in out.values():
+            versions.sort(key=lambda a: a.version or 0)
+        return out
+
+    @staticmethod
+    def _slot_view(slot: Deliverable, date: dt.date, today: dt.date, versions: dict[int, list[Asset]]) -> SlotView:
+        return SlotView(
+            slot=slot,
+            late=rules.is_late(slot, date, today),
+            due=rules.due_date(date),
+            versions=versions.get(slot.id or 0, []),
+        )
+
+    @staticmethod
+    def _event(uow: UnitOfWork, event_id: int) -> Event:
+        event = uow.events.get(event_id)
+        if event is None:
+            raise errors.NotFound("event", event_id)
+        return event
+
+    @staticmethod
+    def _bars(uow: UnitOfWork, bar_ids: Sequence[int]) -> list[Bar]:
+        bars = []
+        for bar_id in bar_ids:
+            bar = uow.bars.get(bar_id)
+            if bar is None:
+                raise errors.NotFound("bar", bar_id)
+            bars.append(bar)
+        return bars
+
+    @staticmethod
+    def _assignee(uow: UnitOfWork, user_id: Any) -> int:
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            raise errors.InvalidInput("assignee_id must be a user id", "assignee_id")
+        user = uow.users.get(user_id)
+        if user is None or not user.active:
+            raise errors.InvalidInput(f"user {user_id} does not exist or is deactivated", "assignee_id")
+        return user_id
+
+    @staticmethod
+    def _unique(bar_ids: Any) -> list[int]:
+        if not isinstance(bar_ids, list | tuple) or not all(
+            isinstance(b, int) and not isinstance(b, bool) for b in bar_ids
+        ):
+            raise errors.InvalidInput("bar_ids must be a list of bar ids", "bar_ids")
+        return list(dict.fromkeys(bar_ids))

@@ -1,0 +1,238 @@
+"""Users, passwords, personal API tokens and browser sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+from attrs import define
+
+from eventflow.core import errors
+from eventflow.core.model import NOTIFICATION_KINDS, ApiToken, Language, Role, Session, User
+from eventflow.core.services import Actor, Context, changes, record, require_admin, require_text
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+SESSION_DAYS = 30
+
+
+def token_hash(secret: str) -> str:
+    """Tokens and session keys are random: a plain sha256 is enough to store them safely."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise errors.InvalidInput(
+            f"role must be one of {', '.join(r.value for r in Role)}, not {value!r}", "role"
+        ) from None
+
+
+def parse_language(value: str) -> Language:
+    try:
+        return Language(value)
+    except ValueError:
+        raise errors.InvalidInput("language must be fr or en", "language") from None
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not EMAIL.match(email):
+        raise errors.InvalidInput(f"{email!r} is not a valid e-mail address", "email")
+    return email
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise errors.InvalidInput(f"the password must have at least {MIN_PASSWORD} characters", "password")
+    return password
+
+
+def public(user: User) -> dict[str, object]:
+    """A user as the activity record keeps it (never the password hash)."""
+    return {"email": user.email, "name": user.name, "role": user.role.value, "active": user.active}
+
+
+@define
+class UserService:
+    ctx: Context
+
+    def add(
+        self,
+        actor: Actor,
+        email: str,
+        name: str,
+        role: str = "member",
+        password: str | None = None,
+        language: str = "fr",
+    ) -> User:
+        require_admin(actor)
+        user = User(
+            email=normalise_email(email),
+            name=require_text(name, "name"),
+            role=parse_role(role),
+            language=parse_language(language),
+            password_hash=self.ctx.hasher.hash(check_password(password)) if password is not None else None,
+            notifications=list(NOTIFICATION_KINDS),
+        )
+        with self.ctx.uow() as uow:
+            if uow.users.get_by_email(user.email):
+                raise errors.Conflict(f"a user with e-mail {user.email} already exists")
+            uow.users.add(user)
+            record(self.ctx, uow, actor, "user.created", "user", user.id, after=public(user))
+            uow.commit()
+        return user
+
+    def list(self) -> list[User]:
+        with self.ctx.uow() as uow:
+            return uow.users.list()
+
+    def get(self, user_id: int) -> User:
+        with self.ctx.uow() as uow:
+            return self._get(uow.users.get(user_id), user_id)
+
+    def by_email(self, email: str) -> User:
+        with self.ctx.uow() as uow:
+            return self._get(uow.users.get_by_email(email.strip().lower()), email)
+
+    @staticmethod
+    def _get(user: User | None, key: object) -> User:
+        if user is None:
+            raise errors.NotFound("user", key)
+        return user
+
+    def update(self, actor: Actor, user_id: int, **fields: object) -> User:
+        """Change a user. Anyone may change their own name, language, bars and notifications; admins anything."""
+        own = {"name", "language", "my_bar_ids", "notifications"}
+        if actor is not None and (actor.id != user_id or set(fields) - own):
+            require_admin(actor)
+        with self.ctx.uow() as uow:
+            user = self._get(uow.users.get(user_id), user_id)
+            before = public(user)
+            self._apply(user, fields)
+            if actor is not None and actor.id == user_id and not user.is_admin and actor.is_admin:
+                raise errors.Conflict("you cannot remove your own admin role")
+            uow.users.update(user)
+            old, new = changes(before, public(user))
+            record(self.ctx, uow, actor, "user.updated", "user", user_id, before=old, after=new)
+            if not user.active:
+                uow.sessions.delete_for_user(user_id)
+            uow.commit()
+        return user
+
+    def _apply(self, user: User, fields: dict[str, object]) -> None:
+        for key, value in fields.items():
+            if key == "name":
+                user.name = require_text(str(value), "name")
+            elif key == "email":
+                user.email = normalise_email(str(value))
+            elif key == "role":
+                user.role = parse_role(str(value))
+            elif key == "language":
+                user.language = parse_language(str(value))
+            elif key == "active":
+                user.active = bool(value)
+            elif key == "my_bar_ids":
+                user.my_bar_ids = [int(b) for b in value]  # type: ignore[attr-defined]
+            elif key == "notifications":
+                kinds = list(value)  # type: ignore[call-overload]
+                unknown = set(kinds) - set(NOTIFICATION_KINDS)
+                if unknown:
+                    raise errors.InvalidInput(
+                        f"unknown notification kinds: {', '.join(sorted(unknown))}", "notifications"
+                    )
+                user.notifications = kinds
+            else:
+                raise errors.InvalidInput(f"{key} cannot be changed", key)
+
+    def deactivate(self, actor: Actor, email: str) -> User:
+        user = self.by_email(email)
+        if actor is not None and actor.id == user.id:
+            raise errors.Conflict("you cannot deactivate yourself")
+        assert user.id is not None
+        return self.update(actor, user.id, active=False)
+
+    def set_password(self, actor: Actor, email: str, password: str) -> None:
+        user = self.by_email(email)
+        if actor is not None and actor.id != user.id:
+            require_admin(actor)
+        hashed = self.ctx.hasher.hash(check_password(password))
+        with self.ctx.uow() as uow:
+            stored = self._get(uow.users.get(user.id or 0), email)
+            stored.password_hash = hashed
+            uow.users.update(stored)
+            uow.sessions.delete_for_user(stored.id or 0)
+            record(self.ctx, uow, actor, "user.password_set", "user", stored.id)
+            uow.commit()
+
+    def authenticate(self, email: str, password: str) -> User:
+        """The active user with that e-mail and password; one vague error otherwise."""
+        refused = errors.NotAuthenticated("wrong e-mail or password")
+        with self.ctx.uow() as uow:
+            user = uow.users.get_by_email((email or "").strip().lower())
+        if user is None or not user.password_hash or not self.ctx.hasher.verify(user.password_hash, password or ""):
+            raise refused
+        if not user.active:
+            raise errors.NotAuthenticated("this account has been deactivated")
+        return user
+
+    # -- personal API tokens -------------------------------------------------
+    def create_token(self, actor: Actor, email: str, label: str = "cli") -> str:
+        """A new personal token for ``email``; only its hash is kept, so it is shown once."""
+        user = self.by_email(email)
+        if actor is not None and actor.id != user.id:
+            require_admin(actor)
+        if not user.active:
+            raise errors.Conflict(f"{user.email} is deactivated and cannot get a token")
+        secret = "ef_" + secrets.token_urlsafe(32)
+        with self.ctx.uow() as uow:
+            token = uow.tokens.add(ApiToken(user.id or 0, token_hash(secret), label, self.ctx.clock.now()))
+            record(self.ctx, uow, actor, "token.created", "token", token.id, after={"user": user.email, "label": label})
+            uow.commit()
+        return secret
+
+    def user_for_token(self, secret: str) -> User:
+        with self.ctx.uow() as uow:
+            token = uow.tokens.get_by_hash(token_hash(secret))
+            user = uow.users.get(token.user_id) if token else None
+            if token is None or user is None or not user.active:
+                raise errors.NotAuthenticated("invalid or revoked token")
+            token.last_used_at = self.ctx.clock.now()
+            uow.tokens.update(token)
+            uow.commit()
+        return user
+
+    # -- browser sessions ----------------------------------------------------
+    def open_session(self, user: User) -> str:
+        """A new session key (a fresh id at every login); the cookie carries it."""
+        key = secrets.token_urlsafe(32)
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            uow.sessions.add(Session(token_hash(key), user.id or 0, now, now + dt.timedelta(days=SESSION_DAYS)))
+            uow.commit()
+        return key
+
+    def user_for_session(self, key: str) -> User:
+        """The session's user; the session slides to 30 days from now."""
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            session = uow.sessions.get_by_hash(token_hash(key))
+            user = uow.users.get(session.user_id) if session else None
+            if session is None or user is None or not user.active or session.expires_at <= now:
+                raise errors.NotAuthenticated("your session has expired; please log in again")
+            if session.expires_at - now < dt.timedelta(days=SESSION_DAYS) - dt.timedelta(hours=1):
+                session.expires_at = now + dt.timedelta(days=SESSION_DAYS)
+                uow.sessions.update(session)
+                uow.commit()
+        return user
+
+    def close_session(self, key: str) -> None:
+        with self.ctx.uow() as uow:
+            session = uow.sessions.get_by_hash(token_hash(key))
+            if session is not None and session.id is not None:
+                uow.sessions.delete(session.id)
+                uow.commit()
