@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import frozen
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+
 
 class ConfigError(ValueError):
     """A configuration value is unusable; the message names the variable."""
@@ -38,6 +40,7 @@ class Settings:
     timezone: str
     smtp_url: str | None
     secret_key_value: str | None = None
+    trust_forwarded_proto: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +60,7 @@ class Settings:
             timezone=timezone,
             smtp_url=env.get("EVENTFLOW_SMTP_URL") or None,
             secret_key_value=env.get("EVENTFLOW_SECRET_KEY") or None,
+            trust_forwarded_proto=env.get("EVENTFLOW_TRUST_FORWARDED_PROTO", "").strip().lower() in TRUE_WORDS,
         )
 
     @property

@@ -1,0 +1,40 @@
+"""The Falcon app factory: middleware, error mapping and the routes of every web module.
+
+Each module in ``ROUTE_MODULES`` has ``register(app, services)`` adding its routes, and may expose an
+``OPENAPI`` fragment (paths and component schemas) that ``/api/openapi.json`` merges. To add routes,
+write such a module and add it to the tuple.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import falcon
+from falcon.routing import IntConverter
+
+from eventflow.bootstrap import Services
+from eventflow.entrypoints.web import api_admin, api_events, auth, openapi
+from eventflow.entrypoints.web.errors import register_error_handlers
+from eventflow.entrypoints.web.middleware import RequestId, SecurityHeaders
+
+ROUTE_MODULES: tuple[ModuleType, ...] = (api_events, api_admin)
+
+
+class IdConverter(IntConverter):
+    """``{name:id}``: a positive integer that fits a database id; anything else is a 404."""
+
+    def __init__(self) -> None:
+        super().__init__(min=1, max=2**31 - 1)
+
+
+def create_app(services: Services) -> falcon.App:
+    app = falcon.App(middleware=[RequestId(), SecurityHeaders()])
+    app.router_options.converters["id"] = IdConverter
+    app.req_options.strip_url_path_trailing_slash = True
+    app.resp_options.secure_cookies_by_default = False  # decided per request by auth.CookiePolicy
+    register_error_handlers(app)
+    auth.register(app, services, trust_forwarded_proto=services.settings.trust_forwarded_proto)
+    for module in ROUTE_MODULES:
+        module.register(app, services)
+    app.add_route("/api/openapi.json", openapi.OpenApiResource(openapi.build_document([auth, openapi, *ROUTE_MODULES])))
+    return app

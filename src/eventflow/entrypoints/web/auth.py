@@ -1,0 +1,254 @@
+"""Who is calling: cookie sessions and bearer tokens, CSRF for cookie writes, login throttling, ``/api/me``.
+
+- A session cookie (``eventflow_session``; ``__Host-eventflow_session`` with ``Secure`` over https) carries a random
+  key; the core stores its hash and slides its expiry to 30 days on use; the cookie's Max-Age slides with it.
+- A cookie-authenticated unsafe request (POST, PUT, PATCH, DELETE) must carry the CSRF token in the ``X-CSRF-Token``
+  header (or a ``csrf_token`` field of a urlencoded form). The token is an HMAC of the session key under the secret
+  key, so another site can neither read nor forge it; it is also given in a script-readable ``eventflow_csrf``
+  cookie and in the login response. Requests with ``Authorization: Bearer TOKEN`` are exempt: browsers never add it.
+- ``https`` is the request's own scheme; a proxy's ``X-Forwarded-Proto`` counts only when ``trust_forwarded_proto``
+  is set (``EVENTFLOW_TRUST_FORWARDED_PROTO=1``), because any client can send that header.
+- A resource is private unless it sets ``auth_required = False``; either way ``req.context.user`` is the caller
+  (or ``None``), and ``req.context.csrf_token`` the token a page form should post back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+import falcon
+from attrs import frozen
+
+from eventflow.bootstrap import Services
+from eventflow.core import errors
+from eventflow.core.model import User
+from eventflow.core.services.users import SESSION_DAYS
+from eventflow.entrypoints.web.bodies import read_body, read_changes
+from eventflow.entrypoints.web.openapi import body_schema, operation
+from eventflow.entrypoints.web.throttle import LoginThrottle, TooManyAttempts
+from eventflow.entrypoints.web.views import ID, STR, Json, me_json, ref
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_COOKIE = "eventflow_session"
+CSRF_COOKIE = "eventflow_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SESSION_SECONDS = SESSION_DAYS * 24 * 3600
+
+
+class CookiePolicy:
+    """Cookie names and attributes for this request's scheme."""
+
+    def __init__(self, trust_forwarded_proto: bool) -> None:
+        self._trust_forwarded_proto = trust_forwarded_proto
+
+    def is_https(self, req: falcon.Request) -> bool:
+        scheme = req.forwarded_scheme if self._trust_forwarded_proto else req.scheme
+        return scheme == "https"
+
+    def name(self, req: falcon.Request, base: str) -> str:
+        return f"__Host-{base}" if self.is_https(req) else base
+
+    def session_key(self, req: falcon.Request) -> str | None:
+        values = req.get_cookie_values(self.name(req, SESSION_COOKIE)) or []
+        return values[0] if values else None
+
+    def set(self, req: falcon.Request, resp: falcon.Response, session_key: str, csrf_token: str) -> None:
+        secure = self.is_https(req)
+        common: dict[str, Any] = {"max_age": SESSION_SECONDS, "path": "/", "secure": secure, "same_site": "Lax"}
+        resp.set_cookie(self.name(req, SESSION_COOKIE), session_key, http_only=True, **common)
+        resp.set_cookie(self.name(req, CSRF_COOKIE), csrf_token, http_only=False, **common)
+
+    def clear(self, req: falcon.Request, resp: falcon.Response) -> None:
+        for base in (SESSION_COOKIE, CSRF_COOKIE):
+            resp.unset_cookie(self.name(req, base), path="/", same_site="Lax")
+
+
+class Authentication:
+    """Middleware: identifies the caller, enforces login and CSRF, keeps the session cookie sliding."""
+
+    def __init__(self, services: Services, cookies: CookiePolicy) -> None:
+        self._users = services.users
+        self._secret = services.settings.secret_key().encode()
+        self._cookies = cookies
+
+    def csrf_token(self, session_key: str) -> str:
+        return hmac.new(self._secret, session_key.encode(), hashlib.sha256).hexdigest()
+
+    def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: Any, params: Any) -> None:
+        req.context.user = None
+        req.context.session_key = None
+        req.context.csrf_token = None
+        private = resource is not None and getattr(resource, "auth_required", True)
+        try:
+            self._identify(req)
+        except errors.NotAuthenticated:
+            req.context.drop_session = True
+            if private:
+                raise
+        if req.context.user is None and private:
+            raise errors.NotAuthenticated("log in first (POST /api/session) or send Authorization: Bearer TOKEN")
+        if req.context.session_key and req.method not in SAFE_METHODS:
+            self._check_csrf(req)
+
+    def _identify(self, req: falcon.Request) -> None:
+        authorization = req.get_header("Authorization")
+        if authorization:
+            scheme, _, secret = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                raise errors.NotAuthenticated("send your token as Authorization: Bearer TOKEN")
+            req.context.user = self._users.user_for_token(secret.strip())
+            return
+        key = self._cookies.session_key(req)
+        if key:
+            req.context.user = self._users.user_for_session(key)
+            req.context.session_key = key
+            req.context.csrf_token = self.csrf_token(key)
+
+    def _check_csrf(self, req: falcon.Request) -> None:
+        sent = req.get_header(CSRF_HEADER) or self._form_token(req)
+        if not sent or not hmac.compare_digest(sent, req.context.csrf_token):
+            raise errors.Forbidden(
+                f"missing or wrong CSRF token: send the {CSRF_HEADER} header with the value of the {CSRF_COOKIE} cookie"
+            )
+
+    @staticmethod
+    def _form_token(req: falcon.Request) -> str:
+        if req.content_type and req.content_type.startswith("application/x-www-form-urlencoded"):
+            form = req.get_media()
+            value = form.get("csrf_token") if isinstance(form, dict) else None
+            return value if isinstance(value, str) else ""
+        return ""
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool) -> None:
+        key = req.context.get("session_key")
+        if key:  # set at login, or a valid session in use: slide the cookie with the stored expiry
+            self._cookies.set(req, resp, key, self.csrf_token(key))
+        elif req.context.get("drop_session"):
+            self._cookies.clear(req, resp)
+
+
+def client_address(req: falcon.Request, trust_forwarded: bool) -> str:
+    """The caller's address; behind a trusted proxy, the last ``X-Forwarded-For`` hop (the one the proxy added)."""
+    forwarded = req.get_header("X-Forwarded-For") if trust_forwarded else None
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return req.remote_addr or "-"
+
+
+@frozen
+class LoginBody:
+    email: str
+    password: str
+
+
+@frozen
+class MeChanges:
+    name: str | None = None
+    language: str | None = None
+    my_bar_ids: list[int] | None = None
+    notifications: list[str] | None = None
+
+
+class SessionResource:
+    """``POST /api/session`` logs in (a fresh session id every time); ``DELETE`` logs out."""
+
+    auth_required = False
+
+    def __init__(self, services: Services, auth: Authentication, throttle: LoginThrottle, trust_proxy: bool) -> None:
+        self._users = services.users
+        self._auth = auth
+        self._throttle = throttle
+        self._trust_proxy = trust_proxy
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = read_body(req, LoginBody)
+        address = client_address(req, self._trust_proxy)
+        try:
+            self._throttle.check(body.email, address)
+        except TooManyAttempts as exc:
+            raise falcon.HTTPTooManyRequests(
+                title="Too many attempts", description=str(exc), retry_after=exc.retry_after
+            ) from None
+        try:
+            user = self._users.authenticate(body.email, body.password)
+        except errors.NotAuthenticated:
+            self._throttle.failed(body.email, address)
+            raise
+        self._throttle.succeeded(body.email)
+        if req.context.session_key:
+            self._users.close_session(req.context.session_key)
+        key = self._users.open_session(user)
+        req.context.session_key = key
+        resp.media = {**me_json(user), "csrf_token": self._auth.csrf_token(key)}
+
+    def on_delete(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if req.context.session_key:
+            self._users.close_session(req.context.session_key)
+        req.context.session_key = None
+        req.context.drop_session = True
+        resp.status = falcon.HTTP_204
+
+
+class MeResource:
+    def __init__(self, services: Services) -> None:
+        self._users = services.users
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = me_json(req.context.user)
+
+    def on_patch(self, req: falcon.Request, resp: falcon.Response) -> None:
+        me: User = req.context.user
+        assert me.id is not None
+        resp.media = me_json(self._users.update(me, me.id, **read_changes(req, MeChanges)))
+
+
+def register(app: falcon.App, services: Services, *, trust_forwarded_proto: bool = False) -> None:
+    cookies = CookiePolicy(trust_forwarded_proto)
+    auth = Authentication(services, cookies)
+    app.add_middleware(auth)
+    throttle = LoginThrottle(services.clock)
+    app.add_route("/api/session", SessionResource(services, auth, throttle, trust_forwarded_proto))
+    app.add_route("/api/me", MeResource(services))
+
+
+_LOGIN = body_schema(["email", "password"], email=STR, password=STR)
+_ME_CHANGES = body_schema(
+    [],
+    name=STR,
+    language={"type": "string", "enum": ["fr", "en"]},
+    my_bar_ids={"type": "array", "items": ID},
+    notifications={"type": "array", "items": {"type": "string"}},
+)
+_LOGGED_IN: Json = {
+    "allOf": [ref("Me"), {"type": "object", "required": ["csrf_token"], "properties": {"csrf_token": STR}}]
+}
+
+OPENAPI: dict[str, Any] = {
+    "paths": {
+        "/api/session": {
+            "post": operation(
+                "Log in: sets the session cookie (and the CSRF cookie)",
+                "auth",
+                _LOGGED_IN,
+                body=_LOGIN,
+                errors=(401, 429),
+                public=True,
+                operation_id="login",
+            ),
+            "delete": operation("Log out", "auth", None, status=204, errors=(403,), public=True, operation_id="logout"),
+        },
+        "/api/me": {
+            "get": operation("The caller, with their preferences", "auth", ref("Me"), operation_id="getMe"),
+            "patch": operation(
+                "Change one's own name, language, bars or notifications",
+                "auth",
+                ref("Me"),
+                body=_ME_CHANGES,
+                errors=(403,),
+                operation_id="updateMe",
+            ),
+        },
+    }
+}

@@ -1,0 +1,81 @@
+"""Domain errors to HTTP, in one place. Every error body is ``{"title", "description"}`` (+ ``"field"``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import falcon
+
+from eventflow.core import errors
+from eventflow.entrypoints.web.bodies import BodyError
+
+log = logging.getLogger("eventflow.web")
+
+#: Most specific first: ``BodyError`` is an ``InvalidInput`` that means unreadable JSON.
+STATUS: tuple[tuple[type[errors.EventflowError], str, str], ...] = (
+    (BodyError, falcon.HTTP_400, "Malformed request"),
+    (errors.InvalidInput, falcon.HTTP_422, "Invalid input"),
+    (errors.NotFound, falcon.HTTP_404, "Not found"),
+    (errors.Conflict, falcon.HTTP_409, "Conflict"),
+    (errors.NotAuthenticated, falcon.HTTP_401, "Not logged in"),
+    (errors.Forbidden, falcon.HTTP_403, "Forbidden"),
+    (errors.FileTooLarge, falcon.HTTP_413, "File too large"),
+    (errors.QuotaExceeded, falcon.HTTP_507, "Storage full"),
+    (errors.UnsupportedMedia, falcon.HTTP_415, "Unsupported file type"),
+)
+
+
+def error_body(title: str, description: str, field: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"title": title, "description": description}
+    if field:
+        body["field"] = field
+    return body
+
+
+def _status_of(exc: errors.EventflowError) -> tuple[str, str]:
+    for cls, status, title in STATUS:
+        if isinstance(exc, cls):
+            return status, title
+    return falcon.HTTP_400, "Bad request"
+
+
+def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.EventflowError, params: Any) -> None:
+    status, title = _status_of(exc)
+    resp.status = status
+    resp.media = error_body(title, str(exc), getattr(exc, "field", None))
+    if isinstance(exc, errors.NotAuthenticated):
+        resp.set_header("WWW-Authenticate", 'Bearer realm="eventflow"')
+
+
+def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError, params: Any) -> None:
+    """Falcon's own errors (unknown route, wrong method, unsupported body type…) in the same shape."""
+    resp.status = exc.status
+    title = exc.title or falcon.code_to_http_status(exc.status_code)
+    resp.media = error_body(title, exc.description or _describe(exc.status_code))
+    for name, value in (exc.headers or {}).items():
+        resp.set_header(name, value)
+
+
+def _describe(code: int) -> str:
+    return {
+        404: "there is nothing at this address",
+        405: "this address does not accept that method",
+        415: "send the body as application/json",
+    }.get(code, falcon.code_to_http_status(code))
+
+
+def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception, params: Any) -> None:
+    """A bug: log it with the request id, answer a plain 500 without a trace."""
+    request_id = getattr(req.context, "request_id", "-")
+    log.exception("unexpected error on %s %s (request id %s)", req.method, req.path, request_id)
+    resp.status = falcon.HTTP_500
+    resp.media = error_body(
+        "Internal error", f"something went wrong on our side; tell the admin the request id {request_id}"
+    )
+
+
+def register_error_handlers(app: falcon.App) -> None:
+    app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(falcon.HTTPError, handle_http_error)
+    app.add_error_handler(errors.EventflowError, handle_domain_error)

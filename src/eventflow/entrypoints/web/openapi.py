@@ -1,0 +1,139 @@
+"""The OpenAPI document: each route module describes its own paths; this module merges them.
+
+A route module may expose ``OPENAPI = {"paths": {...}, "components": {"schemas": {...}}}``;
+``build_document`` merges every fragment with the shared schemas of ``views``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Any
+
+import falcon
+
+from eventflow import __version__
+from eventflow.entrypoints.web.views import SCHEMAS, Json, ref
+
+ERROR_REASONS = {
+    400: "Malformed JSON",
+    401: "Not logged in (no or expired session, invalid token, deactivated account)",
+    403: "Logged in, but the role does not allow it",
+    404: "No such object",
+    409: "Clashes with existing data",
+    413: "File too large",
+    415: "Unsupported media type",
+    422: "Missing or invalid field (named in `field`)",
+    429: "Too many failed logins",
+    507: "Storage quota reached",
+}
+#: Every operation may answer these (authentication; JSON bodies are checked on every write).
+COMMON_ERRORS = (401,)
+BODY_ERRORS = (400, 415, 422)
+
+
+def path_id(name: str, description: str = "") -> Json:
+    """A typed ``{name:id}`` path parameter (an integer between 1 and 2**31-1)."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description or name.replace("_", " "),
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
+
+
+def query(name: str, schema: Json, description: str) -> Json:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def operation(
+    summary: str,
+    tag: str,
+    response: Json | None,
+    *,
+    status: int = 200,
+    body: Json | None = None,
+    params: Iterable[Json] = (),
+    errors: Iterable[int] = (),
+    public: bool = False,
+    operation_id: str | None = None,
+) -> Json:
+    """One operation: its success response (``None`` for 204), body schema, parameters and error statuses."""
+    codes = set(errors) | (set() if public else set(COMMON_ERRORS)) | (set(BODY_ERRORS) if body else set())
+    success: Json = {"description": summary}
+    if response is not None:
+        success["content"] = {"application/json": {"schema": response}}
+    responses: Json = {str(status): success}
+    for code in sorted(codes):
+        responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
+    op: Json = {"summary": summary, "tags": [tag], "responses": responses}
+    if operation_id:
+        op["operationId"] = operation_id
+    if params:
+        op["parameters"] = list(params)
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if public:
+        op["security"] = []
+    return op
+
+
+def body_schema(required: Iterable[str], **props: Json) -> Json:
+    """A request body: an object with exactly those properties (extra keys are refused with 422)."""
+    return {"type": "object", "required": list(required), "properties": props, "additionalProperties": False}
+
+
+def build_document(modules: Iterable[ModuleType]) -> Json:
+    paths: Json = {}
+    schemas: Json = copy.deepcopy(SCHEMAS)
+    for module in modules:
+        fragment: Json = getattr(module, "OPENAPI", {})
+        paths.update(copy.deepcopy(fragment.get("paths", {})))
+        schemas.update(copy.deepcopy(fragment.get("components", {}).get("schemas", {})))
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "eventflow API",
+            "version": __version__,
+            "description": "Plan themed nights across bars and get every asset approved by J-7. "
+            "Authenticate with a session cookie (POST /api/session; writes then need the X-CSRF-Token header) "
+            "or a personal token (Authorization: Bearer TOKEN, from `eventflow token create EMAIL`).",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": schemas,
+            "responses": {
+                f"E{code}": {"description": reason, "content": {"application/json": {"schema": ref("Error")}}}
+                for code, reason in ERROR_REASONS.items()
+            },
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "eventflow_session"},
+            },
+        },
+    }
+
+
+class OpenApiResource:
+    auth_required = False
+
+    def __init__(self, document: Json) -> None:
+        self._document = document
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = self._document
+
+
+OPENAPI: dict[str, Any] = {
+    "paths": {
+        "/api/openapi.json": {
+            "get": operation(
+                "This OpenAPI document", "meta", {"type": "object"}, public=True, operation_id="getOpenApi"
+            )
+        }
+    }
+}

@@ -1,0 +1,83 @@
+"""HTTP fixtures: the app on memory fakes, an admin and a member, and clients logged in as each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import falcon.testing
+import pytest
+
+from eventflow.bootstrap import Services
+from eventflow.core.model import Bar, DeliverableTemplate, Event, User
+from eventflow.entrypoints.web.app import create_app
+
+PASSWORD = "correct horse battery"
+
+
+class Api:
+    """A test client bound to one way of authenticating (bearer token, or cookie + CSRF header)."""
+
+    def __init__(self, client: falcon.testing.TestClient, headers: dict[str, str] | None = None) -> None:
+        self.client = client
+        self.headers = headers or {}
+
+    def __getattr__(self, method: str) -> Any:
+        simulate = getattr(self.client, f"simulate_{method}")
+
+        def call(path: str, **kwargs: Any) -> falcon.testing.Result:
+            return simulate(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def app(services: Services) -> falcon.App:
+    return create_app(services)
+
+
+@pytest.fixture
+def client(app: falcon.App) -> falcon.testing.TestClient:
+    return falcon.testing.TestClient(app)
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    return services.users.add(None, "ada@bars.fr", "Ada Admin", role="admin", password=PASSWORD)
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return services.users.add(None, "max@bars.fr", "Max Member", role="member", password=PASSWORD)
+
+
+def token_api(client: falcon.testing.TestClient, services: Services, user: User) -> Api:
+    return Api(client, {"Authorization": f"Bearer {services.users.create_token(None, user.email)}"})
+
+
+@pytest.fixture
+def as_admin(client: falcon.testing.TestClient, services: Services, admin: User) -> Api:
+    return token_api(client, services, admin)
+
+
+@pytest.fixture
+def as_member(client: falcon.testing.TestClient, services: Services, member: User) -> Api:
+    return token_api(client, services, member)
+
+
+@pytest.fixture
+def bar(services: Services) -> Bar:
+    hardware = {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}]}
+    return services.bars.add(None, "Le Perchoir", "Paris 11", hardware)
+
+
+@pytest.fixture
+def templates(services: Services) -> list[DeliverableTemplate]:
+    return [
+        services.templates.add(None, "Poster A3", "A3 PDF 300 dpi", is_default=True),
+        services.templates.add(None, "Cube LED", "1024x1024 mp4", hardware_kind="cube_led"),
+    ]
+
+
+@pytest.fixture
+def event(services: Services, admin: User, bar: Bar, templates: list[DeliverableTemplate]) -> Event:
+    return services.events.create(admin, "Soirée Disco", "2026-12-12", [bar.id or 0]).summary.event
