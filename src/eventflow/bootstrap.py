@@ -10,6 +10,7 @@ from eventflow.core.clock import SystemClock
 from eventflow.core.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from eventflow.core.services import Context
 from eventflow.core.services.catalog import BarService, TemplateService, ThemeService
+from eventflow.core.services.comments import CommentService
 from eventflow.core.services.events import EventService
 from eventflow.core.services.users import UserService
 
@@ -25,6 +26,7 @@ class Services:
     themes: ThemeService = field(init=False)
     templates: TemplateService = field(init=False)
     events: EventService = field(init=False)
+    comments: CommentService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.users = UserService(self.ctx)
@@ -32,6 +34,7 @@ class Services:
         self.themes = ThemeService(self.ctx)
         self.templates = TemplateService(self.ctx)
         self.events = EventService(self.ctx)
+        self.comments = CommentService(self.ctx)
 
     @property
     def clock(self) -> Clock:
