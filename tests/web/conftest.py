@@ -74,7 +74,7 @@ def bar(services: Services) -> Bar:
 def templates(services: Services) -> list[DeliverableTemplate]:
     return [
         services.templates.add(None, "Poster A3", "A3 PDF 300 dpi", is_default=True),
-        services.templates.add(None, "Cube LED", "1024x1024 mp4", hardware_kind="cube_led"),
+        services.templates.add(None, "Cube LED", "1024x1024 mp4", is_default=True, hardware_kind="cube_led"),
     ]
 
 

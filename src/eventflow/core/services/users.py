@@ -116,6 +116,8 @@ class UserService:
             self._apply(user, fields)
             if actor is not None and actor.id == user_id and not user.is_admin and actor.is_admin:
                 raise errors.Conflict("you cannot remove your own admin role")
+            if actor is not None and actor.id == user_id and not user.active:
+                raise errors.Conflict("you cannot deactivate yourself")
             uow.users.update(user)
             old, new = changes(before, public(user))
             record(self.ctx, uow, actor, "user.updated", "user", user_id, before=old, after=new)

@@ -1,14 +1,85 @@
-"""People and configuration: users, bars, monthly themes, deliverable templates (admins write, everyone reads)."""
+"""People and configuration: users, bars, monthly themes, deliverable templates (admins write, everyone reads).
+
+Role checks are the core's (``require_admin``): a member's write answers 403 from there.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import falcon
+from attrs import asdict, frozen
 
 from eventflow.bootstrap import Services
-from eventflow.entrypoints.web.openapi import operation
-from eventflow.entrypoints.web.views import array_of, user_json
+from eventflow.entrypoints.web.bodies import read_body, read_changes
+from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
+from eventflow.entrypoints.web.params import int_param
+from eventflow.entrypoints.web.views import (
+    ANY_OBJECT,
+    BOOL,
+    STR,
+    array_of,
+    bar_json,
+    nullable,
+    ref,
+    template_json,
+    theme_json,
+    user_json,
+)
+
+
+@frozen
+class UserCreate:
+    email: str
+    name: str
+    role: str = "member"
+    password: str | None = None
+    language: str = "fr"
+
+
+@frozen
+class UserChanges:
+    name: str | None = None
+    email: str | None = None
+    role: str | None = None
+    active: bool | None = None
+    language: str | None = None
+
+
+@frozen
+class BarCreate:
+    name: str
+    location: str = ""
+    hardware: dict[str, Any] | None = None
+
+
+@frozen
+class BarChanges:
+    name: str | None = None
+    location: str | None = None
+    hardware: dict[str, Any] | None = None
+
+
+@frozen
+class ThemeBody:
+    name: str
+    description: str = ""
+
+
+@frozen
+class TemplateCreate:
+    name: str
+    specs: str
+    is_default: bool = False
+    hardware_kind: str | None = None
+
+
+@frozen
+class TemplateChanges:
+    name: str | None = None
+    specs: str | None = None
+    is_default: bool | None = None
+    hardware_kind: str | None = None
 
 
 class UsersResource:
@@ -18,15 +89,200 @@ class UsersResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = [user_json(u) for u in self._users.list()]
 
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = read_body(req, UserCreate)
+        user = self._users.add(req.context.user, **asdict(body, recurse=False))
+        resp.status = falcon.HTTP_201
+        resp.media = user_json(user)
+
+    def on_get_one(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
+        resp.media = user_json(self._users.get(user_id))
+
+    def on_patch_one(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
+        changes = read_changes(req, UserChanges)
+        resp.media = user_json(self._users.update(req.context.user, user_id, **changes))
+
+
+class BarsResource:
+    def __init__(self, services: Services) -> None:
+        self._bars = services.bars
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = [bar_json(b) for b in self._bars.list()]
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = read_body(req, BarCreate)
+        bar = self._bars.add(req.context.user, **asdict(body, recurse=False))
+        resp.status = falcon.HTTP_201
+        resp.media = bar_json(bar)
+
+    def on_get_one(self, req: falcon.Request, resp: falcon.Response, bar_id: int) -> None:
+        resp.media = bar_json(self._bars.get(bar_id))
+
+    def on_patch_one(self, req: falcon.Request, resp: falcon.Response, bar_id: int) -> None:
+        changes = read_changes(req, BarChanges)
+        resp.media = bar_json(self._bars.update(req.context.user, bar_id, **changes))
+
+
+class ThemesResource:
+    def __init__(self, services: Services) -> None:
+        self._themes = services.themes
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = [theme_json(t) for t in self._themes.list(int_param(req, "year", 2000, 2100))]
+
+    def on_put_month(self, req: falcon.Request, resp: falcon.Response, month: str) -> None:
+        body = read_body(req, ThemeBody)
+        resp.media = theme_json(self._themes.set(req.context.user, month, body.name, body.description))
+
+
+class TemplatesResource:
+    def __init__(self, services: Services) -> None:
+        self._templates = services.templates
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = [template_json(t) for t in self._templates.list()]
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = read_body(req, TemplateCreate)
+        template = self._templates.add(req.context.user, **asdict(body, recurse=False))
+        resp.status = falcon.HTTP_201
+        resp.media = template_json(template)
+
+    def on_patch_one(self, req: falcon.Request, resp: falcon.Response, template_id: int) -> None:
+        changes = read_changes(req, TemplateChanges)
+        resp.media = template_json(self._templates.update(req.context.user, template_id, **changes))
+
 
 def register(app: falcon.App, services: Services) -> None:
-    app.add_route("/api/users", UsersResource(services))
+    users, bars = UsersResource(services), BarsResource(services)
+    themes, templates = ThemesResource(services), TemplatesResource(services)
+    app.add_route("/api/users", users)
+    app.add_route("/api/users/{user_id:id}", users, suffix="one")
+    app.add_route("/api/bars", bars)
+    app.add_route("/api/bars/{bar_id:id}", bars, suffix="one")
+    app.add_route("/api/themes", themes)
+    app.add_route("/api/themes/{month}", themes, suffix="month")
+    app.add_route("/api/templates", templates)
+    app.add_route("/api/templates/{template_id:id}", templates, suffix="one")
 
+
+# -- OpenAPI -----------------------------------------------------------------
+ROLE = {"type": "string", "enum": ["admin", "member"]}
+LANGUAGE = {"type": "string", "enum": ["fr", "en"]}
+HARDWARE = {
+    **ANY_OBJECT,
+    "description": 'the screens of the venue: {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "..."}]}',
+}
+_ADMIN_WRITE = (403, 404, 409)
 
 OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/users": {
             "get": operation("Every user, active or not", "users", array_of("User"), operation_id="listUsers"),
-        }
+            "post": operation(
+                "Add a user (admin)",
+                "users",
+                ref("User"),
+                status=201,
+                body=body_schema(
+                    ["email", "name"], email=STR, name=STR, role=ROLE, password=nullable(STR), language=LANGUAGE
+                ),
+                errors=(403, 409),
+                operation_id="createUser",
+            ),
+        },
+        "/api/users/{user_id}": {
+            "get": operation(
+                "One user", "users", ref("User"), params=[path_id("user_id")], errors=(404,), operation_id="getUser"
+            ),
+            "patch": operation(
+                "Change a user's name, e-mail, role, language or active flag (admin; deactivating ends their sessions)",
+                "users",
+                ref("User"),
+                params=[path_id("user_id")],
+                body=body_schema([], name=STR, email=STR, role=ROLE, active=BOOL, language=LANGUAGE),
+                errors=_ADMIN_WRITE,
+                operation_id="updateUser",
+            ),
+        },
+        "/api/bars": {
+            "get": operation("Every bar with its hardware", "bars", array_of("Bar"), operation_id="listBars"),
+            "post": operation(
+                "Add a bar (admin)",
+                "bars",
+                ref("Bar"),
+                status=201,
+                body=body_schema(["name"], name=STR, location=STR, hardware=nullable(HARDWARE)),
+                errors=(403, 409),
+                operation_id="createBar",
+            ),
+        },
+        "/api/bars/{bar_id}": {
+            "get": operation(
+                "One bar", "bars", ref("Bar"), params=[path_id("bar_id")], errors=(404,), operation_id="getBar"
+            ),
+            "patch": operation(
+                "Change a bar's name, location or hardware (admin)",
+                "bars",
+                ref("Bar"),
+                params=[path_id("bar_id")],
+                body=body_schema([], name=STR, location=STR, hardware=nullable(HARDWARE)),
+                errors=_ADMIN_WRITE,
+                operation_id="updateBar",
+            ),
+        },
+        "/api/themes": {
+            "get": operation(
+                "Monthly themes in month order",
+                "themes",
+                array_of("Theme"),
+                params=[query("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, "only this year")],
+                errors=(422,),
+                operation_id="listThemes",
+            ),
+        },
+        "/api/themes/{month}": {
+            "put": operation(
+                "Set the theme of a month, replacing the one it had (admin)",
+                "themes",
+                ref("Theme"),
+                params=[
+                    {
+                        "name": "month",
+                        "in": "path",
+                        "required": True,
+                        "description": "YYYY-MM",
+                        "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                    }
+                ],
+                body=body_schema(["name"], name=STR, description=STR),
+                errors=(403,),
+                operation_id="setTheme",
+            ),
+        },
+        "/api/templates": {
+            "get": operation("Deliverable templates", "templates", array_of("Template"), operation_id="listTemplates"),
+            "post": operation(
+                "Add a deliverable template (admin)",
+                "templates",
+                ref("Template"),
+                status=201,
+                body=body_schema(["name", "specs"], name=STR, specs=STR, is_default=BOOL, hardware_kind=nullable(STR)),
+                errors=(403, 409),
+                operation_id="createTemplate",
+            ),
+        },
+        "/api/templates/{template_id}": {
+            "patch": operation(
+                "Change a template (admin)",
+                "templates",
+                ref("Template"),
+                params=[path_id("template_id")],
+                body=body_schema([], name=STR, specs=STR, is_default=BOOL, hardware_kind=nullable(STR)),
+                errors=_ADMIN_WRITE,
+                operation_id="updateTemplate",
+            ),
+        },
     }
 }

@@ -10,36 +10,28 @@ from attrs import asdict, frozen
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import Health
-from eventflow.core.services.events import parse_date
-from eventflow.entrypoints.web.bodies import read_body
+from eventflow.core.services.events import EventService, Matrix
+from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
-from eventflow.entrypoints.web.views import DATE, ID, STR, array_of, card_json, ref, summary_json
+from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
+from eventflow.entrypoints.web.views import (
+    BOOL,
+    DATE,
+    ID,
+    INT,
+    STR,
+    Json,
+    activity_json,
+    array_of,
+    card_json,
+    comment_json,
+    nullable,
+    ref,
+    slot_json,
+    summary_json,
+)
 
-
-def _date_param(req: falcon.Request, name: str) -> Any:
-    value = req.get_param(name)
-    return parse_date(value, name) if value is not None else None
-
-
-def _health_param(req: falcon.Request) -> Health | None:
-    value = req.get_param("health")
-    if value is None:
-        return None
-    try:
-        return Health(value)
-    except ValueError:
-        raise errors.InvalidInput(
-            f"health must be one of {', '.join(h.value for h in Health)}, not {value!r}", "health"
-        ) from None
-
-
-def _bar_param(req: falcon.Request) -> int | None:
-    value = req.get_param("bar")
-    if value is None:
-        return None
-    if not value.isdigit() or not 1 <= int(value) < 2**31:
-        raise errors.InvalidInput(f"bar must be a bar id, not {value!r}", "bar")
-    return int(value)
+ACTIVITY_LIMIT = 200
 
 
 @frozen
@@ -53,15 +45,53 @@ class EventCreate:
     theme_override: str | None = None
 
 
+@frozen
+class EventChanges:
+    name: str | None = None
+    date: str | None = None
+    bar_ids: list[int] | None = None
+    description: str | None = None
+    brief: str | None = None
+    notes: str | None = None
+    theme_override: str | None = None
+
+
+@frozen
+class SlotCreate:
+    name: str
+    specs: str = ""
+    bar_id: int | None = None
+    assignee_id: int | None = None
+
+
+@frozen
+class SlotChanges:
+    status: str | None = None
+    assignee_id: int | None = None
+    enabled: bool | None = None
+    specs: str | None = None
+    name: str | None = None
+
+
+@frozen
+class CommentCreate:
+    text: str
+    parent_id: int | None = None
+    deliverable_id: int | None = None
+
+
+def slot_in_card(events: EventService, event_id: int, slot_id: int | None) -> Json:
+    """A slot as the card shows it (lateness, due date, versions)."""
+    return next(slot_json(v) for v in events.card(event_id, activity_limit=0).slots if v.slot.id == slot_id)
+
+
 class EventsResource:
     def __init__(self, services: Services) -> None:
         self._events = services.events
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        start, end = _date_param(req, "from"), _date_param(req, "to")
-        if start and end and end < start:
-            raise errors.InvalidInput("to must not be before from", "to")
-        summaries = self._events.calendar(start, end, _bar_param(req), _health_param(req))
+        start, end = period(req)
+        summaries = self._events.calendar(start, end, int_param(req, "bar"), enum_param(req, "health", Health))
         resp.media = [summary_json(s) for s in summaries]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -79,28 +109,147 @@ class EventResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         resp.media = card_json(self._events.card(event_id))
 
+    def on_patch(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        changes = read_changes(req, EventChanges)
+        resp.media = card_json(self._events.update(req.context.user, event_id, **changes))
+
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        self._events.delete(req.context.user, event_id)
+        resp.status = falcon.HTTP_204
+
+
+class SlotsResource:
+    """``POST /api/events/{id}/deliverables``: a custom slot; ``PATCH /api/deliverables/{id}``: edit one."""
+
+    def __init__(self, services: Services) -> None:
+        self._events = services.events
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        body = read_body(req, SlotCreate)
+        slot = self._events.add_slot(req.context.user, event_id, **asdict(body, recurse=False))
+        resp.status = falcon.HTTP_201
+        resp.media = slot_in_card(self._events, event_id, slot.id)
+
+    def on_patch_one(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
+        slot = self._events.update_slot(req.context.user, slot_id, **read_changes(req, SlotChanges))
+        resp.media = slot_in_card(self._events, slot.event_id, slot.id)
+
+
+class CommentsResource:
+    def __init__(self, services: Services) -> None:
+        self._comments = services.comments
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        resp.media = [comment_json(c) for c in self._comments.list(event_id)]
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        body = read_body(req, CommentCreate)
+        comment = self._comments.add(req.context.user, event_id, **asdict(body, recurse=False))
+        resp.status = falcon.HTTP_201
+        resp.media = comment_json(comment)
+
+
+class ActivityResource:
+    def __init__(self, services: Services) -> None:
+        self._events = services.events
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        limit = int_param(req, "limit", high=1000) or ACTIVITY_LIMIT
+        resp.media = [activity_json(a) for a in self._events.card(event_id, activity_limit=limit).activity]
+
+
+class ReviewQueueResource:
+    def __init__(self, services: Services) -> None:
+        self._events = services.events
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = [
+            {"event": summary_json(summary), "deliverable": slot_json(view)}
+            for summary, view in self._events.review_queue()
+        ]
+
+
+def matrix_json(month: str, matrix: Matrix) -> Json:
+    return {
+        "month": month,
+        "columns": matrix.columns,
+        "rows": [
+            {
+                "event": summary_json(summary),
+                "cells": [
+                    {
+                        "column": column,
+                        "deliverables": [slot_json(v) for v in matrix.cells.get((summary.event.id or 0, column), [])],
+                    }
+                    for column in matrix.columns
+                ],
+            }
+            for summary in matrix.events
+        ],
+    }
+
+
+class MatrixResource:
+    def __init__(self, services: Services) -> None:
+        self._events = services.events
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        year, month = month_param(req)
+        resp.media = matrix_json(f"{year:04d}-{month:02d}", self._events.matrix(year, month))
+
+
+class ComplianceResource:
+    def __init__(self, services: Services) -> None:
+        self._events = services.events
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        start, end = period(req)
+        if start is None or end is None:
+            raise errors.InvalidInput("give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD", "to" if start else "from")
+        report = self._events.compliance(start, end)
+        resp.media = {
+            group: {key: {"on_time": c.on_time, "total": c.total, "ratio": c.ratio} for key, c in rows.items()}
+            for group, rows in report.items()
+        }
+
 
 def register(app: falcon.App, services: Services) -> None:
+    slots = SlotsResource(services)
     app.add_route("/api/events", EventsResource(services))
     app.add_route("/api/events/{event_id:id}", EventResource(services))
+    app.add_route("/api/events/{event_id:id}/deliverables", slots)
+    app.add_route("/api/deliverables/{slot_id:id}", slots, suffix="one")
+    app.add_route("/api/events/{event_id:id}/comments", CommentsResource(services))
+    app.add_route("/api/events/{event_id:id}/activity", ActivityResource(services))
+    app.add_route("/api/review-queue", ReviewQueueResource(services))
+    app.add_route("/api/matrix", MatrixResource(services))
+    app.add_route("/api/compliance", ComplianceResource(services))
 
 
-_EVENT_CREATE = body_schema(
-    ["name", "date", "bar_ids"],
-    name=STR,
-    date=DATE,
-    bar_ids={"type": "array", "items": ID, "minItems": 1},
-    description=STR,
-    brief={"type": "string", "description": "rich text (HTML, sanitised)"},
-    notes={"type": "string", "description": "rich text (HTML, sanitised)"},
-    theme_override={"type": "string", "nullable": True},
-)
+# -- OpenAPI -----------------------------------------------------------------
+RICH: Json = {"type": "string", "description": "rich text (HTML, sanitised)"}
+STATUS: Json = {"type": "string", "enum": ["todo", "in_progress", "review", "changes_requested", "approved"]}
+_EVENT_FIELDS: dict[str, Json] = {
+    "name": STR,
+    "date": DATE,
+    "bar_ids": {"type": "array", "items": ID, "minItems": 1},
+    "description": STR,
+    "brief": RICH,
+    "notes": RICH,
+    "theme_override": nullable(STR),
+}
+_EVENT = [path_id("event_id")]
+_COMPLIANCE: Json = {
+    "type": "object",
+    "required": ["on_time", "total", "ratio"],
+    "properties": {"on_time": INT, "total": INT, "ratio": {"type": "number", "nullable": True}},
+}
 
 OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/events": {
             "get": operation(
-                "Events of a period, for the calendar",
+                "Events of a period, for the calendar (by date)",
                 "events",
                 array_of("EventSummary"),
                 params=[
@@ -113,24 +262,171 @@ OPENAPI: dict[str, Any] = {
                 operation_id="listEvents",
             ),
             "post": operation(
-                "Create an event (its deliverable slots are generated)",
+                "Create an event; its deliverable slots are generated from the templates and the bars' hardware",
                 "events",
                 ref("EventCard"),
                 status=201,
-                body=_EVENT_CREATE,
+                body=body_schema(["name", "date", "bar_ids"], **_EVENT_FIELDS),
                 errors=(404,),
                 operation_id="createEvent",
             ),
         },
         "/api/events/{event_id}": {
             "get": operation(
-                "The event card",
+                "The event card", "events", ref("EventCard"), params=_EVENT, errors=(404,), operation_id="getEvent"
+            ),
+            "patch": operation(
+                "Edit an event (a removed bar has its slots disabled, an added bar gets its slots)",
                 "events",
                 ref("EventCard"),
-                params=[path_id("event_id")],
+                params=_EVENT,
+                body=body_schema([], **_EVENT_FIELDS),
                 errors=(404,),
-                operation_id="getEvent",
+                operation_id="updateEvent",
+            ),
+            "delete": operation(
+                "Delete an event that holds no stored file",
+                "events",
+                None,
+                status=204,
+                params=_EVENT,
+                errors=(403, 404, 409),
+                operation_id="deleteEvent",
             ),
         },
-    }
+        "/api/events/{event_id}/deliverables": {
+            "post": operation(
+                "Add a custom deliverable slot",
+                "deliverables",
+                ref("Deliverable"),
+                status=201,
+                params=_EVENT,
+                body=body_schema(["name"], name=STR, specs=STR, bar_id=nullable(ID), assignee_id=nullable(ID)),
+                errors=(403, 404),
+                operation_id="addDeliverable",
+            ),
+        },
+        "/api/deliverables/{slot_id}": {
+            "patch": operation(
+                "Change a slot's status, assignee, enabled flag, specs or name",
+                "deliverables",
+                ref("Deliverable"),
+                params=[path_id("slot_id", "deliverable id")],
+                body=body_schema([], status=STATUS, assignee_id=nullable(ID), enabled=BOOL, specs=STR, name=STR),
+                errors=(403, 404),
+                operation_id="updateDeliverable",
+            ),
+        },
+        "/api/events/{event_id}/comments": {
+            "get": operation(
+                "An event's comments, oldest first",
+                "comments",
+                array_of("Comment"),
+                params=_EVENT,
+                errors=(404,),
+                operation_id="listComments",
+            ),
+            "post": operation(
+                "Comment on an event (optionally replying, or about one slot); @name mentions",
+                "comments",
+                ref("Comment"),
+                status=201,
+                params=_EVENT,
+                body=body_schema(["text"], text=STR, parent_id=nullable(ID), deliverable_id=nullable(ID)),
+                errors=(403, 404),
+                operation_id="addComment",
+            ),
+        },
+        "/api/events/{event_id}/activity": {
+            "get": operation(
+                "What happened to an event, newest first",
+                "events",
+                array_of("Activity"),
+                params=[*_EVENT, query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "at most")],
+                errors=(404, 422),
+                operation_id="listActivity",
+            ),
+        },
+        "/api/review-queue": {
+            "get": operation(
+                "Slots waiting for review, the one waiting longest first",
+                "deliverables",
+                array_of("ReviewItem"),
+                operation_id="reviewQueue",
+            ),
+        },
+        "/api/matrix": {
+            "get": operation(
+                "Production matrix of a month: rows are events, columns asset types, cells the slots",
+                "events",
+                ref("Matrix"),
+                params=[
+                    {
+                        "name": "month",
+                        "in": "query",
+                        "required": True,
+                        "description": "YYYY-MM",
+                        "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                    }
+                ],
+                errors=(422,),
+                operation_id="matrix",
+            ),
+        },
+        "/api/compliance": {
+            "get": operation(
+                "J-7 compliance (share of slots approved by their due date) per month and per bar",
+                "events",
+                {
+                    "type": "object",
+                    "required": ["month", "bar"],
+                    "properties": {
+                        "month": {"type": "object", "additionalProperties": _COMPLIANCE},
+                        "bar": {"type": "object", "additionalProperties": _COMPLIANCE},
+                    },
+                },
+                params=[
+                    {**query("from", DATE, "first day"), "required": True},
+                    {**query("to", DATE, "last day, included"), "required": True},
+                ],
+                errors=(422,),
+                operation_id="compliance",
+            ),
+        },
+    },
+    "components": {
+        "schemas": {
+            "ReviewItem": {
+                "type": "object",
+                "required": ["event", "deliverable"],
+                "properties": {"event": ref("EventSummary"), "deliverable": ref("Deliverable")},
+            },
+            "Matrix": {
+                "type": "object",
+                "required": ["month", "columns", "rows"],
+                "properties": {
+                    "month": STR,
+                    "columns": {"type": "array", "items": STR},
+                    "rows": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["event", "cells"],
+                            "properties": {
+                                "event": ref("EventSummary"),
+                                "cells": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["column", "deliverables"],
+                                        "properties": {"column": STR, "deliverables": array_of("Deliverable")},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        }
+    },
 }

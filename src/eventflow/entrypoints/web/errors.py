@@ -51,7 +51,8 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.
 def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError, params: Any) -> None:
     """Falcon's own errors (unknown route, wrong method, unsupported body type…) in the same shape."""
     resp.status = exc.status
-    title = exc.title or falcon.code_to_http_status(exc.status_code)
+    reason = falcon.code_to_http_status(exc.status_code).partition(" ")[2]
+    title = exc.title if exc.title and exc.title != exc.status else reason
     resp.media = error_body(title, exc.description or _describe(exc.status_code))
     for name, value in (exc.headers or {}).items():
         resp.set_header(name, value)

@@ -1,0 +1,57 @@
+"""Query-string parameters, validated with the core's parsers; a bad value is a 422 naming the parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import TypeVar
+
+import falcon
+
+from eventflow.core import errors
+from eventflow.core.services.catalog import parse_month
+from eventflow.core.services.events import parse_date
+from eventflow.entrypoints.web.bodies import MAX_INT
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def date_param(req: falcon.Request, name: str) -> dt.date | None:
+    value = req.get_param(name)
+    return parse_date(value, name) if value is not None else None
+
+
+def period(req: falcon.Request) -> tuple[dt.date | None, dt.date | None]:
+    """``from`` and ``to`` (both included); ``to`` before ``from`` is refused."""
+    start, end = date_param(req, "from"), date_param(req, "to")
+    if start and end and end < start:
+        raise errors.InvalidInput(f"to ({end}) is before from ({start})", "to")
+    return start, end
+
+
+def int_param(req: falcon.Request, name: str, low: int = 1, high: int = MAX_INT) -> int | None:
+    value = req.get_param(name)
+    if value is None:
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise errors.InvalidInput(f"{name} must be a whole number from {low} to {high}, not {value!r}", name)
+    return int(value)
+
+
+def enum_param(req: falcon.Request, name: str, kind: type[E]) -> E | None:
+    value = req.get_param(name)
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise errors.InvalidInput(
+            f"{name} must be one of {', '.join(k.value for k in kind)}, not {value!r}", name
+        ) from None
+
+
+def month_param(req: falcon.Request, name: str = "month") -> tuple[int, int]:
+    value = req.get_param(name)
+    if value is None:
+        raise errors.InvalidInput(f"{name} is required, e.g. ?{name}=2026-12", name)
+    return parse_month(value)

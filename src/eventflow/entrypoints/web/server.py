@@ -1,0 +1,57 @@
+"""``eventflow serve``: the app under gunicorn, started from Python.
+
+gunicorn hands the app the request body as a stream (nothing buffered to disk first), so an upload over the
+limit is refused from its Content-Length before a byte is read. One process with threads: the services bundle
+(and its database engine) is built once, before the server starts, and must not be shared across forks; for
+more processes run ``gunicorn eventflow.entrypoints.web.wsgi:application`` (see the README).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import falcon
+from gunicorn.app.base import BaseApplication
+
+from eventflow.bootstrap import Services
+from eventflow.entrypoints.web.app import create_app
+
+#: A 500 MB upload on a slow uplink (~1 MB/s) still finishes within it.
+REQUEST_TIMEOUT_SECONDS = 600
+THREADS = 8
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: falcon.App, options: dict[str, Any]) -> None:
+        self._app = app
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> falcon.App:
+        return self._app
+
+
+def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "timeout": REQUEST_TIMEOUT_SECONDS,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "accesslog": "-",
+        # X-Forwarded-Proto from the local proxy counts only when the operator said so.
+        "forwarded_allow_ips": "127.0.0.1,::1" if services.settings.trust_forwarded_proto else "",
+    }
+
+
+def run(services: Services, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the app until SIGINT/SIGTERM; requests under way get ``graceful_timeout`` seconds to finish."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _Gunicorn(create_app(services), server_options(services, host, port)).run()
