@@ -11,6 +11,7 @@ import re
 from typing import Any, TypeVar
 
 import cattrs
+import cattrs.v
 import falcon
 from cattrs.preconf.json import make_converter
 
@@ -27,31 +28,39 @@ class BodyError(errors.InvalidInput):
     """The body is not valid JSON at all (400), as opposed to valid JSON with wrong fields (422)."""
 
 
+class WrongValue(ValueError):
+    """Raised by the strict hooks below; its message is already meant for the client."""
+
+
+def _format(exc: BaseException, kind: type | None) -> str:
+    return str(exc) if isinstance(exc, WrongValue) else cattrs.v.format_exception(exc, kind)
+
+
 def _strict_int(value: Any, _: type) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"expected an integer, not {type(value).__name__}")
+        raise WrongValue(f"expected an integer, not {type(value).__name__}")
     if not -MAX_INT <= value <= MAX_INT:
-        raise ValueError(f"{value} is out of range")
+        raise WrongValue(f"{value} is out of range")
     return value
 
 
 def _strict_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected text, not {type(value).__name__}")
+        raise WrongValue(f"expected text, not {type(value).__name__}")
     if "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
+        raise WrongValue("text must not contain NUL characters")
     return value
 
 
 def _strict_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, not {type(value).__name__}")
+        raise WrongValue(f"expected true or false, not {type(value).__name__}")
     return value
 
 
 def _strict_float(value: Any, _: type) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise ValueError(f"expected a number, not {type(value).__name__}")
+        raise WrongValue(f"expected a number, not {type(value).__name__}")
     return float(value)
 
 
@@ -83,8 +92,8 @@ def structure(raw: Any, cls: type[T]) -> T:
         raise errors.InvalidInput("the body must be a JSON object")
     try:
         return converter.structure(raw, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-        messages = cattrs.transform_error(exc) if isinstance(exc, cattrs.BaseValidationError) else [str(exc)]
+    except cattrs.BaseValidationError as exc:
+        messages = cattrs.transform_error(exc, format_exception=_format)
         match = _PATH_FIELD.search(messages[0])
         raise errors.InvalidInput("; ".join(messages), match.group(1) if match else None) from None
 
