@@ -7,12 +7,49 @@ from attrs import define, field
 from eventflow.adapters.security import Argon2Hasher, sanitize_html
 from eventflow.config import Settings
 from eventflow.core.clock import SystemClock
-from eventflow.core.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from eventflow.core.ports import (
+    BlobStore,
+    Clock,
+    ImageProcessor,
+    MediaProbe,
+    Notifier,
+    PasswordHasher,
+    UnitOfWorkFactory,
+)
 from eventflow.core.services import Context
+from eventflow.core.services.assets import AssetService, Quota
 from eventflow.core.services.catalog import BarService, TemplateService, ThemeService
 from eventflow.core.services.comments import CommentService
 from eventflow.core.services.events import EventService
+from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
+
+
+@define
+class StoragePorts:
+    """The file-side adapters: hot and cold blob stores, notifier, image processor, media probe."""
+
+    hot: BlobStore
+    cold: BlobStore
+    notifier: Notifier
+    images: ImageProcessor
+    probe: MediaProbe
+
+    @classmethod
+    def local(cls, settings: Settings, notifier: Notifier | None = None) -> StoragePorts:
+        from eventflow.adapters.blobstore import LocalBlobStore
+        from eventflow.adapters.images import PillowImageProcessor
+        from eventflow.adapters.media import MediaPreviewer
+        from eventflow.adapters.notifier import LoggingNotifier
+
+        images = PillowImageProcessor()
+        return cls(
+            hot=LocalBlobStore(settings.files_dir, "hot"),
+            cold=LocalBlobStore(settings.cold_dir, "cold"),
+            notifier=notifier or LoggingNotifier(),
+            images=images,
+            probe=MediaPreviewer(images),
+        )
 
 
 @define
@@ -21,12 +58,15 @@ class Services:
 
     settings: Settings
     ctx: Context
+    files: StoragePorts
     users: UserService = field(init=False)
     bars: BarService = field(init=False)
     themes: ThemeService = field(init=False)
     templates: TemplateService = field(init=False)
     events: EventService = field(init=False)
     comments: CommentService = field(init=False)
+    assets: AssetService = field(init=False)
+    storage: StorageService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.users = UserService(self.ctx)
@@ -35,6 +75,17 @@ class Services:
         self.templates = TemplateService(self.ctx)
         self.events = EventService(self.ctx)
         self.comments = CommentService(self.ctx)
+        quota = Quota(self.ctx, self.files.notifier, self.settings.quota_bytes)
+        self.assets = AssetService(
+            self.ctx,
+            self.files.hot,
+            self.files.cold,
+            self.files.images,
+            self.files.probe,
+            quota,
+            self.settings.max_upload_bytes,
+        )
+        self.storage = StorageService(self.ctx, self.files.hot, self.files.cold, quota, self.files.notifier)
 
     @property
     def clock(self) -> Clock:
@@ -51,6 +102,8 @@ def bootstrap(
     uow: UnitOfWorkFactory | None = None,
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
+    notifier: Notifier | None = None,
+    files: StoragePorts | None = None,
     migrate: bool = True,
 ) -> Services:
     """Build the services. Anything passed in (a fake unit of work, a fixed clock…) replaces the default."""
@@ -65,4 +118,4 @@ def bootstrap(
         hasher=hasher or Argon2Hasher(),
         sanitize=sanitize_html,
     )
-    return Services(settings=settings, ctx=ctx)
+    return Services(settings=settings, ctx=ctx, files=files or StoragePorts.local(settings, notifier))

@@ -7,8 +7,10 @@ Adapters implement them (``eventflow.adapters``); tests use the in-memory fakes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import BinaryIO, Protocol, Self
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, BinaryIO, Protocol, Self
+
+from attrs import field, frozen
 
 from eventflow.core.model import (
     Activity,
@@ -274,29 +276,86 @@ class UnitOfWorkFactory(Protocol):
         """A new, not yet started unit of work."""
 
 
+class ByteSource(Protocol):
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes; ``b""`` at the end."""
+
+
 class StoredBlob(Protocol):
-    key: str
-    size: int
-    sha256: str
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def sha256(self) -> str: ...
 
 
 class BlobStore(Protocol):
     """A place for file bytes under generated keys; writes are atomic."""
 
-    def put(self, stream: BinaryIO, limit: int | None = None) -> StoredBlob:
-        """Copy ``stream`` in chunks into a new blob; raise FileTooLarge past ``limit`` and keep nothing."""
+    def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> StoredBlob:
+        """Copy ``stream`` in chunks into a blob (a new key, or ``key`` replaced atomically); hash it on the way.
+
+        Past ``limit`` bytes raise FileTooLarge and keep nothing.
+        """
 
     def open(self, key: str) -> BinaryIO:
-        """The blob's bytes for reading."""
+        """The blob's bytes for reading; NotFound when it is missing."""
 
     def path(self, key: str) -> str | None:
         """A filesystem path to the blob when the store has one (for sendfile)."""
+
+    def size(self, key: str) -> int | None:
+        """The blob's size in bytes, or None when it is missing."""
 
     def delete(self, key: str) -> None:
         """Remove a blob; no error when it is already gone."""
 
     def exists(self, key: str) -> bool:
         """Whether the blob is there."""
+
+    def list_keys(self) -> Iterator[str]:
+        """Every key stored (writes under way excluded)."""
+
+    def free_bytes(self) -> int:
+        """Free space on the volume that holds the store."""
+
+
+@frozen
+class EncodedImage:
+    """An image encoded for the web (a compressed photo or a preview)."""
+
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+@frozen
+class MediaPreview:
+    """What could be learnt from a file: a preview image and facts, or why there is none."""
+
+    image: EncodedImage | None = None
+    facts: dict[str, Any] = field(factory=dict)
+    error: str | None = None
+
+
+class ImageProcessor(Protocol):
+    def compress_photo(self, source: BinaryIO) -> EncodedImage:
+        """A phone photo made fit to keep: orientation applied, metadata stripped, long edge capped, re-encoded.
+
+        Raises UnsupportedMedia when it is not a readable image, InvalidInput when it has too many pixels.
+        """
+
+    def thumbnail(self, source: BinaryIO) -> EncodedImage:
+        """A small preview of an image file (same errors as ``compress_photo``)."""
+
+
+class MediaProbe(Protocol):
+    def preview(self, source: BinaryIO, content_type: str) -> MediaPreview:
+        """A preview image and facts (pages, duration, resolution, codec) for a stored file; never raises."""
 
 
 class Notifier(Protocol):

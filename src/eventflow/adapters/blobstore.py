@@ -1,0 +1,131 @@
+"""Blob stores on the local disk: the hot store (``<data>/files``) and the cold store (``EVENTFLOW_COLD_DIR``).
+
+A blob is written in 1 MiB chunks (memory stays flat whatever the size) into a temporary file in its own
+target folder, hashed on the way, fsynced, renamed into place and the folder fsynced: a crash or a cut
+upload never leaves a half file under a real key. Keys are generated (``ab/<32 hex>``), never a user's name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from attrs import frozen
+
+from eventflow.core import errors
+from eventflow.core.ports import ByteSource
+
+CHUNK = 1024 * 1024
+TEMP_PREFIX = ".incoming-"
+_KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{32}$")
+
+
+@frozen
+class Blob:
+    key: str
+    size: int
+    sha256: str
+
+
+def new_key() -> str:
+    token = uuid.uuid4().hex
+    return f"{token[:2]}/{token}"
+
+
+class LocalBlobStore:
+    """Files under ``root``; the same class serves as the hot and the cold store."""
+
+    def __init__(self, root: Path, name: str = "hot") -> None:
+        self.root = Path(root)
+        self.name = name
+
+    def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> Blob:
+        key = key or new_key()
+        target = self._file(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                size, digest = _copy(stream, out, limit)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        _fsync_dir(target.parent)
+        return Blob(key=key, size=size, sha256=digest)
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return self._file(key).open("rb")
+        except FileNotFoundError:
+            raise errors.NotFound(f"file in the {self.name} store", key) from None
+
+    def path(self, key: str) -> str | None:
+        return str(self._file(key))
+
+    def size(self, key: str) -> int | None:
+        try:
+            return self._file(key).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def delete(self, key: str) -> None:
+        target = self._file(key)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            return
+        _fsync_dir(target.parent)
+
+    def exists(self, key: str) -> bool:
+        return self._file(key).is_file()
+
+    def list_keys(self) -> Iterator[str]:
+        """Every stored key (temporary files of writes under way excluded)."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if folder.is_dir():
+                for file in sorted(folder.iterdir()):
+                    key = f"{folder.name}/{file.name}"
+                    if _KEY.match(key):
+                        yield key
+
+    def free_bytes(self) -> int:
+        """Free space on the volume holding the store."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return shutil.disk_usage(self.root).free
+
+    def _file(self, key: str) -> Path:
+        if not _KEY.match(key):
+            raise errors.NotFound(f"file in the {self.name} store", key)
+        return self.root / key
+
+
+def _copy(stream: ByteSource, out: BinaryIO, limit: int | None) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise errors.FileTooLarge(limit)
+        digest.update(chunk)
+        out.write(chunk)
+    return size, digest.hexdigest()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

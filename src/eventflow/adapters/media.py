@@ -1,0 +1,100 @@
+"""Previews and facts for stored files: image thumbnails, PDF first page (pypdfium2), video poster and facts (PyAV).
+
+Nothing here raises: a file that cannot be previewed gets a ``MediaPreview`` saying why, and still counts as uploaded.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, BinaryIO
+
+from PIL import Image
+
+from eventflow.adapters.images import PillowImageProcessor, check_pixels
+from eventflow.core import errors
+from eventflow.core.ports import EncodedImage, MediaPreview
+
+log = logging.getLogger("eventflow.media")
+
+PDF_TYPES = ("application/pdf", "application/illustrator")
+#: A poster frame is taken this far in (or at the start of a shorter video).
+POSTER_SECONDS = 1.0
+
+
+class MediaPreviewer:
+    def __init__(self, images: PillowImageProcessor) -> None:
+        self._images = images
+
+    def preview(self, source: BinaryIO, content_type: str) -> MediaPreview:
+        try:
+            if content_type in PDF_TYPES:
+                return self._pdf(source)
+            if content_type.startswith("video/"):
+                return self._video(source)
+            if content_type in ("image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif"):
+                return self._image(source)
+        except errors.EventflowError as exc:
+            return MediaPreview(error=str(exc))
+        except Exception as exc:  # a broken or exotic file: say so, never fail the upload
+            log.info("no preview for a %s file: %s", content_type, exc)
+            return MediaPreview(error=f"this {content_type} file could not be previewed")
+        return MediaPreview(error=f"no preview is made for {content_type} files")
+
+    def _image(self, source: BinaryIO) -> MediaPreview:
+        with Image.open(source) as img:
+            width, height = img.size
+        source.seek(0)
+        return MediaPreview(image=self._images.thumbnail(source), facts={"width": width, "height": height})
+
+    def _pdf(self, source: BinaryIO) -> MediaPreview:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(source)
+        try:
+            pages = len(doc)
+            page = doc[0]
+            width, height = page.get_size()
+            scale = self._images.thumbnail_edge / max(width, height, 1)
+            image = page.render(scale=scale).to_pil()
+        finally:
+            doc.close()
+        facts = {"pages": pages, "width_pt": round(width), "height_pt": round(height)}
+        return MediaPreview(image=self._from_pil(image), facts=facts)
+
+    def _video(self, source: BinaryIO) -> MediaPreview:
+        import av
+
+        with av.open(source) as container:
+            if not container.streams.video:
+                return MediaPreview(facts=_duration(container), error="this file has no video track")
+            stream = container.streams.video[0]
+            facts: dict[str, Any] = {
+                **_duration(container),
+                "width": stream.codec_context.width,
+                "height": stream.codec_context.height,
+                "codec": stream.codec_context.name,
+            }
+            check_pixels((stream.codec_context.width, stream.codec_context.height))
+            frame = _poster_frame(container, stream, facts.get("duration"))
+        if frame is None:
+            return MediaPreview(facts=facts, error="no frame of this video could be decoded")
+        return MediaPreview(image=self._from_pil(frame), facts=facts)
+
+    def _from_pil(self, image: Image.Image) -> EncodedImage:
+        image.thumbnail((self._images.thumbnail_edge, self._images.thumbnail_edge))
+        return self._images.encode(image, thumbnail=True)
+
+
+def _duration(container: Any) -> dict[str, Any]:
+    if container.duration is None:
+        return {}
+    return {"duration": round(container.duration / 1_000_000, 3)}
+
+
+def _poster_frame(container: Any, stream: Any, duration: float | None) -> Image.Image | None:
+    at = POSTER_SECONDS if duration and duration > 2 * POSTER_SECONDS else 0.0
+    if at and stream.time_base:
+        container.seek(int(at / stream.time_base), stream=stream)
+    for frame in container.decode(stream):
+        return frame.to_image()
+    return None

@@ -1,0 +1,337 @@
+"""The disk: usage report, archive to cold storage (or deletion), restore, purge of superseded versions, drift check.
+
+Each job is planned first (``*_plan``: what would move and how many bytes; the dry run stops there), then run
+file by file, crash-safe: copy into the other store under the same key, verify the copy's sha256 against the
+database, commit the new location, and only then delete the old copy. A rerun after a crash (``kill -9``)
+plans the same files again, including copies left behind after the commit, and finishes the job with nothing
+lost. Metadata, previews and history always stay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from attrs import define, field, frozen
+
+from eventflow.core import errors
+from eventflow.core.model import Asset, Deliverable, Event, Role, Status, StorageTier
+from eventflow.core.ports import BlobStore, Notifier, UnitOfWork
+from eventflow.core.services import Actor, Context, record, require_admin
+from eventflow.core.services.assets import Quota
+
+ARCHIVE_AFTER_DAYS = 30
+BIGGEST_EVENTS = 5
+OnFile = Callable[[Asset], None]
+
+
+@frozen
+class EventUsage:
+    event: Event
+    hot_bytes: int
+
+
+@frozen
+class StorageReport:
+    used_bytes: int
+    quota_bytes: int
+    reserved_bytes: int
+    disk_free_bytes: int
+    biggest_events: list[EventUsage]
+    archivable_bytes: int
+    archive_after_days: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.used_bytes / self.quota_bytes, 1) if self.quota_bytes else 0.0
+
+
+@frozen
+class Plan:
+    """The files a job would touch, and the events they belong to."""
+
+    events: list[Event]
+    assets: list[Asset]
+
+    @property
+    def bytes(self) -> int:
+        return sum(a.size for a in self.assets)
+
+
+@define
+class Summary:
+    """What a job did: files handled, bytes freed on the hot disk, bytes written to the other store, problems."""
+
+    action: str
+    events: list[Event]
+    files: int = 0
+    freed_bytes: int = 0
+    moved_bytes: int = 0
+    problems: list[str] = field(factory=list)
+
+
+@frozen
+class Drift:
+    """Database rows without their file, files of the wrong size, and files no row knows (store, key, size)."""
+
+    checked: int
+    missing: list[str]
+    wrong_size: list[str]
+    orphans: list[tuple[str, str, int]]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.wrong_size or self.orphans)
+
+
+@define
+class StorageService:
+    ctx: Context
+    hot: BlobStore
+    cold: BlobStore
+    quota: Quota
+    notifier: Notifier
+    archive_after_days: int = ARCHIVE_AFTER_DAYS
+
+    # -- report ------------------------------------------------------------------------------------------------
+    def report(self, biggest: int = BIGGEST_EVENTS) -> StorageReport:
+        with self.ctx.uow() as uow:
+            events, assets = _everything(uow)
+            used, reserved = uow.assets.stored_bytes(), uow.reservations.total()
+        per_event: dict[int, int] = defaultdict(int)
+        for a in assets:
+            per_event[a.event_id] += _hot_bytes(a)
+        by_id = {e.id: e for e in events}
+        ranked = sorted(((n, i) for i, n in per_event.items() if n), reverse=True)[:biggest]
+        cutoff = self._cutoff(self.archive_after_days)
+        return StorageReport(
+            used_bytes=used,
+            quota_bytes=self.quota.quota_bytes,
+            reserved_bytes=reserved,
+            disk_free_bytes=self.hot.free_bytes(),
+            biggest_events=[EventUsage(by_id[i], n) for n, i in ranked],
+            archivable_bytes=sum(
+                a.size for a in assets if a.location is StorageTier.HOT and by_id[a.event_id].date < cutoff
+            ),
+            archive_after_days=self.archive_after_days,
+        )
+
+    # -- archive -----------------------------------------------------------------------------------------------
+    def archive_plan(self, older_than_days: int | None = None, event_id: int | None = None) -> Plan:
+        """Past events' hot files (or one event's), plus hot copies a crashed run left behind."""
+        if older_than_days is not None and older_than_days < 0:
+            raise errors.InvalidInput("the number of days must be 0 or more", "older_than_days")
+        cutoff = self._cutoff(self.archive_after_days if older_than_days is None else older_than_days)
+        with self.ctx.uow() as uow:
+            events, assets = _everything(uow, event_id)
+        chosen = {e.id for e in events if event_id is not None or e.date < cutoff}
+        return _plan(events, [a for a in assets if a.event_id in chosen and self._on_hot(a)])
+
+    def archive(self, actor: Actor, plan: Plan, delete: bool = False, on_file: OnFile | None = None) -> Summary:
+        """Move the planned files to cold storage, or with ``delete`` remove them after alerting the admins."""
+        require_admin(actor)
+        summary = Summary("deleted" if delete else "archived", plan.events)
+        if delete and plan.assets:
+            self._warn_admins_of_deletion(plan)
+        for asset in plan.assets:
+            self._run(summary, asset, self._delete_hot if delete else self._to_cold, on_file)
+        self._mark_events(actor, summary, archived=True)
+        return summary
+
+    def restore_plan(self, event_id: int) -> Plan:
+        with self.ctx.uow() as uow:
+            events, assets = _everything(uow, event_id)
+        return _plan(events, [a for a in assets if a.location is StorageTier.COLD or self._left_in_cold(a)])
+
+    def restore(self, actor: Actor, plan: Plan, on_file: OnFile | None = None) -> Summary:
+        """Bring an event's archived files back to the hot store (deleted ones cannot come back)."""
+        require_admin(actor)
+        summary = Summary("restored", plan.events)
+        needed = sum(a.size for a in plan.assets if a.location is StorageTier.COLD)
+        hold = self.quota.reserve(needed)
+        try:
+            for asset in plan.assets:
+                self._run(summary, asset, self._to_hot, on_file)
+        finally:
+            self.quota.release(hold)
+        self._mark_events(actor, summary, archived=False)
+        return summary
+
+    # -- purge -------------------------------------------------------------------------------------------------
+    def purge_plan(self, event_id: int | None = None) -> Plan:
+        """Superseded versions still stored: never a slot's latest version, never its approved one."""
+        with self.ctx.uow() as uow:
+            events, assets = _everything(uow, event_id)
+            slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
+        keep = _kept_versions(slots, assets)
+        stale = [
+            a
+            for a in assets
+            if a.deliverable_id is not None and a.id not in keep and a.location is not StorageTier.PURGED
+        ]
+        return _plan(events, stale)
+
+    def purge(self, actor: Actor, plan: Plan, on_file: OnFile | None = None) -> Summary:
+        require_admin(actor)
+        summary = Summary("purged", plan.events)
+        for asset in plan.assets:
+            self._run(summary, asset, self._delete_hot, on_file)
+        for event in summary.events:
+            self._record(actor, "storage.purged", event, summary)
+        return summary
+
+    # -- drift -------------------------------------------------------------------------------------------------
+    def check(self) -> Drift:
+        """Compare the database with both stores: missing files, wrong sizes, files nobody references."""
+        with self.ctx.uow() as uow:
+            _, assets = _everything(uow)
+        expected: dict[str, dict[str, tuple[int, str]]] = {"hot": {}, "cold": {}}
+        for a in assets:
+            label = f"file {a.id} ({a.filename!r})"
+            if a.location is not StorageTier.PURGED:
+                expected[a.location.value][a.storage_key] = (a.size, label)
+            if a.preview_key:
+                expected["hot"][a.preview_key] = (a.preview_size, f"preview of {label}")
+        missing, wrong, orphans = [], [], []
+        for name, store in (("hot", self.hot), ("cold", self.cold)):
+            for key, (size, label) in expected[name].items():
+                actual = store.size(key)
+                if actual is None:
+                    missing.append(f"{label} is missing from the {name} store ({key})")
+                elif actual != size:
+                    wrong.append(f"{label} is {actual} bytes in the {name} store, {size} in the database")
+            orphans += [(name, k, store.size(k) or 0) for k in store.list_keys() if k not in expected[name]]
+        return Drift(checked=len(assets), missing=missing, wrong_size=wrong, orphans=orphans)
+
+    # -- one file ----------------------------------------------------------------------------------------------
+    def _run(
+        self, summary: Summary, asset: Asset, step: Callable[[Asset, Summary], None], on_file: OnFile | None
+    ) -> None:
+        try:
+            step(asset, summary)
+            summary.files += 1
+        except errors.EventflowError as exc:
+            summary.problems.append(f"file {asset.id} ({asset.filename!r}): {exc}")
+        if on_file:
+            on_file(asset)
+
+    def _to_cold(self, asset: Asset, summary: Summary) -> None:
+        if asset.location is StorageTier.HOT:
+            self._copy(asset, self.hot, self.cold)
+            self._set_location(asset, StorageTier.COLD)
+            summary.moved_bytes += asset.size
+        summary.freed_bytes += asset.size
+        self.hot.delete(asset.storage_key)
+
+    def _to_hot(self, asset: Asset, summary: Summary) -> None:
+        if asset.location is StorageTier.COLD:
+            self._copy(asset, self.cold, self.hot)
+            self._set_location(asset, StorageTier.HOT)
+            summary.moved_bytes += asset.size
+        self.cold.delete(asset.storage_key)
+
+    def _delete_hot(self, asset: Asset, summary: Summary) -> None:
+        """Forget the bytes (hot or cold copy); the row stays, marked purged."""
+        if asset.location is not StorageTier.PURGED:
+            self._set_location(asset, StorageTier.PURGED)
+        if self.hot.exists(asset.storage_key):
+            summary.freed_bytes += asset.size
+        self.hot.delete(asset.storage_key)
+        self.cold.delete(asset.storage_key)
+
+    def _copy(self, asset: Asset, source: BlobStore, target: BlobStore) -> None:
+        with source.open(asset.storage_key) as stream:
+            copied = target.put(stream, key=asset.storage_key)
+        if copied.sha256 != asset.sha256 or copied.size != asset.size:
+            target.delete(asset.storage_key)
+            raise errors.Conflict("its bytes no longer match the checksum taken at upload; it was left where it is")
+
+    def _set_location(self, asset: Asset, tier: StorageTier) -> None:
+        assert asset.id is not None
+        with self.ctx.uow() as uow:
+            stored = uow.assets.get(asset.id)
+            if stored is None:
+                raise errors.NotFound("file", asset.id)
+            before = uow.assets.stored_bytes()
+            stored.location = tier
+            uow.assets.update(stored)
+            self.quota.alert_if_crossed(uow, before, uow.assets.stored_bytes())
+            uow.commit()
+
+    # -- helpers -----------------------------------------------------------------------------------------------
+    def _on_hot(self, asset: Asset) -> bool:
+        return asset.location is StorageTier.HOT or self.hot.exists(asset.storage_key)
+
+    def _left_in_cold(self, asset: Asset) -> bool:
+        return asset.location is StorageTier.HOT and self.cold.exists(asset.storage_key)
+
+    def _cutoff(self, days: int) -> dt.date:
+        return self.ctx.clock.today() - dt.timedelta(days=days)
+
+    def _warn_admins_of_deletion(self, plan: Plan) -> None:
+        with self.ctx.uow() as uow:
+            admins = [u.email for u in uow.users.list() if u.role is Role.ADMIN and u.active]
+        lines = [f"- {e.date} {e.name}" for e in plan.events]
+        self.notifier.send(
+            admins,
+            f"eventflow: deleting the files of {len(plan.events)} past event(s)",
+            f"{len(plan.assets)} file(s), {plan.bytes / 1024**2:.1f} MB, are being deleted to free the disk "
+            "(no cold storage copy is kept). Their details, previews and history stay.\n" + "\n".join(lines),
+        )
+
+    def _mark_events(self, actor: Actor, summary: Summary, archived: bool) -> None:
+        for event in summary.events:
+            assert event.id is not None
+            with self.ctx.uow() as uow:
+                stored = uow.events.get(event.id)
+                if stored is None:
+                    continue
+                stored.archived_at = self.ctx.clock.now() if archived else None
+                uow.events.update(stored)
+                uow.commit()
+            self._record(actor, f"event.{summary.action}", event, summary)
+
+    def _record(self, actor: Actor, action: str, event: Event, summary: Summary) -> None:
+        with self.ctx.uow() as uow:
+            after = {"files": summary.files, "freed_bytes": summary.freed_bytes, "moved_bytes": summary.moved_bytes}
+            record(self.ctx, uow, actor, action, "event", event.id, event.id, after=after)
+            uow.commit()
+
+
+def _everything(uow: UnitOfWork, event_id: int | None = None) -> tuple[list[Event], list[Asset]]:
+    if event_id is None:
+        events = uow.events.list()
+    else:
+        event = uow.events.get(event_id)
+        if event is None:
+            raise errors.NotFound("event", event_id)
+        events = [event]
+    return events, uow.assets.list_for_events([e.id for e in events if e.id is not None])
+
+
+def _plan(events: Iterable[Event], assets: list[Asset]) -> Plan:
+    ids = {a.event_id for a in assets}
+    return Plan([e for e in events if e.id in ids], assets)
+
+
+def _hot_bytes(asset: Asset) -> int:
+    return (asset.size if asset.location is StorageTier.HOT else 0) + asset.preview_size
+
+
+def _kept_versions(slots: Iterable[Deliverable], assets: Iterable[Asset]) -> set[int | None]:
+    """Per slot: the latest version, and the one that was current when the slot was approved."""
+    versions: dict[int, list[Asset]] = defaultdict(list)
+    for a in assets:
+        if a.deliverable_id is not None:
+            versions[a.deliverable_id].append(a)
+    keep: set[int | None] = set()
+    for slot in slots:
+        mine = sorted(versions.get(slot.id or 0, []), key=lambda a: a.version or 0)
+        if not mine:
+            continue
+        keep.add(mine[-1].id)
+        if slot.status is Status.APPROVED and slot.approved_at is not None:
+            approved = [a for a in mine if a.created_at <= slot.approved_at]
+            keep.add((approved or mine)[-1].id)
+    return keep
