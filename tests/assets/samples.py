@@ -1,0 +1,73 @@
+"""Test files made on the fly: photos with EXIF orientation and GPS, HEIC, a tiny MP4, a small PDF, an SVG."""
+
+from __future__ import annotations
+
+import io
+
+import av
+import pillow_heif
+import pypdfium2 as pdfium
+from PIL import Image
+
+ORIENTATION = 0x0112
+GPS_IFD = 0x8825
+
+
+def photo_jpeg(width: int = 800, height: int = 600, orientation: int = 6, gps: bool = True) -> bytes:
+    """A landscape JPEG whose EXIF says "rotate 90°" (6), with a GPS position: top half red, bottom half blue."""
+    img = Image.new("RGB", (width, height), "blue")
+    img.paste((255, 0, 0), (0, 0, width, height // 2))
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    if gps:
+        exif.get_ifd(GPS_IFD).update({1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)})
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif, quality=90)
+    return out.getvalue()
+
+
+def png(width: int = 64, height: int = 48, alpha: bool = False) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA" if alpha else "RGB", (width, height), (10, 200, 30, 128) if alpha else "green").save(out, "PNG")
+    return out.getvalue()
+
+
+def heic(width: int = 640, height: int = 480) -> bytes:
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "orange").save(out, "HEIF", quality=80)
+    return out.getvalue()
+
+
+def mp4(seconds: float = 1.0, width: int = 160, height: int = 96, fps: int = 10) -> bytes:
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for i in range(int(seconds * fps)):
+            frame = av.VideoFrame.from_image(Image.new("RGB", (width, height), (i * 20 % 255, 80, 160)))
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()
+
+
+def pdf(pages: int = 2) -> bytes:
+    doc = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        doc.new_page(595, 842)
+    out = io.BytesIO()
+    doc.save(out)
+    doc.close()
+    return out.getvalue()
+
+
+SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def pixel_flood_png(width: int = 10_000, height: int = 10_000) -> bytes:
+    """A PNG header announcing 100 MP: refused before any decoding (the pixel data is tiny)."""
+    out = io.BytesIO()
+    Image.new("1", (width, height)).save(out, "PNG")
+    return out.getvalue()
