@@ -13,7 +13,11 @@ from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Deliverable, Event
-from tests.web.conftest import admin, as_admin, as_member, bar, client, event, member, templates  # noqa: F401
+from tests.web import conftest as web
+
+# The web fixtures (users, clients, a bar, templates, an event) serve here too.
+admin, member, as_admin, as_member, client = web.admin, web.member, web.as_admin, web.as_member, web.client
+bar, templates, event = web.bar, web.templates, web.event
 
 MB = 1024 * 1024
 #: 2 MiB per file, 4 MiB in all: big enough for the sample files, small enough to fill in a test.
