@@ -11,13 +11,18 @@ import falcon
 from attrs import asdict, frozen
 
 from eventflow.bootstrap import Services
-from eventflow.entrypoints.web.bodies import read_body, read_changes
-from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
+from eventflow.core.services.users import MIN_PASSWORD
+from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
+from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param
 from eventflow.entrypoints.web.views import (
-    ANY_OBJECT,
     BOOL,
+    EMAIL,
+    HARDWARE,
+    MONTH,
+    NAME,
     STR,
+    Json,
     array_of,
     bar_json,
     nullable,
@@ -39,11 +44,11 @@ class UserCreate:
 
 @frozen
 class UserChanges:
-    name: str | None = None
-    email: str | None = None
-    role: str | None = None
-    active: bool | None = None
-    language: str | None = None
+    name: str = UNSET
+    email: str = UNSET
+    role: str = UNSET
+    active: bool = UNSET
+    language: str = UNSET
 
 
 @frozen
@@ -55,9 +60,9 @@ class BarCreate:
 
 @frozen
 class BarChanges:
-    name: str | None = None
-    location: str | None = None
-    hardware: dict[str, Any] | None = None
+    name: str = UNSET
+    location: str = UNSET
+    hardware: dict[str, Any] = UNSET
 
 
 @frozen
@@ -76,10 +81,10 @@ class TemplateCreate:
 
 @frozen
 class TemplateChanges:
-    name: str | None = None
-    specs: str | None = None
-    is_default: bool | None = None
-    hardware_kind: str | None = None
+    name: str = UNSET
+    specs: str = UNSET
+    is_default: bool = UNSET
+    hardware_kind: str | None = UNSET
 
 
 class UsersResource:
@@ -168,12 +173,9 @@ def register(app: falcon.App, services: Services) -> None:
 
 
 # -- OpenAPI -----------------------------------------------------------------
-ROLE = {"type": "string", "enum": ["admin", "member"]}
-LANGUAGE = {"type": "string", "enum": ["fr", "en"]}
-HARDWARE = {
-    **ANY_OBJECT,
-    "description": 'the screens of the venue: {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "..."}]}',
-}
+ROLE: Json = {"type": "string", "enum": ["admin", "member"]}
+LANGUAGE: Json = {"type": "string", "enum": ["fr", "en"]}
+PASSWORD: Json = {"type": "string", "minLength": MIN_PASSWORD}
 _ADMIN_WRITE = (403, 404, 409)
 
 OPENAPI: dict[str, Any] = {
@@ -186,10 +188,11 @@ OPENAPI: dict[str, Any] = {
                 ref("User"),
                 status=201,
                 body=body_schema(
-                    ["email", "name"], email=STR, name=STR, role=ROLE, password=nullable(STR), language=LANGUAGE
+                    ["email", "name"], email=EMAIL, name=NAME, role=ROLE, password=nullable(PASSWORD), language=LANGUAGE
                 ),
                 errors=(403, 409),
                 operation_id="createUser",
+                links=follow("getUser", "updateUser", param="user_id"),
             ),
         },
         "/api/users/{user_id}": {
@@ -201,7 +204,7 @@ OPENAPI: dict[str, Any] = {
                 "users",
                 ref("User"),
                 params=[path_id("user_id")],
-                body=body_schema([], name=STR, email=STR, role=ROLE, active=BOOL, language=LANGUAGE),
+                body=body_schema([], name=NAME, email=EMAIL, role=ROLE, active=BOOL, language=LANGUAGE),
                 errors=_ADMIN_WRITE,
                 operation_id="updateUser",
             ),
@@ -213,9 +216,10 @@ OPENAPI: dict[str, Any] = {
                 "bars",
                 ref("Bar"),
                 status=201,
-                body=body_schema(["name"], name=STR, location=STR, hardware=nullable(HARDWARE)),
+                body=body_schema(["name"], name=NAME, location=STR, hardware=nullable(HARDWARE)),
                 errors=(403, 409),
                 operation_id="createBar",
+                links=follow("getBar", "updateBar", param="bar_id"),
             ),
         },
         "/api/bars/{bar_id}": {
@@ -227,7 +231,7 @@ OPENAPI: dict[str, Any] = {
                 "bars",
                 ref("Bar"),
                 params=[path_id("bar_id")],
-                body=body_schema([], name=STR, location=STR, hardware=nullable(HARDWARE)),
+                body=body_schema([], name=NAME, location=STR, hardware=HARDWARE),
                 errors=_ADMIN_WRITE,
                 operation_id="updateBar",
             ),
@@ -253,10 +257,10 @@ OPENAPI: dict[str, Any] = {
                         "in": "path",
                         "required": True,
                         "description": "YYYY-MM",
-                        "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                        "schema": MONTH,
                     }
                 ],
-                body=body_schema(["name"], name=STR, description=STR),
+                body=body_schema(["name"], name=NAME, description=STR),
                 errors=(403,),
                 operation_id="setTheme",
             ),
@@ -279,7 +283,7 @@ OPENAPI: dict[str, Any] = {
                 "templates",
                 ref("Template"),
                 params=[path_id("template_id")],
-                body=body_schema([], name=STR, specs=STR, is_default=BOOL, hardware_kind=nullable(STR)),
+                body=body_schema([], name=NAME, specs=NAME, is_default=BOOL, hardware_kind=nullable(STR)),
                 errors=_ADMIN_WRITE,
                 operation_id="updateTemplate",
             ),

@@ -10,15 +10,18 @@ from attrs import asdict, frozen
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import Health
+from eventflow.core.services.comments import MAX_COMMENT
 from eventflow.core.services.events import EventService, Matrix
-from eventflow.entrypoints.web.bodies import read_body, read_changes
-from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
+from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
+from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
 from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
 from eventflow.entrypoints.web.views import (
     BOOL,
     DATE,
     ID,
     INT,
+    MONTH,
+    NAME,
     STR,
     Json,
     activity_json,
@@ -47,13 +50,13 @@ class EventCreate:
 
 @frozen
 class EventChanges:
-    name: str | None = None
-    date: str | None = None
-    bar_ids: list[int] | None = None
-    description: str | None = None
-    brief: str | None = None
-    notes: str | None = None
-    theme_override: str | None = None
+    name: str = UNSET
+    date: str = UNSET
+    bar_ids: list[int] = UNSET
+    description: str = UNSET
+    brief: str = UNSET
+    notes: str = UNSET
+    theme_override: str | None = UNSET
 
 
 @frozen
@@ -66,11 +69,11 @@ class SlotCreate:
 
 @frozen
 class SlotChanges:
-    status: str | None = None
-    assignee_id: int | None = None
-    enabled: bool | None = None
-    specs: str | None = None
-    name: str | None = None
+    status: str = UNSET
+    assignee_id: int | None = UNSET
+    enabled: bool = UNSET
+    specs: str = UNSET
+    name: str = UNSET
 
 
 @frozen
@@ -230,7 +233,7 @@ def register(app: falcon.App, services: Services) -> None:
 RICH: Json = {"type": "string", "description": "rich text (HTML, sanitised)"}
 STATUS: Json = {"type": "string", "enum": ["todo", "in_progress", "review", "changes_requested", "approved"]}
 _EVENT_FIELDS: dict[str, Json] = {
-    "name": STR,
+    "name": NAME,
     "date": DATE,
     "bar_ids": {"type": "array", "items": ID, "minItems": 1},
     "description": STR,
@@ -239,6 +242,7 @@ _EVENT_FIELDS: dict[str, Json] = {
     "theme_override": nullable(STR),
 }
 _EVENT = [path_id("event_id")]
+COMMENT_TEXT: Json = {**NAME, "maxLength": MAX_COMMENT, "description": "rich text (HTML, sanitised); @name mentions"}
 _COMPLIANCE: Json = {
     "type": "object",
     "required": ["on_time", "total", "ratio"],
@@ -269,6 +273,16 @@ OPENAPI: dict[str, Any] = {
                 body=body_schema(["name", "date", "bar_ids"], **_EVENT_FIELDS),
                 errors=(404,),
                 operation_id="createEvent",
+                links=follow(
+                    "getEvent",
+                    "updateEvent",
+                    "deleteEvent",
+                    "addDeliverable",
+                    "listComments",
+                    "addComment",
+                    "listActivity",
+                    param="event_id",
+                ),
             ),
         },
         "/api/events/{event_id}": {
@@ -301,9 +315,10 @@ OPENAPI: dict[str, Any] = {
                 ref("Deliverable"),
                 status=201,
                 params=_EVENT,
-                body=body_schema(["name"], name=STR, specs=STR, bar_id=nullable(ID), assignee_id=nullable(ID)),
+                body=body_schema(["name"], name=NAME, specs=STR, bar_id=nullable(ID), assignee_id=nullable(ID)),
                 errors=(403, 404),
                 operation_id="addDeliverable",
+                links=follow("updateDeliverable", param="slot_id"),
             ),
         },
         "/api/deliverables/{slot_id}": {
@@ -312,7 +327,7 @@ OPENAPI: dict[str, Any] = {
                 "deliverables",
                 ref("Deliverable"),
                 params=[path_id("slot_id", "deliverable id")],
-                body=body_schema([], status=STATUS, assignee_id=nullable(ID), enabled=BOOL, specs=STR, name=STR),
+                body=body_schema([], status=STATUS, assignee_id=nullable(ID), enabled=BOOL, specs=STR, name=NAME),
                 errors=(403, 404),
                 operation_id="updateDeliverable",
             ),
@@ -332,7 +347,12 @@ OPENAPI: dict[str, Any] = {
                 ref("Comment"),
                 status=201,
                 params=_EVENT,
-                body=body_schema(["text"], text=STR, parent_id=nullable(ID), deliverable_id=nullable(ID)),
+                body=body_schema(
+                    ["text"],
+                    text={**NAME, "maxLength": MAX_COMMENT},
+                    parent_id=nullable(ID),
+                    deliverable_id=nullable(ID),
+                ),
                 errors=(403, 404),
                 operation_id="addComment",
             ),
@@ -366,7 +386,7 @@ OPENAPI: dict[str, Any] = {
                         "in": "query",
                         "required": True,
                         "description": "YYYY-MM",
-                        "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                        "schema": MONTH,
                     }
                 ],
                 errors=(422,),

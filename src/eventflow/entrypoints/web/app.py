@@ -36,5 +36,10 @@ def create_app(services: Services) -> falcon.App:
     auth.register(app, services, trust_forwarded_proto=services.settings.trust_forwarded_proto)
     for module in ROUTE_MODULES:
         module.register(app, services)
-    app.add_route("/api/openapi.json", openapi.OpenApiResource(openapi.build_document([auth, openapi, *ROUTE_MODULES])))
+    app.add_route("/api/openapi.json", openapi.OpenApiResource(api_document()))
     return app
+
+
+def api_document() -> openapi.Json:
+    """The OpenAPI document of every route module; served at ``/api/openapi.json``."""
+    return openapi.build_document([auth, openapi, *ROUTE_MODULES])

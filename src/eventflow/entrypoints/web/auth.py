@@ -25,7 +25,7 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import User
 from eventflow.core.services.users import SESSION_DAYS
-from eventflow.entrypoints.web.bodies import read_body, read_changes
+from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, operation
 from eventflow.entrypoints.web.throttle import LoginThrottle, TooManyAttempts
 from eventflow.entrypoints.web.views import ID, STR, Json, me_json, ref
@@ -145,10 +145,10 @@ class LoginBody:
 
 @frozen
 class MeChanges:
-    name: str | None = None
-    language: str | None = None
-    my_bar_ids: list[int] | None = None
-    notifications: list[str] | None = None
+    name: str = UNSET
+    language: str = UNSET
+    my_bar_ids: list[int] = UNSET
+    notifications: list[str] = UNSET
 
 
 class SessionResource:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 import cattrs.v
 import falcon
@@ -102,8 +103,16 @@ def read_body(req: falcon.Request, cls: type[T]) -> T:
     return structure(read_json(req), cls)
 
 
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: Default of every field of a PATCH body class: "not in the request" (``None`` is a value, refused unless allowed).
+UNSET: Any = _Unset()
+
+
 def read_changes(req: falcon.Request, cls: type[T]) -> dict[str, Any]:
-    """For PATCH: the fields the body names, validated by ``cls`` (every field optional), as a dict."""
-    raw = read_json(req)
-    body = structure(raw, cls)
-    return {key: getattr(body, key) for key in raw}
+    """For PATCH: the fields the body gives, validated by ``cls`` (whose fields default to ``UNSET``), as a dict."""
+    body = read_body(req, cls)
+    return {key: value for key, value in attrs.asdict(body, recurse=False).items() if value is not UNSET}

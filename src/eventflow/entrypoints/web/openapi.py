@@ -44,6 +44,11 @@ def path_id(name: str, description: str = "") -> Json:
     }
 
 
+def follow(*operation_ids: str, param: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Links from a creation to operations on what it created, whose id is the response's ``id``."""
+    return {op[0].upper() + op[1:]: (op, {param: "$response.body#/id"}) for op in operation_ids}
+
+
 def query(name: str, schema: Json, description: str) -> Json:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
@@ -59,12 +64,21 @@ def operation(
     errors: Iterable[int] = (),
     public: bool = False,
     operation_id: str | None = None,
+    links: dict[str, tuple[str, dict[str, str]]] | None = None,
 ) -> Json:
-    """One operation: its success response (``None`` for 204), body schema, parameters and error statuses."""
+    """One operation: its success response (``None`` for 204), body schema, parameters and error statuses.
+
+    ``links`` name the operations a client may call next with values of the response, e.g.
+    ``{"GetEvent": ("getEvent", {"event_id": "$response.body#/id"})}`` (used by stateful fuzzing).
+    """
     codes = set(errors) | (set() if public else set(COMMON_ERRORS)) | (set(BODY_ERRORS) if body else set())
     success: Json = {"description": summary}
     if response is not None:
         success["content"] = {"application/json": {"schema": response}}
+    if links:
+        success["links"] = {
+            name: {"operationId": target, "parameters": parameters} for name, (target, parameters) in links.items()
+        }
     responses: Json = {str(status): success}
     for code in sorted(codes):
         responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}

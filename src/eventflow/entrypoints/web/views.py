@@ -33,7 +33,25 @@ BOOL: Json = {"type": "boolean"}
 DATE: Json = {"type": "string", "format": "date"}
 DATETIME: Json = {"type": "string", "format": "date-time"}
 ANY_OBJECT: Json = {"type": "object", "additionalProperties": True}
-ID: Json = {"type": "integer", "minimum": 1}
+ID: Json = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+#: A name or label: some visible text, at most 200 characters (the core's ``require_text``).
+NAME: Json = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}
+MONTH: Json = {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$", "example": "2026-12"}
+EMAIL: Json = {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "example": "alex@bars.fr"}
+HARDWARE: Json = {
+    "type": "object",
+    "description": 'the screens of the venue: {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "..."}]}',
+    "properties": {
+        "screens": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string", "pattern": r"\S"}, "label": STR, "specs": STR},
+            },
+        }
+    },
+}
 
 
 def nullable(schema: Json) -> Json:
@@ -228,7 +246,7 @@ SCHEMAS: dict[str, Json] = {
     "Bar": _obj(["id", "name", "location", "hardware"], id=ID, name=STR, location=STR, hardware=ANY_OBJECT),
     "Theme": _obj(
         ["month", "year", "name", "description"],
-        month={"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+        month=MONTH,
         year=INT,
         name=STR,
         description=STR,

@@ -1,0 +1,52 @@
+"""A seeded eventflow served by ``web.server.run`` (gunicorn), for tests that need a real HTTP server.
+
+``python -m tests.web.live_server PORT DATA_DIR [memory|sqlite]`` seeds an admin, a bar with a screen, two
+templates and an event, writes the admin's API token to ``DATA_DIR/token`` and serves until SIGTERM.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from eventflow.adapters.memory import memory_uow_factory
+from eventflow.adapters.security import Argon2Hasher
+from eventflow.bootstrap import Services, bootstrap
+from eventflow.config import Settings
+from eventflow.core.ports import UnitOfWorkFactory
+from eventflow.entrypoints.web.server import run
+
+ADMIN_EMAIL = "ada@bars.fr"
+
+
+def build(data_dir: Path, backend: str = "memory", uow: UnitOfWorkFactory | None = None) -> Services:
+    settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir)})
+    if uow is None and backend == "memory":
+        uow = memory_uow_factory()
+    return bootstrap(settings, uow=uow, hasher=Argon2Hasher(fast=True))
+
+
+def seed(services: Services) -> str:
+    """Sample data; returns the admin's API token."""
+    admin = services.users.add(None, ADMIN_EMAIL, "Ada Admin", role="admin", password="correct horse battery")
+    services.users.add(None, "max@bars.fr", "Max Member", password="correct horse battery")
+    screens = {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}]}
+    bar = services.bars.add(None, "Le Perchoir", "Paris 11", screens)
+    services.templates.add(None, "Poster A3", "A3 PDF 300 dpi", is_default=True)
+    services.templates.add(None, "Cube LED", "1024x1024 mp4", is_default=True, hardware_kind="cube_led")
+    card = services.events.create(admin, "Soirée Disco", services.clock.today(), [bar.id or 0])
+    services.comments.add(admin, card.summary.event.id or 0, "Première idée @max")
+    return services.users.create_token(None, ADMIN_EMAIL)
+
+
+def main(port: int, data_dir: Path, backend: str = "memory") -> None:
+    services = build(data_dir, backend)
+    token = seed(services)
+    partial = data_dir / "token.partial"
+    partial.write_text(token)
+    partial.rename(data_dir / "token")  # the test waits for this file: it appears whole or not at all
+    run(services, "127.0.0.1", port)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), Path(sys.argv[2]), *sys.argv[3:])

@@ -1,0 +1,111 @@
+"""Schemathesis against a live server (gunicorn via ``web.server.run``, in a subprocess, seeded, with a token).
+
+Every documented operation gets bounded generated requests (positive and negative data) and every check:
+no 5xx, documented statuses and content types, response bodies matching their schemas, negative data
+refused, authentication not ignored. The stateful run follows the OpenAPI links (create an event, then
+read, edit, comment, add a slot…). Valid-looking data may still get a 422 when it breaks a rule the schema
+cannot express (a bar that is not one of the event's bars, ``to`` before ``from``, a comment that is empty
+once sanitised), so 422 joins the statuses ``positive_data_acceptance`` accepts.
+
+The document is the app's own (``api_document()``, what ``/api/openapi.json`` serves; ``test_openapi`` holds
+it against the routes); the requests go to the live server.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import hypothesis
+import pytest
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+
+from eventflow.adapters.memory import MemoryDatabase, memory_uow_factory
+from eventflow.entrypoints.web.app import api_document, create_app
+from tests.web.live import LiveServer, live_server
+from tests.web.live_server import build, seed
+
+pytestmark = pytest.mark.slow
+
+MAX_EXAMPLES = 25
+
+
+def fuzz_config(**project: object) -> SchemathesisConfig:
+    return SchemathesisConfig.from_dict(
+        {
+            "request-timeout": 10,
+            "generation": {"max-examples": MAX_EXAMPLES, "mode": "all"},
+            "checks": {
+                "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]}
+            },
+            **project,
+        }
+    )
+
+
+schema = schemathesis.openapi.from_dict(api_document(), config=fuzz_config())
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("live")
+    with live_server(data_dir) as server:
+        yield server
+    log = (data_dir / "server.log").read_text()
+    assert "Traceback" not in log and "unexpected error" not in log, log[-3000:]
+
+
+@schema.parametrize()
+@hypothesis.settings(deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+def test_every_operation_conforms_to_the_document(case: schemathesis.Case, live: LiveServer) -> None:
+    case.call_and_validate(base_url=live.url, headers={"Authorization": f"Bearer {live.token}"})
+
+
+@pytest.fixture
+def resettable(tmp_path: Path) -> Iterator[tuple[str, str, Callable[[], None]]]:
+    """The app on a wsgiref server thread whose memory database can go back to its seeded state."""
+    database = MemoryDatabase()
+    services = build(tmp_path, uow=memory_uow_factory(database))
+    token = seed(services)
+    seeded = copy.deepcopy(database.tables)
+
+    def reset() -> None:
+        with database.lock:
+            database.tables = copy.deepcopy(seeded)
+
+    server = make_server("127.0.0.1", 0, create_app(services), handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", token, reset
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_following_the_links_finds_no_failure(resettable: tuple[str, str, Callable[[], None]]) -> None:
+    """Stateful: each scenario starts from the seeded data, so hypothesis can replay what it found."""
+    url, token, reset = resettable
+    config = fuzz_config(**{"base-url": url, "headers": {"Authorization": f"Bearer {token}"}})
+    base = schemathesis.openapi.from_dict(api_document(), config=config).as_state_machine()
+
+    class FromSeed(base):  # type: ignore[misc, valid-type]
+        def setup(self) -> None:
+            reset()
+
+    FromSeed.run(
+        settings=hypothesis.settings(
+            max_examples=MAX_EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )
