@@ -1,0 +1,43 @@
+"""Hand mapping between table rows and the plain attrs entities of ``core.model``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+import attrs
+from sqlalchemy import Table
+from sqlalchemy.engine import RowMapping
+
+E = TypeVar("E")
+
+
+@attrs.frozen
+class EntityMap(Generic[E]):
+    """One entity class over one table: same-named columns, enums stored as their value, and
+    ``keys`` columns holding the lower-cased copy of a field for case-insensitive lookups."""
+
+    entity: type[E]
+    table: Table
+    enums: Mapping[str, type[StrEnum]] = attrs.field(factory=dict)
+    keys: Mapping[str, str] = attrs.field(factory=dict)
+    columns: tuple[str, ...] = attrs.field(init=False)
+
+    @columns.default
+    def _shared_columns(self) -> tuple[str, ...]:
+        return tuple(f.name for f in attrs.fields(self.entity) if f.name in self.table.c and f.name != "id")
+
+    def to_row(self, entity: E) -> dict[str, Any]:
+        row = {name: getattr(entity, name) for name in self.columns}
+        for name, enum in self.enums.items():
+            row[name] = None if row[name] is None else enum(row[name]).value
+        for column, source in self.keys.items():
+            row[column] = row[source].lower()
+        return row
+
+    def to_entity(self, row: RowMapping) -> E:
+        values = {name: row[name] for name in self.columns}
+        for name, enum in self.enums.items():
+            values[name] = None if values[name] is None else enum(values[name])
+        return self.entity(id=row["id"], **values)

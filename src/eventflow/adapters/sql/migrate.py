@@ -1,0 +1,125 @@
+"""Alembic, configured from the package (no alembic.ini needed): upgrade to the latest revision, and status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from attrs import frozen
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
+
+from eventflow.adapters.sql.engine import DatabaseError, create_engine_for
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+#: Arbitrary key of the server-side lock that makes concurrent starts migrate one after the other.
+LOCK_KEY = 7_202_611
+LOCK_NAME = "eventflow_migrations"
+LOCK_WAIT_SECONDS = 60
+
+
+@frozen
+class DbStatus:
+    """Where a database stands against the migrations this code ships."""
+
+    current: str | None
+    head: str
+    known: bool
+
+    @property
+    def behind(self) -> bool:
+        """The database needs ``eventflow db upgrade`` (or an empty one needs creating)."""
+        return self.known and self.current != self.head
+
+    @property
+    def ahead(self) -> bool:
+        """The database was migrated by a newer eventflow than this one."""
+        return not self.known
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for eventflow's own migrations; ``connection`` is used by ``env.py``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the package ships no migration"
+    return head
+
+
+def upgrade(url: str) -> tuple[str | None, str]:
+    """Bring the database at ``url`` to the latest revision; returns ``(revision before, revision now)``.
+
+    ``None`` as the first revision means the database was empty. Raises :class:`DatabaseError` when the
+    database is unreachable or was migrated by a newer eventflow than this one.
+    """
+    engine = create_engine_for(url)
+    try:
+        return upgrade_engine(engine)
+    finally:
+        engine.dispose()
+
+
+def status(url: str) -> DbStatus:
+    """The revision the database at ``url`` is at, the latest this code knows, and whether it is behind or ahead."""
+    engine = create_engine_for(url)
+    try:
+        with _reachable(engine), engine.connect() as connection:
+            return _status(connection)
+    finally:
+        engine.dispose()
+
+
+def upgrade_engine(engine: Engine) -> tuple[str | None, str]:
+    """:func:`upgrade` on an engine already made; one transaction where the backend allows DDL in one."""
+    with _reachable(engine), engine.begin() as connection, _migration_lock(connection):
+        before = _status(connection)
+        if before.ahead:
+            raise DatabaseError(
+                f"the database is at revision {before.current}, which this eventflow does not know: "
+                f"the code is older than the database (latest known revision {before.head}); "
+                "install the eventflow that migrated it"
+            )
+        if before.behind:
+            command.upgrade(alembic_config(connection), "head")
+        return before.current, before.head
+
+
+def _status(connection: Connection) -> DbStatus:
+    current = MigrationContext.configure(connection).get_current_revision()
+    script = ScriptDirectory.from_config(alembic_config())
+    known = current is None or current in {rev.revision for rev in script.walk_revisions()}
+    return DbStatus(current=current, head=head_revision(), known=known)
+
+
+@contextmanager
+def _reachable(engine: Engine) -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseError(f"cannot use the database {where}: {error.orig}") from error
+
+
+@contextmanager
+def _migration_lock(connection: Connection) -> Iterator[None]:
+    """Server databases: one migrating process at a time (SQLite's BEGIN IMMEDIATE already does it)."""
+    backend = connection.dialect.name
+    if backend == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    elif backend in ("mysql", "mariadb"):
+        connection.execute(text("SELECT GET_LOCK(:name, :wait)"), {"name": LOCK_NAME, "wait": LOCK_WAIT_SECONDS})
+    try:
+        yield
+    finally:
+        if backend in ("mysql", "mariadb"):
+            connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})

@@ -1,0 +1,276 @@
+"""SQL implementations of the repository ports, on one connection owned by the unit of work.
+
+Semantics follow the in-memory fakes: ``add`` sets the id on the object passed in and returns it,
+reads return fresh objects, and a change is saved only by ``update``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+
+from eventflow.adapters.sql import tables as t
+from eventflow.adapters.sql.mapping import EntityMap
+from eventflow.core.errors import Conflict
+from eventflow.core.model import (
+    Activity,
+    ApiToken,
+    Asset,
+    Bar,
+    Comment,
+    Deliverable,
+    DeliverableTemplate,
+    Event,
+    Language,
+    PhotoCategory,
+    Reservation,
+    Role,
+    Session,
+    Status,
+    StorageTier,
+    ThemePeriod,
+    User,
+)
+
+#: Words found in a driver's integrity error (constraint name, or SQLite's ``table.column``) -> what to tell the user.
+CONFLICTS = (
+    (("uq_users_email_key", "users.email_key"), "a user with this e-mail already exists"),
+    (("uq_bars_name_key", "bars.name_key"), "a bar with this name already exists"),
+    (("uq_templates_name_key", "templates.name_key"), "a template with this name already exists"),
+    (("uq_themes_year", "themes.year"), "this month already has a theme"),
+    (("uq_tokens_token_hash", "tokens.token_hash"), "this token already exists"),
+    (("uq_sessions_key_hash", "sessions.key_hash"), "this session already exists"),
+    (("pk_event_bars", "event_bars.event_id"), "a bar is listed twice for this event"),
+    (("foreign key",), "it refers to a user, bar, template, event, slot or comment that does not exist"),
+)
+
+
+def explain(error: IntegrityError) -> str:
+    """A readable sentence for a constraint violation."""
+    detail = str(error.orig).lower()
+    for markers, message in CONFLICTS:
+        if any(marker in detail for marker in markers):
+            return f"cannot save: {message}"
+    return "cannot save: the change clashes with data already stored"
+
+
+class Db:
+    """The unit of work's connection; constraint violations surface as :class:`Conflict`."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def run(self, statement: Executable, rows: Sequence[dict[str, Any]] | None = None) -> CursorResult[Any]:
+        try:
+            return self.connection.execute(statement, rows)
+        except IntegrityError as error:
+            raise Conflict(explain(error)) from error
+
+    def scalar_int(self, statement: Executable) -> int:
+        """A SUM or COUNT as an exact int (some backends return Decimal, or NULL for no rows)."""
+        return int(self.run(statement).scalar() or 0)
+
+
+class Identified(Protocol):
+    id: int | None
+
+
+E = TypeVar("E", bound=Identified)
+
+
+class Repository(Generic[E]):
+    def __init__(self, db: Db, mapping: EntityMap[E]) -> None:
+        self._db = db
+        self._map = mapping
+        self._t = mapping.table
+
+    def add(self, entity: E) -> E:
+        result = self._db.run(insert(self._t).values(self._map.to_row(entity)))
+        entity.id = result.inserted_primary_key[0]
+        return entity
+
+    def get(self, entity_id: int) -> E | None:
+        found = self._select(self._t.c.id == entity_id)
+        return found[0] if found else None
+
+    def update(self, entity: E) -> None:
+        self._db.run(update(self._t).where(self._t.c.id == entity.id).values(self._map.to_row(entity)))
+
+    def delete(self, entity_id: int) -> None:
+        self._db.run(delete(self._t).where(self._t.c.id == entity_id))
+
+    def _select(self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None) -> list[E]:
+        query = select(self._t).where(*where).order_by(*order_by, self._t.c.id).limit(limit)
+        return [self._map.to_entity(row) for row in self._db.run(query).mappings()]
+
+
+class Users(Repository[User]):
+    def get_by_email(self, email: str) -> User | None:
+        found = self._select(self._t.c.email_key == email.lower())
+        return found[0] if found else None
+
+    def list(self) -> list[User]:
+        return self._select(order_by=[self._t.c.name_key])
+
+
+class Tokens(Repository[ApiToken]):
+    def get_by_hash(self, token_hash: str) -> ApiToken | None:
+        found = self._select(self._t.c.token_hash == token_hash)
+        return found[0] if found else None
+
+    def list_for_user(self, user_id: int) -> list[ApiToken]:
+        return self._select(self._t.c.user_id == user_id)
+
+
+class Sessions(Repository[Session]):
+    def get_by_hash(self, key_hash: str) -> Session | None:
+        found = self._select(self._t.c.key_hash == key_hash)
+        return found[0] if found else None
+
+    def delete_for_user(self, user_id: int) -> None:
+        self._db.run(delete(self._t).where(self._t.c.user_id == user_id))
+
+
+class Named(Repository[E]):
+    """Bars and templates: unique names, looked up without regard to case."""
+
+    def get_by_name(self, name: str) -> E | None:
+        found = self._select(self._t.c.name_key == name.lower())
+        return found[0] if found else None
+
+    def list(self) -> list[E]:
+        return self._select(order_by=[self._t.c.name_key])
+
+
+class Themes(Repository[ThemePeriod]):
+    def get_for_month(self, year: int, month: int) -> ThemePeriod | None:
+        found = self._select(self._t.c.year == year, self._t.c.month == month)
+        return found[0] if found else None
+
+    def list(self, year: int | None = None) -> list[ThemePeriod]:
+        where = [self._t.c.year == year] if year is not None else []
+        return self._select(*where, order_by=[self._t.c.year, self._t.c.month])
+
+
+class Events(Repository[Event]):
+    """Events with their bars, kept in order in ``event_bars``; deleting an event cascades in the database."""
+
+    def add(self, event: Event) -> Event:
+        super().add(event)
+        self._link_bars(event)
+        return event
+
+    def update(self, event: Event) -> None:
+        super().update(event)
+        self._db.run(delete(t.event_bars).where(t.event_bars.c.event_id == event.id))
+        self._link_bars(event)
+
+    def list(self, start: dt.date | None = None, end: dt.date | None = None, bar_id: int | None = None) -> list[Event]:
+        where = []
+        if start is not None:
+            where.append(self._t.c.date >= start)
+        if end is not None:
+            where.append(self._t.c.date <= end)
+        if bar_id is not None:
+            where.append(self._t.c.id.in_(select(t.event_bars.c.event_id).where(t.event_bars.c.bar_id == bar_id)))
+        return self._select(*where, order_by=[self._t.c.date, self._t.c.name_key])
+
+    def _select(
+        self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
+    ) -> list[Event]:
+        found = super()._select(*where, order_by=order_by, limit=limit)
+        bar_ids = self._bar_ids([e.id for e in found if e.id is not None])
+        for event in found:
+            event.bar_ids = bar_ids.get(event.id or 0, [])
+        return found
+
+    def _bar_ids(self, event_ids: list[int]) -> dict[int, list[int]]:
+        if not event_ids:
+            return {}
+        links = t.event_bars.c
+        query = select(links.event_id, links.bar_id).where(links.event_id.in_(event_ids)).order_by(links.position)
+        out: dict[int, list[int]] = {}
+        for event_id, bar_id in self._db.run(query):
+            out.setdefault(event_id, []).append(bar_id)
+        return out
+
+    def _link_bars(self, event: Event) -> None:
+        if event.bar_ids:
+            rows = [{"event_id": event.id, "bar_id": b, "position": i} for i, b in enumerate(event.bar_ids)]
+            self._db.run(insert(t.event_bars), rows)
+
+
+class Deliverables(Repository[Deliverable]):
+    def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
+        wanted = list(event_ids)
+        return self._select(self._t.c.event_id.in_(wanted)) if wanted else []
+
+    def list_in_status(self, status: Status) -> list[Deliverable]:
+        return self._select(self._t.c.status == Status(status).value)
+
+
+class Assets(Repository[Asset]):
+    def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
+        wanted = list(event_ids)
+        return self._select(self._t.c.event_id.in_(wanted), order_by=[self._t.c.created_at]) if wanted else []
+
+    def stored_bytes(self) -> int:
+        hot = case((self._t.c.location == StorageTier.HOT.value, self._t.c.size), else_=0)
+        return self._db.scalar_int(select(func.sum(hot + self._t.c.preview_size)))
+
+
+class Reservations(Repository[Reservation]):
+    def total(self) -> int:
+        return self._db.scalar_int(select(func.sum(self._t.c.size)))
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        return self._db.run(delete(self._t).where(self._t.c.created_at < instant)).rowcount
+
+
+class Comments(Repository[Comment]):
+    def list_for_event(self, event_id: int) -> list[Comment]:
+        return self._select(self._t.c.event_id == event_id, order_by=[self._t.c.created_at])
+
+
+class ActivityLog(Repository[Activity]):
+    def list(
+        self,
+        event_id: int | None = None,
+        actor_id: int | None = None,
+        entity_type: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Activity]:
+        c = self._t.c
+        filters = [
+            c.event_id == event_id if event_id is not None else None,
+            c.actor_id == actor_id if actor_id is not None else None,
+            c.entity_type == entity_type if entity_type is not None else None,
+            c.at >= since if since is not None else None,
+            c.at <= until if until is not None else None,
+        ]
+        return self._select(*[f for f in filters if f is not None], order_by=[c.at.desc(), c.id.desc()], limit=limit)
+
+
+MAPS = {
+    "users": EntityMap(
+        User, t.users, enums={"role": Role, "language": Language}, keys={"email_key": "email", "name_key": "name"}
+    ),
+    "tokens": EntityMap(ApiToken, t.tokens),
+    "sessions": EntityMap(Session, t.sessions),
+    "bars": EntityMap(Bar, t.bars, keys={"name_key": "name"}),
+    "themes": EntityMap(ThemePeriod, t.themes),
+    "templates": EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"}),
+    "events": EntityMap(Event, t.events, keys={"name_key": "name"}),
+    "deliverables": EntityMap(Deliverable, t.deliverables, enums={"status": Status}),
+    "assets": EntityMap(Asset, t.assets, enums={"category": PhotoCategory, "location": StorageTier}),
+    "reservations": EntityMap(Reservation, t.reservations),
+    "comments": EntityMap(Comment, t.comments),
+    "activity": EntityMap(Activity, t.activity),
+}

@@ -1,0 +1,239 @@
+"""The schema as SQLAlchemy Core tables. Entities stay plain attrs classes (see ``mapping``).
+
+Case-insensitive lookups (user e-mail, bar and template names) go through ``*_key`` columns holding the
+lower-cased value, so uniqueness and lookups agree on every backend. Event bars live in ``event_bars``.
+Activity keeps ``event_id`` and ``entity_id`` as plain integers: the audit log outlives what it describes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from eventflow.adapters.sql.types import UtcDateTime, json_value, key_string, long_text
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+#: InnoDB in utf8mb4 on MySQL/MariaDB (accents and emoji round-trip).
+MYSQL_OPTIONS: dict[str, Any] = {
+    f"{prefix}_{key}": value
+    for prefix in ("mysql", "mariadb")
+    for key, value in (("engine", "InnoDB"), ("charset", "utf8mb4"), ("collate", "utf8mb4_unicode_ci"))
+}
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _fk(name: str, target: str, *, nullable: bool = True, cascade: bool = False) -> Column[int]:
+    return Column(
+        name,
+        Integer,
+        ForeignKey(target, ondelete="CASCADE" if cascade else None),
+        nullable=nullable,
+        index=True,
+    )
+
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("email", String(320), nullable=False),
+    Column("email_key", key_string(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("name_key", key_string(200), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("language", String(5), nullable=False),
+    Column("password_hash", String(255)),
+    Column("my_bar_ids", json_value(), nullable=False),
+    Column("notifications", json_value(), nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    _id(),
+    _fk("user_id", "users.id", nullable=False),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("label", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime),
+    **MYSQL_OPTIONS,
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    _id(),
+    Column("key_hash", String(128), nullable=False, unique=True),
+    _fk("user_id", "users.id", nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+bars = Table(
+    "bars",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("name_key", key_string(200), nullable=False, unique=True),
+    Column("location", String(300), nullable=False),
+    Column("hardware", json_value(), nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+themes = Table(
+    "themes",
+    metadata,
+    _id(),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", long_text(), nullable=False),
+    UniqueConstraint("year", "month"),
+    **MYSQL_OPTIONS,
+)
+
+templates = Table(
+    "templates",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("name_key", key_string(200), nullable=False, unique=True),
+    Column("specs", String(500), nullable=False),
+    Column("is_default", Boolean, nullable=False),
+    Column("hardware_kind", String(100)),
+    **MYSQL_OPTIONS,
+)
+
+events = Table(
+    "events",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("name_key", key_string(200), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("description", long_text(), nullable=False),
+    Column("brief", long_text(), nullable=False),
+    Column("notes", long_text(), nullable=False),
+    Column("theme_override", String(200)),
+    _fk("created_by", "users.id"),
+    Column("created_at", UtcDateTime),
+    Column("archived_at", UtcDateTime),
+    Index("ix_events_date_name_key", "date", "name_key"),
+    **MYSQL_OPTIONS,
+)
+
+event_bars = Table(
+    "event_bars",
+    metadata,
+    Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("bar_id", Integer, ForeignKey("bars.id"), primary_key=True, index=True),
+    Column("position", Integer, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+deliverables = Table(
+    "deliverables",
+    metadata,
+    _id(),
+    _fk("event_id", "events.id", nullable=False, cascade=True),
+    Column("name", String(200), nullable=False),
+    Column("specs", String(500), nullable=False),
+    _fk("template_id", "templates.id"),
+    _fk("bar_id", "bars.id"),
+    Column("screen_label", String(200)),
+    _fk("assignee_id", "users.id"),
+    Column("status", String(20), nullable=False, index=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("approved_at", UtcDateTime),
+    **MYSQL_OPTIONS,
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    _id(),
+    _fk("event_id", "events.id", nullable=False, cascade=True),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("storage_key", String(255), nullable=False),
+    _fk("uploaded_by", "users.id"),
+    Column("created_at", UtcDateTime, nullable=False),
+    _fk("deliverable_id", "deliverables.id", cascade=True),
+    Column("version", Integer),
+    Column("category", String(20)),
+    Column("location", String(10), nullable=False),
+    Column("preview_key", String(255)),
+    Column("preview_size", BigInteger, nullable=False),
+    Column("media_info", json_value(), nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+reservations = Table(
+    "reservations",
+    metadata,
+    _id(),
+    Column("key", String(255), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    **MYSQL_OPTIONS,
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    _id(),
+    _fk("event_id", "events.id", nullable=False, cascade=True),
+    _fk("author_id", "users.id", nullable=False),
+    Column("text", long_text(), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    _fk("deliverable_id", "deliverables.id", cascade=True),
+    _fk("parent_id", "comments.id", cascade=True),
+    Column("mention_ids", json_value(), nullable=False),
+    Column("edited_at", UtcDateTime),
+    Column("deleted_at", UtcDateTime),
+    **MYSQL_OPTIONS,
+)
+
+activity = Table(
+    "activity",
+    metadata,
+    _id(),
+    Column("action", String(100), nullable=False),
+    Column("entity_type", String(50), nullable=False),
+    Column("entity_id", Integer),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    _fk("actor_id", "users.id"),
+    Column("event_id", Integer, index=True),
+    Column("before", json_value()),
+    Column("after", json_value()),
+    **MYSQL_OPTIONS,
+)
