@@ -1,0 +1,172 @@
+"""Steps for features/api_accounts.feature: everything goes through HTTP (falcon's TestClient)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import falcon
+import falcon.testing
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from eventflow.bootstrap import Services
+from eventflow.core.clock import FixedClock
+from eventflow.entrypoints.web.app import create_app
+
+scenarios("api_accounts.feature")
+
+PASSWORD = "correct horse battery"
+
+
+class Browser:
+    """One person's HTTP conversation: the session cookie and CSRF token a browser script would keep."""
+
+    def __init__(self, client: falcon.testing.TestClient) -> None:
+        self.client = client
+        self.headers: dict[str, str] = {}
+        self.last: falcon.testing.Result | None = None
+
+    def login(self, email: str) -> falcon.testing.Result:
+        resp = self.client.simulate_post("/api/session", json={"email": email, "password": PASSWORD})
+        if resp.status_code == 200:
+            session = resp.cookies["eventflow_session"].value
+            self.headers = {"Cookie": f"eventflow_session={session}", "X-CSRF-Token": resp.json["csrf_token"]}
+        return resp
+
+    def send(self, method: str, path: str, body: Any = None, **kwargs: Any) -> falcon.testing.Result:
+        self.last = self.client.simulate_request(method, path, json=body, headers=self.headers, **kwargs)
+        return self.last
+
+
+@pytest.fixture
+def browser(services: Services) -> Browser:
+    return Browser(falcon.testing.TestClient(create_app(services)))
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    return {}
+
+
+# -- given ---------------------------------------------------------------------
+@given(parsers.parse('an admin "{email}" and a bar "{bar}" with a "{template}" template'))
+def admin_and_bar(services: Services, email: str, bar: str, template: str) -> None:
+    services.users.add(None, email, "Ada Admin", role="admin", password=PASSWORD)
+    services.bars.add(None, bar)
+    services.templates.add(None, template, "A3 PDF 300 dpi", is_default=True)
+
+
+@given(parsers.parse('the event "{name}" on "{day}" at "{bar}"'))
+def an_event(services: Services, name: str, day: str, bar: str) -> None:
+    bar_id = next(b.id for b in services.bars.list() if b.name == bar)
+    services.events.create(None, name, day, [bar_id or 0])
+
+
+@given(parsers.parse('a member "{email}"'))
+def a_member(services: Services, email: str) -> None:
+    services.users.add(None, email, "Max Member", password=PASSWORD)
+
+
+@given(parsers.parse('a member "{email}" with a personal token'))
+def a_member_with_token(services: Services, world: dict[str, Any], email: str) -> None:
+    a_member(services, email)
+    world["token"] = services.users.create_token(None, email)
+
+
+# -- when ----------------------------------------------------------------------
+@when(parsers.parse('"{email}" logs in'))
+def logs_in(browser: Browser, email: str) -> None:
+    assert browser.login(email).status_code == 200
+
+
+@when(parsers.parse('they create the member "{email}" named "{name}"'))
+def create_member(browser: Browser, email: str, name: str) -> None:
+    browser.send("POST", "/api/users", {"email": email, "name": name, "password": PASSWORD})
+
+
+@when(parsers.parse('they create the event "{name}" on "{day}" at "{bar}"'))
+def create_event(browser: Browser, name: str, day: str, bar: str) -> None:
+    bar_id = next(b["id"] for b in browser.send("GET", "/api/bars").json if b["name"] == bar)
+    browser.send("POST", "/api/events", {"name": name, "date": day, "bar_ids": [bar_id]})
+
+
+@when(parsers.parse('they list the events from "{start}" to "{end}"'))
+def list_events(browser: Browser, start: str, end: str) -> None:
+    browser.send("GET", "/api/events", params={"from": start, "to": end})
+
+
+@when(parsers.parse('they open the event "{name}"'))
+def open_event(browser: Browser, name: str) -> None:
+    event_id = next(e["id"] for e in browser.send("GET", "/api/events").json if e["name"] == name)
+    browser.send("GET", f"/api/events/{event_id}")
+
+
+@when(parsers.parse("they send {method} {path} with {body}"))
+def send_raw(browser: Browser, method: str, path: str, body: str) -> None:
+    browser.send(method, path, json.loads(body))
+
+
+@when(parsers.parse("{days:d} days pass"))
+def days_pass(clock: FixedClock, days: int) -> None:
+    clock.advance(days=days)
+
+
+@when(parsers.parse('the admin deactivates "{email}"'))
+def admin_deactivates(services: Services, email: str) -> None:
+    admin = Browser(falcon.testing.TestClient(create_app(services)))
+    admin.login("ada@bars.fr")
+    user_id = next(u["id"] for u in admin.send("GET", "/api/users").json if u["email"] == email)
+    assert admin.send("PATCH", f"/api/users/{user_id}", {"active": False}).status_code == 200
+
+
+# -- then ----------------------------------------------------------------------
+@then(parsers.parse("the answer is {status:d}"))
+def answer_is(browser: Browser, status: int) -> None:
+    assert browser.last is not None
+    assert browser.last.status_code == status, browser.last.text
+
+
+@then(parsers.parse('the event card shows the deliverable "{name}" as "{status}"'))
+def card_shows(browser: Browser, name: str, status: str) -> None:
+    assert browser.last is not None
+    slots = {s["name"]: s["status"] for s in browser.last.json["deliverables"]}
+    assert slots[name] == status
+
+
+@then(parsers.parse('the users list shows "{email}" as an active member'))
+def users_list_shows(browser: Browser, email: str) -> None:
+    users = {u["email"]: u for u in browser.send("GET", "/api/users").json}
+    assert (users[email]["role"], users[email]["active"]) == ("member", True)
+
+
+@then(parsers.parse('they see "{name}" with health "{health}" and countdown {countdown:d}'))
+def they_see(browser: Browser, name: str, health: str, countdown: int) -> None:
+    assert browser.last is not None
+    events = {e["name"]: e for e in browser.last.json}
+    assert (events[name]["health"], events[name]["countdown"]) == (health, countdown)
+
+
+@then("they can see their profile")
+def can_see_profile(browser: Browser) -> None:
+    assert browser.send("GET", "/api/me").status_code == 200
+
+
+@then(parsers.parse('the answer to their next request is {status:d} saying "{text}"'))
+def next_request_refused(browser: Browser, status: int, text: str) -> None:
+    resp = browser.send("GET", "/api/me")
+    assert resp.status_code == status
+    assert text in resp.json["description"]
+
+
+@then(parsers.parse("their token is refused with {status:d}"))
+def token_refused(browser: Browser, world: dict[str, Any], status: int) -> None:
+    resp = browser.client.simulate_get("/api/me", headers={"Authorization": f"Bearer {world['token']}"})
+    assert resp.status_code == status
+
+
+@then(parsers.parse('"{email}" can no longer log in'))
+def cannot_log_in(browser: Browser, email: str) -> None:
+    resp = browser.login(email)
+    assert resp.status_code == 401
+    assert "deactivated" in resp.json["description"]
