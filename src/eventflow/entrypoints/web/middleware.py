@@ -38,6 +38,7 @@ class RequestId:
 class SecurityHeaders:
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool) -> None:
         for name, value in SECURITY_HEADERS.items():
-            resp.set_header(name, value)
+            if resp.get_header(name) is None:  # a resource may set a stricter one (stored files: sandbox CSP)
+                resp.set_header(name, value)
         if req.path.startswith("/api/") and resp.get_header("Cache-Control") is None:
             resp.set_header("Cache-Control", "no-store")

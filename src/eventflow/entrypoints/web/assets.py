@@ -1,0 +1,436 @@
+"""Files over HTTP: multipart uploads (slot versions, moodboard photos), downloads with Range, previews, storage.
+
+Uploads are streamed: the ``file`` part is read in chunks straight into the blob store (never ``part.data``), and a
+body announced larger than the per-file limit is refused with 413 from its ``Content-Length`` before a byte is read.
+Downloads hand the server a file object (``wsgi.file_wrapper``), so gunicorn answers with ``sendfile`` even for
+ranges; the content type comes from the checked upload, never from the file, and anything a browser could run
+(SVG, …) is only ever served as an attachment under a sandboxing CSP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import falcon
+from falcon.media.multipart import BodyPart, MultipartParseOptions
+
+from eventflow.bootstrap import Services
+from eventflow.core import errors
+from eventflow.core.model import Asset
+from eventflow.core.services.assets import INLINE_TYPES, AssetService
+from eventflow.core.services.storage import StorageReport, Summary
+from eventflow.entrypoints.web.openapi import operation, path_id
+from eventflow.entrypoints.web.views import INT, STR, Json, photo_json, version_json
+
+#: Room for the multipart boundaries and the small text fields around the file.
+MULTIPART_SLACK = 64 * 1024
+TEXT_PART_LIMIT = 4 * 1024
+#: Sandboxed, nothing loads: an SVG or HTML file opened anyway can run nothing and reach nothing.
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d{0,19})\s*-\s*(\d{0,19})\s*$", re.IGNORECASE)
+
+
+# -- uploads -----------------------------------------------------------------------------------------------------
+def declared_size(req: falcon.Request, assets: AssetService) -> int | None:
+    """The body's announced length, refused (413) when even without its envelope it is over the limit."""
+    length = req.content_length
+    if length is None:
+        return None
+    assets.check_size(max(length - MULTIPART_SLACK, 0))
+    return min(length, assets.max_upload_bytes)
+
+
+def multipart_parts(req: falcon.Request, max_bytes: int) -> Iterator[BodyPart]:
+    """The form's parts as they arrive; a body of unknown length (chunked) is read up to ``max_bytes`` at most."""
+    if not (req.content_type or "").lower().startswith("multipart/form-data"):
+        raise errors.UnsupportedMedia("send the file as multipart/form-data, in the field 'file'")
+    handler = req.options.media_handlers[falcon.MEDIA_MULTIPART]
+    length = req.content_length if req.content_length is not None else max_bytes
+    yield from handler.deserialize(req.stream, req.content_type, length)
+
+
+def text_of(part: BodyPart) -> str:
+    return part.get_text() or ""
+
+
+def upload_json(asset: Asset) -> Json:
+    body = version_json(asset) if asset.deliverable_id is not None else photo_json(asset) | {"sha256": asset.sha256}
+    return body | {"preview": asset.media_info.get("preview"), "media": asset.media_info}
+
+
+class VersionsResource:
+    """``POST /api/deliverables/{id}/versions``: the ``file`` field becomes the slot's next version."""
+
+    def __init__(self, services: Services) -> None:
+        self._assets = services.assets
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
+        self._assets.slot_exists(slot_id)
+        size = declared_size(req, self._assets)
+        for part in multipart_parts(req, self._assets.max_upload_bytes + MULTIPART_SLACK):
+            if part.name == "file":
+                with self._assets.receive(part.filename, part.stream, size) as upload:
+                    asset = self._assets.add_version(req.context.user, slot_id, upload)
+                break
+        else:
+            raise errors.InvalidInput("no file was sent: put it in the multipart field 'file'", "file")
+        resp.status = falcon.HTTP_201
+        resp.location = f"/api/assets/{asset.id}/content"
+        resp.media = upload_json(asset)
+
+
+class PhotosResource:
+    """``POST /api/events/{id}/photos``: fields ``file`` and ``category`` (in either order)."""
+
+    def __init__(self, services: Services) -> None:
+        self._assets = services.assets
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        self._assets.event_exists(event_id)
+        size = declared_size(req, self._assets)
+        fields: dict[str, str] = {}
+        parts = multipart_parts(req, self._assets.max_upload_bytes + MULTIPART_SLACK)
+        for part in parts:
+            if part.name != "file":
+                fields[part.name or ""] = text_of(part)
+                continue
+            with self._assets.receive(part.filename, part.stream, size, photo=True) as upload:
+                fields.update((rest.name or "", text_of(rest)) for rest in parts)
+                asset = self._assets.add_photo(req.context.user, event_id, fields.get("category", ""), upload)
+            break
+        else:
+            raise errors.InvalidInput("no photo was sent: put it in the multipart field 'file'", "file")
+        resp.status = falcon.HTTP_201
+        resp.location = f"/api/assets/{asset.id}/content"
+        resp.media = upload_json(asset)
+
+
+# -- downloads ---------------------------------------------------------------------------------------------------
+class FileSlice:
+    """A byte range of an open file that still has a ``fileno`` (gunicorn sends it with ``sendfile``)."""
+
+    def __init__(self, file: BinaryIO, start: int, length: int) -> None:
+        file.seek(start)
+        self._file = file
+        self._left = length
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        data = self._file.read(self._left if size < 0 else min(size, self._left))
+        self._left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class Unsatisfiable(Exception):
+    """The range starts past the end of the file (416)."""
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``(first, last)`` of a single ``bytes=`` range; None for no range or one we ignore (RFC 9110: malformed)."""
+    match = _RANGE.match(header or "")
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if not first:  # suffix: the last N bytes
+        if int(last) == 0:
+            raise Unsatisfiable
+        return max(size - int(last), 0), size - 1
+    start, end = int(first), int(last) if last else size - 1
+    if last and end < start:
+        return None
+    if start >= size:
+        raise Unsatisfiable
+    return start, min(end, size - 1)
+
+
+def not_modified(req: falcon.Request, etag: str, modified: dt.datetime) -> bool:
+    match = req.get_header("If-None-Match")
+    if match is not None:
+        return match.strip() == "*" or etag in [m.strip().removeprefix("W/") for m in match.split(",")]
+    try:
+        since = req.get_header_as_datetime("If-Modified-Since")
+    except falcon.HTTPInvalidHeader:  # a malformed date is ignored, like any unusable condition
+        return False
+    if since is None:
+        return False
+    return since.replace(tzinfo=since.tzinfo or dt.UTC) >= modified.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def send_file(
+    req: falcon.Request,
+    resp: falcon.Response,
+    open_file: Any,
+    size: int,
+    etag: str,
+    modified: dt.datetime,
+    content_type: str,
+) -> None:
+    """Headers, conditional GET and Range for one stored file; the body is the open file (or a slice of it)."""
+    resp.etag = etag
+    resp.last_modified = modified.astimezone(dt.UTC).replace(tzinfo=None)
+    resp.accept_ranges = "bytes"
+    resp.cache_control = ["private", "no-cache"]
+    if not_modified(req, etag, modified):
+        resp.status = falcon.HTTP_304
+        resp.content_type = None
+        return
+    resp.content_type = content_type
+    if_range = req.get_header("If-Range")
+    try:
+        wanted = byte_range(req.get_header("Range"), size) if if_range in (None, etag) else None
+    except Unsatisfiable:
+        resp.status = falcon.HTTP_416
+        resp.content_type = falcon.MEDIA_JSON
+        resp.set_header("Content-Range", f"bytes */{size}")
+        resp.media = {"title": "Range not satisfiable", "description": f"the file has {size} bytes"}
+        return
+    start, end = wanted or (0, size - 1)
+    if wanted:
+        resp.status = falcon.HTTP_206
+        resp.content_range = (start, end, size)
+    resp.content_length = end - start + 1
+    resp.stream = FileSlice(open_file(), start, end - start + 1)
+
+
+class ContentResource:
+    """``GET /api/assets/{id}/content`` (the stored bytes) and ``/preview`` (the preview image)."""
+
+    def __init__(self, services: Services) -> None:
+        self._assets = services.assets
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, asset_id: int) -> None:
+        download = self._assets.content(asset_id)
+        asset = download.asset
+        resp.set_header("X-Content-Type-Options", "nosniff")
+        resp.set_header("Content-Security-Policy", FILE_CSP)
+        if asset.content_type in INLINE_TYPES and not req.get_param_as_bool("download"):
+            resp.viewable_as = asset.filename
+        else:
+            resp.downloadable_as = asset.filename
+        send_file(req, resp, download.open, asset.size, f'"{asset.sha256}"', asset.created_at, asset.content_type)
+
+    def on_get_preview(self, req: falcon.Request, resp: falcon.Response, asset_id: int) -> None:
+        asset, preview = self._assets.preview(asset_id)
+        size = self._assets.hot.size(asset.preview_key or "") or 0
+        resp.set_header("Content-Security-Policy", FILE_CSP)
+        etag = f'"p-{asset.sha256[:32]}-{size}"'
+        send_file(req, resp, lambda: preview, size, etag, asset.created_at, "image/webp")
+        if resp.stream is None:
+            preview.close()
+
+
+# -- storage -----------------------------------------------------------------------------------------------------
+def report_json(report: StorageReport) -> Json:
+    return {
+        "used_bytes": report.used_bytes,
+        "quota_bytes": report.quota_bytes,
+        "percent": report.percent,
+        "disk_free_bytes": report.disk_free_bytes,
+        "reserved_bytes": report.reserved_bytes,
+        "archivable_bytes": report.archivable_bytes,
+        "archive_after_days": report.archive_after_days,
+        "biggest_events": [
+            {"event_id": u.event.id, "name": u.event.name, "date": u.event.date.isoformat(), "bytes": u.hot_bytes}
+            for u in report.biggest_events
+        ],
+    }
+
+
+def summary_json(summary: Summary) -> Json:
+    return {
+        "action": summary.action,
+        "event_ids": [e.id for e in summary.events],
+        "files": summary.files,
+        "freed_bytes": summary.freed_bytes,
+        "moved_bytes": summary.moved_bytes,
+        "problems": summary.problems,
+    }
+
+
+class StorageResource:
+    def __init__(self, services: Services) -> None:
+        self._storage = services.storage
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = report_json(self._storage.report())
+
+
+class ArchiveResource:
+    """``POST /api/events/{id}/archive`` and ``/restore`` (admins): that event's files, now."""
+
+    def __init__(self, services: Services) -> None:
+        self._storage = services.storage
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        plan = self._storage.archive_plan(event_id=event_id)
+        resp.media = summary_json(self._storage.archive(req.context.user, plan))
+
+    def on_post_restore(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        plan = self._storage.restore_plan(event_id)
+        resp.media = summary_json(self._storage.restore(req.context.user, plan))
+
+
+def register(app: falcon.App, services: Services) -> None:
+    options: MultipartParseOptions = app.req_options.media_handlers[falcon.MEDIA_MULTIPART].parse_options
+    options.max_body_part_count = 8
+    options.max_body_part_buffer_size = TEXT_PART_LIMIT
+    options.max_body_part_headers_size = 8 * 1024
+    content = ContentResource(services)
+    archive = ArchiveResource(services)
+    app.add_route("/api/deliverables/{slot_id:id}/versions", VersionsResource(services))
+    app.add_route("/api/events/{event_id:id}/photos", PhotosResource(services))
+    app.add_route("/api/assets/{asset_id:id}/content", content)
+    app.add_route("/api/assets/{asset_id:id}/preview", content, suffix="preview")
+    app.add_route("/api/storage", StorageResource(services))
+    app.add_route("/api/events/{event_id:id}/archive", archive)
+    app.add_route("/api/events/{event_id:id}/restore", archive, suffix="restore")
+
+
+# -- OpenAPI -----------------------------------------------------------------------------------------------------
+def _multipart(**fields: Json) -> Json:
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "required": list(fields), "properties": fields},
+            }
+        },
+    }
+
+
+def _upload(summary: str, op_id: str, param: Json, **fields: Json) -> Json:
+    op = operation(
+        summary, "files", {"$ref": "#/components/schemas/Upload"}, status=201, params=[param],
+        errors=(400, 403, 404, 413, 415, 422, 507), operation_id=op_id,
+    )  # fmt: skip
+    op["requestBody"] = _multipart(**fields)
+    return op
+
+
+def _file(summary: str, op_id: str, media: str) -> Json:
+    op = operation(summary, "files", None, params=[path_id("asset_id")], errors=(404, 409), operation_id=op_id)
+    op["responses"]["200"] = {
+        "description": summary,
+        "content": {media: {"schema": {"type": "string", "format": "binary"}}},
+    }
+    op["responses"]["206"] = {"description": "The requested byte range (Range: bytes=…)"}
+    op["responses"]["304"] = {"description": "Unchanged since If-None-Match / If-Modified-Since"}
+    op["responses"]["416"] = {"description": "The range starts past the end of the file"}
+    return op
+
+
+FILE_FIELD: Json = {"type": "string", "format": "binary"}
+OPENAPI: dict[str, Any] = {
+    "paths": {
+        "/api/deliverables/{slot_id}/versions": {
+            "post": _upload(
+                "Upload a new version of a slot (the slot moves to review)",
+                "uploadVersion",
+                path_id("slot_id", "the deliverable slot"),
+                file=FILE_FIELD,
+            )
+        },
+        "/api/events/{event_id}/photos": {
+            "post": _upload(
+                "Add a moodboard photo (compressed, metadata stripped)",
+                "uploadPhoto",
+                path_id("event_id"),
+                file=FILE_FIELD,
+                category={"type": "string", "enum": ["uniform", "deco", "brief", "inspiration"]},
+            )
+        },
+        "/api/assets/{asset_id}/content": {
+            "get": _file("The stored file, byte for byte (Range supported)", "getAssetContent", "*/*")
+        },
+        "/api/assets/{asset_id}/preview": {"get": _file("The file's preview image", "getAssetPreview", "image/webp")},
+        "/api/storage": {
+            "get": operation(
+                "Disk usage, quota, free space, biggest events",
+                "storage",
+                {"$ref": "#/components/schemas/Storage"},
+                operation_id="getStorage",
+            )
+        },
+        "/api/events/{event_id}/archive": {
+            "post": operation(
+                "Move this event's files to cold storage now (admins)",
+                "storage",
+                {"$ref": "#/components/schemas/StorageJob"},
+                params=[path_id("event_id")],
+                errors=(403, 404),
+                operation_id="archiveEvent",
+            )
+        },
+        "/api/events/{event_id}/restore": {
+            "post": operation(
+                "Bring this event's archived files back (admins)",
+                "storage",
+                {"$ref": "#/components/schemas/StorageJob"},
+                params=[path_id("event_id")],
+                errors=(403, 404, 507),
+                operation_id="restoreEvent",
+            )
+        },
+    },
+    "components": {
+        "schemas": {
+            "Upload": {
+                "type": "object",
+                "required": ["asset_id", "size", "sha256"],
+                "properties": {
+                    "version": {"type": "integer", "nullable": True},
+                    "asset_id": INT,
+                    "size": INT,
+                    "sha256": STR,
+                    "filename": STR,
+                    "content_type": STR,
+                    "category": {"type": "string", "nullable": True},
+                    "preview": {"type": "string", "nullable": True},
+                    "media": {"type": "object"},
+                },
+            },
+            "Storage": {
+                "type": "object",
+                "required": ["used_bytes", "quota_bytes", "percent", "disk_free_bytes"],
+                "properties": {
+                    "used_bytes": INT,
+                    "quota_bytes": INT,
+                    "percent": {"type": "number"},
+                    "disk_free_bytes": INT,
+                    "reserved_bytes": INT,
+                    "archivable_bytes": INT,
+                    "archive_after_days": INT,
+                    "biggest_events": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"event_id": INT, "name": STR, "date": STR, "bytes": INT},
+                        },
+                    },
+                },
+            },
+            "StorageJob": {
+                "type": "object",
+                "required": ["action", "files", "freed_bytes"],
+                "properties": {
+                    "action": STR,
+                    "event_ids": {"type": "array", "items": INT},
+                    "files": INT,
+                    "freed_bytes": INT,
+                    "moved_bytes": INT,
+                    "problems": {"type": "array", "items": STR},
+                },
+            },
+        }
+    },
+}
