@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import attrs
 from sqlalchemy import Table
 from sqlalchemy.engine import RowMapping
 
-E = TypeVar("E")
+E = TypeVar("E", bound=attrs.AttrsInstance)
 
 
 @attrs.frozen
@@ -40,4 +40,6 @@ class EntityMap(Generic[E]):
         values = {name: row[name] for name in self.columns}
         for name, enum in self.enums.items():
             values[name] = None if values[name] is None else enum(values[name])
-        return self.entity(id=row["id"], **values)
+        build = cast(Any, self.entity)
+        entity: E = build(id=row["id"], **values)
+        return entity

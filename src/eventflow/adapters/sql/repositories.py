@@ -6,10 +6,12 @@ reads return fresh objects, and a change is saved only by ``update``.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
+from attrs import AttrsInstance
 from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
@@ -76,7 +78,7 @@ class Db:
         return int(self.run(statement).scalar() or 0)
 
 
-class Identified(Protocol):
+class Identified(AttrsInstance, Protocol):
     id: int | None
 
 
@@ -91,7 +93,7 @@ class Repository(Generic[E]):
 
     def add(self, entity: E) -> E:
         result = self._db.run(insert(self._t).values(self._map.to_row(entity)))
-        entity.id = result.inserted_primary_key[0]
+        (entity.id,) = result.inserted_primary_key or (None,)
         return entity
 
     def get(self, entity_id: int) -> E | None:
@@ -182,21 +184,21 @@ class Events(Repository[Event]):
 
     def _select(
         self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
-    ) -> list[Event]:
+    ) -> builtins.list[Event]:
         found = super()._select(*where, order_by=order_by, limit=limit)
         bar_ids = self._bar_ids([e.id for e in found if e.id is not None])
         for event in found:
             event.bar_ids = bar_ids.get(event.id or 0, [])
         return found
 
-    def _bar_ids(self, event_ids: list[int]) -> dict[int, list[int]]:
+    def _bar_ids(self, event_ids: builtins.list[int]) -> dict[int, builtins.list[int]]:
         if not event_ids:
             return {}
         links = t.event_bars.c
         query = select(links.event_id, links.bar_id).where(links.event_id.in_(event_ids)).order_by(links.position)
-        out: dict[int, list[int]] = {}
-        for event_id, bar_id in self._db.run(query):
-            out.setdefault(event_id, []).append(bar_id)
+        out: dict[int, builtins.list[int]] = {}
+        for link in self._db.run(query):
+            out.setdefault(link.event_id, []).append(link.bar_id)
         return out
 
     def _link_bars(self, event: Event) -> None:
@@ -258,19 +260,17 @@ class ActivityLog(Repository[Activity]):
         return self._select(*[f for f in filters if f is not None], order_by=[c.at.desc(), c.id.desc()], limit=limit)
 
 
-MAPS = {
-    "users": EntityMap(
-        User, t.users, enums={"role": Role, "language": Language}, keys={"email_key": "email", "name_key": "name"}
-    ),
-    "tokens": EntityMap(ApiToken, t.tokens),
-    "sessions": EntityMap(Session, t.sessions),
-    "bars": EntityMap(Bar, t.bars, keys={"name_key": "name"}),
-    "themes": EntityMap(ThemePeriod, t.themes),
-    "templates": EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"}),
-    "events": EntityMap(Event, t.events, keys={"name_key": "name"}),
-    "deliverables": EntityMap(Deliverable, t.deliverables, enums={"status": Status}),
-    "assets": EntityMap(Asset, t.assets, enums={"category": PhotoCategory, "location": StorageTier}),
-    "reservations": EntityMap(Reservation, t.reservations),
-    "comments": EntityMap(Comment, t.comments),
-    "activity": EntityMap(Activity, t.activity),
-}
+USERS = EntityMap(
+    User, t.users, enums={"role": Role, "language": Language}, keys={"email_key": "email", "name_key": "name"}
+)
+TOKENS = EntityMap(ApiToken, t.tokens)
+SESSIONS = EntityMap(Session, t.sessions)
+BARS = EntityMap(Bar, t.bars, keys={"name_key": "name"})
+THEMES = EntityMap(ThemePeriod, t.themes)
+TEMPLATES = EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"})
+EVENTS = EntityMap(Event, t.events, keys={"name_key": "name"})
+DELIVERABLES = EntityMap(Deliverable, t.deliverables, enums={"status": Status})
+ASSETS = EntityMap(Asset, t.assets, enums={"category": PhotoCategory, "location": StorageTier})
+RESERVATIONS = EntityMap(Reservation, t.reservations)
+COMMENTS = EntityMap(Comment, t.comments)
+ACTIVITY = EntityMap(Activity, t.activity)

@@ -7,31 +7,29 @@ from typing import Self
 from sqlalchemy import Connection, Engine, exists, select
 from sqlalchemy.exc import IntegrityError
 
+from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
 from eventflow.adapters.sql.engine import create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_engine
-from eventflow.adapters.sql.repositories import (
-    MAPS,
-    ActivityLog,
-    Assets,
-    Comments,
-    Db,
-    Deliverables,
-    Events,
-    Named,
-    Reservations,
-    Sessions,
-    Themes,
-    Tokens,
-    Users,
-    explain,
-)
+from eventflow.core import ports
 from eventflow.core.errors import Conflict
-from eventflow.core.model import Bar, DeliverableTemplate
 
 
 class SqlUnitOfWork:
     """One transaction on its own connection. Leaving the ``with`` block without ``commit()`` rolls back."""
+
+    users: ports.UserRepository
+    tokens: ports.TokenRepository
+    sessions: ports.SessionRepository
+    bars: ports.BarRepository
+    themes: ports.ThemeRepository
+    templates: ports.TemplateRepository
+    events: ports.EventRepository
+    deliverables: ports.DeliverableRepository
+    assets: ports.AssetRepository
+    reservations: ports.ReservationRepository
+    comments: ports.CommentRepository
+    activity: ports.ActivityRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -44,19 +42,19 @@ class SqlUnitOfWork:
         except BaseException:
             self._connection.close()
             raise
-        db = Db(self._connection)
-        self.users = Users(db, MAPS["users"])
-        self.tokens = Tokens(db, MAPS["tokens"])
-        self.sessions = Sessions(db, MAPS["sessions"])
-        self.bars = Named[Bar](db, MAPS["bars"])
-        self.themes = Themes(db, MAPS["themes"])
-        self.templates = Named[DeliverableTemplate](db, MAPS["templates"])
-        self.events = Events(db, MAPS["events"])
-        self.deliverables = Deliverables(db, MAPS["deliverables"])
-        self.assets = Assets(db, MAPS["assets"])
-        self.reservations = Reservations(db, MAPS["reservations"])
-        self.comments = Comments(db, MAPS["comments"])
-        self.activity = ActivityLog(db, MAPS["activity"])
+        db = r.Db(self._connection)
+        self.users = r.Users(db, r.USERS)
+        self.tokens = r.Tokens(db, r.TOKENS)
+        self.sessions = r.Sessions(db, r.SESSIONS)
+        self.bars = r.Named(db, r.BARS)
+        self.themes = r.Themes(db, r.THEMES)
+        self.templates = r.Named(db, r.TEMPLATES)
+        self.events = r.Events(db, r.EVENTS)
+        self.deliverables = r.Deliverables(db, r.DELIVERABLES)
+        self.assets = r.Assets(db, r.ASSETS)
+        self.reservations = r.Reservations(db, r.RESERVATIONS)
+        self.comments = r.Comments(db, r.COMMENTS)
+        self.activity = r.ActivityLog(db, r.ACTIVITY)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -71,7 +69,7 @@ class SqlUnitOfWork:
         try:
             self._open().commit()
         except IntegrityError as error:
-            raise Conflict(explain(error)) from error
+            raise Conflict(r.explain(error)) from error
 
     def has_data(self) -> bool:
         stored = [exists().select_from(table) for table in (tables.users, tables.bars, tables.events)]

@@ -7,6 +7,8 @@ Create Date: 2026-11-25
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql, postgresql
@@ -17,14 +19,14 @@ branch_labels = None
 depends_on = None
 
 MYSQL = ("mysql", "mariadb")
-OPTIONS = {
+OPTIONS: dict[str, Any] = {
     f"{prefix}_{key}": value
     for prefix in MYSQL
     for key, value in (("engine", "InnoDB"), ("charset", "utf8mb4"), ("collate", "utf8mb4_unicode_ci"))
 }
 
 
-def utc() -> sa.types.TypeEngine[object]:
+def utc() -> sa.types.TypeEngine[Any]:
     return sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), *MYSQL)
 
 
