@@ -220,3 +220,13 @@ def test_compliance_counts_slots_approved_by_their_due_date(
     report = as_member.get("/api/compliance", params={"from": "2026-11-01", "to": "2026-11-30"}).json
     assert report["month"]["2026-11"] == {"on_time": 0, "total": 2, "ratio": 0.0}
     assert as_member.get("/api/compliance", params={"from": "2026-11-01"}).status_code == 422
+
+
+def test_a_date_out_of_the_planning_years_is_422_not_a_crash(as_member: Api, bar: Bar) -> None:
+    resp = as_member.post("/api/events", json={"name": "Antique", "date": "0001-01-01", "bar_ids": [bar.id]})
+    assert resp.status_code == 422
+    assert resp.json == {
+        "title": "Invalid input",
+        "description": "date must be between 2000 and 2100, not 0001-01-01",
+        "field": "date",
+    }

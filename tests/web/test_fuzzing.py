@@ -1,11 +1,12 @@
-"""Schemathesis against a live server (gunicorn via ``web.server.run``, in a subprocess, seeded, with a token).
+"""Schemathesis against a live server: gunicorn via ``web.server.run`` on SQLite, in a subprocess, seeded, with a token.
 
 Every documented operation gets bounded generated requests (positive and negative data) and every check:
 no 5xx, documented statuses and content types, response bodies matching their schemas, negative data
 refused, authentication not ignored. The stateful run follows the OpenAPI links (create an event, then
 read, edit, comment, add a slot…). Valid-looking data may still get a 422 when it breaks a rule the schema
 cannot express (a bar that is not one of the event's bars, ``to`` before ``from``, a comment that is empty
-once sanitised), so 422 joins the statuses ``positive_data_acceptance`` accepts.
+once sanitised), and a well-formed upload may hold a file type that is refused (415) or too big for what is
+left (413, 507): those join the statuses ``positive_data_acceptance`` accepts.
 
 The document is the app's own (``api_document()``, what ``/api/openapi.json`` serves; ``test_openapi`` holds
 it against the routes); the requests go to the live server.
@@ -40,7 +41,9 @@ def fuzz_config(**project: object) -> SchemathesisConfig:
             "request-timeout": 10,
             "generation": {"max-examples": MAX_EXAMPLES, "mode": "all"},
             "checks": {
-                "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]}
+                "positive_data_acceptance": {
+                    "expected-statuses": ["2xx", "401", "403", "404", "409", "413", "415", "422", "429", "507"]
+                }
             },
             **project,
         }
@@ -53,7 +56,7 @@ schema = schemathesis.openapi.from_dict(api_document(), config=fuzz_config())
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("live")
-    with live_server(data_dir) as server:
+    with live_server(data_dir, "sqlite") as server:
         yield server
     log = (data_dir / "server.log").read_text()
     assert "Traceback" not in log and "unexpected error" not in log, log[-3000:]

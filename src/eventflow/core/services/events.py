@@ -18,13 +18,21 @@ EVENT_FIELDS = ("name", "date", "bar_ids", "description", "brief", "notes", "the
 RICH_FIELDS = ("brief", "notes")
 
 
+#: Dates eventflow plans with (the same years as monthly themes); far-off years would overflow date arithmetic.
+YEARS = range(2000, 2101)
+
+
 def parse_date(value: object, field: str = "date") -> dt.date:
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise errors.InvalidInput(f"{value!r} is not a date; write it YYYY-MM-DD, e.g. 2026-12-31", field) from None
+        date = value
+    else:
+        try:
+            date = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise errors.InvalidInput(f"{value!r} is not a date; write it YYYY-MM-DD, e.g. 2026-12-31", field) from None
+    if date.year not in YEARS:
+        raise errors.InvalidInput(f"{field} must be between {YEARS[0]} and {YEARS[-1]}, not {date.isoformat()}", field)
+    return date
 
 
 def parse_status(value: str) -> Status:

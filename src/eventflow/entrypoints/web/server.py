@@ -54,4 +54,8 @@ def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
 def run(services: Services, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the app until SIGINT/SIGTERM; requests under way get ``graceful_timeout`` seconds to finish."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    _Gunicorn(create_app(services), server_options(services, host, port)).run()
+    app = create_app(services)
+    dispose = getattr(services.uow, "dispose", None)  # the SQL factory's pool; the memory fakes have none
+    if callable(dispose):
+        dispose()  # no pooled connection may cross the fork into the worker: it opens its own
+    _Gunicorn(app, server_options(services, host, port)).run()

@@ -1,0 +1,57 @@
+"""The API on the embedded default, SQLite through ``bootstrap(settings)``: the same contract as on the fakes."""
+
+from __future__ import annotations
+
+import falcon.testing
+import pytest
+
+from eventflow.adapters.security import Argon2Hasher
+from eventflow.bootstrap import Services, bootstrap
+from eventflow.config import Settings
+from eventflow.core.clock import FixedClock
+from eventflow.entrypoints.web.app import create_app
+from tests.web.conftest import PASSWORD
+
+
+@pytest.fixture
+def sqlite_services(settings: Settings, clock: FixedClock) -> Services:
+    assert settings.database_url.startswith("sqlite:///")
+    return bootstrap(settings, clock=clock, hasher=Argon2Hasher(fast=True))
+
+
+def test_a_night_is_planned_end_to_end_on_sqlite(sqlite_services: Services, clock: FixedClock) -> None:
+    sqlite_services.users.add(None, "ada@bars.fr", "Ada Admin", role="admin", password=PASSWORD)
+    client = falcon.testing.TestClient(create_app(sqlite_services))
+    login = client.simulate_post("/api/session", json={"email": "ada@bars.fr", "password": PASSWORD})
+    assert login.status_code == 200
+    cookie = {"Cookie": f"eventflow_session={login.cookies['eventflow_session'].value}"}
+    headers = {**cookie, "X-CSRF-Token": login.json["csrf_token"]}
+
+    def call(method: str, path: str, body: object = None, status: int = 200) -> object:
+        resp = client.simulate_request(method, path, json=body, headers=headers)
+        assert resp.status_code == status, resp.text
+        return resp.json
+
+    screens = {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}]}
+    bar = call("POST", "/api/bars", {"name": "Le Perchoir", "hardware": screens}, 201)
+    call(
+        "POST",
+        "/api/templates",
+        {"name": "Cube LED", "specs": "mp4", "is_default": True, "hardware_kind": "cube_led"},
+        201,
+    )
+    call("PUT", "/api/themes/2026-12", {"name": "Noël"})
+    card = call("POST", "/api/events", {"name": "Réveillon", "date": "2026-12-24", "bar_ids": [bar["id"]]}, 201)
+    assert (card["theme"], card["health"], card["countdown"]) == ("Noël", "orange", 29)
+    slot = card["deliverables"][0]
+    assert (slot["name"], slot["specs"], slot["bar_id"]) == ("Cube LED", "1024x1024 mp4", bar["id"])
+    call("PATCH", f"/api/deliverables/{slot['id']}", {"status": "review"})
+    assert call("GET", "/api/review-queue")[0]["deliverable"]["id"] == slot["id"]
+    comment = call("POST", f"/api/events/{card['id']}/comments", {"text": "Validé ?"}, 201)
+    reread = call("GET", f"/api/events/{card['id']}")
+    assert reread["comments"][0]["id"] == comment["id"]
+    assert [a["action"] for a in reread["activity"]][:2] == ["comment.added", "slot.updated"]
+    assert call("GET", "/api/events/2147483647", status=404)["description"] == "event 2147483647 does not exist"
+    assert call("POST", "/api/bars", {"name": "le perchoir"}, 409)["title"] == "Conflict"
+    clock.advance(days=31)
+    assert client.simulate_get("/api/me", headers=cookie).status_code == 401
