@@ -176,6 +176,13 @@ class Quota:
         assert hold.id is not None
         return hold.id
 
+    def check_room(self, size: int) -> None:
+        """Refuse early (QuotaExceeded) a file that could not fit now; holds nothing."""
+        with self.ctx.uow() as uow:
+            decision = rules.quota_check(uow.assets.stored_bytes(), uow.reservations.total(), size, self.quota_bytes)
+        if not decision.allowed:
+            raise errors.QuotaExceeded(size, decision.free)
+
     def release(self, reservation_id: int) -> None:
         with self.ctx.uow() as uow:
             uow.reservations.delete(reservation_id)

@@ -1,0 +1,376 @@
+"""Resumable uploads at ``/api/uploads/``: tus 1.0 (core, creation, checksum, termination).
+
+For big videos from phones and for hosts that cut a request after a few minutes: a cut upload resumes from the
+offset the server reports. The state lives on disk (``<data>/uploads/<id>/``: ``info.json`` and the bytes so far),
+so uploads survive a restart; each upload belongs to the user who created it. ``Upload-Metadata`` carries
+``filename`` and either ``deliverable_id`` (a new version of that slot) or ``event_id`` + ``category`` (a moodboard
+photo); when the last byte arrives the file goes through the same path as a multipart upload (type, quota,
+limit, photo compression) and the response's ``Upload-Asset-Id`` header names the new asset.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import falcon
+from attrs import asdict, define
+
+from eventflow.bootstrap import Services
+from eventflow.core import errors
+from eventflow.core.model import User
+from eventflow.core.services.assets import AssetService, kind_for, parse_category
+from eventflow.entrypoints.web.views import Json
+
+TUS_VERSION = "1.0.0"
+EXTENSIONS = "creation,checksum,termination"
+CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
+CHUNK = 1024 * 1024
+#: An upload nobody touched for this long is abandoned and removed.
+ABANDONED_AFTER = dt.timedelta(hours=24)
+OFFSET_TYPE = "application/offset+octet-stream"
+
+
+class TusError(falcon.HTTPError):
+    """A protocol-level refusal; every tus response carries ``Tus-Resumable``."""
+
+    def __init__(self, status: str, description: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(
+            status,
+            title=status.partition(" ")[2],
+            description=description,
+            headers={"Tus-Resumable": TUS_VERSION, **(headers or {})},
+        )
+
+
+@define
+class UploadInfo:
+    id: str
+    user_id: int
+    length: int
+    filename: str
+    target: dict[str, Any]
+    created_at: str
+    asset_id: int | None = None
+
+
+class TusUploads:
+    """Upload state on disk: one folder per upload; the data file's size is the offset."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def create(self, info: UploadInfo) -> None:
+        folder = self.root / info.id
+        folder.mkdir(parents=True)
+        (folder / "data").touch()
+        self.save(info)
+
+    def save(self, info: UploadInfo) -> None:
+        folder = self.root / info.id
+        temp = folder / "info.json.tmp"
+        temp.write_text(json.dumps(asdict(info)))
+        os.replace(temp, folder / "info.json")
+
+    def load(self, upload_id: str, user: User) -> UploadInfo:
+        path = self.root / upload_id / "info.json"
+        if not upload_id.isalnum() or not path.is_file():
+            raise TusError(falcon.HTTP_404, "no such upload (finished long ago, terminated or never created)")
+        info = UploadInfo(**json.loads(path.read_text()))
+        if info.user_id != user.id:
+            raise TusError(falcon.HTTP_404, "no such upload (finished long ago, terminated or never created)")
+        return info
+
+    def data(self, upload_id: str) -> Path:
+        return self.root / upload_id / "data"
+
+    def offset(self, info: UploadInfo) -> int:
+        return info.length if info.asset_id is not None else self.data(info.id).stat().st_size
+
+    @contextmanager
+    def locked(self, upload_id: str) -> Iterator[None]:
+        """One PATCH at a time per upload, across threads and processes."""
+        with (self.root / upload_id / "info.json").open("rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def delete(self, upload_id: str) -> None:
+        shutil.rmtree(self.root / upload_id, ignore_errors=True)
+
+    def sweep(self, now: dt.datetime) -> None:
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            touched = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC)
+            if now - touched > ABANDONED_AFTER:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def parse_metadata(header: str | None) -> dict[str, str]:
+    """``key base64value,key2 base64value2`` -> a dict; malformed values are a 400."""
+    values: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in (header or "").split(","))):
+        key, _, encoded = item.partition(" ")
+        try:
+            values[key] = base64.b64decode(encoded, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise TusError(falcon.HTTP_400, f"Upload-Metadata: the value of {key!r} is not base64 UTF-8") from None
+    return values
+
+
+def _int_header(req: falcon.Request, name: str) -> int:
+    value = req.get_header(name) or ""
+    if not value.isdigit() or len(value) > 19:
+        raise TusError(falcon.HTTP_400, f"the {name} header must be a whole number of bytes")
+    return int(value)
+
+
+def _id_field(meta: dict[str, str], name: str) -> int:
+    value = meta.get(name, "")
+    if not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
+        raise errors.InvalidInput(f"Upload-Metadata: {name} must be an id", name)
+    return int(value)
+
+
+class TusBase:
+    def __init__(self, services: Services) -> None:
+        self._assets: AssetService = services.assets
+        self._uploads = TusUploads(services.settings.data_dir / "uploads")
+        self._clock = services.clock
+
+    def process_response_headers(self, resp: falcon.Response) -> None:
+        resp.set_header("Tus-Resumable", TUS_VERSION)
+        resp.cache_control = ["no-store"]
+
+    @staticmethod
+    def require_version(req: falcon.Request) -> None:
+        if req.get_header("Tus-Resumable") != TUS_VERSION:
+            raise TusError(falcon.HTTP_412, f"send Tus-Resumable: {TUS_VERSION}", {"Tus-Version": TUS_VERSION})
+
+
+class UploadsResource(TusBase):
+    """``OPTIONS`` (what the server supports) and ``POST`` (create an upload) on ``/api/uploads``."""
+
+    def on_options(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.status = falcon.HTTP_204
+        resp.set_header("Tus-Version", TUS_VERSION)
+        resp.set_header("Tus-Extension", EXTENSIONS)
+        resp.set_header("Tus-Max-Size", str(self._assets.max_upload_bytes))
+        resp.set_header("Tus-Checksum-Algorithm", ",".join(CHECKSUMS))
+        self.process_response_headers(resp)
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        self.require_version(req)
+        if req.get_header("Upload-Defer-Length"):
+            raise TusError(falcon.HTTP_400, "send Upload-Length: deferred lengths are not supported")
+        length = _int_header(req, "Upload-Length")
+        meta = parse_metadata(req.get_header("Upload-Metadata"))
+        self._assets.check_size(length)
+        filename = meta.get("filename") or ""
+        target = self._target(meta)
+        kind_for(filename, photo="category" in target)
+        self._assets.quota.check_room(length)
+        self._uploads.sweep(self._clock.now())
+        info = UploadInfo(
+            id=uuid.uuid4().hex,
+            user_id=req.context.user.id,
+            length=length,
+            filename=filename,
+            target=target,
+            created_at=self._clock.now().isoformat(),
+        )
+        self._uploads.create(info)
+        resp.status = falcon.HTTP_201
+        resp.location = f"{req.path.rstrip('/')}/{info.id}"
+        self.process_response_headers(resp)
+
+    def _target(self, meta: dict[str, str]) -> dict[str, Any]:
+        if "deliverable_id" in meta:
+            slot_id = _id_field(meta, "deliverable_id")
+            self._assets.slot_exists(slot_id)
+            return {"deliverable_id": slot_id}
+        if "event_id" in meta:
+            event_id = _id_field(meta, "event_id")
+            self._assets.event_exists(event_id)
+            return {"event_id": event_id, "category": parse_category(meta.get("category")).value}
+        raise errors.InvalidInput("Upload-Metadata needs deliverable_id, or event_id and category", "deliverable_id")
+
+
+class UploadResource(TusBase):
+    """``HEAD`` (the offset), ``PATCH`` (more bytes) and ``DELETE`` (give up) on ``/api/uploads/{id}``."""
+
+    def on_head(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
+        self.require_version(req)
+        info = self._uploads.load(upload_id, req.context.user)
+        self._describe(resp, info)
+
+    def on_patch(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
+        self.require_version(req)
+        if (req.content_type or "").split(";")[0].strip().lower() != OFFSET_TYPE:
+            raise TusError(falcon.HTTP_415, f"send the bytes as {OFFSET_TYPE}")
+        info = self._uploads.load(upload_id, req.context.user)
+        with self._uploads.locked(upload_id):
+            offset = self._uploads.offset(info)
+            if _int_header(req, "Upload-Offset") != offset:
+                raise TusError(falcon.HTTP_409, f"the upload is at offset {offset}", {"Upload-Offset": str(offset)})
+            if info.asset_id is None:
+                self._append(req, info, offset)
+                if self._uploads.offset(info) == info.length:
+                    self._complete(req.context.user, info)
+        resp.status = falcon.HTTP_204
+        self._describe(resp, info)
+
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
+        self.require_version(req)
+        self._uploads.load(upload_id, req.context.user)
+        self._uploads.delete(upload_id)
+        resp.status = falcon.HTTP_204
+        self.process_response_headers(resp)
+
+    def _describe(self, resp: falcon.Response, info: UploadInfo) -> None:
+        resp.set_header("Upload-Offset", str(self._uploads.offset(info)))
+        resp.set_header("Upload-Length", str(info.length))
+        if info.asset_id is not None:
+            resp.set_header("Upload-Asset-Id", str(info.asset_id))
+        self.process_response_headers(resp)
+
+    def _append(self, req: falcon.Request, info: UploadInfo, offset: int) -> None:
+        """Write the body after ``offset``; a checksum mismatch (460) or a cut connection keeps only whole data."""
+        checksum = self._checksum(req.get_header("Upload-Checksum"))
+        room = info.length - offset
+        if req.content_length is not None and req.content_length > room:
+            raise TusError(falcon.HTTP_413, f"only {room} more bytes fit in this upload")
+        path = self._uploads.data(info.id)
+        with path.open("r+b") as out:
+            out.seek(offset)
+            try:
+                written = self._copy(req, out, room, checksum[1] if checksum else None)
+            except OSError:  # the client went away: keep what arrived (unless it must be checked), it resumes
+                written = -1
+            if checksum and (written < 0 or checksum[1].digest() != checksum[0]):
+                out.truncate(offset)
+                if written >= 0:
+                    raise TusError("460 Checksum Mismatch", "the bytes received do not match Upload-Checksum")
+            out.flush()
+            os.fsync(out.fileno())
+        if written < 0:
+            raise TusError(falcon.HTTP_400, "the connection was cut; ask HEAD for the offset and resume")
+
+    @staticmethod
+    def _copy(req: falcon.Request, out: Any, room: int, digest: Any) -> int:
+        written = 0
+        while written < room and (chunk := req.bounded_stream.read(min(CHUNK, room - written))):
+            out.write(chunk)
+            if digest is not None:
+                digest.update(chunk)
+            written += len(chunk)
+        return written
+
+    @staticmethod
+    def _checksum(header: str | None) -> tuple[bytes, Any] | None:
+        if not header:
+            return None
+        algorithm, _, encoded = header.strip().partition(" ")
+        if algorithm.lower() not in CHECKSUMS:
+            raise TusError(falcon.HTTP_400, f"Upload-Checksum: use one of {', '.join(CHECKSUMS)}")
+        try:
+            return base64.b64decode(encoded, validate=True), CHECKSUMS[algorithm.lower()]()
+        except binascii.Error:
+            raise TusError(falcon.HTTP_400, "Upload-Checksum: the checksum is not base64") from None
+
+    def _complete(self, user: User, info: UploadInfo) -> None:
+        """The whole file is here: it becomes an asset exactly as a multipart upload would."""
+        path = self._uploads.data(info.id)
+        try:
+            with path.open("rb") as data:
+                if "deliverable_id" in info.target:
+                    asset = self._assets.upload_version(
+                        user, info.target["deliverable_id"], info.filename, data, info.length
+                    )
+                else:
+                    target = info.target
+                    asset = self._assets.upload_photo(
+                        user, target["event_id"], target["category"], info.filename, data, info.length
+                    )
+        except errors.EventflowError:
+            self._uploads.delete(info.id)  # refused for good (type, quota…): nothing to resume
+            raise
+        info.asset_id = asset.id
+        self._uploads.save(info)
+        path.unlink()
+
+
+def register(app: falcon.App, services: Services) -> None:
+    app.add_route("/api/uploads", UploadsResource(services))
+    app.add_route("/api/uploads/{upload_id}", UploadResource(services))
+
+
+def _tus(summary: str, op_id: str, status: int, codes: dict[int, str], with_id: bool = True) -> Json:
+    op: Json = {
+        "summary": summary,
+        "tags": ["files"],
+        "operationId": op_id,
+        "parameters": [
+            {
+                "name": "Tus-Resumable",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "enum": [TUS_VERSION]},
+            }
+        ],
+        "responses": {str(status): {"description": summary}}
+        | {str(code): {"description": reason} for code, reason in codes.items()},
+    }
+    if with_id:
+        op["parameters"].append({"name": "upload_id", "in": "path", "required": True, "schema": {"type": "string"}})
+    return op
+
+
+COMMON = {401: "Not logged in", 404: "No such upload", 412: "Tus-Resumable missing or not 1.0.0"}
+OPENAPI: dict[str, Any] = {
+    "paths": {
+        "/api/uploads": {
+            "options": _tus("What this tus server supports", "tusOptions", 204, {401: "Not logged in"}, False)
+            | {"parameters": []},
+            "post": _tus(
+                "Create a resumable upload (Upload-Length; Upload-Metadata: filename and deliverable_id, "
+                "or event_id and category)",
+                "createUpload",
+                201,
+                COMMON
+                | {400: "Bad header", 403: "CSRF", 413: "Too large", 415: "Type", 422: "Bad metadata", 507: "Quota"},
+                False,
+            ),
+        },
+        "/api/uploads/{upload_id}": {
+            "head": _tus("The upload's offset (Upload-Offset) and length", "getUploadOffset", 200, COMMON),
+            "patch": _tus(
+                "Append bytes at Upload-Offset (application/offset+octet-stream; optional Upload-Checksum)",
+                "appendUpload",
+                204,
+                COMMON
+                | {
+                    400: "Bad header or cut",
+                    403: "CSRF",
+                    409: "Wrong offset",
+                    413: "Past the length",
+                    415: "Wrong content type",
+                    460: "Checksum mismatch",
+                    507: "Quota",
+                },
+            ),
+            "delete": _tus("Give up an upload (termination)", "deleteUpload", 204, COMMON | {403: "CSRF"}),
+        },
+    }
+}
