@@ -97,14 +97,17 @@ class Repository(Generic[E]):
         return entity
 
     def get(self, entity_id: int) -> E | None:
-        found = self._select(self._t.c.id == entity_id)
-        return found[0] if found else None
+        return self._one(self._t.c.id == entity_id)
 
     def update(self, entity: E) -> None:
         self._db.run(update(self._t).where(self._t.c.id == entity.id).values(self._map.to_row(entity)))
 
     def delete(self, entity_id: int) -> None:
         self._db.run(delete(self._t).where(self._t.c.id == entity_id))
+
+    def _one(self, *where: ColumnElement[bool]) -> E | None:
+        found = self._select(*where, limit=1)
+        return found[0] if found else None
 
     def _select(self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None) -> list[E]:
         query = select(self._t).where(*where).order_by(*order_by, self._t.c.id).limit(limit)
@@ -113,8 +116,7 @@ class Repository(Generic[E]):
 
 class Users(Repository[User]):
     def get_by_email(self, email: str) -> User | None:
-        found = self._select(self._t.c.email_key == email.lower())
-        return found[0] if found else None
+        return self._one(self._t.c.email_key == email.lower())
 
     def list(self) -> list[User]:
         return self._select(order_by=[self._t.c.name_key])
@@ -122,8 +124,7 @@ class Users(Repository[User]):
 
 class Tokens(Repository[ApiToken]):
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
-        found = self._select(self._t.c.token_hash == token_hash)
-        return found[0] if found else None
+        return self._one(self._t.c.token_hash == token_hash)
 
     def list_for_user(self, user_id: int) -> list[ApiToken]:
         return self._select(self._t.c.user_id == user_id)
@@ -131,8 +132,7 @@ class Tokens(Repository[ApiToken]):
 
 class Sessions(Repository[Session]):
     def get_by_hash(self, key_hash: str) -> Session | None:
-        found = self._select(self._t.c.key_hash == key_hash)
-        return found[0] if found else None
+        return self._one(self._t.c.key_hash == key_hash)
 
     def delete_for_user(self, user_id: int) -> None:
         self._db.run(delete(self._t).where(self._t.c.user_id == user_id))
@@ -142,8 +142,7 @@ class Named(Repository[E]):
     """Bars and templates: unique names, looked up without regard to case."""
 
     def get_by_name(self, name: str) -> E | None:
-        found = self._select(self._t.c.name_key == name.lower())
-        return found[0] if found else None
+        return self._one(self._t.c.name_key == name.lower())
 
     def list(self) -> list[E]:
         return self._select(order_by=[self._t.c.name_key])
@@ -151,8 +150,7 @@ class Named(Repository[E]):
 
 class Themes(Repository[ThemePeriod]):
     def get_for_month(self, year: int, month: int) -> ThemePeriod | None:
-        found = self._select(self._t.c.year == year, self._t.c.month == month)
-        return found[0] if found else None
+        return self._one(self._t.c.year == year, self._t.c.month == month)
 
     def list(self, year: int | None = None) -> list[ThemePeriod]:
         where = [self._t.c.year == year] if year is not None else []
