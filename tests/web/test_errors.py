@@ -81,6 +81,19 @@ def test_malformed_json_is_400(as_admin: Api) -> None:
     assert resp.json["description"] == "the body is not valid JSON"
 
 
+def test_absurdly_nested_json_is_400_not_a_crash(as_admin: Api) -> None:
+    resp = as_admin.post("/api/bars", body="[" * 100_000, headers={"Content-Type": "application/json"})
+    assert resp.status_code == 400
+    assert resp.json["description"] == "the body is not valid JSON"
+
+
+def test_a_json_body_over_a_megabyte_is_413_before_it_is_read(as_admin: Api) -> None:
+    huge = '{"name": "' + "x" * (1024 * 1024) + '"}'
+    resp = as_admin.post("/api/bars", body=huge, headers={"Content-Type": "application/json"})
+    assert resp.status_code == 413
+    assert resp.json == {"title": "Body too large", "description": "a JSON body may hold at most 1024 KB"}
+
+
 def test_missing_body_is_400(as_admin: Api) -> None:
     resp = as_admin.post("/api/bars", headers={"Content-Type": "application/json"})
     assert resp.status_code == 400

@@ -22,6 +22,8 @@ T = TypeVar("T")
 
 #: Ids and counts must fit a database integer; larger numbers are refused at the door.
 MAX_INT = 2**31 - 1
+#: JSON bodies are small forms; files travel as multipart or tus uploads.
+MAX_JSON_BYTES = 1024 * 1024
 _PATH_FIELD = re.compile(r"@ \$\.([A-Za-z_]+)")
 
 
@@ -78,12 +80,16 @@ converter = _make_converter()
 
 
 def read_json(req: falcon.Request) -> Any:
-    """The parsed JSON body; 400 when it is missing or malformed."""
+    """The parsed JSON body; 400 when it is missing or malformed, 413 when it is far larger than any form."""
+    if (req.content_length or 0) > MAX_JSON_BYTES:
+        raise falcon.HTTPPayloadTooLarge(
+            title="Body too large", description=f"a JSON body may hold at most {MAX_JSON_BYTES // 1024} KB"
+        )
     try:
         return req.get_media()
     except falcon.MediaNotFoundError:
         raise BodyError("this request needs a JSON body") from None
-    except falcon.MediaMalformedError:
+    except (falcon.MediaMalformedError, RecursionError):
         raise BodyError("the body is not valid JSON") from None
 
 

@@ -28,9 +28,9 @@ ERROR_REASONS = {
     429: "Too many failed logins",
     507: "Storage quota reached",
 }
-#: Every private operation may answer 401; a write with a body may also answer 400, 403 (CSRF or role), 415 and 422.
+#: Every private operation may answer 401; a write with a body also 400, 403 (CSRF or role), 413, 415 and 422.
 COMMON_ERRORS = (401,)
-BODY_ERRORS = (400, 403, 415, 422)
+BODY_ERRORS = (400, 403, 413, 415, 422)
 
 
 def path_id(name: str, description: str = "") -> Json:
