@@ -47,7 +47,7 @@ def _wait_until_up(url: str, token_file: Path, process: subprocess.Popen[bytes],
 def live_server(data_dir: Path, backend: str = "memory") -> Iterator[LiveServer]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.web.live_server", str(port), str(data_dir), backend],
         cwd=ROOT,

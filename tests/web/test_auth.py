@@ -67,6 +67,8 @@ def test_cookie_write_without_csrf_token_is_403(client: falcon.testing.TestClien
     assert "CSRF" in resp.json["description"]
     wrong = Api(client, {"Cookie": api.headers["Cookie"], "X-CSRF-Token": "0" * 64})
     assert wrong.patch("/api/me", json={"language": "en"}).status_code == 403
+    accented = Api(client, {"Cookie": api.headers["Cookie"], "X-CSRF-Token": "jeton-modifié"})
+    assert accented.patch("/api/me", json={"language": "en"}).status_code == 403
     assert forged.get("/api/events").status_code == 200  # reads need no token
 
 

@@ -43,7 +43,12 @@ def fuzz_config(**project: object) -> SchemathesisConfig:
             "checks": {
                 "positive_data_acceptance": {
                     "expected-statuses": ["2xx", "401", "403", "404", "409", "413", "415", "422", "429", "507"]
-                }
+                },
+                # tus 1.0 answers a missing or wrong Tus-Resumable header with 412 Precondition Failed (its spec).
+                "negative_data_rejection": {
+                    "expected-statuses": ["400", "401", "403", "404", "405", "406", "409", "412", "413", "415", "422"]
+                },
+                "missing_required_header": {"expected-statuses": ["400", "401", "403", "406", "412", "415", "422"]},
             },
             **project,
         }

@@ -16,6 +16,7 @@ from eventflow.bootstrap import Services
 from eventflow.entrypoints.web import api_admin, api_events, assets, auth, openapi, pages, tus
 from eventflow.entrypoints.web.errors import register_error_handlers
 from eventflow.entrypoints.web.middleware import RequestId, SecurityHeaders
+from eventflow.entrypoints.web.views import Json
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (api_events, api_admin, assets, tus, pages)
 
@@ -40,6 +41,6 @@ def create_app(services: Services) -> falcon.App:
     return app
 
 
-def api_document() -> openapi.Json:
+def api_document() -> Json:
     """The OpenAPI document of every route module; served at ``/api/openapi.json``."""
     return openapi.build_document([auth, openapi, *ROUTE_MODULES])

@@ -108,7 +108,7 @@ class Authentication:
 
     def _check_csrf(self, req: falcon.Request) -> None:
         sent = req.get_header(CSRF_HEADER) or self._form_token(req)
-        if not sent or not hmac.compare_digest(sent, req.context.csrf_token):
+        if not sent or not hmac.compare_digest(sent.encode(), req.context.csrf_token.encode()):
             raise errors.Forbidden(
                 f"missing or wrong CSRF token: send the {CSRF_HEADER} header with the value of the {CSRF_COOKIE} cookie"
             )

@@ -54,8 +54,7 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HT
     reason = falcon.code_to_http_status(exc.status_code).partition(" ")[2]
     title = exc.title if exc.title and exc.title != exc.status else reason
     resp.media = error_body(title, exc.description or _describe(exc.status_code))
-    for name, value in (exc.headers or {}).items():
-        resp.set_header(name, value)
+    resp.set_headers(exc.headers or {})
 
 
 def _describe(code: int) -> str:

@@ -46,6 +46,7 @@ def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
         "graceful_timeout": 30,
         "keepalive": 5,
         "accesslog": "-",
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s',
         # X-Forwarded-Proto from the local proxy counts only when the operator said so.
         "forwarded_allow_ips": "127.0.0.1,::1" if services.settings.trust_forwarded_proto else "",
     }
