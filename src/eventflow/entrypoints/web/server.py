@@ -30,7 +30,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # gunicorn before 25.1 has no control socket to disable
+                self.cfg.set(key, value)
 
     def load(self) -> falcon.App:
         return self._app
@@ -45,6 +46,7 @@ def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
         "timeout": REQUEST_TIMEOUT_SECONDS,
         "graceful_timeout": 30,
         "keepalive": 5,
+        "control_socket_disable": True,  # one shared socket in $HOME would clash between instances
         "accesslog": "-",
         "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s',
         # X-Forwarded-Proto from the local proxy counts only when the operator said so.
