@@ -65,6 +65,7 @@ def test_a_bug_is_a_500_with_a_request_id_and_no_trace(
         "description": f"something went wrong on our side; tell the admin the request id {request_id}",
     }
     assert "hunter2" not in resp.text and "Traceback" not in resp.text
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"  # the security headers hold on failures too
     assert request_id in caplog.text and "hunter2" in caplog.text  # the log keeps what the response hides
 
 

@@ -82,7 +82,7 @@ converter = _make_converter()
 def read_json(req: falcon.Request) -> Any:
     """The parsed JSON body; 400 when it is missing or malformed, 413 when it is far larger than any form."""
     if (req.content_length or 0) > MAX_JSON_BYTES:
-        raise falcon.HTTPPayloadTooLarge(
+        raise falcon.HTTPContentTooLarge(
             title="Body too large", description=f"a JSON body may hold at most {MAX_JSON_BYTES // 1024} KB"
         )
     try:
