@@ -1,0 +1,37 @@
+"""The web pages: server-rendered HTML (Jinja2) for people, beside the JSON API the pages' scripts call.
+
+``register(app, services)`` adds every page route, the static files, the PWA manifest and service worker.
+"""
+
+from __future__ import annotations
+
+import falcon
+
+from eventflow.bootstrap import Services
+from eventflow.entrypoints.web.pages.admin import AdminActions, AdminPage
+from eventflow.entrypoints.web.pages.dashboards import MatrixPage, ReviewPage
+from eventflow.entrypoints.web.pages.pwa import StaticFile
+from eventflow.entrypoints.web.pages.render import STATIC_DIR, Renderer
+from eventflow.entrypoints.web.pages.session import LoginPage, OfflinePage
+from eventflow.entrypoints.web.pages.site import CalendarPage, EventPage
+
+
+def register(app: falcon.App, services: Services) -> None:
+    renderer = Renderer()
+    app.add_static_route("/static", str(STATIC_DIR))
+    app.add_route("/sw.js", StaticFile("sw.js", "text/javascript"))
+    app.add_route("/manifest.webmanifest", StaticFile("manifest.webmanifest", "application/manifest+json"))
+    app.add_route("/login", LoginPage(services, renderer))
+    app.add_route("/offline", OfflinePage(services, renderer))
+    app.add_route("/", CalendarPage(services, renderer, home=True))
+    app.add_route("/calendar", CalendarPage(services, renderer, home=False))
+    app.add_route("/events/{event_id:id}", EventPage(services, renderer))
+    app.add_route("/review", ReviewPage(services, renderer))
+    app.add_route("/matrix", MatrixPage(services, renderer))
+    admin = AdminPage(services, renderer)
+    app.add_route("/admin", admin)
+    app.add_route("/admin/{section}", admin)
+    actions = AdminActions(services)
+    app.add_route("/admin/users/{user_id:id}/password", actions, suffix="password")
+    app.add_route("/admin/storage/archive", actions, suffix="archive")
+    app.add_route("/admin/storage/purge", actions, suffix="purge")

@@ -1,0 +1,39 @@
+"""The base of every page resource: public to the auth middleware (pages redirect to the login form themselves),
+domain errors shown as a page in the reader's language rather than as JSON."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import falcon
+
+from eventflow.bootstrap import Services
+from eventflow.core import errors
+from eventflow.entrypoints.web.pages.common import error_status
+from eventflow.entrypoints.web.pages.render import Renderer
+
+Responder = Callable[..., None]
+
+
+def html_errors(responder: Responder) -> Responder:
+    """Render a domain error (not found, forbidden, bad input) as the error page with its HTTP status."""
+
+    @functools.wraps(responder)
+    def wrapped(self: Page, req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
+        try:
+            responder(self, req, resp, **params)
+        except errors.EventflowError as exc:
+            resp.status = error_status(exc)
+            self.renderer.page(req, resp, "error.html", status=resp.status, message=str(exc))
+
+    return wrapped
+
+
+class Page:
+    auth_required = False  # a page answers a visitor with the login form, not a 401
+
+    def __init__(self, services: Services, renderer: Renderer) -> None:
+        self.services = services
+        self.renderer = renderer

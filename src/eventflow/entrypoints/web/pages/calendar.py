@@ -1,0 +1,135 @@
+"""The calendar: which days a view shows, the events on them, the filters, and the phone's upcoming list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+import falcon
+from attrs import frozen
+
+from eventflow.core import errors
+from eventflow.core.model import Health, ThemePeriod, User
+from eventflow.core.services.events import EventService, EventSummary
+from eventflow.entrypoints.web.pages.common import add_months, month_end, month_start
+
+VIEWS = ("month", "week", "quarter")
+UPCOMING_DAYS = 60
+UPCOMING_COUNT = 12
+
+
+@frozen
+class Filters:
+    """Bars to show (empty = every bar) and whether to show only late events."""
+
+    bar_ids: tuple[int, ...]
+    only_late: bool
+    chosen: bool  # the user picked bars in the form (else the default, their own bars, applies)
+
+    @classmethod
+    def from_request(cls, req: falcon.Request, user: User) -> Filters:
+        chosen = req.get_param_as_bool("f") or False
+        raw = req.get_param_as_list("bar") or []
+        if chosen:
+            try:
+                bars = tuple(int(b) for b in raw if b)
+            except ValueError:
+                raise errors.InvalidInput("bar must be a bar id", "bar") from None
+        else:
+            bars = tuple(user.my_bar_ids)
+        return cls(bar_ids=bars, only_late=req.get_param_as_bool("late") or False, chosen=chosen)
+
+    def keep(self, summary: EventSummary) -> bool:
+        return not self.bar_ids or any(b in self.bar_ids for b in summary.event.bar_ids)
+
+    def query(self) -> str:
+        """The filter part of a calendar URL, to keep the filters when moving between periods and views."""
+        parts = ["f=1", *(f"bar={b}" for b in self.bar_ids)]
+        if self.only_late:
+            parts.append("late=1")
+        return "&".join(parts)
+
+
+@frozen
+class Period:
+    view: str
+    anchor: dt.date
+    start: dt.date
+    end: dt.date
+    months: tuple[dt.date, ...]  # first day of each month the view covers
+
+    @classmethod
+    def of(cls, view: str, anchor: dt.date) -> Period:
+        if view not in VIEWS:
+            raise errors.InvalidInput(f"view must be one of {', '.join(VIEWS)}", "view")
+        if view == "week":
+            start = anchor - dt.timedelta(days=anchor.weekday())
+            return cls(view, anchor, start, start + dt.timedelta(days=6), (month_start(anchor),))
+        if view == "month":
+            first = month_start(anchor)
+            return cls(view, anchor, first, month_end(first), (first,))
+        first = dt.date(anchor.year, 3 * ((anchor.month - 1) // 3) + 1, 1)
+        months = tuple(add_months(first, i) for i in range(3))
+        return cls(view, anchor, first, month_end(months[-1]), months)
+
+    def step(self, direction: int) -> dt.date:
+        if self.view == "week":
+            return self.anchor + dt.timedelta(days=7 * direction)
+        return add_months(self.anchor, direction * (3 if self.view == "quarter" else 1))
+
+    def weeks(self, month: dt.date | None = None) -> list[list[dt.date]]:
+        """Whole Monday-to-Sunday weeks covering the month (or the week)."""
+        first, last = (self.start, self.end) if month is None else (month, month_end(month))
+        day = first - dt.timedelta(days=first.weekday())
+        weeks = []
+        while day <= last:
+            weeks.append([day + dt.timedelta(days=i) for i in range(7)])
+            day += dt.timedelta(days=7)
+        return weeks
+
+    @property
+    def grid_start(self) -> dt.date:
+        return self.start - dt.timedelta(days=self.start.weekday())
+
+    @property
+    def grid_end(self) -> dt.date:
+        return self.end + dt.timedelta(days=6 - self.end.weekday())
+
+
+@frozen
+class CalendarData:
+    period: Period
+    by_day: dict[dt.date, list[EventSummary]]
+    upcoming: list[EventSummary]
+    late_count: int
+
+
+def load(events: EventService, period: Period, filters: Filters, today: dt.date, with_upcoming: bool) -> CalendarData:
+    """The events of the visible grid (and the next ones, for the phone), in one query when the ranges are close."""
+    start, end = period.grid_start, period.grid_end
+    soon_end = today + dt.timedelta(days=UPCOMING_DAYS)
+    close = with_upcoming and start <= soon_end and today <= end + dt.timedelta(days=UPCOMING_DAYS)
+    health = Health.RED if filters.only_late else None
+    if close:
+        found = events.calendar(min(start, today), max(end, soon_end), health=health)
+        shown, soon = _split(found, start, end), _split(found, today, soon_end)
+    else:
+        shown = events.calendar(start, end, health=health)
+        soon = events.calendar(today, soon_end, health=health) if with_upcoming else []
+    shown = [s for s in shown if filters.keep(s)]
+    by_day: dict[dt.date, list[EventSummary]] = defaultdict(list)
+    for summary in sorted(shown, key=lambda s: (s.event.date, s.event.name.lower())):
+        by_day[summary.event.date].append(summary)
+    upcoming = sorted((s for s in soon if filters.keep(s)), key=lambda s: s.event.date)[:UPCOMING_COUNT]
+    late = sum(1 for s in shown if s.health is Health.RED and period.start <= s.event.date <= period.end)
+    return CalendarData(period, dict(by_day), upcoming, late)
+
+
+def _split(found: Sequence[EventSummary], start: dt.date, end: dt.date) -> list[EventSummary]:
+    return [s for s in found if start <= s.event.date <= end]
+
+
+def theme_names(themes: Sequence[ThemePeriod], months: Sequence[dt.date]) -> dict[dt.date, ThemePeriod]:
+    by_key = {(t.year, t.month): t for t in themes}
+    return {m: by_key[(m.year, m.month)] for m in months if (m.year, m.month) in by_key}

@@ -1,0 +1,63 @@
+"""What every page resource shares: the login redirect, the admin gate, query parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+import falcon
+
+from eventflow.core import errors
+from eventflow.core.model import User
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to after login; anything else (another site, ``//host``) means home."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def current_user(req: falcon.Request) -> User:
+    """The logged-in user, or a redirect to the login form that comes back here afterwards."""
+    user: User | None = req.context.get("user")
+    if user is None:
+        here = req.relative_uri if req.path != "/" or req.query_string else "/"
+        raise falcon.HTTPSeeOther("/login" + ("" if here == "/" else f"?next={quote(here, safe='')}"))
+    return user
+
+
+def current_admin(req: falcon.Request) -> User:
+    user = current_user(req)
+    if not user.is_admin:
+        raise errors.Forbidden("only an admin may open this page")
+    return user
+
+
+def date_param(req: falcon.Request, name: str, default: dt.date) -> dt.date:
+    raw = req.get_param(name)
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise errors.InvalidInput(f"{raw!r} is not a date; write it YYYY-MM-DD", name) from None
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    return add_months(day, 1) - dt.timedelta(days=1)
+
+
+def error_status(exc: errors.EventflowError) -> str:
+    from eventflow.entrypoints.web.errors import STATUS
+
+    return next((status for cls, status, _ in STATUS if isinstance(exc, cls)), falcon.HTTP_400)

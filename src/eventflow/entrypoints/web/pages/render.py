@@ -1,0 +1,109 @@
+"""Jinja2 rendering for the pages, in the reader's language.
+
+Templates call ``_("English text")``; the French catalog (``locale/fr/LC_MESSAGES/messages.po``) is read once at
+start with Babel, so no compiled ``.mo`` file is needed. French is the default, English the user's choice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import falcon
+import jinja2
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from eventflow.core.model import Language, User
+
+WEB_DIR = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+DEFAULT_LANGUAGE = Language.FR
+STATUS_CLASSES = ("todo", "in_progress", "review", "changes_requested", "approved")
+#: Texts the scripts show (upload errors, progress), translated like the templates and handed over as JSON.
+JS_MESSAGES = {
+    "too_big": "File too large: the limit is %(limit)s.",
+    "wrong_type": "This file type is not accepted here.",
+    "quota": "Storage is full: ask an admin to archive old events.",
+    "network": "Network error: check your connection and try again.",
+    "failed": "Upload failed",
+    "done": "Sent",
+    "saved": "Saved",
+    "error": "Something went wrong",
+    "confirm_deactivate": "Deactivate this user? Their history stays.",
+    "confirm_archive": "Move the files of this event to cold storage?",
+    "confirm_purge": "Delete every superseded version still stored?",
+    "new_password": "New password (at least 8 characters):",
+    "freed": "Freed",
+    "pick_event": "Choose an event first",
+}
+
+
+def load_translations(language: str) -> NullTranslations:
+    """The catalog of ``language``, compiled in memory from its ``.po`` file (English is the source text)."""
+    po = resources.files("eventflow") / "locale" / language / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def language_of(user: User | None) -> str:
+    return user.language.value if user is not None else DEFAULT_LANGUAGE.value
+
+
+class Renderer:
+    """One Jinja2 environment for the app; ``page`` renders a template for a request into the response."""
+
+    def __init__(self) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.translations = {lang.value: load_translations(lang.value) for lang in Language}
+        self.env.globals["status_classes"] = STATUS_CLASSES
+
+    def render(self, name: str, language: str, **context: Any) -> str:
+        translations = self.translations.get(language) or self.translations[DEFAULT_LANGUAGE.value]
+        return self.env.get_template(name).render(
+            _=translations.gettext,
+            js_messages={key: translations.gettext(text) for key, text in JS_MESSAGES.items()},
+            ngettext=lambda one, many, num: translations.ngettext(one, many, num) % {"num": num},
+            lang=language,
+            fmt_date=date_formatter(language),
+            **context,
+        )
+
+    def page(self, req: falcon.Request, resp: falcon.Response, name: str, **context: Any) -> None:
+        user: User | None = req.context.get("user")
+        resp.content_type = falcon.MEDIA_HTML
+        resp.cache_control = ["private", "no-cache"]
+        resp.text = self.render(
+            name,
+            language_of(user),
+            me=user,
+            csrf_token=req.context.get("csrf_token") or "",
+            path=req.path,
+            **context,
+        )
+
+
+def date_formatter(language: str) -> Callable[[dt.date, str], str]:
+    def fmt(value: dt.date, pattern: str = "medium") -> str:
+        return format_date(value, pattern, locale=language)
+
+    return fmt

@@ -1,0 +1,90 @@
+"""Home (calendar on a desktop, upcoming events on a phone), the calendar views, and the event card."""
+
+from __future__ import annotations
+
+import falcon
+
+from eventflow.core.model import Asset, PhotoCategory, Status
+from eventflow.core.services.events import EventCard
+from eventflow.entrypoints.web.pages import calendar
+from eventflow.entrypoints.web.pages.base import Page, html_errors
+from eventflow.entrypoints.web.pages.common import current_user, date_param
+
+PHOTO_CATEGORIES = tuple(c.value for c in PhotoCategory)
+INLINE_IMAGE = ("image/jpeg", "image/png", "image/webp", "image/gif")
+
+
+class CalendarPage(Page):
+    """``/`` and ``/calendar``: the same page; on a phone, ``/`` shows "my upcoming events" first (CSS decides)."""
+
+    def __init__(self, *args: object, home: bool) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.home = home
+
+    @html_errors
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        user = current_user(req)
+        today = self.services.clock.today()
+        period = calendar.Period.of(req.get_param("view") or "month", date_param(req, "date", today))
+        filters = calendar.Filters.from_request(req, user)
+        data = calendar.load(self.services.events, period, filters, today, with_upcoming=self.home)
+        years = sorted({m.year for m in period.months})
+        themes = calendar.theme_names([t for y in years for t in self.services.themes.list(y)], period.months)
+        self.renderer.page(
+            req,
+            resp,
+            "calendar.html",
+            home=self.home,
+            today=today,
+            period=period,
+            data=data,
+            filters=filters,
+            themes=themes,
+            bars=self.services.bars.list(),
+            prev_date=period.step(-1),
+            next_date=period.step(1),
+        )
+
+
+class EventPage(Page):
+    """``/events/{id}``: the event card, full screen; ``?fragment=1`` gives only the card for the calendar overlay."""
+
+    @html_errors
+    def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        current_user(req)
+        card = self.services.events.card(event_id)
+        users = {u.id: u for u in self.services.users.list()}
+        fragment = req.get_param_as_bool("fragment") or False
+        self.renderer.page(
+            req,
+            resp,
+            "event_fragment.html" if fragment else "event.html",
+            card=card,
+            event=card.summary.event,
+            users=users,
+            bar_names={b.id: b.name for b in card.summary.bars},
+            slot_names={v.slot.id: v.slot.name for v in card.slots},
+            photos=photos_by_category(card),
+            categories=PHOTO_CATEGORIES,
+            statuses=[s.value for s in Status],
+            kind_of=asset_kind,
+            today=self.services.clock.today(),
+        )
+
+
+def photos_by_category(card: EventCard) -> dict[str, list[Asset]]:
+    grouped: dict[str, list[Asset]] = {c: [] for c in PHOTO_CATEGORIES}
+    for photo in card.photos:
+        grouped[photo.category.value if photo.category else PhotoCategory.INSPIRATION.value].append(photo)
+    return grouped
+
+
+def asset_kind(asset: Asset) -> str:
+    """How the browser can show it: image, pdf, video, or only a preview image / a download."""
+    if asset.content_type in INLINE_IMAGE:
+        return "image"
+    if asset.content_type == "application/pdf":
+        return "pdf"
+    if asset.content_type.startswith("video/"):
+        return "video"
+    return "file"

@@ -1,0 +1,138 @@
+// Shared helpers for every page: API calls with the CSRF header, messages, toasts, generic API forms, user menu.
+const messages = JSON.parse(document.getElementById("i18n")?.textContent || "{}");
+
+export function t(key, values = {}) {
+  return (messages[key] || key).replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+}
+
+export function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]')?.content;
+  if (meta) return meta;
+  const match = document.cookie.match(/(?:^|; )(?:__Host-)?eventflow_csrf=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.description || body?.title || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export async function api(method, url, body) {
+  const headers = { "X-CSRF-Token": csrfToken(), Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(url, {
+    method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+let toastTimer;
+export function toast(text, isError = false) {
+  const box = document.getElementById("toast");
+  if (!box) return;
+  box.textContent = text;
+  box.classList.toggle("error", isError);
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.hidden = true; }, isError ? 6000 : 2500);
+}
+
+/** Turn a form into the JSON body its API expects (data-int lists, data-bool, data-json, data-null). */
+export function formBody(form) {
+  const body = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === "checkbox" && el.hasAttribute("data-int")) {
+      body[el.name] = body[el.name] || [];
+      if (el.checked) body[el.name].push(Number(el.value));
+    } else if (el.type === "checkbox") {
+      body[el.name] = el.checked;
+    } else if (el.type === "radio") {
+      if (el.checked) body[el.name] = el.value;
+    } else if (el.hasAttribute("data-json")) {
+      body[el.name] = el.value.trim() ? JSON.parse(el.value) : {};
+    } else if (el.hasAttribute("data-null") && !el.value.trim()) {
+      body[el.name] = null;
+    } else {
+      body[el.name] = el.value;
+    }
+  }
+  return body;
+}
+
+export function showFormError(form, message) {
+  const box = form.querySelector(".form-error");
+  if (box) { box.textContent = message; box.hidden = !message; } else if (message) toast(message, true);
+}
+
+const afterSubmit = new Map([
+  ["reload", () => location.reload()],
+  ["toast", () => toast(t("saved"))],
+]);
+export function onAfterSubmit(name, handler) { afterSubmit.set(name, handler); }
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-api]");
+  if (!form) return;
+  event.preventDefault();
+  const [method, url] = form.dataset.api.split(" ");
+  const button = form.querySelector('[type="submit"]');
+  showFormError(form, "");
+  let body;
+  try { body = formBody(form); } catch (err) { showFormError(form, err.message); return; }
+  if (button) button.disabled = true;
+  try {
+    const result = await api(method, url, body);
+    const then = afterSubmit.get(form.dataset.then);
+    if (then) await then(result, form);
+  } catch (err) {
+    showFormError(form, err.message || t("error"));
+  } finally {
+    if (button) button.disabled = false;
+  }
+});
+
+document.addEventListener("click", async (event) => {
+  const target = event.target.closest("[data-action]");
+  if (!target) return;
+  const action = target.dataset.action;
+  if (action === "language") {
+    try { await api("PATCH", "/api/me", { language: target.dataset.language }); location.reload(); }
+    catch (err) { toast(err.message, true); }
+  } else if (action === "logout") {
+    try { await api("DELETE", "/api/session"); } finally { location.href = "/login"; }
+  } else if (action === "close-dialog") {
+    target.closest("dialog")?.close();
+  } else if (action === "close-uploads") {
+    document.getElementById("uploads").hidden = true;
+  }
+});
+
+// Close open menus on Escape or a click elsewhere.
+document.addEventListener("click", (event) => {
+  for (const open of document.querySelectorAll("details.usermenu[open], details.dropdown[open]")) {
+    if (!open.contains(event.target)) open.removeAttribute("open");
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const open of document.querySelectorAll("details[open]")) open.removeAttribute("open");
+});
+
+// Filters apply as soon as they change.
+document.addEventListener("change", (event) => {
+  const form = event.target.closest("form[data-autosubmit]");
+  if (form && event.target.name === "late") form.requestSubmit();
+});
+
+for (const fill of document.querySelectorAll("[data-width]")) fill.style.width = `${fill.dataset.width}%`;
+
+if ("serviceWorker" in navigator && location.protocol !== "file:") {
+  navigator.serviceWorker.register("/sw.js").catch(() => {});
+}

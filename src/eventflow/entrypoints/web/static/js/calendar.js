@@ -1,0 +1,34 @@
+// Calendar: click a day to create an event there; the phone's quick upload (event -> category -> camera).
+import { t, toast } from "./app.js";
+import { sendFiles } from "./upload.js";
+
+const newEvent = document.getElementById("new-event");
+
+function openNewEvent(date) {
+  if (!newEvent) return;
+  newEvent.querySelector('input[name="date"]').value = date;
+  newEvent.querySelector(".form-error").hidden = true;
+  newEvent.showModal();
+  newEvent.querySelector('input[name="name"]').focus();
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest('[data-action="new-event"]');
+  if (button) { openNewEvent(button.dataset.date); return; }
+  const day = event.target.closest(".day[data-date]");
+  if (day && !event.target.closest("a, button")) openNewEvent(day.dataset.date);
+  if (event.target.closest('[data-action="quick-upload"]')) document.getElementById("quick-upload")?.showModal();
+});
+
+const quick = document.getElementById("quick-form");
+quick?.addEventListener("change", async (event) => {
+  const input = event.target.closest("[data-quick-file]");
+  if (!input || !input.files.length) return;
+  const form = new FormData(quick);
+  const eventId = form.get("event_id");
+  if (!eventId) { toast(t("pick_event"), true); return; }
+  const files = [...input.files];
+  input.value = "";
+  const arrived = await sendFiles(files, { eventId, category: form.get("category") }, quick.querySelector(".quick-status"));
+  if (arrived) toast(`✓ ${t("done")}`);
+});

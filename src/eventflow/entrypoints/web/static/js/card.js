@@ -1,0 +1,197 @@
+// The event card: opened over the page (own URL via history.pushState), slot actions, previews, drag & drop uploads.
+import { api, onAfterSubmit, t, toast } from "./app.js";
+import { sendFiles } from "./upload.js";
+
+const overlay = document.getElementById("overlay");
+const standalone = overlay?.classList.contains("standalone");
+let returnFocus = null;
+
+function cardUrl() {
+  const card = overlay?.querySelector("[data-card]");
+  return card ? `/events/${card.dataset.eventId}` : null;
+}
+
+async function fetchCard(url) {
+  const response = await fetch(`${url}?fragment=1`, { credentials: "same-origin" });
+  if (response.redirected || !response.ok) { location.href = url; return null; }
+  return response.text();
+}
+
+export async function openCard(url, push = true) {
+  if (!overlay || standalone) { location.href = url; return; }
+  const html = await fetchCard(url);
+  if (html === null) return;
+  overlay.innerHTML = html;
+  overlay.hidden = false;
+  document.body.classList.add("has-overlay");
+  if (push) history.pushState({ card: url }, "", url);
+  overlay.querySelector("h1")?.setAttribute("tabindex", "-1");
+  overlay.querySelector("h1")?.focus();
+}
+
+function closeCard() {
+  if (!overlay || standalone) return;
+  overlay.hidden = true;
+  overlay.innerHTML = "";
+  document.body.classList.remove("has-overlay");
+  returnFocus?.focus();
+}
+
+function syncHealth(card) {
+  for (const el of document.querySelectorAll(`[data-event-id="${card.dataset.eventId}"]:not([data-card])`)) {
+    const health = card.dataset.health;
+    el.dataset.health = health;
+    for (const cls of ["green", "orange", "red", "none"]) el.classList.remove(`ev-${cls}`);
+    if (el.classList.contains("ev") || el.classList.contains("upcoming-card")) {
+      el.classList.add(`ev-${health}`);
+      el.classList.toggle("ev-late", health === "red");
+      el.querySelector(".dot")?.setAttribute("class", `dot dot-${health}`);
+    }
+  }
+}
+
+export async function reloadCard() {
+  const url = cardUrl();
+  if (!url) { location.reload(); return; }
+  const html = await fetchCard(url);
+  if (html === null) return;
+  const openMenus = [...overlay.querySelectorAll("details[open]")].map((d) => d.closest("[data-slot-id]")?.dataset.slotId);
+  overlay.innerHTML = html;
+  for (const id of openMenus) overlay.querySelector(`[data-slot-id="${id}"] details`)?.setAttribute("open", "");
+  syncHealth(overlay.querySelector("[data-card]"));
+}
+
+async function afterChange(origin) {
+  if (origin.closest("[data-card]")) await reloadCard();
+  else location.reload();
+}
+
+async function patchSlot(origin, changes) {
+  const slot = origin.closest("[data-slot-id]");
+  try {
+    await api("PATCH", `/api/deliverables/${slot.dataset.slotId}`, changes);
+    toast(t("saved"));
+    await afterChange(origin);
+  } catch (err) {
+    toast(err.message, true);
+  }
+}
+
+function showPreview(button) {
+  const dialog = document.getElementById("preview");
+  if (!dialog) { window.open(button.dataset.src, "_blank", "noopener"); return; }
+  const body = dialog.querySelector("[data-pv-body]");
+  const note = dialog.querySelector("[data-pv-note]");
+  dialog.querySelector("h2").textContent = button.dataset.name;
+  dialog.querySelector("[data-pv-download]").href = button.dataset.download;
+  dialog.querySelector("[data-pv-open]").href = button.dataset.src;
+  body.replaceChildren();
+  note.hidden = true;
+  const kind = button.dataset.kind;
+  if (kind === "video") {
+    const video = document.createElement("video");
+    video.controls = true;
+    video.preload = "metadata";
+    video.src = button.dataset.src;
+    body.append(video);
+  } else if (kind === "image" || button.dataset.preview) {
+    const img = document.createElement("img");
+    img.src = kind === "image" ? button.dataset.src : button.dataset.preview;
+    img.alt = button.dataset.name;
+    body.append(img);
+    note.hidden = kind === "image";
+  } else {
+    const p = document.createElement("p");
+    p.className = "muted";
+    p.textContent = button.dataset.name;
+    body.append(p);
+  }
+  dialog.addEventListener("close", () => body.replaceChildren(), { once: true });
+  dialog.showModal();
+}
+
+function uploadTarget(el) {
+  const slot = el.closest("[data-slot-id]");
+  if (slot) return { slotId: slot.dataset.slotId };
+  const card = el.closest("[data-card]");
+  const category = card?.querySelector("[data-photo-category]")?.value || "inspiration";
+  return { eventId: card?.dataset.eventId, category };
+}
+
+async function upload(files, el) {
+  if (!files.length) return;
+  const arrived = await sendFiles([...files], uploadTarget(el));
+  if (arrived) await reloadCard();
+}
+
+document.addEventListener("click", async (event) => {
+  const opener = event.target.closest("a[data-open-card]");
+  if (opener && !event.metaKey && !event.ctrlKey && !event.shiftKey && event.button === 0 && overlay && !standalone) {
+    event.preventDefault();
+    returnFocus = opener;
+    await openCard(opener.getAttribute("href"));
+    return;
+  }
+  const target = event.target.closest("[data-action]");
+  if (!target) return;
+  const action = target.dataset.action;
+  if (action === "close-card" && overlay && !standalone) {
+    event.preventDefault();
+    if (history.state?.card) history.back(); else closeCard();
+  } else if (action === "set-status") {
+    await patchSlot(target, { status: target.dataset.status });
+  } else if (action === "toggle-slot") {
+    await patchSlot(target, { enabled: target.dataset.enabled === "true" });
+  } else if (action === "preview") {
+    showPreview(target);
+  }
+});
+
+document.addEventListener("change", async (event) => {
+  const el = event.target;
+  if (el.matches("select[data-patch]")) {
+    const field = el.dataset.patch;
+    const value = field === "assignee_id" ? (el.value ? Number(el.value) : null) : el.value;
+    await patchSlot(el, { [field]: value });
+  } else if (el.matches("input[data-upload]")) {
+    await upload(el.files, el);
+    el.value = "";
+  }
+});
+
+for (const type of ["dragenter", "dragover"]) {
+  document.addEventListener(type, (event) => {
+    const zone = event.target.closest?.("[data-drop]");
+    if (!zone || !event.dataTransfer?.types.includes("Files")) return;
+    event.preventDefault();
+    zone.classList.add("drag-over");
+  });
+}
+document.addEventListener("dragleave", (event) => {
+  const zone = event.target.closest?.("[data-drop]");
+  if (zone && !zone.contains(event.relatedTarget)) zone.classList.remove("drag-over");
+});
+document.addEventListener("drop", async (event) => {
+  const zone = event.target.closest?.("[data-drop]");
+  if (!zone) return;
+  event.preventDefault();
+  zone.classList.remove("drag-over");
+  await upload(event.dataTransfer.files, zone);
+});
+
+window.addEventListener("popstate", (event) => {
+  if (event.state?.card) openCard(event.state.card, false);
+  else closeCard();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && overlay && !overlay.hidden && !standalone && !document.querySelector("dialog[open]")) {
+    if (history.state?.card) history.back(); else closeCard();
+  }
+});
+
+onAfterSubmit("reload-card", () => reloadCard());
+onAfterSubmit("open-card", async (result, form) => {
+  form.closest("dialog")?.close();
+  form.reset();
+  await openCard(`/events/${result.id}`);
+});

@@ -1,0 +1,59 @@
+"""A realistic team for the browser journeys, seeded through the services relative to the real "today"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from attrs import frozen
+
+from eventflow.bootstrap import Services
+from tests.assets import samples
+
+PASSWORD = "correct horse battery"
+ADMIN = "ada@bars.fr"
+MEMBER = "max@bars.fr"
+
+
+@frozen
+class Seeded:
+    red_event_id: int  # J-6, flyer not approved
+    soon_event_id: int  # J-9: the J-7 deadline is in two days
+    review_slot_id: int  # a poster waiting in "À valider"
+    review_event_id: int
+
+
+def seed(services: Services) -> Seeded:
+    today = services.clock.today()
+    ada = services.users.add(None, ADMIN, "Ada Lovelace", role="admin", password=PASSWORD)
+    max_ = services.users.add(None, MEMBER, "Max Designer", password=PASSWORD)
+    services.users.add(None, "chloe@bars.fr", "Chloé Manager", password=PASSWORD)
+    cube = {"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}
+    door = {"kind": "door_led", "label": "Door LED", "specs": "1920x320 mp4"}
+    perchoir = services.bars.add(None, "Le Perchoir", "Paris 11", {"screens": [cube]})
+    syndicat = services.bars.add(None, "Le Syndicat", "Paris 10", {"screens": [door]})
+    services.bars.add(None, "La Commune", "Paris 3")
+    services.templates.add(None, "Poster A3", "A3 PDF 300 dpi", is_default=True)
+    services.templates.add(None, "Flyer", "A6 PDF recto-verso", is_default=True)
+    services.templates.add(None, "Cube LED", "1024x1024 mp4", is_default=True, hardware_kind="cube_led")
+    services.templates.add(None, "Door LED", "1920x320 mp4", is_default=True, hardware_kind="door_led")
+    for offset, theme in ((1, "Eden Reborn"), (2, "Neon Jungle")):
+        month = (today.replace(day=1) + dt.timedelta(days=32 * offset)).replace(day=1)
+        services.themes.set(None, month.strftime("%Y-%m"), theme, "Végétal, néons et lumière chaude")
+
+    def event(name: str, days: int, bars: list[int]) -> int:
+        card = services.events.create(ada, name, today + dt.timedelta(days=days), bars)
+        return card.summary.event.id or 0
+
+    red = event("Soirée Disco", 6, [perchoir.id or 0])
+    soon = event("Nuit Tropicale", 9, [perchoir.id or 0, syndicat.id or 0])
+    green = event("Jazz Brunch", 15, [syndicat.id or 0])
+    for view in services.events.card(green).slots:
+        services.events.update_slot(ada, view.slot.id or 0, status="approved")
+    review_event = event("Techno Bunker", 24, [perchoir.id or 0])
+    poster = next(v.slot for v in services.events.card(review_event).slots if v.slot.name == "Poster A3")
+    data = samples.pdf(1)
+    services.assets.upload_version(max_, poster.id or 0, "poster-bunker.pdf", io.BytesIO(data), len(data))
+    services.comments.add(max_, review_event, "Première version du poster, dites-moi !")
+    event("Karaoké Night", -12, [syndicat.id or 0])
+    return Seeded(red_event_id=red, soon_event_id=soon, review_slot_id=poster.id or 0, review_event_id=review_event)

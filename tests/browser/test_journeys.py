@@ -1,0 +1,213 @@
+"""PRD journeys A, B and C end to end in Chromium, on a desktop viewport and on a phone (Pixel 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import time
+from typing import Any
+
+import pytest
+
+from eventflow.bootstrap import Services
+from tests.assets import samples
+from tests.browser.conftest import login, shot
+from tests.browser.seed import MEMBER, Seeded
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+Live = tuple[str, Services, Seeded]
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def test_visitors_are_sent_to_the_login_form_and_stay_logged_in(page: Any) -> None:
+    page.goto(page.base + "/review")
+    assert "/login?next=%2Freview" in page.url
+    shot(page, "login")
+    page.fill('input[name="email"]', MEMBER)
+    page.fill('input[name="password"]', "wrong password!")
+    page.click('button[type="submit"]')
+    expect(page.locator(".form-error")).to_be_visible()
+    page.fill('input[name="password"]', "correct horse battery")
+    page.click('button[type="submit"]')
+    page.wait_for_url(page.base + "/review")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "eventflow_session")
+    assert cookie["expires"] > time.time() + 29 * 24 * 3600  # a long session: no login every time
+    page.goto(page.base + "/")
+    page.click(".usermenu summary")
+    page.click('[data-action="logout"]')
+    page.wait_for_url(re.compile(r".*/login"))
+
+
+def test_journey_a_plan_a_night_from_the_month_view(page: Any, live: Live) -> None:
+    _, services, _ = live
+    login(page)
+    today = services.clock.today()
+    page.goto(f"{page.base}/admin/themes")
+    month_form = page.locator(f'form[data-api="PUT /api/themes/{today:%Y-%m}"]')
+    month_form.locator('input[name="name"]').fill("Cyberpunk")
+    month_form.locator('button[type="submit"]').click()
+    expect(page.locator("#toast")).to_be_visible()
+    shot(page, "admin-themes")
+
+    page.goto(f"{page.base}/calendar?view=month")
+    expect(page.locator("#cal-title")).to_have_text("Cyberpunk")
+    night = today + dt.timedelta(days=3 if page.profile == "desktop" else 4)
+    page.click(f'.day[data-date="{night}"] .day-num')
+    dialog = page.locator("#new-event")
+    name = f"DJ Guest Star {page.profile}"
+    dialog.locator('input[name="name"]').fill(name)
+    dialog.get_by_text("Le Perchoir").click()
+    dialog.get_by_text("Le Syndicat").click()
+    dialog.locator('button[type="submit"]').click()
+
+    card = page.locator("#overlay [data-card]")
+    expect(card.locator("h1")).to_have_text(name)
+    event_id = card.get_attribute("data-event-id")
+    assert page.url.endswith(f"/events/{event_id}")
+    names = card.locator("tr.slot .slot-name").all_inner_texts()
+    assert sorted(n.replace("⚠", "").strip() for n in names) == ["Cube LED", "Door LED", "Flyer", "Poster A3"]
+    shot(page, "event-card-new")
+    page.reload()  # the card has its own URL
+    expect(page.locator("[data-card] h1")).to_have_text(name)
+    page.goto(f"{page.base}/calendar?view=month")
+    # J-3: nothing approved yet, so the new night is already late
+    expect(page.locator(f'.month-grid [data-event-id="{event_id}"]')).to_have_attribute("data-health", "red")
+
+
+def test_j6_with_the_flyer_not_approved_shows_red(page: Any, live: Live) -> None:
+    _, _, seeded = live
+    login(page)
+    page.goto(f"{page.base}/calendar?view=month&date={_date_of(live, seeded.red_event_id)}")
+    chip = page.locator(f'.month-grid [data-event-id="{seeded.red_event_id}"]')
+    expect(chip).to_have_attribute("data-health", "red")
+    if page.profile == "desktop":
+        expect(chip.locator(".warn")).to_be_visible()
+    shot(page, "calendar-month")
+    page.goto(f"{page.base}/events/{seeded.red_event_id}")
+    expect(page.locator("[data-card]")).to_have_attribute("data-health", "red")
+    expect(page.locator(".card-head .late-banner")).to_contain_text("WARNING")
+    expect(page.locator("tr.slot.late", has_text="Flyer")).to_be_visible()
+    expect(page.locator(".countdown")).to_have_text("J-6")
+    shot(page, "event-card-late")
+
+
+def test_journey_b_designer_drops_the_poster_and_it_goes_to_review(page: Any, live: Live) -> None:
+    _, services, _ = live
+    event_id = _night_in_nine_days(services, f"Nuit Tropicale {page.profile}")
+    login(page)
+    page.goto(f"{page.base}/calendar?view=week&date={_date_of(live, event_id)}")
+    shot(page, "calendar-week")
+    page.locator(f'.week-grid a[data-event-id="{event_id}"]').click()
+    card = page.locator("#overlay [data-card]")
+    expect(card.locator(".info-banner")).to_contain_text("J-7 dans 2 jours")
+    row = card.locator("tr.slot", has_text="Poster A3")
+    expect(row.locator(".missing")).to_be_visible()
+    pdf = list(samples.pdf(1))
+    transfer = page.evaluate_handle(
+        """(bytes) => { const t = new DataTransfer();
+             t.items.add(new File([new Uint8Array(bytes)], "Poster A3.pdf", {type: "application/pdf"})); return t; }""",
+        pdf,
+    )
+    row.dispatch_event("drop", {"dataTransfer": transfer})
+    row = page.locator("#overlay tr.slot", has_text="Poster A3")
+    expect(row).to_have_attribute("data-status", "review", timeout=15_000)
+    expect(row.locator(".filename")).to_have_text("Poster A3.pdf")
+    shot(page, "event-card-uploaded")
+    slot_id = int(row.get_attribute("data-slot-id"))
+    slot = next(v for v in services.events.card(event_id).slots if v.slot.id == slot_id)
+    assert slot.slot.status.value == "review" and [a.filename for a in slot.versions] == ["Poster A3.pdf"]
+
+
+def test_journey_b_phone_photo_reaches_the_event_in_under_30_seconds_on_a_slow_network(page: Any, live: Live) -> None:
+    if page.profile != "phone":
+        pytest.skip("the camera journey is the phone's")
+    _, services, seeded = live
+    login(page)
+    expect(page.locator(".mobile-home h1")).to_be_visible()
+    expect(page.locator(".calendar")).to_be_hidden()
+    shot(page, "mobile-home")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8},
+    )
+    before = len(services.events.card(seeded.red_event_id).photos)
+    started = time.monotonic()
+    page.click('[data-action="quick-upload"]')  # tap 1
+    sheet = page.locator("#quick-upload")
+    sheet.locator(".choice", has_text="Soirée Disco").click()  # tap 2 (category: uniform is the default)
+    expect(sheet.locator('input[name="category"][value="uniform"]')).to_be_checked()
+    shot(page, "quick-upload")
+    photo = samples.photo_jpeg(3000, 4000)  # a phone-sized photo, ~ what a camera hands over
+    sheet.locator("input[capture]").set_input_files(  # tap 3: the camera's shutter
+        {"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": photo}
+    )
+    expect(sheet.locator(".upload-item.done")).to_be_visible(timeout=30_000)
+    elapsed = time.monotonic() - started
+    photos = services.events.card(seeded.red_event_id).photos
+    assert len(photos) == before + 1 and photos[-1].category.value == "uniform"
+    assert elapsed < 30, f"the photo took {elapsed:.1f} s"
+
+
+def test_journey_c_validate_from_the_dashboard(page: Any, live: Live) -> None:
+    _, services, seeded = live
+    slot_id = _fresh_review_slot(services, seeded)
+    login(page)
+    page.goto(page.base + "/review")
+    item = page.locator(f'.review-item[data-slot-id="{slot_id}"]')
+    expect(item).to_be_visible()
+    shot(page, "review")
+    item.locator(".review-thumb").click()
+    preview = page.locator("#preview")
+    expect(preview.locator("img")).to_be_visible()
+    expect(preview.locator("[data-pv-open]")).to_have_attribute("href", re.compile(r"/api/assets/\d+/content$"))
+    shot(page, "preview-pdf")
+    preview.locator('[data-action="close-dialog"]').click()
+    item.get_by_role("link", name="Ouvrir").click()
+    row = page.locator(f'#overlay tr.slot[data-slot-id="{slot_id}"]')
+    expect(row).to_have_attribute("data-status", "review")
+    row.get_by_role("button", name="Approuver").click()
+    expect(page.locator(f'#overlay tr.slot[data-slot-id="{slot_id}"]')).to_have_attribute("data-status", "approved")
+    expect(page.locator(f"#st-{slot_id} option:checked")).to_have_text("Approuvé — Prêt pour l'écran")
+    stored = next(v.slot for v in services.events.card(seeded.review_event_id).slots if v.slot.id == slot_id)
+    assert stored.status.value == "approved"
+
+
+def test_production_matrix_and_admin_pages_render(page: Any, live: Live) -> None:
+    login(page)
+    pages = {"matrix": "/matrix", "calendar-quarter": "/calendar?view=quarter", "admin-users": "/admin/users"}
+    pages |= {"admin-bars": "/admin/bars", "admin-templates": "/admin/templates", "admin-storage": "/admin/storage"}
+    for name, path in pages.items():
+        page.goto(page.base + path)
+        expect(page.locator("h1").first).to_be_visible()
+        shot(page, name)
+    page.goto(page.base + "/matrix")
+    expect(page.locator(".matrix .cell.late").first).to_be_visible()
+
+
+def _date_of(live: Live, event_id: int) -> dt.date:
+    return live[1].events.card(event_id).summary.event.date
+
+
+def _night_in_nine_days(services: Services, name: str) -> int:
+    """J-9: the J-7 deadline is in two days."""
+    bars = [b.id or 0 for b in services.bars.list()[:2]]
+    card = services.events.create(None, name, services.clock.today() + dt.timedelta(days=9), bars)
+    return card.summary.event.id or 0
+
+
+def _fresh_review_slot(services: Services, seeded: Seeded) -> int:
+    """Every run approves a slot: give it a new one waiting in review."""
+    admin = services.users.by_email("ada@bars.fr")
+    name = f"Story Instagram {time.monotonic_ns()}"
+    slot = services.events.add_slot(admin, seeded.review_event_id, name, "1080x1920")
+    data = samples.pdf(1)
+    services.assets.upload_version(admin, slot.id or 0, "story.pdf", io.BytesIO(data), len(data))
+    return slot.id or 0
