@@ -1,0 +1,70 @@
+"""``eventflow``: the admin's and cron's command line (Click).
+
+The group builds the services once, on first use, with ``bootstrap(Settings.from_env())`` unless ``ctx.obj`` already
+holds a services bundle (tests pass their fakes: ``CliRunner().invoke(cli, args, obj=services)``). Every error a user
+can cause ends here as one ``Error: ...`` line on stderr and exit code 1; Click's usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from eventflow.config import ConfigError
+from eventflow.core.errors import EventflowError
+from eventflow.entrypoints.cli import app, catalog, db, events, people
+from eventflow.entrypoints.cli.common import Runtime
+
+#: Command groups, one module each; a new module registers its commands here with one line.
+COMMANDS: list[click.Command] = [
+    *db.COMMANDS,
+    *people.COMMANDS,
+    *catalog.COMMANDS,
+    *events.COMMANDS,
+    *app.COMMANDS,
+]
+
+
+class EventflowGroup(click.Group):
+    """Turns every error a user can cause into one clear line (``ConfigError`` includes the database's errors)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (EventflowError, ConfigError) as error:
+            raise click.ClickException(one_line(str(error))) from None
+        except BrokenPipeError:
+            raise  # the reader went away (`eventflow event list | head`): Click exits quietly
+        except OSError as error:  # e.g. a data folder that cannot be written
+            where = f" ({error.filename})" if error.filename else ""
+            raise click.ClickException(one_line(f"{error.strerror or error}{where}")) from None
+
+
+def one_line(message: str) -> str:
+    """Driver messages span lines; the operator gets one."""
+    return " ".join(message.split())
+
+
+@click.group(cls=EventflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the database file and stored files (overrides EVENTFLOW_DATA_DIR).",
+)
+@click.option("--database-url", help="SQLAlchemy database URL (overrides EVENTFLOW_DATABASE_URL).")
+@click.version_option(package_name="eventflow")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> None:
+    """eventflow: plan the themed nights of the bars and get every asset approved by J-7."""
+    ctx.obj = Runtime.for_context(ctx.obj, data_dir=data_dir, database_url=database_url)
+
+
+for command in COMMANDS:
+    cli.add_command(command)
+
+
+def main() -> None:
+    """The ``eventflow`` console script."""
+    cli(prog_name="eventflow")

@@ -1,0 +1,144 @@
+"""``bar``, ``theme`` and ``template``: what admins configure once and the events build on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from eventflow.core.errors import InvalidInput
+from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
+from eventflow.entrypoints.web.views import bar_json, template_json, theme_json
+
+
+def parse_hardware(value: str | None) -> Any:
+    """``--hardware``: JSON text, or ``@path`` to a JSON file."""
+    if value is None:
+        return None
+    source = "--hardware"
+    if value.startswith("@"):
+        path = Path(value[1:]).expanduser()
+        try:
+            value = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            raise InvalidInput(f"cannot read the hardware file {str(path)!r}: {reason}", "hardware") from None
+        source = f"the hardware file {str(path)!r}"
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            f"{source} is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}); "
+            'e.g. {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}]}',
+            "hardware",
+        ) from None
+
+
+def screens_text(hardware: dict[str, Any]) -> str:
+    screens = hardware.get("screens", [])
+    return ", ".join(f"{s.get('label') or s['kind']} ({s.get('specs') or s['kind']})" for s in screens) or "-"
+
+
+@click.group()
+def bar() -> None:
+    """The bars and their screens."""
+
+
+@bar.command("add")
+@click.argument("name")
+@click.option("--location", default="", help="City or address.")
+@click.option(
+    "--hardware",
+    metavar="JSON_OR_@FILE",
+    help='Screens, e.g. \'{"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}]}\' '
+    "or @hardware.json.",
+)
+@pass_runtime
+def bar_add(runtime: Runtime, name: str, location: str, hardware: str | None) -> None:
+    """Add the bar NAME."""
+    added = runtime.services.bars.add(None, name, location, parse_hardware(hardware))
+    click.echo(f"Added bar {added.name} (id {added.id}), screens: {screens_text(added.hardware)}.")
+
+
+@bar.command("list")
+@json_option
+@pass_runtime
+def bar_list(runtime: Runtime, as_json: bool) -> None:
+    """Every bar with its screens."""
+    bars = runtime.services.bars.list()
+    if as_json:
+        echo_json([bar_json(b) for b in bars])
+        return
+    rows = [(b.id, b.name, b.location, screens_text(b.hardware)) for b in bars]
+    echo_table(("ID", "NAME", "LOCATION", "SCREENS"), rows, empty="No bars yet: add one with `eventflow bar add`.")
+
+
+@click.group()
+def theme() -> None:
+    """The theme of each month."""
+
+
+@theme.command("set")
+@click.argument("month", metavar="YYYY-MM")
+@click.argument("name")
+@click.option("--description", default="")
+@pass_runtime
+def theme_set(runtime: Runtime, month: str, name: str, description: str) -> None:
+    """Give the month YYYY-MM the theme NAME (replacing the one it had)."""
+    period = runtime.services.themes.set(None, month, name, description)
+    click.echo(f"Theme of {period.key}: {period.name}.")
+
+
+@theme.command("list")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Only this year's themes.")
+@json_option
+@pass_runtime
+def theme_list(runtime: Runtime, year: int | None, as_json: bool) -> None:
+    """The monthly themes."""
+    themes = runtime.services.themes.list(year)
+    if as_json:
+        echo_json([{"id": t.id, **theme_json(t)} for t in themes])
+        return
+    rows = [(t.id, t.key, t.name, t.description) for t in themes]
+    echo_table(
+        ("ID", "MONTH", "THEME", "DESCRIPTION"), rows, empty="No themes yet: set one with `eventflow theme set`."
+    )
+
+
+@click.group()
+def template() -> None:
+    """The deliverables every event (or every bar screen of a kind) needs."""
+
+
+@template.command("add")
+@click.argument("name")
+@click.option("--specs", required=True, help='What the file must be, e.g. "A3 PDF 300 dpi".')
+@click.option("--default", "is_default", is_flag=True, help="New events get this deliverable automatically.")
+@click.option("--hardware-kind", help="Only for bars with a screen of this kind (e.g. cube_led); specs come from it.")
+@pass_runtime
+def template_add(runtime: Runtime, name: str, specs: str, is_default: bool, hardware_kind: str | None) -> None:
+    """Add the deliverable template NAME."""
+    added = runtime.services.templates.add(None, name, specs, is_default, hardware_kind)
+    click.echo(f"Added template {added.name} (id {added.id}).")
+
+
+@template.command("list")
+@json_option
+@pass_runtime
+def template_list(runtime: Runtime, as_json: bool) -> None:
+    """Every deliverable template."""
+    templates = runtime.services.templates.list()
+    if as_json:
+        echo_json([template_json(t) for t in templates])
+        return
+    rows = [(t.id, t.name, t.specs, yes_no(t.is_default), t.hardware_kind or "-") for t in templates]
+    echo_table(
+        ("ID", "NAME", "SPECS", "DEFAULT", "HARDWARE KIND"),
+        rows,
+        empty="No templates yet: add one with `eventflow template add`.",
+    )
+
+
+COMMANDS: list[click.Command] = [bar, theme, template]

@@ -1,0 +1,86 @@
+"""``user`` and ``token``: the team's accounts and their personal API tokens."""
+
+from __future__ import annotations
+
+import click
+
+from eventflow.core.model import Role
+from eventflow.core.services.users import check_password, normalise_email
+from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
+from eventflow.entrypoints.web.views import user_json
+
+
+def ask_password() -> str:
+    """Hidden, typed twice; a short one is refused before anything is stored."""
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return check_password(password)
+
+
+@click.group()
+def user() -> None:
+    """Add, list and deactivate the team's accounts."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name, shown to the team.")
+@click.option("--role", default=Role.MEMBER.value, show_default=True, help="admin or member.")
+@click.option("--password", help="Login password (at least 8 characters); asked for, hidden, when left out.")
+@pass_runtime
+def user_add(runtime: Runtime, email: str, name: str, role: str, password: str | None) -> None:
+    """Add a user who logs in with EMAIL."""
+    if password is None:
+        normalise_email(email)  # a typo is reported before the password is asked for
+        password = ask_password()
+    added = runtime.services.users.add(None, email, name, role=role, password=password)
+    click.echo(f"Added {added.role.value} {added.name} <{added.email}> (id {added.id}).")
+
+
+@user.command("list")
+@json_option
+@pass_runtime
+def user_list(runtime: Runtime, as_json: bool) -> None:
+    """Every account, deactivated ones included."""
+    users = runtime.services.users.list()
+    if as_json:
+        echo_json([user_json(u) for u in users])
+        return
+    rows = [(u.id, u.email, u.name, u.role.value, yes_no(u.active)) for u in users]
+    echo_table(
+        ("ID", "E-MAIL", "NAME", "ROLE", "ACTIVE"), rows, empty="No users yet: add one with `eventflow user add`."
+    )
+
+
+@user.command("deactivate")
+@click.argument("email")
+@pass_runtime
+def user_deactivate(runtime: Runtime, email: str) -> None:
+    """Lock EMAIL out (sessions and tokens stop working); their history keeps their name."""
+    gone = runtime.services.users.deactivate(None, email)
+    click.echo(f"Deactivated {gone.name} <{gone.email}>.")
+
+
+@user.command("set-password")
+@click.argument("email")
+@pass_runtime
+def user_set_password(runtime: Runtime, email: str) -> None:
+    """Give EMAIL a new password (asked for, hidden); their open sessions end."""
+    found = runtime.services.users.by_email(email)
+    runtime.services.users.set_password(None, found.email, ask_password())
+    click.echo(f"Password changed for {found.email}.")
+
+
+@click.group()
+def token() -> None:
+    """Personal API tokens for scripts."""
+
+
+@token.command("create")
+@click.argument("email")
+@pass_runtime
+def token_create(runtime: Runtime, email: str) -> None:
+    """Print a new token for EMAIL, to send as `Authorization: Bearer TOKEN` (shown once)."""
+    click.echo(runtime.services.users.create_token(None, email))
+
+
+COMMANDS: list[click.Command] = [user, token]

@@ -1,0 +1,148 @@
+"""``archive``, ``restore``, ``purge`` and ``storage``: keeping the 30 GB disk healthy (cron runs ``archive``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from eventflow.core.model import Asset
+from eventflow.core.services.storage import Plan, Summary
+from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.web.assets import report_json
+
+VERBS = {"archived": "moved to cold storage", "deleted": "deleted", "restored": "brought back", "purged": "purged"}
+
+
+def human(size: int) -> str:
+    """Bytes for people: 1.4 GB, 350.0 MB, 12.0 KB."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def show_plan(plan: Plan, verb: str) -> None:
+    click.echo(f"Would {verb} {len(plan.assets)} file(s), {human(plan.bytes)}, of {len(plan.events)} event(s):")
+    for event in plan.events:
+        mine = [a for a in plan.assets if a.event_id == event.id]
+        click.echo(
+            f"  {event.date}  {event.name} (id {event.id}): {len(mine)} file(s), {human(sum(a.size for a in mine))}"
+        )
+
+
+def run_with_progress(plan: Plan, label: str, job: Callable[[Callable[[Asset], None]], Summary]) -> Summary:
+    with click.progressbar(length=len(plan.assets), label=label, show_pos=True) as bar:
+        return job(lambda _asset: bar.update(1))
+
+
+def finish(summary: Summary) -> None:
+    """One line of what was done; any file that could not be handled on stderr, with exit code 1."""
+    click.echo(
+        f"{summary.action.capitalize()}: {summary.files} file(s) of {len(summary.events)} event(s) "
+        f"{VERBS[summary.action]}; {human(summary.freed_bytes)} freed on the hot disk"
+        + (f", {human(summary.moved_bytes)} copied." if summary.moved_bytes else ".")
+    )
+    if summary.problems:
+        for problem in summary.problems:
+            click.echo(f"  not done: {problem}", err=True)
+        raise click.ClickException(f"{len(summary.problems)} file(s) were left as they were; run again once fixed")
+
+
+@click.command()
+@click.option("--older-than-days", type=click.IntRange(min=0), default=None, help="Events more than N days past (30).")
+@click.option("--event", "event_id", type=click.IntRange(min=1), help="Archive this one event now, whatever its date.")
+@click.option(
+    "--delete", is_flag=True, help="Delete the files (after an alert e-mail to admins) instead of moving them."
+)
+@click.option("--dry-run", is_flag=True, help="Only say what would be done.")
+@pass_runtime
+def archive(runtime: Runtime, older_than_days: int | None, event_id: int | None, delete: bool, dry_run: bool) -> None:
+    """Move the files of past events to cold storage (EVENTFLOW_COLD_DIR), or delete them with --delete.
+
+    Details, previews and history stay. Safe to rerun after a crash: it finishes the job.
+    """
+    storage = runtime.services.storage
+    plan = storage.archive_plan(older_than_days, event_id)
+    verb = "delete" if delete else "archive"
+    if dry_run or not plan.assets:
+        show_plan(plan, verb)
+        return
+    label = "Deleting" if delete else "Archiving"
+    finish(run_with_progress(plan, label, lambda on: storage.archive(None, plan, delete, on)))
+
+
+@click.command("archive-event")
+@click.argument("event_id", type=click.IntRange(min=1), metavar="EVENT")
+@click.option("--dry-run", is_flag=True, help="Only say what would be done.")
+@click.pass_context
+def archive_event(ctx: click.Context, event_id: int, dry_run: bool) -> None:
+    """Archive the files of EVENT (its id) now; the same as ``archive --event EVENT``."""
+    ctx.invoke(archive, event_id=event_id, dry_run=dry_run)
+
+
+@click.command()
+@click.argument("event_id", type=click.IntRange(min=1), metavar="EVENT")
+@pass_runtime
+def restore(runtime: Runtime, event_id: int) -> None:
+    """Bring the archived files of EVENT (its id) back from cold storage."""
+    storage = runtime.services.storage
+    plan = storage.restore_plan(event_id)
+    finish(run_with_progress(plan, "Restoring", lambda on: storage.restore(None, plan, on)))
+
+
+@click.command()
+@click.option("--event", "event_id", type=click.IntRange(min=1), help="Only this event.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be freed.")
+@pass_runtime
+def purge(runtime: Runtime, event_id: int | None, dry_run: bool) -> None:
+    """Free superseded versions (never a slot's latest or approved one); their details stay."""
+    storage = runtime.services.storage
+    plan = storage.purge_plan(event_id)
+    if dry_run or not plan.assets:
+        show_plan(plan, "purge")
+        return
+    finish(run_with_progress(plan, "Purging", lambda on: storage.purge(None, plan, on)))
+
+
+@click.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def storage(ctx: click.Context, as_json: bool) -> None:
+    """Disk usage: used, quota, free on the volume, biggest events, what archiving would free."""
+    if ctx.invoked_subcommand is not None:
+        return
+    runtime = ctx.find_object(Runtime)
+    assert runtime is not None, "the eventflow group sets the runtime"
+    report = runtime.services.storage.report()
+    if as_json:
+        echo_json(report_json(report))
+        return
+    click.echo(f"Used:       {human(report.used_bytes)} of {human(report.quota_bytes)} ({report.percent}%)")
+    if report.reserved_bytes:
+        click.echo(f"Reserved:   {human(report.reserved_bytes)} by uploads under way")
+    click.echo(f"Free disk:  {human(report.disk_free_bytes)} on the volume")
+    click.echo(f"Archivable: {human(report.archivable_bytes)} (events over {report.archive_after_days} days past)")
+    rows = [(u.event.id, u.event.date, u.event.name, human(u.hot_bytes)) for u in report.biggest_events]
+    click.echo("Biggest events:")
+    echo_table(("ID", "DATE", "EVENT", "SIZE"), rows, empty="  none: no files stored yet")
+
+
+@storage.command("check")
+@pass_runtime
+def storage_check(runtime: Runtime) -> None:
+    """Compare the database with the files on disk and report any drift (exit 1 when there is some)."""
+    drift = runtime.services.storage.check()
+    for line in drift.missing + drift.wrong_size:
+        click.echo(f"  {line}", err=True)
+    for store, key, size in drift.orphans:
+        click.echo(f"  {store} store: {key} ({human(size)}) belongs to no file in the database", err=True)
+    if not drift.ok:
+        problems = len(drift.missing) + len(drift.wrong_size) + len(drift.orphans)
+        raise click.ClickException(f"{problems} difference(s) between the database and the disk")
+    click.echo(f"Checked {drift.checked} file(s): the database and the disk agree.")
+
+
+COMMANDS: list[click.Command] = [archive, archive_event, restore, purge, storage]
