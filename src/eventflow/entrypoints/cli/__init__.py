@@ -14,7 +14,7 @@ import click
 
 from eventflow.config import ConfigError
 from eventflow.core.errors import EventflowError
-from eventflow.entrypoints.cli import app, catalog, db, events, people
+from eventflow.entrypoints.cli import app, catalog, db, events, people, storage
 from eventflow.entrypoints.cli.common import Runtime
 
 #: Command groups, one module each; a new module registers its commands here with one line.
@@ -24,6 +24,7 @@ COMMANDS: list[click.Command] = [
     *catalog.COMMANDS,
     *events.COMMANDS,
     *app.COMMANDS,
+    *storage.COMMANDS,
 ]
 
 
