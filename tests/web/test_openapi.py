@@ -7,7 +7,9 @@ import re
 import falcon
 import falcon.inspect
 import falcon.testing
+import schemathesis
 
+from eventflow.entrypoints.web.app import api_document
 from tests.web.conftest import Api
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete", "head", "options"}
@@ -32,6 +34,10 @@ def test_the_document_is_public_openapi_3(client: falcon.testing.TestClient) -> 
     assert resp.status_code == 200
     assert resp.json["openapi"].startswith("3.")
     assert resp.json["paths"]
+
+
+def test_the_document_is_valid_openapi_3_0() -> None:
+    schemathesis.openapi.from_dict(api_document()).validate()  # raises on any violation of the 3.0 schema
 
 
 def test_every_api_route_is_documented_and_every_documented_path_routed(

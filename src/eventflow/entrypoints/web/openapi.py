@@ -96,7 +96,10 @@ def operation(
 
 def body_schema(required: Iterable[str], **props: Json) -> Json:
     """A request body: an object with exactly those properties (extra keys are refused with 422)."""
-    return {"type": "object", "required": list(required), "properties": props, "additionalProperties": False}
+    schema: Json = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:  # OpenAPI 3.0 forbids an empty "required" list
+        schema["required"] = list(required)
+    return schema
 
 
 def build_document(modules: Iterable[ModuleType]) -> Json:
