@@ -60,3 +60,17 @@ Feature: Accounts, rights and sessions through the JSON API
     Then the answer to their next request is 401 saying "your session has expired"
     And their token is refused with 401
     And "max@bars.fr" can no longer log in
+
+  Scenario Outline: Bad requests get a JSON error a person understands
+    Given the event "Soirée Disco" on "2026-12-12" at "Le Perchoir"
+    When "ada@bars.fr" logs in
+    And they send the raw body <raw> as <method> <path>
+    Then the answer is <status> with a description mentioning "<words>"
+
+    Examples:
+      | method | path            | raw                                                        | status | words                       |
+      | POST   | /api/events     | {"name": "Quiz", "date":                                   | 400    | not valid JSON              |
+      | POST   | /api/events     | {"name": "Quiz", "bar_ids": [1]}                           | 422    | required field missing @ $.date |
+      | POST   | /api/events     | {"name": "Quiz", "date": "31/12/2026", "bar_ids": [1]}     | 422    | write it YYYY-MM-DD         |
+      | PATCH  | /api/events/999 | {"name": "Quiz"}                                           | 404    | event 999 does not exist    |
+      | POST   | /api/bars       | {"name": "le perchoir"}                                    | 409    | already exists              |

@@ -107,6 +107,12 @@ def send_raw(browser: Browser, method: str, path: str, body: str) -> None:
     browser.send(method, path, json.loads(body))
 
 
+@when(parsers.parse("they send the raw body {raw} as {method} {path}"))
+def send_raw_body(browser: Browser, raw: str, method: str, path: str) -> None:
+    headers = {**browser.headers, "Content-Type": "application/json"}
+    browser.last = browser.client.simulate_request(method, path, body=raw, headers=headers)
+
+
 @when(parsers.parse("{days:d} days pass"))
 def days_pass(clock: FixedClock, days: int) -> None:
     clock.advance(days=days)
@@ -125,6 +131,14 @@ def admin_deactivates(services: Services, email: str) -> None:
 def answer_is(browser: Browser, status: int) -> None:
     assert browser.last is not None
     assert browser.last.status_code == status, browser.last.text
+
+
+@then(parsers.parse('the answer is {status:d} with a description mentioning "{words}"'))
+def answer_with_description(browser: Browser, status: int, words: str) -> None:
+    assert browser.last is not None
+    assert browser.last.status_code == status, browser.last.text
+    assert words in browser.last.json["description"]
+    assert "Traceback" not in browser.last.text
 
 
 @then(parsers.parse('the event card shows the deliverable "{name}" as "{status}"'))
