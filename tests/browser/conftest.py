@@ -100,6 +100,6 @@ def login(page: Any, email: str = ADMIN, password: str = PASSWORD) -> None:
     page.wait_for_url(page.base + "/")
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.profile}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.profile}.png"), full_page=full_page)

@@ -72,7 +72,7 @@ def test_journey_a_plan_a_night_from_the_month_view(page: Any, live: Live) -> No
     assert page.url.endswith(f"/events/{event_id}")
     names = card.locator("tr.slot .slot-name").all_inner_texts()
     assert sorted(n.replace("⚠", "").strip() for n in names) == ["Cube LED", "Door LED", "Flyer", "Poster A3"]
-    shot(page, "event-card-new")
+    shot(page, "event-card-new", full_page=False)  # an overlay: the viewport is what one sees
     page.reload()  # the card has its own URL
     expect(page.locator("[data-card] h1")).to_have_text(name)
     page.goto(f"{page.base}/calendar?view=month")
@@ -118,7 +118,7 @@ def test_journey_b_designer_drops_the_poster_and_it_goes_to_review(page: Any, li
     row = page.locator("#overlay tr.slot", has_text="Poster A3")
     expect(row).to_have_attribute("data-status", "review", timeout=15_000)
     expect(row.locator(".filename")).to_have_text("Poster A3.pdf")
-    shot(page, "event-card-uploaded")
+    shot(page, "event-card-uploaded", full_page=False)
     slot_id = int(row.get_attribute("data-slot-id"))
     slot = next(v for v in services.events.card(event_id).slots if v.slot.id == slot_id)
     assert slot.slot.status.value == "review" and [a.filename for a in slot.versions] == ["Poster A3.pdf"]
