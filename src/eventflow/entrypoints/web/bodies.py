@@ -19,6 +19,7 @@ from cattrs.preconf.json import make_converter
 from eventflow.core import errors
 
 T = TypeVar("T")
+A = TypeVar("A", bound=attrs.AttrsInstance)
 
 #: Ids and counts must fit a database integer; larger numbers are refused at the door.
 MAX_INT = 2**31 - 1
@@ -118,7 +119,7 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def read_changes(req: falcon.Request, cls: type[T]) -> dict[str, Any]:
+def read_changes(req: falcon.Request, cls: type[A]) -> dict[str, Any]:
     """For PATCH: the fields the body gives, validated by ``cls`` (whose fields default to ``UNSET``), as a dict."""
     body = read_body(req, cls)
     return {key: value for key, value in attrs.asdict(body, recurse=False).items() if value is not UNSET}

@@ -57,12 +57,16 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HT
     resp.set_headers(exc.headers or {})
 
 
+#: What Falcon's own errors mean for the caller when Falcon gives no description.
+FALCON_DESCRIPTIONS = {
+    404: "there is nothing at this address",
+    405: "this address does not accept that method",
+    415: "send the body as application/json",
+}
+
+
 def _describe(code: int) -> str:
-    return {
-        404: "there is nothing at this address",
-        405: "this address does not accept that method",
-        415: "send the body as application/json",
-    }.get(code, falcon.code_to_http_status(code))
+    return FALCON_DESCRIPTIONS.get(code) or str(falcon.code_to_http_status(code))
 
 
 def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception, params: Any) -> None:
