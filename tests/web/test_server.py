@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
+import sys
+import time
+import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +18,7 @@ import pytest
 from eventflow.bootstrap import Services
 from eventflow.config import Settings
 from eventflow.entrypoints.web.server import REQUEST_TIMEOUT_SECONDS, server_options
-from tests.web.live import live_server
+from tests.web.live import free_port, live_server
 
 
 def test_a_500_mb_upload_at_1_mb_per_second_fits_in_the_timeout() -> None:
@@ -40,3 +46,45 @@ def test_the_server_answers_and_stops_gracefully(tmp_path: Path) -> None:
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(timeout=30) == 0
     assert "Traceback" not in (tmp_path / "server.log").read_text()
+
+
+@pytest.mark.slow
+def test_the_readme_gunicorn_command_serves_the_wsgi_module(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "EVENTFLOW_DATA_DIR": str(tmp_path), "EVENTFLOW_TRUST_FORWARDED_PROTO": "1"}
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        *("--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "600"),
+        *("--graceful-timeout", "30", "--forwarded-allow-ips", "127.0.0.1", "--bind", f"127.0.0.1:{port}"),
+        "eventflow.entrypoints.web.wsgi:application",
+    ]
+    log = (tmp_path / "gunicorn.log").open("wb")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/session",
+            data=json.dumps({"email": "nobody@bars.fr", "password": "wrong password"}).encode(),
+            headers={"Content-Type": "application/json", "X-Forwarded-Proto": "https"},
+        )
+        resp = wait_for(lambda: urllib.request.urlopen(request, timeout=2))
+        assert resp.status == 401  # a real answer from the app, on a fresh SQLite database
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=40) == 0
+    assert (tmp_path / "eventflow.db").exists()
+
+
+def wait_for(call: Callable[[], object], timeout: float = 30) -> urllib.error.HTTPError:
+    """The HTTP error ``call`` raises once the server is up (connection refusals are retried)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            call()
+        except urllib.error.HTTPError as answer:
+            return answer
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+        else:
+            raise AssertionError("expected an error status")
