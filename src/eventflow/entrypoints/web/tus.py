@@ -213,7 +213,8 @@ class UploadResource(TusBase):
     def on_head(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
         self.require_version(req)
         info = self._uploads.load(upload_id, req.context.user)
-        self._describe(resp, info)
+        with self._uploads.locked(upload_id):  # a PATCH under way finishes first: the offset is final
+            self._describe(resp, info)
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
         self.require_version(req)
