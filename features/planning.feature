@@ -1,0 +1,45 @@
+Feature: Planning a themed night
+  The marketing team plans a night for one or more bars. The night takes the theme of its month and
+  lists every deliverable it needs: the default ones (poster, flyer…) once for the night, plus one per
+  screen of each bar, made to that screen's specs. Everything is due seven days before the night (J-7).
+
+  Background:
+    Given today is 2026-11-25
+    And the bar "Le Comptoir" with the screens:
+      | kind     | label    | specs         |
+      | cube_led | Cube LED | 1024x1024 mp4 |
+      | door_led | Door LED | 1920x320 mp4  |
+    And the bar "La Cale" with the screens:
+      | kind     | label    | specs       |
+      | cube_led | Cube LED | 768x768 mp4 |
+    And the default template "Poster A3" with the specs "A3 PDF 300 dpi"
+    And the default template "Flyer" with the specs "A5 PDF 300 dpi"
+    And the default template "Cube LED" with the specs "1024x1024 mp4" for each "cube_led" screen
+    And the default template "Door LED" with the specs "1920x320 mp4" for each "door_led" screen
+
+  Scenario: Journey A: a themed night in two bars gets its deliverables with each bar's screen specs
+    Given the theme of 2026-12 is "Noël Pailleté"
+    When the event "Nuit Disco" is planned on 2026-12-12 at "Le Comptoir" and "La Cale"
+    Then "Nuit Disco" shows the theme "Noël Pailleté"
+    And "Nuit Disco" has the slots:
+      | deliverable | bar         | specs          | status |
+      | Poster A3   | all bars    | A3 PDF 300 dpi | todo   |
+      | Flyer       | all bars    | A5 PDF 300 dpi | todo   |
+      | Cube LED    | Le Comptoir | 1024x1024 mp4  | todo   |
+      | Door LED    | Le Comptoir | 1920x320 mp4   | todo   |
+      | Cube LED    | La Cale     | 768x768 mp4    | todo   |
+    And every deliverable of "Nuit Disco" is due on 2026-12-05
+    And the countdown of "Nuit Disco" reads "J-17"
+    And "Nuit Disco" is orange
+
+  Scenario: A month without a theme leaves the night without one
+    When the event "Afterwork" is planned on 2027-01-15 at "La Cale"
+    Then "Afterwork" has no theme
+
+  Scenario: A bar without screens only gets the default deliverables
+    Given the bar "L'Entrepôt" without screens
+    When the event "Soirée Quiz" is planned on 2026-12-03 at "L'Entrepôt"
+    Then "Soirée Quiz" has the slots:
+      | deliverable | bar      | specs          | status |
+      | Poster A3   | all bars | A3 PDF 300 dpi | todo   |
+      | Flyer       | all bars | A5 PDF 300 dpi | todo   |
