@@ -7,6 +7,7 @@ start with Babel, so no compiled ``.mo`` file is needed. French is the default, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable
 from importlib import resources
@@ -102,8 +103,13 @@ class Renderer:
         )
 
 
+@functools.lru_cache(maxsize=8192)
+def _format_date(value: dt.date, pattern: str, language: str) -> str:
+    return format_date(value, pattern, locale=language)  # Babel is slow; a calendar shows the same days again and again
+
+
 def date_formatter(language: str) -> Callable[[dt.date, str], str]:
     def fmt(value: dt.date, pattern: str = "medium") -> str:
-        return format_date(value, pattern, locale=language)
+        return _format_date(value, pattern, language)
 
     return fmt
