@@ -1,8 +1,8 @@
 """Photos and thumbnails with Pillow (and pillow-heif for iPhone HEIC).
 
 The pipeline is draft-first: the size is read from the header (a pixel flood is refused before any decoding),
-``draft()`` lets JPEG's DCT scaling decode at a reduced size, then ``exif_transpose`` turns the image upright and
-``thumbnail`` caps the long edge. The result is re-encoded from pixels only: EXIF (GPS included), XMP and
+``draft()`` lets JPEG's DCT scaling decode at a reduced size, ``thumbnail`` caps the long edge, and only then
+``exif_transpose`` turns the (now smaller) image upright. The result is re-encoded from pixels only: EXIF (GPS included), XMP and
 comments are left behind; the ICC profile is kept so colours stay right.
 """
 
@@ -44,8 +44,8 @@ class PillowImageProcessor:
             img = Image.open(source)
             check_pixels(img.size)
             img.draft("RGB", draft_size(img.size, edge))
+            img.thumbnail((edge, edge), Image.Resampling.LANCZOS, reducing_gap=3.0)  # a square box: any orientation
             upright = ImageOps.exif_transpose(img)
-            upright.thumbnail((edge, edge), Image.Resampling.LANCZOS, reducing_gap=3.0)
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
             raise errors.UnsupportedMedia(f"this image cannot be read ({exc})") from None
         return upright

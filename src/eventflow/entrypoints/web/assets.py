@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 import falcon
 from falcon.media.multipart import BodyPart, MultipartParseOptions
+from falcon.util.reader import BufferedReader
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
@@ -28,6 +29,7 @@ from eventflow.entrypoints.web.views import INT, STR, Json, photo_json, version_
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024
 TEXT_PART_LIMIT = 4 * 1024
+READ_CHUNK = 1024 * 1024
 #: Sandboxed, nothing loads: an SVG or HTML file opened anyway can run nothing and reach nothing.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d{0,19})\s*-\s*(\d{0,19})\s*$", re.IGNORECASE)
@@ -49,7 +51,9 @@ def multipart_parts(req: falcon.Request, max_bytes: int) -> Iterator[BodyPart]:
         raise errors.UnsupportedMedia("send the file as multipart/form-data, in the field 'file'")
     handler = req.options.media_handlers[falcon.MEDIA_MULTIPART]
     length = req.content_length if req.content_length is not None else max_bytes
-    yield from handler.deserialize(req.stream, req.content_type, length)
+    # Falcon's default 8 KiB refills cost a Python call into the server per 8 KiB; 1 MiB ones keep up with the disk.
+    stream = BufferedReader(req.stream.read, length, chunk_size=READ_CHUNK)
+    yield from handler.deserialize(stream, req.content_type, length)
 
 
 def text_of(part: BodyPart) -> str:
