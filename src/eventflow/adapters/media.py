@@ -17,6 +17,9 @@ from eventflow.core.ports import EncodedImage, MediaPreview
 log = logging.getLogger("eventflow.media")
 
 PDF_TYPES = ("application/pdf", "application/illustrator")
+#: How many first pages of a PDF its preview shows.
+PDF_PAGES = 3
+PAGE_GAP = 8
 #: A poster frame is taken this far in (or at the start of a shorter video).
 POSTER_SECONDS = 1.0
 
@@ -47,19 +50,21 @@ class MediaPreviewer:
         return MediaPreview(image=self._images.thumbnail(source), facts={"width": width, "height": height})
 
     def _pdf(self, source: BinaryIO) -> MediaPreview:
+        """The first pages side by side (a cover alone for a one-page PDF)."""
         import pypdfium2 as pdfium
 
         doc = pdfium.PdfDocument(source)
         try:
             pages = len(doc)
-            page = doc[0]
-            width, height = page.get_size()
-            scale = self._images.thumbnail_edge / max(width, height, 1)
-            image = page.render(scale=scale).to_pil()
+            width, height = doc[0].get_size()
+            edge = self._images.thumbnail_edge
+            images = [
+                doc[i].render(scale=edge / max(*doc[i].get_size(), 1)).to_pil() for i in range(min(pages, PDF_PAGES))
+            ]
         finally:
             doc.close()
         facts = {"pages": pages, "width_pt": round(width), "height_pt": round(height)}
-        return MediaPreview(image=self._from_pil(image), facts=facts)
+        return MediaPreview(image=self._images.encode(side_by_side(images), thumbnail=True), facts=facts)
 
     def _video(self, source: BinaryIO) -> MediaPreview:
         import av
@@ -83,6 +88,17 @@ class MediaPreviewer:
     def _from_pil(self, image: Image.Image) -> EncodedImage:
         image.thumbnail((self._images.thumbnail_edge, self._images.thumbnail_edge))
         return self._images.encode(image, thumbnail=True)
+
+
+def side_by_side(images: list[Image.Image]) -> Image.Image:
+    """Pages in a row on white, top-aligned."""
+    width = sum(i.width for i in images) + PAGE_GAP * (len(images) - 1)
+    strip = Image.new("RGB", (width, max(i.height for i in images)), "white")
+    x = 0
+    for image in images:
+        strip.paste(image.convert("RGB"), (x, 0))
+        x += image.width + PAGE_GAP
+    return strip
 
 
 def _duration(container: Any) -> dict[str, Any]:
