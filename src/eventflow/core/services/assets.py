@@ -195,18 +195,32 @@ class Quota:
             uow.commit()
         return dropped
 
-    def alert_if_crossed(self, uow: UnitOfWork, before: int, after: int) -> None:
+    def crossing(self, uow: UnitOfWork, before: int) -> Alert | None:
+        """The alert to send once ``uow`` commits, if its changes took usage from ``before`` across the line."""
+        after = uow.assets.stored_bytes()
         if not rules.crossed_alert_threshold(before, after, self.quota_bytes):
-            return
-        admins = [u.email for u in uow.users.list() if u.role is Role.ADMIN and u.active]
+            return None
+        admins = tuple(u.email for u in uow.users.list() if u.role is Role.ADMIN and u.active)
         percent = round(100 * after / self.quota_bytes)
-        self.notifier.send(
+        return Alert(
             admins,
             f"eventflow: storage at {percent}% of the quota",
             f"Stored files now use {after / 1024**3:.2f} GB of the {self.quota_bytes / 1024**3:.2f} GB quota "
             f"({percent}%). Archive past events (eventflow archive) or purge old versions (eventflow purge) "
             "before uploads are refused.",
         )
+
+    def send(self, alert: Alert | None) -> None:
+        """Send an alert from ``crossing`` (after the commit: no mail about a change that was rolled back)."""
+        if alert is not None:
+            self.notifier.send(alert.to, alert.subject, alert.text)
+
+
+@frozen
+class Alert:
+    to: tuple[str, ...]
+    subject: str
+    text: str
 
 
 # -- uploads ---------------------------------------------------------------------------------------------------
@@ -227,9 +241,6 @@ class Download:
 
     def open(self) -> BinaryIO:
         return self.store.open(self.asset.storage_key)
-
-    def path(self) -> str | None:
-        return self.store.path(self.asset.storage_key)
 
 
 @define
@@ -292,8 +303,9 @@ class AssetService:
                 before={"status": old_status.value},
                 after={"version": asset.version, "filename": asset.filename, "status": slot.status.value},
             )  # fmt: skip
-            self.quota.alert_if_crossed(uow, before, uow.assets.stored_bytes())
+            alert = self.quota.crossing(uow, before)
             uow.commit()
+        self.quota.send(alert)
         upload.kept = True
         return self.with_preview(asset)
 
@@ -316,11 +328,12 @@ class AssetService:
                     self.ctx, uow, actor, "asset.photo_added", "asset", asset.id, event_id,
                     after={"filename": name, "category": chosen.value},
                 )  # fmt: skip
-                self.quota.alert_if_crossed(uow, before, uow.assets.stored_bytes())
+                alert = self.quota.crossing(uow, before)
                 uow.commit()
         except BaseException:
             self.hot.delete(blob.key)
             raise
+        self.quota.send(alert)
         return self.with_preview(asset)
 
     def upload_version(
@@ -357,12 +370,13 @@ class AssetService:
                 stored.media_info = {**made.facts, **status}
                 stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
                 uow.assets.update(stored)
-                self.quota.alert_if_crossed(uow, before, uow.assets.stored_bytes())
+                alert = self.quota.crossing(uow, before)
                 uow.commit()
         except BaseException:
             if blob:
                 self.hot.delete(blob.key)
             raise
+        self.quota.send(alert)
         return stored
 
     # -- reading -----------------------------------------------------------------------------------------------

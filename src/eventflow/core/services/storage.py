@@ -256,8 +256,9 @@ class StorageService:
             before = uow.assets.stored_bytes()
             stored.location = tier
             uow.assets.update(stored)
-            self.quota.alert_if_crossed(uow, before, uow.assets.stored_bytes())
+            alert = self.quota.crossing(uow, before)
             uow.commit()
+        self.quota.send(alert)
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def _on_hot(self, asset: Asset) -> bool:
