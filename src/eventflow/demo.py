@@ -165,7 +165,7 @@ def _add_event(
     day = services.clock.today() + dt.timedelta(days=offset)
     card = services.events.create(None, name, day, bar_ids, description)
     slots = [view.slot for view in card.slots]
-    changes = dict((s.id, c) for s, c in plan(slots))
+    changes = {s.id: c for s, c in plan(slots)}
     for i, slot in enumerate(slots):
         fields = {"assignee_id": designers[i % len(designers)], **changes.get(slot.id, {})}
         services.events.update_slot(None, slot.id or 0, **fields)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.exc import OperationalError
 
 from eventflow import demo
 from eventflow.bootstrap import Services
@@ -142,3 +143,14 @@ def test_a_data_dir_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
 
     assert_one_line_error(invoke_with_env({}, "--data-dir", str(blocker / "data"), "db", "upgrade"), "Not a directory")
+
+
+def test_a_database_failure_mid_command_is_one_line(
+    run: Run, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(services.ctx, "uow", locked)  # every unit of work fails to start
+
+    assert_one_line_error(run("user", "list"), "the database failed: database is locked")

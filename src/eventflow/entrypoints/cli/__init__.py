@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from eventflow.config import ConfigError
 from eventflow.core.errors import EventflowError
@@ -36,6 +37,8 @@ class EventflowGroup(click.Group):
             return super().invoke(ctx)
         except (EventflowError, ConfigError) as error:
             raise click.ClickException(one_line(str(error))) from None
+        except OperationalError as error:  # the database went away or stayed locked mid-command
+            raise click.ClickException(one_line(f"the database failed: {error.orig}")) from None
         except BrokenPipeError:
             raise  # the reader went away (`eventflow event list | head`): Click exits quietly
         except OSError as error:  # e.g. a data folder that cannot be written
