@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -76,13 +77,13 @@ def _context(browser: Any, phone: bool) -> Any:
     return chromium.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
 
 
-@pytest.fixture(params=["desktop", "phone"])
-def page(request: pytest.FixtureRequest, browser: Any, live: tuple[str, Services, Seeded]) -> Iterator[Any]:
-    context = _context(browser, request.param == "phone")
+@contextmanager
+def _page(browser: Any, base: str, profile: str) -> Iterator[Any]:
+    context = _context(browser, profile == "phone")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.base = live[0]  # type: ignore[attr-defined]
-    page.profile = request.param  # type: ignore[attr-defined]
+    page.base = base
+    page.profile = profile
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
@@ -90,6 +91,25 @@ def page(request: pytest.FixtureRequest, browser: Any, live: tuple[str, Services
         assert not errors, f"JavaScript errors: {errors}"
     finally:
         context.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def page(request: pytest.FixtureRequest, browser: Any, live: tuple[str, Services, Seeded]) -> Iterator[Any]:
+    """The journey on a 1440x900 desktop, then on a Pixel 7."""
+    with _page(browser, live[0], request.param) as page:
+        yield page
+
+
+@pytest.fixture
+def phone(browser: Any, live: tuple[str, Services, Seeded]) -> Iterator[Any]:
+    with _page(browser, live[0], "phone") as page:
+        yield page
+
+
+@pytest.fixture
+def desktop(browser: Any, live: tuple[str, Services, Seeded]) -> Iterator[Any]:
+    with _page(browser, live[0], "desktop") as page:
+        yield page
 
 
 def login(page: Any, email: str = ADMIN, password: str = PASSWORD) -> None:

@@ -124,9 +124,8 @@ def test_journey_b_designer_drops_the_poster_and_it_goes_to_review(page: Any, li
     assert slot.slot.status.value == "review" and [a.filename for a in slot.versions] == ["Poster A3.pdf"]
 
 
-def test_journey_b_phone_photo_reaches_the_event_in_under_30_seconds_on_a_slow_network(page: Any, live: Live) -> None:
-    if page.profile != "phone":
-        pytest.skip("the camera journey is the phone's")
+def test_journey_b_phone_photo_reaches_the_event_in_under_30_seconds_on_a_slow_network(phone: Any, live: Live) -> None:
+    page = phone
     _, services, seeded = live
     login(page)
     expect(page.locator(".mobile-home h1")).to_be_visible()
@@ -211,3 +210,23 @@ def _fresh_review_slot(services: Services, seeded: Seeded) -> int:
     data = samples.pdf(1)
     services.assets.upload_version(admin, slot.id or 0, "story.pdf", io.BytesIO(data), len(data))
     return slot.id or 0
+
+
+def test_big_files_go_through_resumable_tus_uploads(desktop: Any, live: Live) -> None:
+    page = desktop
+    _, services, seeded = live
+    admin = services.users.by_email("ada@bars.fr")
+    slot = services.events.add_slot(admin, seeded.review_event_id, f"Vidéo {time.monotonic_ns()}", "mp4")
+    login(page)
+    page.goto(f"{page.base}/events/{seeded.review_event_id}")
+    pdf = list(samples.pdf(2))
+    page.evaluate(
+        """async ([bytes, slotId]) => {
+             const { resumable } = await import("/static/js/upload.js");
+             const file = new File([new Uint8Array(bytes)], "teaser.pdf", {type: "application/pdf"});
+             await resumable(file, { deliverable_id: slotId }, () => {});
+           }""",
+        [pdf, slot.id],
+    )
+    stored = next(v for v in services.events.card(seeded.review_event_id).slots if v.slot.id == slot.id)
+    assert [a.filename for a in stored.versions] == ["teaser.pdf"] and stored.slot.status.value == "review"

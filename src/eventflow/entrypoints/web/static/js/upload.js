@@ -67,7 +67,7 @@ function multipart(url, file, fields, onProgress) {
 
 function b64(text) { return btoa(unescape(encodeURIComponent(String(text)))); }
 
-async function tus(file, metadata, onProgress) {
+export async function resumable(file, metadata, onProgress) {
   const headers = { "Tus-Resumable": "1.0.0", "X-CSRF-Token": csrfToken() };
   const meta = Object.entries({ filename: file.name, ...metadata }).map(([k, v]) => `${k} ${b64(v)}`).join(",");
   const created = await fetch("/api/uploads/", {
@@ -98,7 +98,7 @@ export async function sendFiles(files, target, list) {
     try {
       if (file.size > TUS_THRESHOLD) {
         const meta = target.slotId ? { deliverable_id: target.slotId } : { event_id: target.eventId, category: target.category };
-        await tus(file, meta, line.progress);
+        await resumable(file, meta, line.progress);
       } else if (target.slotId) {
         await multipart(`/api/deliverables/${target.slotId}/versions`, file, {}, line.progress);
       } else {
