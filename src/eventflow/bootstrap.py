@@ -18,9 +18,12 @@ from eventflow.core.ports import (
 )
 from eventflow.core.services import Context
 from eventflow.core.services.assets import AssetService, Quota
+from eventflow.core.services.audit import AuditService
 from eventflow.core.services.catalog import BarService, TemplateService, ThemeService
 from eventflow.core.services.comments import CommentService
 from eventflow.core.services.events import EventService
+from eventflow.core.services.notifications import DigestService, NotificationPlanner
+from eventflow.core.services.outbox import OutboxService
 from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
 
@@ -40,16 +43,26 @@ class StoragePorts:
         from eventflow.adapters.blobstore import LocalBlobStore
         from eventflow.adapters.images import PillowImageProcessor
         from eventflow.adapters.media import MediaPreviewer
-        from eventflow.adapters.notifier import LoggingNotifier
 
         images = PillowImageProcessor()
         return cls(
             hot=LocalBlobStore(settings.files_dir, "hot"),
             cold=LocalBlobStore(settings.cold_dir, "cold"),
-            notifier=notifier or LoggingNotifier(),
+            notifier=notifier or mail_notifier(settings),
             images=images,
             probe=MediaPreviewer(images),
         )
+
+
+def mail_notifier(settings: Settings) -> Notifier:
+    """SMTP when ``EVENTFLOW_SMTP_URL`` is set, else a notifier that only logs."""
+    if settings.smtp_url:
+        from eventflow.adapters.smtp import SmtpNotifier
+
+        return SmtpNotifier.from_url(settings.smtp_url)
+    from eventflow.adapters.notifier import LoggingNotifier
+
+    return LoggingNotifier()
 
 
 @define
@@ -67,6 +80,9 @@ class Services:
     comments: CommentService = field(init=False)
     assets: AssetService = field(init=False)
     storage: StorageService = field(init=False)
+    digest: DigestService = field(init=False)
+    outbox: OutboxService = field(init=False)
+    audit: AuditService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.users = UserService(self.ctx)
@@ -86,6 +102,10 @@ class Services:
             self.settings.max_upload_bytes,
         )
         self.storage = StorageService(self.ctx, self.files.hot, self.files.cold, quota, self.files.notifier)
+        self.ctx.on_activity.append(NotificationPlanner(self.ctx, self.settings.base_url))
+        self.digest = DigestService(self.ctx, self.settings.base_url)
+        self.outbox = OutboxService(self.ctx, self.files.notifier)
+        self.audit = AuditService(self.ctx)
 
     @property
     def clock(self) -> Clock:

@@ -30,6 +30,16 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _base_url(env: Mapping[str, str]) -> str:
+    """Where people open eventflow: e-mails link to ``{base_url}/events/{id}``."""
+    raw = (env.get("EVENTFLOW_BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
+    if not raw.startswith(("http://", "https://")) or len(raw.split("://", 1)[1]) == 0:
+        raise ConfigError(
+            f"EVENTFLOW_BASE_URL={raw!r} must be an http:// or https:// address (e.g. https://eventflow.example.org)"
+        )
+    return raw
+
+
 @frozen
 class Settings:
     data_dir: Path
@@ -41,6 +51,7 @@ class Settings:
     smtp_url: str | None
     secret_key_value: str | None = None
     trust_forwarded_proto: bool = False
+    base_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +72,7 @@ class Settings:
             smtp_url=env.get("EVENTFLOW_SMTP_URL") or None,
             secret_key_value=env.get("EVENTFLOW_SECRET_KEY") or None,
             trust_forwarded_proto=env.get("EVENTFLOW_TRUST_FORWARDED_PROTO", "").strip().lower() in TRUE_WORDS,
+            base_url=_base_url(env),
         )
 
     @property

@@ -15,6 +15,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
+from eventflow.core.errors import Conflict
 from eventflow.core.model import (
     Activity,
     ApiToken,
@@ -22,6 +23,8 @@ from eventflow.core.model import (
     Comment,
     Deliverable,
     Event,
+    OutboxMessage,
+    OutboxStatus,
     Session,
     Status,
     StorageTier,
@@ -174,6 +177,41 @@ class _Activity(_Repo):
         return found[:limit] if limit is not None else found
 
 
+class _Outbox(_Repo):
+    def add(self, entity: Any) -> Any:
+        if entity.dedupe_key is not None and self.has_key(entity.dedupe_key):
+            raise Conflict("cannot save: this message is already queued")
+        return super().add(entity)
+
+    def has_key(self, dedupe_key: str) -> bool:
+        return self._one(lambda m: m.dedupe_key == dedupe_key) is not None
+
+    def due(self, now: dt.datetime, limit: int) -> list[OutboxMessage]:
+        return self._where(lambda m: _claimable(m, now), key=lambda m: (m.next_attempt_at, m.id))[:limit]
+
+    def claim(self, message_id: int, token: str, now: dt.datetime, until: dt.datetime) -> bool:
+        message = self._t.rows.get(message_id)
+        if message is None or not _claimable(message, now):
+            return False
+        message.claim_token, message.claimed_until = token, until
+        return True
+
+    def list(self, failing_only: bool = False, limit: int | None = None) -> list[OutboxMessage]:
+        found = self._where(
+            lambda m: not failing_only or (m.status is not OutboxStatus.SENT and m.last_error is not None),
+            key=lambda m: (m.created_at, m.id),
+        )[::-1]
+        return found[:limit] if limit is not None else found
+
+
+def _claimable(message: OutboxMessage, now: dt.datetime) -> bool:
+    return (
+        message.status is OutboxStatus.PENDING
+        and message.next_attempt_at <= now
+        and (message.claimed_until is None or message.claimed_until <= now)
+    )
+
+
 TABLES = (
     "users",
     "tokens",
@@ -187,6 +225,7 @@ TABLES = (
     "reservations",
     "comments",
     "activity",
+    "outbox",
 )
 
 
@@ -218,6 +257,7 @@ class MemoryUnitOfWork:
         self.reservations = _Reservations(t["reservations"])
         self.comments = _Comments(t["comments"])
         self.activity = _Activity(t["activity"])
+        self.outbox = _Outbox(t["outbox"])
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -234,3 +234,36 @@ class Activity:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     id: int | None = None
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last attempt
+
+
+@define
+class OutboxMessage:
+    """One e-mail to one recipient, written in the same transaction as the change it tells about.
+
+    A sender claims it (``claim_token`` until ``claimed_until``), sends it, then marks it sent; a failure is kept in
+    ``last_error`` and retried at ``next_attempt_at``. ``dedupe_key`` (unique) makes a message be queued once only.
+    """
+
+    kind: str
+    recipient: str
+    subject: str
+    text: str
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    html: str | None = None
+    user_id: int | None = None
+    event_id: int | None = None
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: dt.datetime | None = None
+    claim_token: str | None = None
+    claimed_until: dt.datetime | None = None
+    dedupe_key: str | None = None
+    id: int | None = None

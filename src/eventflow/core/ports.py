@@ -21,6 +21,7 @@ from eventflow.core.model import (
     Deliverable,
     DeliverableTemplate,
     Event,
+    OutboxMessage,
     Reservation,
     Session,
     Status,
@@ -242,6 +243,29 @@ class ActivityRepository(Protocol):
         """Entries matching every filter given, newest first."""
 
 
+class OutboxRepository(Protocol):
+    def add(self, message: OutboxMessage) -> OutboxMessage:
+        """Queue a message (Conflict when its ``dedupe_key`` is already queued)."""
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        """The message with that id, or None."""
+
+    def has_key(self, dedupe_key: str) -> bool:
+        """Whether a message with that ``dedupe_key`` was ever queued."""
+
+    def due(self, now: dt.datetime, limit: int) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is due and that no sender holds, oldest first."""
+
+    def claim(self, message_id: int, token: str, now: dt.datetime, until: dt.datetime) -> bool:
+        """Take a due, unheld pending message for one sender until ``until``; False when another sender has it."""
+
+    def update(self, message: OutboxMessage) -> None:
+        """Save a message's delivery state."""
+
+    def list(self, failing_only: bool = False, limit: int | None = None) -> list[OutboxMessage]:
+        """Messages newest first; ``failing_only``: not sent and with an error (retrying or given up)."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -257,6 +281,7 @@ class UnitOfWork(Protocol):
     reservations: ReservationRepository
     comments: CommentRepository
     activity: ActivityRepository
+    outbox: OutboxRepository
 
     def __enter__(self) -> Self:
         """Begin the transaction (SQLite: take the write lock up front)."""

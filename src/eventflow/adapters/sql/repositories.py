@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from attrs import AttrsInstance
-from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +29,8 @@ from eventflow.core.model import (
     DeliverableTemplate,
     Event,
     Language,
+    OutboxMessage,
+    OutboxStatus,
     PhotoCategory,
     Reservation,
     Role,
@@ -48,6 +50,7 @@ CONFLICTS = (
     (("uq_tokens_token_hash", "tokens.token_hash"), "this token already exists"),
     (("uq_sessions_key_hash", "sessions.key_hash"), "this session already exists"),
     (("pk_event_bars", "event_bars.event_id"), "a bar is listed twice for this event"),
+    (("uq_outbox_dedupe_key", "outbox.dedupe_key"), "this message is already queued"),
     (("foreign key",), "it refers to a user, bar, template, event, slot or comment that does not exist"),
 )
 
@@ -258,6 +261,33 @@ class ActivityLog(Repository[Activity]):
         return self._select(*[f for f in filters if f is not None], order_by=[c.at.desc(), c.id.desc()], limit=limit)
 
 
+class Outbox(Repository[OutboxMessage]):
+    """Queued e-mails. A claim is one guarded UPDATE, so of two senders racing for a message exactly one wins."""
+
+    def has_key(self, dedupe_key: str) -> bool:
+        return self._one(self._t.c.dedupe_key == dedupe_key) is not None
+
+    def due(self, now: dt.datetime, limit: int) -> list[OutboxMessage]:
+        return self._select(*self._claimable(now), order_by=[self._t.c.next_attempt_at], limit=limit)
+
+    def claim(self, message_id: int, token: str, now: dt.datetime, until: dt.datetime) -> bool:
+        taken = update(self._t).where(self._t.c.id == message_id, *self._claimable(now))
+        return self._db.run(taken.values(claim_token=token, claimed_until=until)).rowcount == 1
+
+    def list(self, failing_only: bool = False, limit: int | None = None) -> builtins.list[OutboxMessage]:
+        c = self._t.c
+        where = [c.status != OutboxStatus.SENT.value, c.last_error.is_not(None)] if failing_only else []
+        return self._select(*where, order_by=[c.created_at.desc(), c.id.desc()], limit=limit)
+
+    def _claimable(self, now: dt.datetime) -> builtins.list[ColumnElement[bool]]:
+        c = self._t.c
+        return [
+            c.status == OutboxStatus.PENDING.value,
+            c.next_attempt_at <= now,
+            or_(c.claimed_until.is_(None), c.claimed_until <= now),
+        ]
+
+
 USERS = EntityMap(
     User, t.users, enums={"role": Role, "language": Language}, keys={"email_key": "email", "name_key": "name"}
 )
@@ -272,3 +302,4 @@ ASSETS = EntityMap(Asset, t.assets, enums={"category": PhotoCategory, "location"
 RESERVATIONS = EntityMap(Reservation, t.reservations)
 COMMENTS = EntityMap(Comment, t.comments)
 ACTIVITY = EntityMap(Activity, t.activity)
+OUTBOX = EntityMap(OutboxMessage, t.outbox, enums={"status": OutboxStatus})

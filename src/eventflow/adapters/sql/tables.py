@@ -237,3 +237,27 @@ activity = Table(
     Column("after", json_value()),
     **MYSQL_OPTIONS,
 )
+
+outbox = Table(
+    "outbox",
+    metadata,
+    _id(),
+    Column("kind", String(50), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(500), nullable=False),
+    Column("text", long_text(), nullable=False),
+    Column("html", long_text()),
+    _fk("user_id", "users.id"),
+    Column("event_id", Integer),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", long_text()),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("claim_token", String(32)),
+    Column("claimed_until", UtcDateTime),
+    Column("dedupe_key", String(200), unique=True),
+    Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    **MYSQL_OPTIONS,
+)

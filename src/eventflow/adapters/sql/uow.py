@@ -30,6 +30,7 @@ class SqlUnitOfWork:
     reservations: ports.ReservationRepository
     comments: ports.CommentRepository
     activity: ports.ActivityRepository
+    outbox: ports.OutboxRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.reservations = r.Reservations(db, r.RESERVATIONS)
         self.comments = r.Comments(db, r.COMMENTS)
         self.activity = r.ActivityLog(db, r.ACTIVITY)
+        self.outbox = r.Outbox(db, r.OUTBOX)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

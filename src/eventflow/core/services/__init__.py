@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
-from attrs import define
+from attrs import define, field
 
 from eventflow.core import errors
 from eventflow.core.model import Activity, User
@@ -16,6 +17,10 @@ class TextSanitizer(Protocol):
         """Rich text with everything unsafe removed."""
 
 
+#: Called with every activity entry as it is recorded, inside the same unit of work (e.g. to queue e-mails).
+ActivityHook = Callable[[UnitOfWork, Activity], None]
+
+
 @define
 class Context:
     """The ports every use case may need."""
@@ -24,6 +29,7 @@ class Context:
     clock: Clock
     hasher: PasswordHasher
     sanitize: TextSanitizer
+    on_activity: list[ActivityHook] = field(factory=list)
 
 
 #: ``None`` stands for the operator at the command line: trusted like an admin.
@@ -50,8 +56,12 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Append to the activity record, which is both the event stream and the audit log."""
-    uow.activity.add(
+    """Append to the activity record, which is both the event stream and the audit log.
+
+    The ``ctx.on_activity`` hooks then see the entry in the same transaction: what they write commits or rolls back
+    with the change itself.
+    """
+    entry = uow.activity.add(
         Activity(
             action=action,
             entity_type=entity_type,
@@ -63,6 +73,8 @@ def record(
             after=after,
         )
     )
+    for hook in ctx.on_activity:
+        hook(uow, entry)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

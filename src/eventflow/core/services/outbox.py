@@ -1,0 +1,115 @@
+"""Delivering the outbox: claim each due message, send it, mark it sent; retry failures with exponential back-off.
+
+A sender first *claims* a message in its own committed transaction (only one sender can win a claim), then talks to
+the mail server outside any transaction, then records the outcome. Two senders (cron and the web server's thread,
+or two gunicorn workers) therefore never send the same message. A sender that dies between sending and recording
+leaves a claim that expires after ``LEASE``; only then can the message go out a second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from attrs import define, frozen
+
+from eventflow.core import errors
+from eventflow.core.model import OutboxMessage, OutboxStatus
+from eventflow.core.ports import Notifier
+from eventflow.core.services import Actor, Context, record, require_admin
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_WAIT = dt.timedelta(hours=6)
+LEASE = dt.timedelta(minutes=5)
+BATCH = 100
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait before the next attempt after ``attempts`` failures: 1, 2, 4, 8… minutes, at most 6 hours."""
+    wait: dt.timedelta = FIRST_RETRY * 2 ** max(attempts - 1, 0)
+    return min(wait, LONGEST_WAIT)
+
+
+@frozen
+class SendReport:
+    sent: int
+    retrying: int
+    given_up: int
+
+
+@define
+class OutboxService:
+    ctx: Context
+    notifier: Notifier
+
+    def send_due(self, limit: int = BATCH) -> SendReport:
+        """Send every message due now (up to ``limit``); never raises for a mail-server failure."""
+        token = uuid.uuid4().hex
+        with self.ctx.uow() as uow:
+            due = [m.id for m in uow.outbox.due(self.ctx.clock.now(), limit) if m.id is not None]
+        outcomes = [self._send_one(message_id, token) for message_id in due]
+        return SendReport(
+            sent=outcomes.count(OutboxStatus.SENT),
+            retrying=outcomes.count(OutboxStatus.PENDING),
+            given_up=outcomes.count(OutboxStatus.FAILED),
+        )
+
+    def list(self, actor: Actor, failing_only: bool = False, limit: int | None = 200) -> list[OutboxMessage]:
+        require_admin(actor)
+        with self.ctx.uow() as uow:
+            return uow.outbox.list(failing_only=failing_only, limit=limit)
+
+    def retry(self, actor: Actor, message_id: int) -> OutboxMessage:
+        """Put a message that was given up on back in the queue, due now, with a fresh set of attempts."""
+        require_admin(actor)
+        with self.ctx.uow() as uow:
+            message = uow.outbox.get(message_id)
+            if message is None:
+                raise errors.NotFound("outbox message", message_id)
+            if message.status is not OutboxStatus.FAILED:
+                raise errors.Conflict(f"message {message_id} is {message.status.value}, not failed: nothing to retry")
+            message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, self.ctx.clock.now()
+            uow.outbox.update(message)
+            record(self.ctx, uow, actor, "outbox.retried", "outbox", message_id, message.event_id)
+            uow.commit()
+        return message
+
+    def _send_one(self, message_id: int, token: str) -> OutboxStatus | None:
+        message = self._claim(message_id, token)
+        if message is None:
+            return None
+        try:
+            self.notifier.send([message.recipient], message.subject, message.text, message.html)
+        except Exception as error:  # whatever the mail server or the network says, the message stays queued
+            return self._settle(message_id, token, f"{type(error).__name__}: {error}")
+        return self._settle(message_id, token, None)
+
+    def _claim(self, message_id: int, token: str) -> OutboxMessage | None:
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            if not uow.outbox.claim(message_id, token, now, now + LEASE):
+                return None
+            message = uow.outbox.get(message_id)
+            uow.commit()
+        return message
+
+    def _settle(self, message_id: int, token: str, error: str | None) -> OutboxStatus | None:
+        """Record the outcome of our attempt: sent, or failed and due again later (or given up)."""
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            message = uow.outbox.get(message_id)
+            if message is None or message.claim_token != token:
+                return None
+            message.attempts += 1
+            message.claim_token = message.claimed_until = None
+            if error is None:
+                message.status, message.sent_at = OutboxStatus.SENT, now
+            else:
+                message.last_error = error[:1000]
+                message.next_attempt_at = now + backoff(message.attempts)
+                if message.attempts >= MAX_ATTEMPTS:
+                    message.status = OutboxStatus.FAILED
+            uow.outbox.update(message)
+            uow.commit()
+        return message.status
