@@ -110,5 +110,7 @@ export async function sendFiles(files, target, list) {
       line.failed(err.message);
     }
   }
+  const panel = document.getElementById("uploads");
+  if (!list && panel && arrived === files.length) setTimeout(() => { panel.hidden = true; panel.querySelector("ul").replaceChildren(); }, 4000);
   return arrived;
 }
