@@ -29,7 +29,7 @@ from eventflow.entrypoints.web.views import INT, STR, Json, photo_json, version_
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024
 TEXT_PART_LIMIT = 4 * 1024
-READ_CHUNK = 1024 * 1024
+READ_CHUNK = 256 * 1024
 #: Sandboxed, nothing loads: an SVG or HTML file opened anyway can run nothing and reach nothing.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d{0,19})\s*-\s*(\d{0,19})\s*$", re.IGNORECASE)
