@@ -108,13 +108,9 @@ def test_journey_b_designer_drops_the_poster_and_it_goes_to_review(page: Any, li
     expect(card.locator(".info-banner")).to_contain_text("J-7 dans 2 jours")
     row = card.locator("tr.slot", has_text="Poster A3")
     expect(row.locator(".missing")).to_be_visible()
-    pdf = list(samples.pdf(1))
-    transfer = page.evaluate_handle(
-        """(bytes) => { const t = new DataTransfer();
-             t.items.add(new File([new Uint8Array(bytes)], "Poster A3.pdf", {type: "application/pdf"})); return t; }""",
-        pdf,
-    )
-    row.dispatch_event("drop", {"dataTransfer": transfer})
+    drop_file(page, row, "notes.exe", list(b"MZ\x90\x00 not a deliverable"), "application/octet-stream")
+    expect(page.locator("#uploads .upload-item.failed")).to_contain_text("n'est pas accepté")
+    drop_file(page, row, "Poster A3.pdf", list(samples.pdf(1)), "application/pdf")
     row = page.locator("#overlay tr.slot", has_text="Poster A3")
     expect(row).to_have_attribute("data-status", "review", timeout=15_000)
     expect(row.locator(".filename")).to_have_text("Poster A3.pdf")
@@ -189,6 +185,27 @@ def test_production_matrix_and_admin_pages_render(page: Any, live: Live) -> None
         shot(page, name)
     page.goto(page.base + "/matrix")
     expect(page.locator(".matrix .cell.late").first).to_be_visible()
+
+
+def drop_file(page: Any, target: Any, name: str, data: list[int], content_type: str) -> None:
+    """Drag and drop a file onto ``target``, as from the desktop."""
+    transfer = page.evaluate_handle(
+        """([bytes, name, type]) => { const t = new DataTransfer();
+             t.items.add(new File([new Uint8Array(bytes)], name, {type})); return t; }""",
+        [data, name, content_type],
+    )
+    target.dispatch_event("drop", {"dataTransfer": transfer})
+
+
+def test_the_user_menu_switches_the_language(page: Any) -> None:
+    login(page, MEMBER)
+    page.click(".usermenu summary")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator(".mainnav a").first).to_have_text("Calendar")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.click(".usermenu summary")
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator(".mainnav a").first).to_have_text("Calendrier")
 
 
 def _date_of(live: Live, event_id: int) -> dt.date:
