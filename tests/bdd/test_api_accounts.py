@@ -19,8 +19,8 @@ scenarios("api_accounts.feature")
 PASSWORD = "correct horse battery"
 
 
-class Browser:
-    """One person's HTTP conversation: the session cookie and CSRF token a browser script would keep."""
+class Visitor:
+    """One person's HTTP conversation: the session cookie and CSRF token a visitor script would keep."""
 
     def __init__(self, client: falcon.testing.TestClient) -> None:
         self.client = client
@@ -40,8 +40,8 @@ class Browser:
 
 
 @pytest.fixture
-def browser(services: Services) -> Browser:
-    return Browser(falcon.testing.TestClient(create_app(services)))
+def visitor(services: Services) -> Visitor:
+    return Visitor(falcon.testing.TestClient(create_app(services)))
 
 
 @pytest.fixture
@@ -76,41 +76,41 @@ def a_member_with_token(services: Services, world: dict[str, Any], email: str) -
 
 # -- when ----------------------------------------------------------------------
 @when(parsers.parse('"{email}" logs in'))
-def logs_in(browser: Browser, email: str) -> None:
-    assert browser.login(email).status_code == 200
+def logs_in(visitor: Visitor, email: str) -> None:
+    assert visitor.login(email).status_code == 200
 
 
 @when(parsers.parse('they create the member "{email}" named "{name}"'))
-def create_member(browser: Browser, email: str, name: str) -> None:
-    browser.send("POST", "/api/users", {"email": email, "name": name, "password": PASSWORD})
+def create_member(visitor: Visitor, email: str, name: str) -> None:
+    visitor.send("POST", "/api/users", {"email": email, "name": name, "password": PASSWORD})
 
 
 @when(parsers.parse('they create the event "{name}" on "{day}" at "{bar}"'))
-def create_event(browser: Browser, name: str, day: str, bar: str) -> None:
-    bar_id = next(b["id"] for b in browser.send("GET", "/api/bars").json if b["name"] == bar)
-    browser.send("POST", "/api/events", {"name": name, "date": day, "bar_ids": [bar_id]})
+def create_event(visitor: Visitor, name: str, day: str, bar: str) -> None:
+    bar_id = next(b["id"] for b in visitor.send("GET", "/api/bars").json if b["name"] == bar)
+    visitor.send("POST", "/api/events", {"name": name, "date": day, "bar_ids": [bar_id]})
 
 
 @when(parsers.parse('they list the events from "{start}" to "{end}"'))
-def list_events(browser: Browser, start: str, end: str) -> None:
-    browser.send("GET", "/api/events", params={"from": start, "to": end})
+def list_events(visitor: Visitor, start: str, end: str) -> None:
+    visitor.send("GET", "/api/events", params={"from": start, "to": end})
 
 
 @when(parsers.parse('they open the event "{name}"'))
-def open_event(browser: Browser, name: str) -> None:
-    event_id = next(e["id"] for e in browser.send("GET", "/api/events").json if e["name"] == name)
-    browser.send("GET", f"/api/events/{event_id}")
+def open_event(visitor: Visitor, name: str) -> None:
+    event_id = next(e["id"] for e in visitor.send("GET", "/api/events").json if e["name"] == name)
+    visitor.send("GET", f"/api/events/{event_id}")
 
 
 @when(parsers.parse("they send {method} {path} with {body}"))
-def send_raw(browser: Browser, method: str, path: str, body: str) -> None:
-    browser.send(method, path, json.loads(body))
+def send_raw(visitor: Visitor, method: str, path: str, body: str) -> None:
+    visitor.send(method, path, json.loads(body))
 
 
 @when(parsers.parse("they send the raw body {raw} as {method} {path}"))
-def send_raw_body(browser: Browser, raw: str, method: str, path: str) -> None:
-    headers = {**browser.headers, "Content-Type": "application/json"}
-    browser.last = browser.client.simulate_request(method, path, body=raw, headers=headers)
+def send_raw_body(visitor: Visitor, raw: str, method: str, path: str) -> None:
+    headers = {**visitor.headers, "Content-Type": "application/json"}
+    visitor.last = visitor.client.simulate_request(method, path, body=raw, headers=headers)
 
 
 @when(parsers.parse("{days:d} days pass"))
@@ -120,7 +120,7 @@ def days_pass(clock: FixedClock, days: int) -> None:
 
 @when(parsers.parse('the admin deactivates "{email}"'))
 def admin_deactivates(services: Services, email: str) -> None:
-    admin = Browser(falcon.testing.TestClient(create_app(services)))
+    admin = Visitor(falcon.testing.TestClient(create_app(services)))
     admin.login("ada@bars.fr")
     user_id = next(u["id"] for u in admin.send("GET", "/api/users").json if u["email"] == email)
     assert admin.send("PATCH", f"/api/users/{user_id}", {"active": False}).status_code == 200
@@ -128,59 +128,59 @@ def admin_deactivates(services: Services, email: str) -> None:
 
 # -- then ----------------------------------------------------------------------
 @then(parsers.parse("the answer is {status:d}"))
-def answer_is(browser: Browser, status: int) -> None:
-    assert browser.last is not None
-    assert browser.last.status_code == status, browser.last.text
+def answer_is(visitor: Visitor, status: int) -> None:
+    assert visitor.last is not None
+    assert visitor.last.status_code == status, visitor.last.text
 
 
 @then(parsers.parse('the answer is {status:d} with a description mentioning "{words}"'))
-def answer_with_description(browser: Browser, status: int, words: str) -> None:
-    assert browser.last is not None
-    assert browser.last.status_code == status, browser.last.text
-    assert words in browser.last.json["description"]
-    assert "Traceback" not in browser.last.text
+def answer_with_description(visitor: Visitor, status: int, words: str) -> None:
+    assert visitor.last is not None
+    assert visitor.last.status_code == status, visitor.last.text
+    assert words in visitor.last.json["description"]
+    assert "Traceback" not in visitor.last.text
 
 
 @then(parsers.parse('the event card shows the deliverable "{name}" as "{status}"'))
-def card_shows(browser: Browser, name: str, status: str) -> None:
-    assert browser.last is not None
-    slots = {s["name"]: s["status"] for s in browser.last.json["deliverables"]}
+def card_shows(visitor: Visitor, name: str, status: str) -> None:
+    assert visitor.last is not None
+    slots = {s["name"]: s["status"] for s in visitor.last.json["deliverables"]}
     assert slots[name] == status
 
 
 @then(parsers.parse('the users list shows "{email}" as an active member'))
-def users_list_shows(browser: Browser, email: str) -> None:
-    users = {u["email"]: u for u in browser.send("GET", "/api/users").json}
+def users_list_shows(visitor: Visitor, email: str) -> None:
+    users = {u["email"]: u for u in visitor.send("GET", "/api/users").json}
     assert (users[email]["role"], users[email]["active"]) == ("member", True)
 
 
 @then(parsers.parse('they see "{name}" with health "{health}" and countdown {countdown:d}'))
-def they_see(browser: Browser, name: str, health: str, countdown: int) -> None:
-    assert browser.last is not None
-    events = {e["name"]: e for e in browser.last.json}
+def they_see(visitor: Visitor, name: str, health: str, countdown: int) -> None:
+    assert visitor.last is not None
+    events = {e["name"]: e for e in visitor.last.json}
     assert (events[name]["health"], events[name]["countdown"]) == (health, countdown)
 
 
 @then("they can see their profile")
-def can_see_profile(browser: Browser) -> None:
-    assert browser.send("GET", "/api/me").status_code == 200
+def can_see_profile(visitor: Visitor) -> None:
+    assert visitor.send("GET", "/api/me").status_code == 200
 
 
 @then(parsers.parse('the answer to their next request is {status:d} saying "{text}"'))
-def next_request_refused(browser: Browser, status: int, text: str) -> None:
-    resp = browser.send("GET", "/api/me")
+def next_request_refused(visitor: Visitor, status: int, text: str) -> None:
+    resp = visitor.send("GET", "/api/me")
     assert resp.status_code == status
     assert text in resp.json["description"]
 
 
 @then(parsers.parse("their token is refused with {status:d}"))
-def token_refused(browser: Browser, world: dict[str, Any], status: int) -> None:
-    resp = browser.client.simulate_get("/api/me", headers={"Authorization": f"Bearer {world['token']}"})
+def token_refused(visitor: Visitor, world: dict[str, Any], status: int) -> None:
+    resp = visitor.client.simulate_get("/api/me", headers={"Authorization": f"Bearer {world['token']}"})
     assert resp.status_code == status
 
 
 @then(parsers.parse('"{email}" can no longer log in'))
-def cannot_log_in(browser: Browser, email: str) -> None:
-    resp = browser.login(email)
+def cannot_log_in(visitor: Visitor, email: str) -> None:
+    resp = visitor.login(email)
     assert resp.status_code == 401
     assert "deactivated" in resp.json["description"]
