@@ -20,7 +20,7 @@ PASSWORD = "correct horse battery"
 
 
 class Visitor:
-    """One person's HTTP conversation: the session cookie and CSRF token a visitor script would keep."""
+    """One person's HTTP conversation: the session cookie and CSRF token a browser script would keep."""
 
     def __init__(self, client: falcon.testing.TestClient) -> None:
         self.client = client
