@@ -73,6 +73,14 @@ def test_journey_a_plan_a_night_from_the_month_view(page: Any, live: Live) -> No
     names = card.locator("tr.slot .slot-name").all_inner_texts()
     assert sorted(n.replace("⚠", "").strip() for n in names) == ["Cube LED", "Door LED", "Flyer", "Poster A3"]
     shot(page, "event-card-new", full_page=False)  # an overlay: the viewport is what one sees
+    card.locator(".add-slot summary").click()  # a custom slot the templates did not foresee
+    card.locator('.add-slot input[name="name"]').fill("Story Instagram")
+    card.locator(".add-slot button[type=submit]").click()
+    expect(page.locator("#overlay tr.slot", has_text="Story Instagram")).to_be_visible()
+    door = page.locator("#overlay tr.slot", has_text="Door LED")
+    door.locator("details.dropdown summary").click()  # no Door LED for this night
+    door.locator('[data-action="toggle-slot"]').click()
+    expect(page.locator("#overlay tr.slot.disabled", has_text="Door LED")).to_be_visible()
     page.reload()  # the card has its own URL
     expect(page.locator("[data-card] h1")).to_have_text(name)
     page.goto(f"{page.base}/calendar?view=month")

@@ -62,6 +62,7 @@ class EventPage(Page):
             card=card,
             event=card.summary.event,
             users=users,
+            all_bars=self.services.bars.list(),
             bar_names={b.id: b.name for b in card.summary.bars},
             slot_names={v.slot.id: v.slot.name for v in card.slots},
             photos=photos_by_category(card),

@@ -144,6 +144,15 @@ document.addEventListener("click", async (event) => {
     await patchSlot(target, { enabled: target.dataset.enabled === "true" });
   } else if (action === "preview") {
     showPreview(target);
+  } else if (action === "archive-event") {
+    if (!confirm(t("confirm_archive"))) return;
+    try {
+      const result = await api("POST", `/api/events/${target.closest("[data-card]").dataset.eventId}/archive`);
+      toast(`${t("freed")}: ${(result.moved_bytes / 1048576).toFixed(1)} Mo`);
+      await reloadCard();
+    } catch (err) {
+      toast(err.message, true);
+    }
   }
 });
 
