@@ -191,8 +191,36 @@ def test_production_matrix_and_admin_pages_render(page: Any, live: Live) -> None
         page.goto(page.base + path)
         expect(page.locator("h1").first).to_be_visible()
         shot(page, name)
+        assert unlabelled_controls(page) == [], path
     page.goto(page.base + "/matrix")
     expect(page.locator(".matrix .cell.late").first).to_be_visible()
+
+
+def test_every_control_has_a_name_and_the_calendar_works_by_keyboard(desktop: Any, live: Live) -> None:
+    page = desktop
+    _, _, seeded = live
+    login(page)
+    page.goto(f"{page.base}/events/{seeded.red_event_id}")
+    assert unlabelled_controls(page) == []
+    page.goto(f"{page.base}/calendar")
+    assert unlabelled_controls(page) == []
+    page.locator(".day.today .day-num").focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#new-event")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator('input[name="name"]')).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+
+def unlabelled_controls(page: Any) -> list[str]:
+    """Form controls and buttons a screen reader could not name."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')]
+             .filter(el => !(el.labels?.length || el.getAttribute('aria-label') || el.title
+                             || el.textContent.trim() || el.getAttribute('placeholder')))
+             .map(el => el.outerHTML.slice(0, 120))"""
+    )
 
 
 def drop_file(page: Any, target: Any, name: str, data: list[int], content_type: str) -> None:
