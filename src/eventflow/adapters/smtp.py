@@ -11,6 +11,7 @@ RFC 2047 words and bodies as UTF-8, so "Récap" reads "Récap" in every mail cli
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -81,6 +82,18 @@ def build_message(sender: str, to: Sequence[str], subject: str, text: str, html:
     return message
 
 
+def login(server: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in; smtplib encodes credentials as ASCII, so non-ASCII ones go as AUTH PLAIN in UTF-8 (RFC 4616)."""
+    if (username + password).isascii():
+        server.login(username, password)
+        return
+    server.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, reply = server.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
 class SmtpNotifier:
     """Sends each message in its own SMTP session: the outbox sender calls it, never a request."""
 
@@ -98,7 +111,7 @@ class SmtpNotifier:
             if self.config.starttls:
                 server.starttls(context=self._tls)
             if self.config.username is not None:
-                server.login(self.config.username, self.config.password or "")
+                login(server, self.config.username, self.config.password or "")
             server.send_message(message, to_addrs=list(to))
 
     def _connect(self) -> smtplib.SMTP:

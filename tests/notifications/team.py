@@ -1,0 +1,48 @@
+"""A small team and one event, the cast of the notification tests.
+
+- Camille: admin, French, keeps the default preferences (everything);
+- Alex Martin: member, English, the designer the poster slot is assigned to;
+- Léa: member, French, opted in to review requests only;
+- Sam: member, French, opted out of everything;
+- Zoé: admin, deactivated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from attrs import frozen
+
+from eventflow.bootstrap import Services
+from eventflow.core.model import User
+
+EVENT_DAY = dt.date(2026, 12, 5)
+
+
+@frozen
+class Team:
+    camille: User
+    alex: User
+    lea: User
+    sam: User
+    zoe: User
+    event_id: int
+    slot_id: int
+
+    @classmethod
+    def make(cls, services: Services) -> Team:
+        users = services.users
+        camille = users.add(None, "camille@bars.fr", "Camille", role="admin")
+        alex = users.add(None, "alex.martin@bars.fr", "Alex Martin", language="en")
+        lea = users.add(None, "lea@bars.fr", "Léa", language="fr")
+        sam = users.add(None, "sam@bars.fr", "Sam")
+        zoe = users.add(None, "zoe@bars.fr", "Zoé", role="admin")
+        lea = users.update(None, lea.id or 0, notifications=["review_requested"])
+        sam = users.update(None, sam.id or 0, notifications=[])
+        zoe = users.update(None, zoe.id or 0, active=False)
+        bar = services.bars.add(None, "Le Comptoir")
+        card = services.events.create(None, "Soirée Disco", EVENT_DAY, [bar.id or 0])
+        event_id = card.summary.event.id or 0
+        slot = services.events.add_slot(None, event_id, "Affiche été", "A3", assignee_id=alex.id)
+        services.outbox.send_due()  # nothing queued so far; keeps the mailbox empty for the test
+        return cls(camille, alex, lea, sam, zoe, event_id, slot.id or 0)
