@@ -37,7 +37,7 @@ HTML = '<p>Bonjour Léa, l\'affiche « Été » est validée.</p><a href="https:
                 sender="eventflow@mail.local",
                 timeout=5.0,
             ),
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_the_smtp_url_says_how_to_connect(url: str, expected: SmtpConfig) -> None:
