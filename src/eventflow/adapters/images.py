@@ -2,8 +2,8 @@
 
 The pipeline is draft-first: the size is read from the header (a pixel flood is refused before any decoding),
 ``draft()`` lets JPEG's DCT scaling decode at a reduced size, ``thumbnail`` caps the long edge, and only then
-``exif_transpose`` turns the (now smaller) image upright. The result is re-encoded from pixels only: EXIF (GPS included), XMP and
-comments are left behind; the ICC profile is kept so colours stay right.
+``exif_transpose`` turns the (now smaller) image upright. The result is re-encoded from pixels only: EXIF (GPS
+included), XMP and comments are left behind; the ICC profile is kept so colours stay right.
 """
 
 from __future__ import annotations
