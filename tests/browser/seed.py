@@ -6,13 +6,28 @@ import datetime as dt
 import io
 
 from attrs import frozen
+from PIL import Image, ImageDraw
 
 from eventflow.bootstrap import Services
-from tests.assets import samples
 
 PASSWORD = "correct horse battery"
 ADMIN = "ada@bars.fr"
 MEMBER = "max@bars.fr"
+
+
+def poster_pdf(title: str, hue: int = 0) -> bytes:
+    """A one-page A-format poster (a coloured gradient and a title) as a PDF, so previews show something."""
+    width, height = 420, 595
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        shade = y * 255 // height
+        draw.line([(0, y), (width, y)], fill=((90 + hue + shade // 3) % 256, 40, 160 + shade // 4))
+    draw.rectangle([30, 380, width - 30, 470], fill=(255, 255, 255))
+    draw.text((50, 410), title, fill=(20, 20, 40))
+    out = io.BytesIO()
+    image.save(out, "PDF", resolution=72)
+    return out.getvalue()
 
 
 @frozen
@@ -52,7 +67,7 @@ def seed(services: Services) -> Seeded:
         services.events.update_slot(ada, view.slot.id or 0, status="approved")
     review_event = event("Techno Bunker", 24, [perchoir.id or 0])
     poster = next(v.slot for v in services.events.card(review_event).slots if v.slot.name == "Poster A3")
-    data = samples.pdf(1)
+    data = poster_pdf("TECHNO BUNKER - 19.12")
     services.assets.upload_version(max_, poster.id or 0, "poster-bunker.pdf", io.BytesIO(data), len(data))
     services.comments.add(max_, review_event, "Première version du poster, dites-moi !")
     event("Karaoké Night", -12, [syndicat.id or 0])

@@ -13,7 +13,7 @@ import pytest
 from eventflow.bootstrap import Services
 from tests.assets import samples
 from tests.browser.conftest import login, shot
-from tests.browser.seed import MEMBER, Seeded
+from tests.browser.seed import MEMBER, Seeded, poster_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 Live = tuple[str, Services, Seeded]
@@ -118,7 +118,7 @@ def test_journey_b_designer_drops_the_poster_and_it_goes_to_review(page: Any, li
     expect(row.locator(".missing")).to_be_visible()
     drop_file(page, row, "notes.exe", list(b"MZ\x90\x00 not a deliverable"), "application/octet-stream")
     expect(page.locator("#uploads .upload-item.failed")).to_contain_text("n'est pas accepté")
-    drop_file(page, row, "Poster A3.pdf", list(samples.pdf(1)), "application/pdf")
+    drop_file(page, row, "Poster A3.pdf", list(poster_pdf("NUIT TROPICALE", hue=60)), "application/pdf")
     row = page.locator("#overlay tr.slot", has_text="Poster A3")
     expect(row).to_have_attribute("data-status", "review", timeout=15_000)
     expect(row.locator(".filename")).to_have_text("Poster A3.pdf")
@@ -260,7 +260,7 @@ def _fresh_review_slot(services: Services, seeded: Seeded) -> int:
     admin = services.users.by_email("ada@bars.fr")
     name = f"Story Instagram {time.monotonic_ns()}"
     slot = services.events.add_slot(admin, seeded.review_event_id, name, "1080x1920")
-    data = samples.pdf(1)
+    data = poster_pdf("STORY", hue=120)
     services.assets.upload_version(admin, slot.id or 0, "story.pdf", io.BytesIO(data), len(data))
     return slot.id or 0
 
