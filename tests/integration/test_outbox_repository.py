@@ -57,7 +57,7 @@ def test_a_dedupe_key_is_queued_once(make_uow: UnitOfWorkFactory) -> None:
 
 
 def test_due_lists_pending_unheld_messages_whose_time_has_come_oldest_first(make_uow: UnitOfWorkFactory) -> None:
-    later, sent, first, failed, held = queue(
+    _, _, first, _, _ = queue(
         make_uow,
         message("later@bars.fr", minutes=10),
         message("sent@bars.fr", status=OutboxStatus.SENT, sent_at=at(0)),
