@@ -283,3 +283,35 @@ def test_big_files_go_through_resumable_tus_uploads(desktop: Any, live: Live) ->
     )
     stored = next(v for v in services.events.card(seeded.review_event_id).slots if v.slot.id == slot.id)
     assert [a.filename for a in stored.versions] == ["teaser.pdf"] and stored.slot.status.value == "review"
+
+
+def test_videos_play_in_the_browser_with_seeking(desktop: Any, live: Live) -> None:
+    page = desktop
+    _, services, seeded = live
+    admin = services.users.by_email("ada@bars.fr")
+    slot = services.events.add_slot(admin, seeded.review_event_id, f"Cube LED teaser {time.monotonic_ns()}", "mp4")
+    video = samples.mp4(seconds=3)
+    services.assets.upload_version(admin, slot.id or 0, "teaser.mp4", io.BytesIO(video), len(video))
+    login(page)
+    page.goto(f"{page.base}/events/{seeded.review_event_id}")
+    page.locator(f'tr.slot[data-slot-id="{slot.id}"] [data-action="preview"]').click()
+    player = page.locator("#preview video")
+    expect(player).to_be_visible()
+    page.wait_for_function("() => document.querySelector('#preview video').readyState >= 1", timeout=10_000)
+    seeked = page.evaluate(
+        """() => new Promise((resolve) => { const v = document.querySelector('#preview video');
+             v.addEventListener('seeked', () => resolve(v.currentTime), { once: true }); v.currentTime = 2; })"""
+    )
+    assert seeked == pytest.approx(2, abs=0.5)
+    shot(page, "preview-video", full_page=False)
+
+
+def test_the_installed_app_shows_the_offline_page_without_network(phone: Any) -> None:
+    page = phone
+    login(page)
+    page.wait_for_function("async () => (await navigator.serviceWorker.ready).active !== null", timeout=10_000)
+    page.reload()  # now controlled by the service worker
+    page.context.set_offline(True)
+    page.goto(page.base + "/review")
+    expect(page.locator("h1")).to_have_text("Vous êtes hors ligne")
+    page.context.set_offline(False)

@@ -188,3 +188,11 @@ def test_every_text_of_the_pages_has_a_french_translation() -> None:
     for template in TEMPLATES_DIR.glob("*.html"):
         texts |= set(re.findall(r'(?:_|ngettext)\("((?:[^"\\]|\\.)*)"', template.read_text()))
     assert sorted(texts - translated) == []
+
+
+def test_times_are_shown_in_the_team_time_zone(
+    services: Services, as_admin_browser: Browser, admin: User, event: Event
+) -> None:
+    services.comments.add(admin, event.id or 0, "On garde le néon rose")  # the fixed clock says 12:00 in Paris
+    html = as_admin_browser.get(f"/events/{event.id}").text
+    assert "25 nov. 12:00" in html and "11:00" not in html

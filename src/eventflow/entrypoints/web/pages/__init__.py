@@ -17,7 +17,7 @@ from eventflow.entrypoints.web.pages.site import CalendarPage, EventPage
 
 
 def register(app: falcon.App, services: Services) -> None:
-    renderer = Renderer()
+    renderer = Renderer(services.settings.timezone)
     app.add_static_route("/static", str(STATIC_DIR))
     app.add_route("/sw.js", StaticFile("sw.js", "text/javascript"))
     app.add_route("/manifest.webmanifest", StaticFile("manifest.webmanifest", "application/manifest+json"))

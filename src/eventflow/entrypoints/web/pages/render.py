@@ -13,10 +13,11 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import falcon
 import jinja2
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -65,9 +66,13 @@ def language_of(user: User | None) -> str:
 
 
 class Renderer:
-    """One Jinja2 environment for the app; ``page`` renders a template for a request into the response."""
+    """One Jinja2 environment for the app; ``page`` renders a template for a request into the response.
 
-    def __init__(self) -> None:
+    Instants (uploads, comments, activity) are shown in the team's time zone.
+    """
+
+    def __init__(self, timezone: str = "Europe/Paris") -> None:
+        self.timezone = ZoneInfo(timezone)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
             autoescape=True,
@@ -86,6 +91,9 @@ class Renderer:
             ngettext=lambda one, many, num: translations.ngettext(one, many, num) % {"num": num},
             lang=language,
             fmt_date=date_formatter(language),
+            fmt_when=lambda instant, pattern="d MMM HH:mm": format_datetime(
+                instant, pattern, tzinfo=self.timezone, locale=language
+            ),
             **context,
         )
 

@@ -1,0 +1,267 @@
+"""Collaboration over HTTP: the audit log (admins; JSON or CSV), the outbox (admins), editing and deleting comments."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import falcon
+from attrs import frozen
+
+from eventflow.bootstrap import Services
+from eventflow.core.model import OutboxMessage
+from eventflow.core.services.audit import MAX_ROWS, AuditEntry, AuditQuery, csv_rows
+from eventflow.core.services.comments import MAX_COMMENT
+from eventflow.entrypoints.web.bodies import read_body
+from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
+from eventflow.entrypoints.web.params import int_param, period
+from eventflow.entrypoints.web.views import (
+    ANY_OBJECT,
+    DATETIME,
+    ID,
+    INT,
+    STR,
+    Json,
+    _iso,
+    _obj,
+    activity_json,
+    array_of,
+    comment_json,
+    nullable,
+    ref,
+)
+
+
+@frozen
+class CommentEdit:
+    text: str
+
+
+def audit_query(req: falcon.Request) -> AuditQuery:
+    start, end = period(req)
+    return AuditQuery(
+        person=req.get_param("person") or None,
+        entity_type=req.get_param("entity_type") or None,
+        entity_id=int_param(req, "entity_id"),
+        action=req.get_param("action") or None,
+        event_id=int_param(req, "event_id"),
+        start=start,
+        end=end,
+        limit=int_param(req, "limit", 1, MAX_ROWS) or 500,
+    )
+
+
+def audit_json(item: AuditEntry) -> Json:
+    actor = item.actor
+    return {**activity_json(item.entry), "actor_name": actor.name if actor else None}
+
+
+def outbox_json(message: OutboxMessage) -> Json:
+    return {
+        "id": message.id,
+        "kind": message.kind,
+        "recipient": message.recipient,
+        "subject": message.subject,
+        "status": message.status.value,
+        "attempts": message.attempts,
+        "last_error": message.last_error,
+        "event_id": message.event_id,
+        "created_at": _iso(message.created_at),
+        "next_attempt_at": _iso(message.next_attempt_at),
+        "sent_at": _iso(message.sent_at),
+    }
+
+
+class AuditResource:
+    """``/api/audit`` (JSON) and ``/api/audit.csv`` (a spreadsheet download) over the same filters."""
+
+    def __init__(self, services: Services) -> None:
+        self._audit = services.audit
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = [audit_json(e) for e in self._audit.search(req.context.user, audit_query(req))]
+
+    def on_get_csv(self, req: falcon.Request, resp: falcon.Response) -> None:
+        entries = self._audit.search(req.context.user, audit_query(req))
+        out = io.StringIO()
+        csv.writer(out).writerows(csv_rows(entries))
+        resp.content_type = "text/csv; charset=utf-8"
+        resp.downloadable_as = "eventflow-audit.csv"
+        resp.text = "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read the accents as UTF-8
+
+
+class OutboxResource:
+    def __init__(self, services: Services) -> None:
+        self._outbox = services.outbox
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        failing = req.get_param_as_bool("failed", default=False)
+        resp.media = [outbox_json(m) for m in self._outbox.list(req.context.user, failing_only=failing)]
+
+    def on_post_retry(self, req: falcon.Request, resp: falcon.Response, message_id: int) -> None:
+        resp.media = outbox_json(self._outbox.retry(req.context.user, message_id))
+
+
+class CommentResource:
+    def __init__(self, services: Services) -> None:
+        self._comments = services.comments
+
+    def on_patch(self, req: falcon.Request, resp: falcon.Response, comment_id: int) -> None:
+        body = read_body(req, CommentEdit)
+        resp.media = comment_json(self._comments.edit(req.context.user, comment_id, body.text))
+
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, comment_id: int) -> None:
+        resp.media = comment_json(self._comments.delete(req.context.user, comment_id))
+
+
+def register(app: falcon.App, services: Services) -> None:
+    audit = AuditResource(services)
+    app.add_route("/api/audit", audit)
+    app.add_route("/api/audit.csv", audit, suffix="csv")
+    outbox = OutboxResource(services)
+    app.add_route("/api/outbox", outbox)
+    app.add_route("/api/outbox/{message_id:id}/retry", outbox, suffix="retry")
+    app.add_route("/api/comments/{comment_id:id}", CommentResource(services))
+
+
+# -- OpenAPI -----------------------------------------------------------------
+DAY: Json = {"type": "string", "format": "date"}
+AUDIT_PARAMS = [
+    query("person", STR, "who acted: a user id, e-mail or name"),
+    query("entity_type", STR, "event, deliverable, comment, user, bar, theme, template, asset…"),
+    query("entity_id", ID, "one entity of that type"),
+    query("action", STR, "an action (event.deleted), or a prefix ending with a dot (comment.)"),
+    query("event_id", ID, "what happened on one event"),
+    query("from", DAY, "first day, in the team's time zone"),
+    query("to", DAY, "last day, included"),
+    query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ROWS}, "at most this many entries (500)"),
+]
+TEXT: Json = {"type": "string", "minLength": 1, "maxLength": MAX_COMMENT}
+
+OPENAPI: dict[str, Any] = {
+    "paths": {
+        "/api/audit": {
+            "get": operation(
+                "The audit log, newest first: who did what, when, before -> after (admin)",
+                "audit",
+                array_of("AuditEntry"),
+                params=AUDIT_PARAMS,
+                errors=(403, 422),
+                operation_id="searchAudit",
+            ),
+        },
+        "/api/audit.csv": {
+            "get": {
+                **operation(
+                    "The same search as a CSV download (admin)",
+                    "audit",
+                    None,
+                    params=AUDIT_PARAMS,
+                    errors=(403, 422),
+                    operation_id="exportAudit",
+                ),
+                "responses": {
+                    "200": {
+                        "description": "CSV with a header row, UTF-8 with a BOM",
+                        "content": {"text/csv": {"schema": {"type": "string"}}},
+                    },
+                    **{code: {"$ref": f"#/components/responses/E{code}"} for code in ("401", "403", "422")},
+                },
+            },
+        },
+        "/api/outbox": {
+            "get": operation(
+                "Queued, sent and failing e-mails, newest first (admin)",
+                "outbox",
+                array_of("OutboxMessage"),
+                params=[query("failed", {"type": "boolean"}, "only messages not sent that met an error")],
+                errors=(403,),
+                operation_id="listOutbox",
+            ),
+        },
+        "/api/outbox/{message_id}/retry": {
+            "post": operation(
+                "Queue again a message that was given up on (admin)",
+                "outbox",
+                ref("OutboxMessage"),
+                params=[path_id("message_id")],
+                errors=(403, 404, 409),
+                operation_id="retryOutboxMessage",
+            ),
+        },
+        "/api/comments/{comment_id}": {
+            "patch": operation(
+                "Rewrite your own comment (people newly @mentioned are told)",
+                "comments",
+                ref("Comment"),
+                params=[path_id("comment_id")],
+                body=body_schema(["text"], text=TEXT),
+                errors=(404,),
+                operation_id="editComment",
+            ),
+            "delete": operation(
+                "Delete your own comment (an admin may delete any); a trace stays in the thread",
+                "comments",
+                ref("Comment"),
+                params=[path_id("comment_id")],
+                errors=(403, 404),
+                operation_id="deleteComment",
+            ),
+        },
+    },
+    "components": {
+        "schemas": {
+            "AuditEntry": _obj(
+                [
+                    "id",
+                    "action",
+                    "entity_type",
+                    "entity_id",
+                    "actor_id",
+                    "actor_name",
+                    "event_id",
+                    "at",
+                    "before",
+                    "after",
+                ],
+                id=ID,
+                action=STR,
+                entity_type=STR,
+                entity_id=nullable(INT),
+                actor_id=nullable(ID),
+                actor_name=nullable(STR),
+                event_id=nullable(ID),
+                at=DATETIME,
+                before=nullable(ANY_OBJECT),
+                after=nullable(ANY_OBJECT),
+            ),
+            "OutboxMessage": _obj(
+                [
+                    "id",
+                    "kind",
+                    "recipient",
+                    "subject",
+                    "status",
+                    "attempts",
+                    "last_error",
+                    "event_id",
+                    "created_at",
+                    "next_attempt_at",
+                    "sent_at",
+                ],
+                id=ID,
+                kind=STR,
+                recipient=STR,
+                subject=STR,
+                status={"type": "string", "enum": ["pending", "sent", "failed"]},
+                attempts={"type": "integer", "minimum": 0},
+                last_error=nullable(STR),
+                event_id=nullable(ID),
+                created_at=DATETIME,
+                next_attempt_at=DATETIME,
+                sent_at=nullable(DATETIME),
+            ),
+        }
+    },
+}
