@@ -13,6 +13,8 @@ from eventflow.core.ports import UnitOfWork
 from eventflow.core.services import Actor, Context, record
 
 MAX_COMMENT = 5000
+#: What a deleted comment shows in its place, so the thread keeps its shape and everyone sees something was removed.
+DELETED_TRACE = "<p><em>message supprimé</em></p>"
 _MENTION = re.compile(r"@([\w.+-]+)")
 
 
@@ -66,11 +68,45 @@ class CommentService:
         return comment
 
     def list(self, event_id: int) -> list[Comment]:
-        """An event's comments, oldest first (deleted ones left out)."""
+        """An event's comments, oldest first; a deleted one stays as a trace (``deleted_at`` set, text replaced)."""
         with self.ctx.uow() as uow:
             if uow.events.get(event_id) is None:
                 raise errors.NotFound("event", event_id)
-            return [c for c in uow.comments.list_for_event(event_id) if c.deleted_at is None]
+            return uow.comments.list_for_event(event_id)
+
+    def edit(self, actor: Actor, comment_id: int, text: str) -> Comment:
+        """The author rewrites their comment; people newly @mentioned hear of it."""
+        body = self._text(text)
+        with self.ctx.uow() as uow:
+            comment = self._own(uow, actor, comment_id, "edit")
+            before = {"text": comment.text, "mention_ids": comment.mention_ids}
+            comment.text, comment.edited_at = body, self.ctx.clock.now()
+            comment.mention_ids = mentioned_ids(body, uow.users.list(), comment.author_id)
+            uow.comments.update(comment)
+            after = {"text": body, "mention_ids": comment.mention_ids}
+            record(self.ctx, uow, actor, "comment.edited", "comment", comment_id, comment.event_id, before, after)
+            uow.commit()
+        return comment
+
+    def delete(self, actor: Actor, comment_id: int) -> Comment:
+        """The author (or an admin) removes a comment; a trace stays in the thread and the text in the audit log."""
+        with self.ctx.uow() as uow:
+            comment = self._own(uow, actor, comment_id, "delete", admin_may=True)
+            before = {"text": comment.text}
+            comment.text, comment.deleted_at, comment.mention_ids = DELETED_TRACE, self.ctx.clock.now(), []
+            uow.comments.update(comment)
+            record(self.ctx, uow, actor, "comment.deleted", "comment", comment_id, comment.event_id, before=before)
+            uow.commit()
+        return comment
+
+    @staticmethod
+    def _own(uow: UnitOfWork, actor: Actor, comment_id: int, verb: str, admin_may: bool = False) -> Comment:
+        comment = uow.comments.get(comment_id)
+        if comment is None or comment.deleted_at is not None:
+            raise errors.NotFound("comment", comment_id)
+        if actor is not None and actor.id != comment.author_id and not (admin_may and actor.is_admin):
+            raise errors.Forbidden(f"only its author may {verb} this comment")
+        return comment
 
     def _text(self, text: str) -> str:
         body = self.ctx.sanitize(text or "").strip()

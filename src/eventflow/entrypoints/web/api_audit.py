@@ -10,6 +10,7 @@ import falcon
 from attrs import frozen
 
 from eventflow.bootstrap import Services
+from eventflow.core import errors
 from eventflow.core.model import OutboxMessage
 from eventflow.core.services.audit import MAX_ROWS, AuditEntry, AuditQuery, csv_rows
 from eventflow.core.services.comments import MAX_COMMENT
@@ -50,6 +51,13 @@ def audit_query(req: falcon.Request) -> AuditQuery:
         end=end,
         limit=int_param(req, "limit", 1, MAX_ROWS) or 500,
     )
+
+
+def flag_param(req: falcon.Request, name: str) -> bool:
+    value = (req.get_param(name) or "false").lower()
+    if value not in ("true", "false", "1", "0"):
+        raise errors.InvalidInput(f"{name} must be true or false, not {value!r}", name)
+    return value in ("true", "1")
 
 
 def audit_json(item: AuditEntry) -> Json:
@@ -96,7 +104,7 @@ class OutboxResource:
         self._outbox = services.outbox
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        failing = req.get_param_as_bool("failed", default=False)
+        failing = flag_param(req, "failed")
         resp.media = [outbox_json(m) for m in self._outbox.list(req.context.user, failing_only=failing)]
 
     def on_post_retry(self, req: falcon.Request, resp: falcon.Response, message_id: int) -> None:
@@ -176,7 +184,7 @@ OPENAPI: dict[str, Any] = {
                 "outbox",
                 array_of("OutboxMessage"),
                 params=[query("failed", {"type": "boolean"}, "only messages not sent that met an error")],
-                errors=(403,),
+                errors=(403, 422),
                 operation_id="listOutbox",
             ),
         },
