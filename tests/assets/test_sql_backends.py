@@ -50,16 +50,8 @@ def test_versions_photos_previews_and_archive_round_trip(services: Services, adm
     assert services.storage.check().ok
 
 
-def test_simultaneous_holds_never_overshoot_the_quota(services: Services, request: pytest.FixtureRequest) -> None:
+def test_simultaneous_holds_never_overshoot_the_quota(services: Services) -> None:
     """Threads asking for 40% of the quota at the same instant: at most two holds may be granted at once."""
-    if request.node.callspec.params["services"] == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="PostgreSQL runs READ COMMITTED: the reservations repository must lock (e.g. an advisory "
-                "lock) before summing holds; reported to the SQL adapter's owner",
-            )
-        )
     granted: list[int] = []
     refused: list[errors.QuotaExceeded] = []
     start = threading.Barrier(4)

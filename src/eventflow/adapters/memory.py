@@ -139,6 +139,9 @@ class _Assets(_Repo):
 
 
 class _Reservations(_Repo):
+    def lock(self) -> None:
+        """Every in-memory unit of work already holds the database lock."""
+
     def total(self) -> int:
         return sum(r.size for r in self._t.rows.values())
 

@@ -200,6 +200,9 @@ class AssetRepository(Protocol):
 
 
 class ReservationRepository(Protocol):
+    def lock(self) -> None:
+        """Serialise quota decisions: until this transaction ends, no other one can pass ``lock()``."""
+
     def add(self, reservation: Reservation) -> Reservation:
         """Hold bytes for an upload under way."""
 

@@ -228,6 +228,10 @@ class Assets(Repository[Asset]):
 
 
 class Reservations(Repository[Reservation]):
+    def lock(self) -> None:
+        """Lock the quota's row until this transaction ends (SQLite's ``BEGIN IMMEDIATE`` already serialises)."""
+        self._db.run(select(t.locks.c.name).where(t.locks.c.name == t.QUOTA_LOCK).with_for_update())
+
     def total(self) -> int:
         return self._db.scalar_int(select(func.sum(self._t.c.size)))
 

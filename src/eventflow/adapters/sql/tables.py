@@ -207,6 +207,15 @@ reservations = Table(
     **MYSQL_OPTIONS,
 )
 
+#: One row per named mutex; ``SELECT ... FOR UPDATE`` on a row serialises a decision across connections.
+locks = Table(
+    "locks",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    **MYSQL_OPTIONS,
+)
+QUOTA_LOCK = "quota"
+
 comments = Table(
     "comments",
     metadata,

@@ -166,6 +166,7 @@ class Quota:
         """Hold ``size`` bytes (in a committed transaction) or raise QuotaExceeded; returns the hold's id."""
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
+            uow.reservations.lock()
             uow.reservations.delete_older_than(now - STALE_RESERVATION)
             decision = rules.quota_check(uow.assets.stored_bytes(), uow.reservations.total(), size, self.quota_bytes)
             if not decision.allowed:

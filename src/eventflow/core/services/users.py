@@ -16,6 +16,8 @@ from eventflow.core.services import Actor, Context, changes, record, require_adm
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 SESSION_DAYS = 30
+#: A token's last use is written at most this often: not one write per API request.
+TOKEN_USE_PRECISION = dt.timedelta(minutes=1)
 
 
 def token_hash(secret: str) -> str:
@@ -203,9 +205,11 @@ class UserService:
             user = uow.users.get(token.user_id) if token else None
             if token is None or user is None or not user.active:
                 raise errors.NotAuthenticated("invalid or revoked token")
-            token.last_used_at = self.ctx.clock.now()
-            uow.tokens.update(token)
-            uow.commit()
+            now = self.ctx.clock.now()
+            if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
+                token.last_used_at = now
+                uow.tokens.update(token)
+                uow.commit()
         return user
 
     # -- browser sessions ----------------------------------------------------

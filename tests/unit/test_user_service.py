@@ -1,0 +1,39 @@
+import datetime as dt
+
+import pytest
+
+from eventflow.bootstrap import Services
+from eventflow.core import errors
+from eventflow.core.clock import FixedClock
+
+
+def last_use(services: Services, user_id: int) -> dt.datetime | None:
+    with services.uow() as uow:
+        return uow.tokens.list_for_user(user_id)[0].last_used_at
+
+
+def test_a_token_records_its_last_use_at_most_once_a_minute(services: Services, clock: FixedClock) -> None:
+    user = services.users.add(None, "lea@bars.example", "Léa", password="longenough")
+    secret = services.users.create_token(None, user.email)
+    assert services.users.user_for_token(secret).id == user.id
+    first = last_use(services, user.id or 0)
+    assert first == clock.now()
+    clock.advance(seconds=20)
+    services.users.user_for_token(secret)
+    assert last_use(services, user.id or 0) == first
+    clock.advance(seconds=50)
+    services.users.user_for_token(secret)
+    assert last_use(services, user.id or 0) == clock.now()
+
+
+def test_a_deactivated_user_loses_their_tokens_and_sessions_at_once(services: Services) -> None:
+    user = services.users.add(None, "hugo@bars.example", "Hugo", password="longenough")
+    secret = services.users.create_token(None, user.email)
+    session = services.users.open_session(user)
+    services.users.deactivate(None, user.email)
+    with pytest.raises(errors.NotAuthenticated):
+        services.users.user_for_token(secret)
+    with pytest.raises(errors.NotAuthenticated):
+        services.users.user_for_session(session)
+    with pytest.raises(errors.Conflict):
+        services.users.create_token(None, user.email)
