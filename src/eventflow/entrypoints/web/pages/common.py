@@ -9,6 +9,7 @@ import falcon
 
 from eventflow.core import errors
 from eventflow.core.model import User
+from eventflow.entrypoints.web.errors import STATUS
 
 
 def safe_next(target: str | None) -> str:
@@ -58,6 +59,5 @@ def month_end(day: dt.date) -> dt.date:
 
 
 def error_status(exc: errors.EventflowError) -> str:
-    from eventflow.entrypoints.web.errors import STATUS
-
+    """The HTTP status the API gives this domain error (one mapping for pages and API)."""
     return next((status for cls, status, _ in STATUS if isinstance(exc, cls)), falcon.HTTP_400)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import falcon
 
+from eventflow.bootstrap import Services
 from eventflow.core.model import Asset, PhotoCategory, Status
 from eventflow.core.services.events import EventCard
 from eventflow.entrypoints.web.pages import calendar
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_user, date_param
+from eventflow.entrypoints.web.pages.render import Renderer
 
 PHOTO_CATEGORIES = tuple(c.value for c in PhotoCategory)
 INLINE_IMAGE = ("image/jpeg", "image/png", "image/webp", "image/gif")
@@ -17,8 +19,8 @@ INLINE_IMAGE = ("image/jpeg", "image/png", "image/webp", "image/gif")
 class CalendarPage(Page):
     """``/`` and ``/calendar``: the same page; on a phone, ``/`` shows "my upcoming events" first (CSS decides)."""
 
-    def __init__(self, *args: object, home: bool) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+    def __init__(self, services: Services, renderer: Renderer, home: bool) -> None:
+        super().__init__(services, renderer)
         self.home = home
 
     @html_errors
