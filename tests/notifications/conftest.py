@@ -60,8 +60,12 @@ class Mailbox:
     """What the local SMTP server received, in order."""
 
     received: list[Received] = field(factory=list)
+    #: While set, the server answers every message with this temporary failure.
+    refuse_with: str | None = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
+        if self.refuse_with is not None:
+            return self.refuse_with
         raw = envelope.original_content or envelope.content
         assert isinstance(raw, bytes)
         self.received.append(Received([str(r) for r in envelope.rcpt_tos], raw))

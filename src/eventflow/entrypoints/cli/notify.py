@@ -1,0 +1,87 @@
+"""``digest`` (cron, once a day) and ``outbox`` (send, list, retry): the e-mails eventflow sends."""
+
+from __future__ import annotations
+
+import click
+
+from eventflow.core.model import OutboxMessage, OutboxStatus
+from eventflow.core.services.outbox import SendReport
+from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.web.api_audit import outbox_json
+
+
+def say_sent(report: SendReport) -> None:
+    click.echo(f"Sent {report.sent} e-mail(s).")
+    if report.retrying or report.given_up:
+        click.echo(
+            f"{report.retrying} will be retried, {report.given_up} given up: see `eventflow outbox list --failed`.",
+            err=True,
+        )
+
+
+@click.command()
+@click.option("--queue-only", is_flag=True, help="Queue the digests without sending the outbox now.")
+@pass_runtime
+def digest(runtime: Runtime, queue_only: bool) -> None:
+    """E-mail each user who opted in what is late and what is due this week, grouped by event.
+
+    Run it from cron once a day: nobody gets an empty digest, and a second run the same day sends nothing more.
+    """
+    services = runtime.services
+    report = services.digest.run()
+    click.echo(
+        f"Digest queued for {len(report.queued)} user(s); nothing to say to {len(report.nothing_to_say)}; "
+        f"{len(report.already_done)} already had today's."
+    )
+    if not queue_only:
+        say_sent(services.outbox.send_due())
+
+
+@click.group()
+def outbox() -> None:
+    """E-mails waiting, sent or failing (admins)."""
+
+
+@outbox.command("send")
+@pass_runtime
+def outbox_send(runtime: Runtime) -> None:
+    """Send every e-mail that is due now (cron may run it every minute; the web server also does it)."""
+    say_sent(runtime.services.outbox.send_due())
+
+
+@outbox.command("list")
+@click.option("--failed", is_flag=True, help="Only e-mails not sent that met an error (retrying or given up).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many.")
+@json_option
+@pass_runtime
+def outbox_list(runtime: Runtime, failed: bool, limit: int, as_json: bool) -> None:
+    """The newest e-mails first, with their state, attempts and last error."""
+    messages = runtime.services.outbox.list(None, failing_only=failed, limit=limit)
+    if as_json:
+        echo_json([outbox_json(m) for m in messages])
+        return
+    echo_table(
+        ["ID", "STATUS", "TRIES", "TO", "SUBJECT", "NEXT TRY", "LAST ERROR"],
+        [row(m) for m in messages],
+        "No failing e-mail." if failed else "No e-mail queued yet.",
+    )
+
+
+def row(message: OutboxMessage) -> list[object]:
+    next_try = message.next_attempt_at.strftime("%Y-%m-%d %H:%M") if message.status is OutboxStatus.PENDING else ""
+    return [message.id, message.status.value, message.attempts, message.recipient, message.subject[:60], next_try,
+            (message.last_error or "")[:80]]  # fmt: skip
+
+
+@outbox.command("retry")
+@click.argument("message_id", type=click.IntRange(min=1), metavar="ID")
+@pass_runtime
+def outbox_retry(runtime: Runtime, message_id: int) -> None:
+    """Queue again an e-mail that was given up on, and try to send it now."""
+    services = runtime.services
+    message = services.outbox.retry(None, message_id)
+    click.echo(f"E-mail {message.id} to {message.recipient} queued again.")
+    say_sent(services.outbox.send_due())
+
+
+COMMANDS: list[click.Command] = [digest, outbox]
