@@ -315,3 +315,19 @@ def test_the_installed_app_shows_the_offline_page_without_network(phone: Any) ->
     page.goto(page.base + "/review")
     expect(page.locator("h1")).to_have_text("Vous êtes hors ligne")
     page.context.set_offline(False)
+
+
+def test_my_bars_become_the_default_calendar_filter(desktop: Any, live: Live) -> None:
+    page = desktop
+    _, services, seeded = live
+    login(page, MEMBER)
+    page.goto(f"{page.base}/calendar?date={_date_of(live, seeded.red_event_id)}")
+    page.click(".cal-filters summary")
+    page.locator(".cal-filters").get_by_label("Le Syndicat").check()
+    page.click('[data-action="save-my-bars"]')
+    expect(page.locator(".cal-filters summary")).to_contain_text("Le Syndicat")
+    mine = services.users.by_email(MEMBER).my_bar_ids
+    assert [b.name for b in services.bars.list() if b.id in mine] == ["Le Syndicat"]
+    page.goto(f"{page.base}/calendar?date={_date_of(live, seeded.red_event_id)}")  # no filter in the URL: my bars
+    expect(page.locator(f'.month-grid [data-event-id="{seeded.red_event_id}"]')).to_have_count(0)  # Le Perchoir only
+    services.users.update(None, services.users.by_email(MEMBER).id or 0, my_bar_ids=[])

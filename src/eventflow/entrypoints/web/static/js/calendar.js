@@ -1,5 +1,5 @@
 // Calendar: click a day to create an event there; the phone's quick upload (event -> category -> camera).
-import { t, toast } from "./app.js";
+import { api, t, toast } from "./app.js";
 import { sendFiles } from "./upload.js";
 
 const newEvent = document.getElementById("new-event");
@@ -18,7 +18,20 @@ document.addEventListener("click", (event) => {
   const day = event.target.closest(".day[data-date]");
   if (day && !event.target.closest("a, button")) openNewEvent(day.dataset.date);
   if (event.target.closest('[data-action="quick-upload"]')) document.getElementById("quick-upload")?.showModal();
+  const save = event.target.closest('[data-action="save-my-bars"]');
+  if (save) saveMyBars(save.closest("form"));
 });
+
+async function saveMyBars(form) {
+  const ids = [...form.querySelectorAll('input[name="bar"]:checked')].map((box) => Number(box.value));
+  try {
+    await api("PATCH", "/api/me", { my_bar_ids: ids });
+    toast(t("saved"));
+    form.requestSubmit();
+  } catch (err) {
+    toast(err.message, true);
+  }
+}
 
 const quick = document.getElementById("quick-form");
 quick?.addEventListener("change", async (event) => {
