@@ -22,6 +22,7 @@ from eventflow.core import errors
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import OutboxStatus
 from eventflow.core.services.outbox import MAX_ATTEMPTS, OutboxService, backoff
+from eventflow.entrypoints.outbox_worker import start_outbox_worker
 from tests.notifications.conftest import Mailbox, free_port
 from tests.notifications.team import Team
 
@@ -148,3 +149,18 @@ def test_two_senders_on_sqlite_never_send_the_same_message_twice(tmp_path: Path,
         assert all(m.status is OutboxStatus.SENT for m in services.outbox.list(team.camille))
     finally:
         factory.dispose()
+
+
+def test_the_web_servers_worker_sends_within_moments_and_stops(
+    services: Services, team: Team, mailbox: Mailbox
+) -> None:
+    worker = start_outbox_worker(services, interval=0.05)
+    try:
+        services.comments.add(team.camille, team.event_id, "@alex c'est parti")
+        deadline = time.monotonic() + 5
+        while not mailbox.received and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        worker.stop()
+    assert mailbox.recipients == ["alex.martin@bars.fr"]
+    assert not worker.running
