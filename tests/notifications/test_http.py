@@ -1,4 +1,4 @@
-"""The collaboration API: the audit log (who deleted what; CSV), the outbox for admins, editing and deleting comments."""
+"""The collaboration API: the audit log (who deleted what; CSV), the outbox for admins, comment edits and deletions."""
 
 from __future__ import annotations
 
