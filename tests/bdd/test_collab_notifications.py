@@ -1,0 +1,197 @@
+"""The living spec: features/collab_notifications.feature, with e-mail through a real SMTP server on localhost.
+
+The outbox is sent before every look at the mailbox, as the web server's worker would do within seconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import falcon.testing
+import pytest
+from aiosmtpd.controller import Controller
+from attrs import define, field
+from pytest_bdd import given, scenarios, then, when
+
+from eventflow.adapters.memory import memory_uow_factory
+from eventflow.adapters.security import Argon2Hasher
+from eventflow.bootstrap import Services, bootstrap
+from eventflow.config import Settings
+from eventflow.core.clock import FixedClock
+from eventflow.core.model import User
+from eventflow.entrypoints.web.app import create_app
+from tests.bdd.conftest import event_id, slots, step
+from tests.notifications.conftest import Mailbox, Received, free_port
+
+scenarios("collab_notifications.feature")
+
+BASE_URL = "https://eventflow.bars.fr"
+
+
+@define
+class Inbox:
+    """The mailbox seen from a point on (``forget`` moves it), and who the scenario checked since then."""
+
+    services: Services
+    mailbox: Mailbox
+    start: int = 0
+    checked: set[str] = field(factory=set)
+
+    def delivered(self) -> list[Received]:
+        self.services.outbox.send_due()
+        return self.mailbox.received[self.start :]
+
+    def to(self, user: User, ever: bool = False) -> list[Received]:
+        mails = self.mailbox.received if ever else self.delivered()
+        return [m for m in mails if user.email in m.rcpt_tos]
+
+    def forget(self) -> None:
+        self.services.outbox.send_due()
+        self.start = len(self.mailbox.received)
+        self.checked.clear()
+
+
+@pytest.fixture
+def mailbox() -> Mailbox:
+    return Mailbox()
+
+
+@pytest.fixture
+def smtp_url(mailbox: Mailbox) -> Iterator[str]:
+    """A real SMTP server on a free localhost port, delivering into ``mailbox``."""
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield f"smtp://127.0.0.1:{controller.port}?from=planning@bars.fr"
+    controller.stop()
+
+
+@pytest.fixture
+def services(tmp_path: Path, clock: FixedClock, smtp_url: str) -> Services:
+    env = {"EVENTFLOW_DATA_DIR": str(tmp_path / "data"), "EVENTFLOW_SMTP_URL": smtp_url, "EVENTFLOW_BASE_URL": BASE_URL}
+    return bootstrap(Settings.from_env(env), uow=memory_uow_factory(), clock=clock, hasher=Argon2Hasher(fast=True))
+
+
+@pytest.fixture
+def inbox(services: Services, mailbox: Mailbox) -> Inbox:
+    return Inbox(services, mailbox)
+
+
+def person(services: Services, name: str) -> User:
+    return next(u for u in services.users.list() if u.name == name)
+
+
+def slot_id(services: Services, event: str, name: str) -> int:
+    return slots(services, event, name)[0].id or 0
+
+
+# -- given -------------------------------------------------------------------------------------------------------
+@given(step("the team:"))
+def the_team(services: Services, inbox: Inbox, datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    for row in rows:
+        who = dict(zip(header, row, strict=True))
+        user = services.users.add(None, who["email"], who["name"], role=who["role"], language=who["language"])
+        kinds = [k.strip() for k in who["notifications"].split(",") if k.strip()]
+        services.users.update(None, user.id or 0, notifications=kinds)
+    inbox.forget()
+
+
+@given(step('"{event}" needs the slot "{name}" made by "{assignee}"'))
+def slot_made_by(services: Services, inbox: Inbox, event: str, name: str, assignee: str) -> None:
+    services.events.add_slot(None, event_id(services, event), name, assignee_id=person(services, assignee).id)
+    inbox.forget()
+
+
+@given(step('"{name}" of "{event}" is approved'))
+def approved(services: Services, inbox: Inbox, name: str, event: str) -> None:
+    services.events.update_slot(None, slot_id(services, event, name), status="approved")
+    inbox.forget()  # the approval e-mail is not what the scenario is about
+
+
+# -- when --------------------------------------------------------------------------------------------------------
+@when(step('"{who}" sends "{name}" of "{event}" to review'))
+def to_review(services: Services, who: str, name: str, event: str) -> None:
+    services.events.update_slot(person(services, who), slot_id(services, event, name), status="review")
+
+
+@when(step('"{who}" comments on "{event}": "{text}"'))
+def comments(services: Services, who: str, event: str, text: str) -> None:
+    services.comments.add(person(services, who), event_id(services, event), text)
+
+
+@when(step('"{who}" follows the link in her e-mail'), target_fixture="browser")
+def follows_link(services: Services, inbox: Inbox, who: str) -> dict[str, object]:
+    user = person(services, who)
+    mail = inbox.to(user, ever=True)[-1]
+    link = re.search(rf"{re.escape(BASE_URL)}/events/(\d+)", mail.part("plain"))
+    assert link is not None, mail.part("plain")
+    assert f'href="{link.group(0)}"' in mail.part("html")
+    client = falcon.testing.TestClient(create_app(services))
+    headers = {"Authorization": f"Bearer {services.users.create_token(None, user.email)}"}
+    card = client.simulate_get(f"/api/events/{link.group(1)}", headers=headers)
+    assert card.status_code == 200
+    return {"client": client, "headers": headers, "card": card.json}
+
+
+@when(step('she approves "{name}" on the card'))
+def approves_on_card(browser: dict[str, object], name: str) -> None:
+    card: dict[str, list[dict[str, object]]] = browser["card"]  # type: ignore[assignment]
+    slot = next(s for s in card["deliverables"] if s["name"] == name)
+    client: falcon.testing.TestClient = browser["client"]  # type: ignore[assignment]
+    result = client.simulate_patch(
+        f"/api/deliverables/{slot['id']}", json={"status": "approved"}, headers=browser["headers"]
+    )
+    assert result.status_code == 200, result.text
+
+
+@when(step("the daily digest runs"))
+def digest_runs(services: Services) -> None:
+    services.digest.run()
+
+
+@when(step("the daily digest runs again {hours:d} hours later"))
+def digest_runs_later(services: Services, clock: FixedClock, hours: int) -> None:
+    clock.advance(hours=hours)
+    services.digest.run()
+
+
+# -- then --------------------------------------------------------------------------------------------------------
+@then(step('"{who}" gets the e-mail "{subject}"'))
+def gets(services: Services, inbox: Inbox, who: str, subject: str) -> None:
+    user = person(services, who)
+    assert [m.subject for m in inbox.to(user)] == [subject]
+    inbox.checked.add(user.email)
+
+
+@then(step("nobody else gets an e-mail"))
+def nobody_else(inbox: Inbox) -> None:
+    others = {r for m in inbox.delivered() for r in m.rcpt_tos} - inbox.checked
+    assert not others, f"unexpected e-mail to {sorted(others)}"
+    inbox.forget()
+
+
+@then(step("nobody gets an e-mail"))
+def nobody(inbox: Inbox) -> None:
+    assert inbox.delivered() == []
+
+
+@then(step('she sees the card of "{event}" with "{name}" in review'))
+def sees_card(browser: dict[str, object], event: str, name: str) -> None:
+    card: dict[str, object] = browser["card"]  # type: ignore[assignment]
+    assert card["name"] == event
+    assert [s["status"] for s in card["deliverables"] if s["name"] == name] == ["review"]  # type: ignore[attr-defined]
+
+
+@then(step('the e-mail to "{who}" says "{words}"'))
+@then(step('the e-mail to "{who}" says:'))
+def says(services: Services, inbox: Inbox, who: str, words: str | None = None, docstring: str | None = None) -> None:
+    (mail,) = inbox.to(person(services, who))
+    expected = words if words is not None else docstring
+    assert expected is not None and expected in mail.part("plain"), mail.part("plain")
+
+
+@then(step('"{who}" has had {count:d} e-mail'))
+def has_had(services: Services, inbox: Inbox, who: str, count: int) -> None:
+    assert len(inbox.to(person(services, who))) == count
