@@ -121,5 +121,8 @@ def login(page: Any, email: str = ADMIN, password: str = PASSWORD) -> None:
 
 
 def shot(page: Any, name: str, full_page: bool = True) -> None:
+    """Save a screenshot for review; on a phone, the page must also fit the screen's width (no sideways scroll)."""
+    if page.profile == "phone":
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name} scrolls sideways"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.profile}.png"), full_page=full_page)
