@@ -4,8 +4,12 @@ SMTP server on localhost, and the test reads what arrived."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
+
+import pytest
 
 from eventflow.bootstrap import Services
+from eventflow.config import ConfigError, Settings
 from eventflow.core.model import OutboxStatus
 from eventflow.core.services import record
 from tests.assets import samples
@@ -122,3 +126,35 @@ def test_a_storage_alert_goes_to_every_active_admin_whatever_their_preferences(
     services.outbox.send_due()
     assert mailbox.recipients == ["camille@bars.fr"]
     assert mailbox.received[0].subject == "eventflow : stockage à 81 % du quota"
+
+
+def test_a_change_rolled_back_queues_nothing(services: Services, team: Team) -> None:
+    with services.uow() as uow:
+        slot = uow.deliverables.get(team.slot_id)
+        assert slot is not None
+        after = {"status": "review"}
+        record(services.ctx, uow, team.alex, "slot.updated", "deliverable", slot.id, team.event_id, {}, after)
+        assert len(uow.outbox.list()) == 2  # queued inside the transaction…
+    assert services.outbox.list(team.camille) == []  # …and gone with it
+
+
+def test_a_deactivated_user_gets_nothing(services: Services, team: Team, mailbox: Mailbox) -> None:
+    services.users.update(None, team.alex.id or 0, active=False)
+    services.comments.add(team.camille, team.event_id, "@alex.martin tu es là ?")
+    services.events.update_slot(team.camille, team.slot_id, status="approved")
+    services.outbox.send_due()
+    assert mailbox.received == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "http://127.0.0.1:8000"), ("https://eventflow.bars.fr/", "https://eventflow.bars.fr")],
+)
+def test_the_base_url_of_links_is_configurable(tmp_path: Path, value: str | None, expected: str) -> None:
+    env = {"EVENTFLOW_DATA_DIR": str(tmp_path)} | ({"EVENTFLOW_BASE_URL": value} if value else {})
+    assert Settings.from_env(env).base_url == expected
+
+
+def test_a_base_url_that_is_not_http_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="EVENTFLOW_BASE_URL"):
+        Settings.from_env({"EVENTFLOW_DATA_DIR": str(tmp_path), "EVENTFLOW_BASE_URL": "eventflow.bars.fr"})
