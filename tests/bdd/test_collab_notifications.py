@@ -1,4 +1,5 @@
-"""The living spec: features/collab_notifications.feature, with e-mail through a real SMTP server on localhost.
+"""The living spec: features/collab_notifications.feature and collab_comments.feature (one module: they share
+their steps), with e-mail through a real SMTP server on localhost.
 
 The outbox is sent before every look at the mailbox, as the web server's worker would do within seconds.
 """
@@ -19,13 +20,15 @@ from eventflow.adapters.memory import memory_uow_factory
 from eventflow.adapters.security import Argon2Hasher
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
+from eventflow.core import errors
 from eventflow.core.clock import FixedClock
-from eventflow.core.model import User
+from eventflow.core.model import Comment, User
+from eventflow.core.services.audit import AuditQuery
 from eventflow.entrypoints.web.app import create_app
 from tests.bdd.conftest import event_id, slots, step
 from tests.notifications.conftest import Mailbox, Received, free_port
 
-scenarios("collab_notifications.feature")
+scenarios("collab_notifications.feature", "collab_comments.feature")
 
 BASE_URL = "https://eventflow.bars.fr"
 
@@ -86,6 +89,15 @@ def slot_id(services: Services, event: str, name: str) -> int:
     return slots(services, event, name)[0].id or 0
 
 
+def last_comment(services: Services) -> Comment:
+    every = [c for s in services.events.calendar() for c in services.comments.list(s.event.id or 0)]
+    return max(every, key=lambda c: c.id or 0)
+
+
+def event_named(services: Services, wanted: int) -> str:
+    return next(s.event.name for s in services.events.calendar() if s.event.id == wanted)
+
+
 # -- given -------------------------------------------------------------------------------------------------------
 @given(step("the team:"))
 def the_team(services: Services, inbox: Inbox, datatable: list[list[str]]) -> None:
@@ -116,9 +128,29 @@ def to_review(services: Services, who: str, name: str, event: str) -> None:
     services.events.update_slot(person(services, who), slot_id(services, event, name), status="review")
 
 
+@given(step('"{who}" commented on "{event}": "{text}"'))
 @when(step('"{who}" comments on "{event}": "{text}"'))
 def comments(services: Services, who: str, event: str, text: str) -> None:
     services.comments.add(person(services, who), event_id(services, event), text)
+
+
+@when(step('"{who}" replies about "{name}": "{text}"'))
+def replies(services: Services, who: str, name: str, text: str) -> None:
+    parent = last_comment(services)
+    slot = slot_id(services, event_named(services, parent.event_id), name)
+    services.comments.add(person(services, who), parent.event_id, text, parent_id=parent.id, deliverable_id=slot)
+
+
+@when(step('"{who}" deletes that comment'))
+def deletes(services: Services, who: str) -> None:
+    services.comments.delete(person(services, who), last_comment(services).id or 0)
+
+
+@when(step('"{who}" tries to edit that comment'), target_fixture="refusal")
+def tries_to_edit(services: Services, who: str) -> errors.EventflowError:
+    with pytest.raises(errors.EventflowError) as caught:
+        services.comments.edit(person(services, who), last_comment(services).id or 0, "changed")
+    return caught.value
 
 
 @when(step('"{who}" follows the link in her e-mail'), target_fixture="browser")
@@ -190,6 +222,36 @@ def says(services: Services, inbox: Inbox, who: str, words: str | None = None, d
     (mail,) = inbox.to(person(services, who))
     expected = words if words is not None else docstring
     assert expected is not None and expected in mail.part("plain"), mail.part("plain")
+
+
+@then(step('the comment mentions "{first}" and "{second}"'))
+def mentions(services: Services, first: str, second: str) -> None:
+    expected = sorted(person(services, name).id or 0 for name in (first, second))
+    assert sorted(last_comment(services).mention_ids) == expected
+
+
+@then(step('the thread of "{event}" reads:'))
+def thread_reads(services: Services, event: str, datatable: list[list[str]]) -> None:
+    comments = services.comments.list(event_id(services, event))
+    names = {u.id: u.name for u in services.users.list()}
+    texts = {c.id: c.text for c in comments}
+    slot_names = {s.id: s.name for s in slots(services, event)}
+    shown = [
+        [names[c.author_id], c.text, texts.get(c.parent_id, ""), slot_names.get(c.deliverable_id, "")] for c in comments
+    ]
+    assert shown == datatable[1:]
+
+
+@then(step('the audit log shows "{who}" deleted the comment "{text}"'))
+def audit_shows(services: Services, who: str, text: str) -> None:
+    admin = next(u for u in services.users.list() if u.is_admin)
+    found = services.audit.search(admin, AuditQuery(action="comment.deleted"))
+    assert [(e.actor.name if e.actor else None, (e.entry.before or {}).get("text")) for e in found] == [(who, text)]
+
+
+@then(step('he is told "{message}"'))
+def told(refusal: errors.EventflowError, message: str) -> None:
+    assert str(refusal) == message
 
 
 @then(step('"{who}" has had {count:d} e-mail'))
