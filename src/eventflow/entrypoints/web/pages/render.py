@@ -66,36 +66,41 @@ def language_of(user: User | None) -> str:
 
 
 class Renderer:
-    """One Jinja2 environment for the app; ``page`` renders a template for a request into the response.
+    """One Jinja2 environment per language, its texts and date formats bound as globals (so the macros module is
+    imported once, without the render context); ``page`` renders a template for a request into the response.
 
     Instants (uploads, comments, activity) are shown in the team's time zone.
     """
 
     def __init__(self, timezone: str = "Europe/Paris") -> None:
         self.timezone = ZoneInfo(timezone)
-        self.env = jinja2.Environment(
+        self.envs = {lang.value: self._environment(lang.value) for lang in Language}
+
+    def _environment(self, language: str) -> jinja2.Environment:
+        env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.translations = {lang.value: load_translations(lang.value) for lang in Language}
-        self.env.globals["status_classes"] = STATUS_CLASSES
-
-    def render(self, name: str, language: str, **context: Any) -> str:
-        translations = self.translations.get(language) or self.translations[DEFAULT_LANGUAGE.value]
-        return self.env.get_template(name).render(
+        translations = load_translations(language)
+        env.globals.update(
             _=translations.gettext,
-            js_messages={key: translations.gettext(text) for key, text in JS_MESSAGES.items()},
             ngettext=lambda one, many, num: translations.ngettext(one, many, num) % {"num": num},
+            js_messages={key: translations.gettext(text) for key, text in JS_MESSAGES.items()},
             lang=language,
             fmt_date=date_formatter(language),
             fmt_when=lambda instant, pattern="d MMM HH:mm": format_datetime(
                 instant, pattern, tzinfo=self.timezone, locale=language
             ),
-            **context,
+            status_classes=STATUS_CLASSES,
         )
+        return env
+
+    def render(self, name: str, language: str, **context: Any) -> str:
+        env = self.envs.get(language) or self.envs[DEFAULT_LANGUAGE.value]
+        return env.get_template(name).render(**context)
 
     def page(self, req: falcon.Request, resp: falcon.Response, name: str, **context: Any) -> None:
         user: User | None = req.context.get("user")
