@@ -7,7 +7,8 @@ users get anything.
   opted in to ``review_requested`` (members may approve too).
 - Approved / changes requested goes to the slot's assignee, if they opted in to ``review_outcome``.
 - An ``@mention`` goes to each user newly mentioned who opted in to ``mention``.
-- The daily digest goes to users who opted in to ``digest``, once a day at most.
+- The daily digest goes to users who opted in to ``digest``, once a day at most, and only when there is something
+  to say: an admin's lists every open slot (they run the plan), a member's the slots assigned to them.
 - The disk alert (activity ``storage.alert``) goes to every active admin, whatever their preferences.
 """
 
