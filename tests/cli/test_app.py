@@ -148,7 +148,7 @@ def test_a_data_dir_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
 def test_a_database_failure_mid_command_is_one_line(
     run: Run, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def locked() -> None:
+    def locked(read_only: bool = False) -> None:
         raise OperationalError("SELECT 1", {}, Exception("database is locked"))
 
     monkeypatch.setattr(services.ctx, "uow", locked)  # every unit of work fails to start

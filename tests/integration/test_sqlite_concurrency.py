@@ -7,6 +7,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from eventflow.adapters.sql import SqlUnitOfWorkFactory
 from eventflow.core.model import ThemePeriod
 
@@ -66,4 +68,37 @@ def test_the_database_file_runs_in_wal_mode_with_foreign_keys_enforced(tmp_path:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert (tmp_path / "new" / "folder" / "eventflow.db").exists()
+    factory.dispose()
+
+
+def test_readers_see_the_last_commit_while_a_writer_holds_the_lock(tmp_path: Path) -> None:
+    factory = SqlUnitOfWorkFactory.from_url(f"sqlite:///{tmp_path / 'readers.db'}")
+    with factory() as uow:
+        uow.themes.add(ThemePeriod(2026, 12, "Counter", "0"))
+        uow.commit()
+    with factory() as writer:
+        theme = writer.themes.get_for_month(2026, 12)
+        assert theme is not None
+        theme.description = "1"
+        writer.themes.update(theme)
+        started = time.monotonic()
+        with ThreadPoolExecutor(1) as pool:
+            seen = pool.submit(lambda: counter_read_only(factory)).result(timeout=5)
+        assert seen == 0 and time.monotonic() - started < 1
+        writer.commit()
+    assert counter_read_only(factory) == 1
+    factory.dispose()
+
+
+def counter_read_only(factory: SqlUnitOfWorkFactory) -> int:
+    with factory(read_only=True) as uow:
+        theme = uow.themes.get_for_month(2026, 12)
+        assert theme is not None
+        return int(theme.description)
+
+
+def test_a_read_only_unit_of_work_cannot_commit(tmp_path: Path) -> None:
+    factory = SqlUnitOfWorkFactory.from_url(f"sqlite:///{tmp_path / 'ro.db'}")
+    with factory(read_only=True) as uow, pytest.raises(RuntimeError, match="read-only"):
+        uow.commit()
     factory.dispose()

@@ -241,8 +241,9 @@ class MemoryDatabase:
 
 
 class MemoryUnitOfWork:
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, read_only: bool = False) -> None:
         self._db = db
+        self._read_only = read_only
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()
@@ -267,6 +268,8 @@ class MemoryUnitOfWork:
         self._db.lock.release()
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self._db.tables = copy.deepcopy(self._work)
         self._cascade()
 
@@ -282,6 +285,6 @@ class MemoryUnitOfWork:
         return any(self._work[name].rows for name in ("users", "bars", "events"))
 
 
-def memory_uow_factory(db: MemoryDatabase | None = None) -> Callable[[], MemoryUnitOfWork]:
+def memory_uow_factory(db: MemoryDatabase | None = None) -> Callable[..., MemoryUnitOfWork]:
     database = db or MemoryDatabase()
-    return lambda: MemoryUnitOfWork(database)
+    return lambda read_only=False: MemoryUnitOfWork(database, read_only)

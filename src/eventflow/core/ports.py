@@ -300,8 +300,8 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork:
-        """A new, not yet started unit of work."""
+    def __call__(self, read_only: bool = False) -> UnitOfWork:
+        """A new, not yet started unit of work; a ``read_only`` one lets readers run side by side and cannot commit."""
 
 
 class ByteSource(Protocol):

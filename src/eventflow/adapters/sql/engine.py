@@ -51,6 +51,10 @@ def create_engine_for(url: str) -> Engine:
     return engine
 
 
+#: Execution option marking a unit of work's connection as read-only.
+READ_ONLY = "eventflow_read_only"
+
+
 def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -75,6 +79,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # Take the write lock up front: a deferred BEGIN that later writes cannot wait for the lock
+    # Writers take the write lock up front: a deferred BEGIN that later writes cannot wait for the lock
     # (SQLite answers "database is locked" at once to avoid a deadlock), whatever the busy timeout.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Readers take a deferred BEGIN: in WAL mode they read a consistent snapshot beside the writer.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

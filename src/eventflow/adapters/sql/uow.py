@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
-from eventflow.adapters.sql.engine import create_engine_for
+from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_engine
 from eventflow.core import ports
 from eventflow.core.errors import Conflict
@@ -32,14 +32,15 @@ class SqlUnitOfWork:
     activity: ports.ActivityRepository
     outbox: ports.OutboxRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._connection: Connection | None = None
 
     def __enter__(self) -> Self:
-        self._connection = self._engine.connect()
+        self._connection = self._engine.connect().execution_options(**{READ_ONLY: self._read_only})
         try:
-            self._connection.begin()  # SQLite: BEGIN IMMEDIATE, the write lock up front
+            self._connection.begin()  # SQLite: BEGIN IMMEDIATE (the write lock up front), or BEGIN to only read
         except BaseException:
             self._connection.close()
             raise
@@ -68,6 +69,8 @@ class SqlUnitOfWork:
             connection.close()
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         try:
             self._open().commit()
         except IntegrityError as error:
@@ -102,8 +105,8 @@ class SqlUnitOfWorkFactory:
                 raise
         return cls(engine)
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+    def __call__(self, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, read_only)
 
     def dispose(self) -> None:
         """Close every pooled connection (tests, and processes that fork)."""

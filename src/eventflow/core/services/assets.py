@@ -179,7 +179,7 @@ class Quota:
 
     def check_room(self, size: int) -> None:
         """Refuse early (QuotaExceeded) a file that could not fit now; holds nothing."""
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             decision = rules.quota_check(uow.assets.stored_bytes(), uow.reservations.total(), size, self.quota_bytes)
         if not decision.allowed:
             raise errors.QuotaExceeded(size, decision.free)
@@ -421,7 +421,7 @@ class AssetService:
         return None
 
     def slot_exists(self, slot_id: int) -> None:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             self.slot(uow, slot_id)
 
     def _new_asset(

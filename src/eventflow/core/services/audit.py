@@ -50,7 +50,7 @@ class AuditService:
             raise errors.InvalidInput("the start date is after the end date", "from")
         if not 1 <= query.limit <= MAX_ROWS:
             raise errors.InvalidInput(f"limit must be between 1 and {MAX_ROWS}", "limit")
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             users = {u.id: u for u in uow.users.list()}
             person = self._person(users.values(), query.person) if query.person else None
             found = uow.activity.list(

@@ -59,11 +59,11 @@ class BarService:
         return bar
 
     def list(self) -> list[Bar]:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return uow.bars.list()
 
     def get(self, bar_id: int) -> Bar:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             bar = uow.bars.get(bar_id)
         if bar is None:
             raise errors.NotFound("bar", bar_id)
@@ -118,11 +118,11 @@ class ThemeService:
         return theme
 
     def list(self, year: int | None = None) -> list[ThemePeriod]:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return uow.themes.list(year)
 
     def for_month(self, year: int, month: int) -> ThemePeriod | None:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return uow.themes.get_for_month(year, month)
 
 
@@ -149,7 +149,7 @@ class TemplateService:
         return template
 
     def list(self) -> list[DeliverableTemplate]:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return uow.templates.list()
 
     def update(self, actor: Actor, template_id: int, **fields: Any) -> DeliverableTemplate:

@@ -69,7 +69,7 @@ class CommentService:
 
     def list(self, event_id: int) -> list[Comment]:
         """An event's comments, oldest first; a deleted one stays as a trace (``deleted_at`` set, text replaced)."""
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             if uow.events.get(event_id) is None:
                 raise errors.NotFound("event", event_id)
             return uow.comments.list_for_event(event_id)

@@ -114,14 +114,14 @@ class EventService:
         bar_id: int | None = None,
         health: Health | None = None,
     ) -> list[EventSummary]:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             events = uow.events.list(start, end, bar_id)
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
             summaries = self._summaries(uow, events, slots)
         return [s for s in summaries if health is None or s.health is health]
 
     def card(self, event_id: int, activity_limit: int | None = 200) -> EventCard:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             event = self._event(uow, event_id)
             slots = uow.deliverables.list_for_events([event_id])
             assets = uow.assets.list_for_events([event_id])
@@ -140,7 +140,7 @@ class EventService:
 
     def review_queue(self) -> list[tuple[EventSummary, SlotView]]:
         """Slots waiting for a look, the one waiting longest first."""
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             waiting = uow.deliverables.list_in_status(Status.REVIEW)
             event_ids = sorted({s.event_id for s in waiting})
             events = [e for e in (uow.events.get(i) for i in event_ids) if e is not None]
@@ -161,7 +161,7 @@ class EventService:
     def matrix(self, year: int, month: int) -> Matrix:
         start = dt.date(year, month, 1)
         end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             events = uow.events.list(start, end)
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
             summaries = self._summaries(uow, events, slots)
@@ -179,7 +179,7 @@ class EventService:
     def compliance(self, start: dt.date, end: dt.date) -> dict[str, dict[str, rules.Compliance]]:
         """J-7 compliance of the slots due by today in that period, per month (``YYYY-MM``) and per bar name."""
         today = self.ctx.clock.today()
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             events = [e for e in uow.events.list(start, end) if rules.due_date(e.date) < today]
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
             bars = {b.id: b.name for b in uow.bars.list()}

@@ -46,7 +46,7 @@ class OutboxService:
     def send_due(self, limit: int = BATCH) -> SendReport:
         """Send every message due now (up to ``limit``); never raises for a mail-server failure."""
         token = uuid.uuid4().hex
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             due = [m.id for m in uow.outbox.due(self.ctx.clock.now(), limit) if m.id is not None]
         outcomes = [self._send_one(message_id, token) for message_id in due]
         return SendReport(
@@ -57,7 +57,7 @@ class OutboxService:
 
     def list(self, actor: Actor, failing_only: bool = False, limit: int | None = 200) -> list[OutboxMessage]:
         require_admin(actor)
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return uow.outbox.list(failing_only=failing_only, limit=limit)
 
     def retry(self, actor: Actor, message_id: int) -> OutboxMessage:

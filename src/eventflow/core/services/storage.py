@@ -96,7 +96,7 @@ class StorageService:
 
     # -- report ------------------------------------------------------------------------------------------------
     def report(self, biggest: int = BIGGEST_EVENTS) -> StorageReport:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             events, assets = _everything(uow)
             used, reserved = uow.assets.stored_bytes(), uow.reservations.total()
         per_event: dict[int, int] = defaultdict(int)
@@ -123,7 +123,7 @@ class StorageService:
         if older_than_days is not None and older_than_days < 0:
             raise errors.InvalidInput("the number of days must be 0 or more", "older_than_days")
         cutoff = self._cutoff(self.archive_after_days if older_than_days is None else older_than_days)
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             events, assets = _everything(uow, event_id)
         chosen = {e.id for e in events if event_id is not None or e.date < cutoff}
         return _plan(events, [a for a in assets if a.event_id in chosen and self._on_hot(a)])
@@ -140,7 +140,7 @@ class StorageService:
         return summary
 
     def restore_plan(self, event_id: int) -> Plan:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             events, assets = _everything(uow, event_id)
         return _plan(events, [a for a in assets if a.location is StorageTier.COLD or self._left_in_cold(a)])
 
@@ -161,7 +161,7 @@ class StorageService:
     # -- purge -------------------------------------------------------------------------------------------------
     def purge_plan(self, event_id: int | None = None) -> Plan:
         """Superseded versions still stored: never a slot's latest version, never its approved one."""
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             events, assets = _everything(uow, event_id)
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
         keep = _kept_versions(slots, assets)
@@ -184,7 +184,7 @@ class StorageService:
     # -- drift -------------------------------------------------------------------------------------------------
     def check(self) -> Drift:
         """Compare the database with both stores: missing files, wrong sizes, files nobody references."""
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             _, assets = _everything(uow)
         expected: dict[str, dict[str, tuple[int, str]]] = {"hot": {}, "cold": {}}
         for a in assets:
@@ -271,7 +271,7 @@ class StorageService:
         return self.ctx.clock.today() - dt.timedelta(days=days)
 
     def _warn_admins_of_deletion(self, plan: Plan) -> None:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             admins = [u.email for u in uow.users.list() if u.role is Role.ADMIN and u.active]
         lines = [f"- {e.date} {e.name}" for e in plan.events]
         self.notifier.send(

@@ -90,15 +90,15 @@ class UserService:
         return user
 
     def list(self) -> list[User]:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return uow.users.list()
 
     def get(self, user_id: int) -> User:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return self._get(uow.users.get(user_id), user_id)
 
     def by_email(self, email: str) -> User:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return self._get(uow.users.get_by_email(email.strip().lower()), email)
 
     @staticmethod
@@ -176,7 +176,7 @@ class UserService:
     def authenticate(self, email: str, password: str) -> User:
         """The active user with that e-mail and password; one vague error otherwise."""
         refused = errors.NotAuthenticated("wrong e-mail or password")
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             user = uow.users.get_by_email((email or "").strip().lower())
         if user is None or not user.password_hash or not self.ctx.hasher.verify(user.password_hash, password or ""):
             raise refused
@@ -200,13 +200,14 @@ class UserService:
         return secret
 
     def user_for_token(self, secret: str) -> User:
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             token = uow.tokens.get_by_hash(token_hash(secret))
             user = uow.users.get(token.user_id) if token else None
-            if token is None or user is None or not user.active:
-                raise errors.NotAuthenticated("invalid or revoked token")
-            now = self.ctx.clock.now()
-            if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
+        if token is None or user is None or not user.active:
+            raise errors.NotAuthenticated("invalid or revoked token")
+        now = self.ctx.clock.now()
+        if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
+            with self.ctx.uow() as uow:
                 token.last_used_at = now
                 uow.tokens.update(token)
                 uow.commit()
@@ -223,14 +224,15 @@ class UserService:
         return key
 
     def user_for_session(self, key: str) -> User:
-        """The session's user; the session slides to 30 days from now."""
+        """The session's user; the session slides to 30 days from now (written at most once an hour)."""
         now = self.ctx.clock.now()
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             session = uow.sessions.get_by_hash(token_hash(key))
             user = uow.users.get(session.user_id) if session else None
-            if session is None or user is None or not user.active or session.expires_at <= now:
-                raise errors.NotAuthenticated("your session has expired; please log in again")
-            if session.expires_at - now < dt.timedelta(days=SESSION_DAYS) - dt.timedelta(hours=1):
+        if session is None or user is None or not user.active or session.expires_at <= now:
+            raise errors.NotAuthenticated("your session has expired; please log in again")
+        if session.expires_at - now < dt.timedelta(days=SESSION_DAYS) - dt.timedelta(hours=1):
+            with self.ctx.uow() as uow:
                 session.expires_at = now + dt.timedelta(days=SESSION_DAYS)
                 uow.sessions.update(session)
                 uow.commit()
