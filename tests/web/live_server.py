@@ -1,11 +1,13 @@
 """A seeded eventflow served by ``web.server.run`` (gunicorn), for tests that need a real HTTP server.
 
 ``python -m tests.web.live_server PORT DATA_DIR [memory|sqlite]`` seeds an admin, a bar with a screen, two
-templates and an event, writes the admin's API token to ``DATA_DIR/token`` and serves until SIGTERM.
+templates and an event with a comment mentioning Max (one e-mail queued, sent when ``EVENTFLOW_SMTP_URL`` is
+set), writes the admin's API token to ``DATA_DIR/token`` and serves until SIGTERM.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +22,8 @@ ADMIN_EMAIL = "ada@bars.fr"
 
 
 def build(data_dir: Path, backend: str = "memory", uow: UnitOfWorkFactory | None = None) -> Services:
-    settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir)})
+    smtp = {"EVENTFLOW_SMTP_URL": os.environ["EVENTFLOW_SMTP_URL"]} if "EVENTFLOW_SMTP_URL" in os.environ else {}
+    settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir), **smtp})
     if uow is None and backend == "memory":
         uow = memory_uow_factory()
     return bootstrap(settings, uow=uow, hasher=Argon2Hasher(fast=True))

@@ -15,6 +15,7 @@ import falcon
 from gunicorn.app.base import BaseApplication
 
 from eventflow.bootstrap import Services
+from eventflow.entrypoints.outbox_worker import start_outbox_worker
 from eventflow.entrypoints.web.app import create_app
 
 #: A 500 MB upload on a slow uplink (~1 MB/s) still finishes within it.
@@ -51,6 +52,9 @@ def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
         "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s',
         # X-Forwarded-Proto from the local proxy counts only when the operator said so.
         "forwarded_allow_ips": "127.0.0.1,::1" if services.settings.trust_forwarded_proto else "",
+        # E-mails leave from a thread of the worker (after the fork: threads do not survive one).
+        "post_worker_init": lambda worker: setattr(worker, "outbox", start_outbox_worker(services)),
+        "worker_exit": lambda _server, worker: getattr(worker, "outbox", None) and worker.outbox.stop(),
     }
 
 

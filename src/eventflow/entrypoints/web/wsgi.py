@@ -1,6 +1,12 @@
-"""WSGI entry for production servers: ``gunicorn eventflow.entrypoints.web.wsgi:application`` (or uWSGI)."""
+"""WSGI entry for production servers: ``gunicorn eventflow.entrypoints.web.wsgi:application`` (or uWSGI).
+
+Each process that loads it also starts the outbox sender thread, so e-mails leave within seconds.
+"""
 
 from eventflow.bootstrap import bootstrap
+from eventflow.entrypoints.outbox_worker import start_outbox_worker
 from eventflow.entrypoints.web.app import create_app
 
-application = create_app(bootstrap())
+services = bootstrap()
+application = create_app(services)
+outbox = start_outbox_worker(services)
