@@ -91,7 +91,7 @@ class Services:
         self.templates = TemplateService(self.ctx)
         self.events = EventService(self.ctx)
         self.comments = CommentService(self.ctx)
-        quota = Quota(self.ctx, self.files.notifier, self.settings.quota_bytes)
+        quota = Quota(self.ctx, self.settings.quota_bytes)
         self.assets = AssetService(
             self.ctx,
             self.files.hot,

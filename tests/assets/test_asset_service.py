@@ -171,19 +171,20 @@ def test_admins_are_alerted_once_when_usage_crosses_80_percent_and_again_after_f
     services: Services, admin: User, slot: Deliverable, notifier: RecordingNotifier
 ) -> None:
     chunk = samples.pdf() + bytes(int(0.3 * QUOTA_BYTES))
-    upload = services.assets.upload_version
-    for _ in range(2):
-        upload(admin, slot.id or 0, "a.pdf", io.BytesIO(chunk), declared_size=len(chunk))
-    assert notifier.sent == []
-    upload(admin, slot.id or 0, "a.pdf", io.BytesIO(chunk), declared_size=len(chunk))
-    assert len(notifier.sent) == 1
-    message = notifier.sent[0]
-    assert message.to == ("ada@bars.fr",) and "storage at 9" in message.subject
+
+    def upload_and_mail() -> list[str]:
+        services.assets.upload_version(admin, slot.id or 0, "a.pdf", io.BytesIO(chunk), declared_size=len(chunk))
+        services.outbox.send_due()
+        return [m.subject for m in notifier.sent if "stockage" in m.subject]
+
+    assert upload_and_mail() == []
+    assert upload_and_mail() == []
+    alerts = upload_and_mail()
+    assert alerts == ["eventflow : stockage à 90 % du quota"]
+    assert [m.to for m in notifier.sent if m.subject == alerts[0]] == [("ada@bars.fr",)]
     services.storage.purge(admin, services.storage.purge_plan())
-    upload(admin, slot.id or 0, "a.pdf", io.BytesIO(chunk), declared_size=len(chunk))
-    assert len(notifier.sent) == 1  # 2 versions stored again: below the line
-    upload(admin, slot.id or 0, "a.pdf", io.BytesIO(chunk), declared_size=len(chunk))
-    assert len(notifier.sent) == 2
+    assert len(upload_and_mail()) == 1  # 2 versions stored again: below the line
+    assert len(upload_and_mail()) == 2
 
 
 # -- photos ------------------------------------------------------------------------------------------------------

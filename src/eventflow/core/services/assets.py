@@ -6,7 +6,8 @@ into the hot store (limit enforced, nothing kept past it), then the asset row is
 Any failure deletes the stored bytes and releases the hold.
 
 The 80% alert keeps no state of its own: every change of usage compares the usage just before and just after it
-inside the same transaction, and an alert goes out only when it moves from below the line to at or above it.
+inside the same transaction, and an alert is queued (activity ``storage.alert``, mailed through the outbox) only
+when it moves from below the line to at or above it.
 Usage has to fall below the line again before it can cross it again, which makes it "once per crossing,
 re-armed below" without a table.
 """
@@ -24,8 +25,8 @@ from typing import BinaryIO
 from attrs import define, field, frozen
 
 from eventflow.core import errors, rules
-from eventflow.core.model import Asset, Deliverable, PhotoCategory, Reservation, Role, StorageTier
-from eventflow.core.ports import BlobStore, ByteSource, ImageProcessor, MediaProbe, Notifier, StoredBlob, UnitOfWork
+from eventflow.core.model import Asset, Deliverable, PhotoCategory, Reservation, StorageTier
+from eventflow.core.ports import BlobStore, ByteSource, ImageProcessor, MediaProbe, StoredBlob, UnitOfWork
 from eventflow.core.services import Actor, Context, actor_id, record
 from eventflow.core.services.events import EventService
 
@@ -159,7 +160,6 @@ class Quota:
     """Holds bytes for uploads under way and alerts admins when usage crosses the alert line."""
 
     ctx: Context
-    notifier: Notifier
     quota_bytes: int
 
     def reserve(self, size: int) -> int:
@@ -196,32 +196,20 @@ class Quota:
             uow.commit()
         return dropped
 
-    def crossing(self, uow: UnitOfWork, before: int) -> Alert | None:
-        """The alert to send once ``uow`` commits, if its changes took usage from ``before`` across the line."""
+    def alert_if_crossed(self, uow: UnitOfWork, before: int) -> None:
+        """Record ``storage.alert`` when ``uow``'s changes took usage from ``before`` across the alert line.
+
+        The notifications hook turns that entry into an e-mail to every active admin, in their language,
+        queued in the outbox with the change itself: nothing is sent for a change that is rolled back.
+        """
         after = uow.assets.stored_bytes()
-        if not rules.crossed_alert_threshold(before, after, self.quota_bytes):
-            return None
-        admins = tuple(u.email for u in uow.users.list() if u.role is Role.ADMIN and u.active)
-        percent = round(100 * after / self.quota_bytes)
-        return Alert(
-            admins,
-            f"eventflow: storage at {percent}% of the quota",
-            f"Stored files now use {after / 1024**3:.2f} GB of the {self.quota_bytes / 1024**3:.2f} GB quota "
-            f"({percent}%). Archive past events (eventflow archive) or purge old versions (eventflow purge) "
-            "before uploads are refused.",
-        )
-
-    def send(self, alert: Alert | None) -> None:
-        """Send an alert from ``crossing`` (after the commit: no mail about a change that was rolled back)."""
-        if alert is not None:
-            self.notifier.send(alert.to, alert.subject, alert.text)
-
-
-@frozen
-class Alert:
-    to: tuple[str, ...]
-    subject: str
-    text: str
+        if rules.crossed_alert_threshold(before, after, self.quota_bytes):
+            facts = {
+                "percent": round(100 * after / self.quota_bytes),
+                "used_bytes": after,
+                "quota_bytes": self.quota_bytes,
+            }
+            record(self.ctx, uow, None, "storage.alert", "storage", None, after=facts)
 
 
 # -- uploads ---------------------------------------------------------------------------------------------------
@@ -304,9 +292,8 @@ class AssetService:
                 before={"status": old_status.value},
                 after={"version": asset.version, "filename": asset.filename, "status": slot.status.value},
             )  # fmt: skip
-            alert = self.quota.crossing(uow, before)
+            self.quota.alert_if_crossed(uow, before)
             uow.commit()
-        self.quota.send(alert)
         upload.kept = True
         return self.with_preview(asset)
 
@@ -329,12 +316,11 @@ class AssetService:
                     self.ctx, uow, actor, "asset.photo_added", "asset", asset.id, event_id,
                     after={"filename": name, "category": chosen.value},
                 )  # fmt: skip
-                alert = self.quota.crossing(uow, before)
+                self.quota.alert_if_crossed(uow, before)
                 uow.commit()
         except BaseException:
             self.hot.delete(blob.key)
             raise
-        self.quota.send(alert)
         return self.with_preview(asset)
 
     def upload_version(
@@ -371,13 +357,12 @@ class AssetService:
                 stored.media_info = {**made.facts, **status}
                 stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
                 uow.assets.update(stored)
-                alert = self.quota.crossing(uow, before)
+                self.quota.alert_if_crossed(uow, before)
                 uow.commit()
         except BaseException:
             if blob:
                 self.hot.delete(blob.key)
             raise
-        self.quota.send(alert)
         return stored
 
     # -- reading -----------------------------------------------------------------------------------------------

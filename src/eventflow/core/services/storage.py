@@ -256,9 +256,8 @@ class StorageService:
             before = uow.assets.stored_bytes()
             stored.location = tier
             uow.assets.update(stored)
-            alert = self.quota.crossing(uow, before)
+            self.quota.alert_if_crossed(uow, before)
             uow.commit()
-        self.quota.send(alert)
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def _on_hot(self, asset: Asset) -> bool:
