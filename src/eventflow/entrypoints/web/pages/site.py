@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import falcon
 
 from eventflow.bootstrap import Services
@@ -9,6 +11,7 @@ from eventflow.core.model import Asset, PhotoCategory, Status
 from eventflow.core.services.events import EventCard
 from eventflow.entrypoints.web.pages import calendar
 from eventflow.entrypoints.web.pages.base import Page, html_errors
+from eventflow.entrypoints.web.pages.comments import thread
 from eventflow.entrypoints.web.pages.common import current_user, date_param
 from eventflow.entrypoints.web.pages.render import Renderer
 
@@ -72,6 +75,8 @@ class EventPage(Page):
             statuses=[s.value for s in Status],
             kind_of=asset_kind,
             today=self.services.clock.today(),
+            thread=thread(card.comments, users.values()),
+            slot_comment_counts=Counter(c.deliverable_id for c in card.comments if c.deleted_at is None),
         )
 
 

@@ -43,7 +43,7 @@ export function toast(text, isError = false) {
   toastTimer = setTimeout(() => { box.hidden = true; }, isError ? 6000 : 2500);
 }
 
-/** Turn a form into the JSON body its API expects (data-int lists, data-bool, data-json, data-null). */
+/** Turn a form into the JSON body its API expects (data-int numbers or lists, data-list, data-json, data-null). */
 export function formBody(form) {
   const body = {};
   for (const el of form.elements) {
@@ -51,10 +51,15 @@ export function formBody(form) {
     if (el.type === "checkbox" && el.hasAttribute("data-int")) {
       body[el.name] = body[el.name] || [];
       if (el.checked) body[el.name].push(Number(el.value));
+    } else if (el.type === "checkbox" && el.hasAttribute("data-list")) {
+      body[el.name] = body[el.name] || [];
+      if (el.checked) body[el.name].push(el.value);
     } else if (el.type === "checkbox") {
       body[el.name] = el.checked;
     } else if (el.type === "radio") {
       if (el.checked) body[el.name] = el.value;
+    } else if (el.hasAttribute("data-int")) {
+      body[el.name] = el.value ? Number(el.value) : null;
     } else if (el.hasAttribute("data-json")) {
       body[el.name] = el.value.trim() ? JSON.parse(el.value) : {};
     } else if (el.hasAttribute("data-null") && !el.value.trim()) {

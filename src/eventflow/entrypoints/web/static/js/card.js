@@ -1,6 +1,8 @@
 // The event card: opened over the page (own URL via history.pushState), slot actions, previews, drag & drop uploads.
 import { api, onAfterSubmit, t, toast } from "./app.js";
 import { sendFiles } from "./upload.js";
+import "./comments.js";
+import "./mentions.js";
 
 const overlay = document.getElementById("overlay");
 const standalone = overlay?.classList.contains("standalone");
@@ -25,6 +27,7 @@ export async function openCard(url, push = true) {
   overlay.hidden = false;
   document.body.classList.add("has-overlay");
   if (push) history.pushState({ card: url }, "", url);
+  document.dispatchEvent(new CustomEvent("card:loaded", { detail: { reload: false } }));
   overlay.querySelector("h1")?.setAttribute("tabindex", "-1");
   overlay.querySelector("h1")?.focus();
 }
@@ -59,6 +62,7 @@ export async function reloadCard() {
   overlay.innerHTML = html;
   for (const id of openMenus) overlay.querySelector(`[data-slot-id="${id}"] details`)?.setAttribute("open", "");
   syncHealth(overlay.querySelector("[data-card]"));
+  document.dispatchEvent(new CustomEvent("card:loaded", { detail: { reload: true } }));
 }
 
 async function afterChange(origin) {
