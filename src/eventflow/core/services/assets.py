@@ -368,7 +368,7 @@ class AssetService:
     # -- reading -----------------------------------------------------------------------------------------------
     def asset(self, asset_id: int, uow: UnitOfWork | None = None) -> Asset:
         if uow is None:
-            with self.ctx.uow() as own:
+            with self.ctx.uow(read_only=True) as own:
                 return self.asset(asset_id, own)
         found = uow.assets.get(asset_id)
         if found is None:
@@ -399,7 +399,7 @@ class AssetService:
 
     def event_exists(self, event_id: int, uow: UnitOfWork | None = None) -> None:
         if uow is None:
-            with self.ctx.uow() as own:
+            with self.ctx.uow(read_only=True) as own:
                 return self.event_exists(event_id, own)
         if uow.events.get(event_id) is None:
             raise errors.NotFound("event", event_id)
