@@ -169,7 +169,8 @@ def test_journey_c_validate_from_the_dashboard(page: Any, live: Live) -> None:
     shot(page, "review")
     item.locator(".review-thumb").click()
     preview = page.locator("#preview")
-    expect(preview.locator("img")).to_be_visible()
+    in_page = page.profile == "desktop" and page.evaluate("navigator.pdfViewerEnabled")
+    expect(preview.locator("iframe.pdf-frame" if in_page else "img")).to_be_visible()  # the PDF itself, or its page
     expect(preview.locator("[data-pv-open]")).to_have_attribute("href", re.compile(r"/api/assets/\d+/content$"))
     shot(page, "preview-pdf")
     preview.locator('[data-action="close-dialog"]').click()

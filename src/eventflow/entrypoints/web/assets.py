@@ -32,6 +32,8 @@ TEXT_PART_LIMIT = 4 * 1024
 READ_CHUNK = 256 * 1024
 #: Sandboxed, nothing loads: an SVG or HTML file opened anyway can run nothing and reach nothing.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
+#: A PDF shown inline may be framed by the app's own pages (the preview dialog); Chrome's viewer refuses a sandbox.
+PDF_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d{0,19})\s*-\s*(\d{0,19})\s*$", re.IGNORECASE)
 
 
@@ -219,6 +221,9 @@ class ContentResource:
         resp.set_header("Content-Security-Policy", FILE_CSP)
         if asset.content_type in INLINE_TYPES and not req.get_param_as_bool("download"):
             resp.viewable_as = asset.filename
+            if asset.content_type == "application/pdf":
+                resp.set_header("Content-Security-Policy", PDF_CSP)
+                resp.set_header("X-Frame-Options", "SAMEORIGIN")
         else:
             resp.downloadable_as = asset.filename
         send_file(req, resp, download.open, asset.size, f'"{asset.sha256}"', asset.created_at, asset.content_type)

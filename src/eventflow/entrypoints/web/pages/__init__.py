@@ -9,7 +9,9 @@ import falcon
 
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.web.pages.admin import AdminActions, AdminPage
+from eventflow.entrypoints.web.pages.audit import AuditPage
 from eventflow.entrypoints.web.pages.dashboards import MatrixPage, ReviewPage
+from eventflow.entrypoints.web.pages.profile import ProfilePage
 from eventflow.entrypoints.web.pages.pwa import StaticFile
 from eventflow.entrypoints.web.pages.render import STATIC_DIR, Renderer
 from eventflow.entrypoints.web.pages.session import LoginPage, OfflinePage
@@ -28,7 +30,9 @@ def register(app: falcon.App, services: Services) -> None:
     app.add_route("/events/{event_id:id}", EventPage(services, renderer))
     app.add_route("/review", ReviewPage(services, renderer))
     app.add_route("/matrix", MatrixPage(services, renderer))
+    app.add_route("/profile", ProfilePage(services, renderer))
     admin = AdminPage(services, renderer)
+    app.add_route("/admin/audit", AuditPage(services, renderer))
     app.add_route("/admin", admin)
     app.add_route("/admin/{section}", admin)
     actions = AdminActions(services)

@@ -45,6 +45,14 @@ JS_MESSAGES = {
     "new_password": "New password (at least 8 characters):",
     "freed": "Freed",
     "pick_event": "Choose an event first",
+    "about_slot": "About %(name)s",
+    "replying_to": "Replying to %(name)s",
+    "edit_comment": "Edit your comment",
+    "save": "Save",
+    "cancel": "Cancel",
+    "confirm_delete_comment": "Delete this comment? A trace stays in the thread.",
+    "mention_people": "People you can mention",
+    "retried": "The e-mail is queued again",
 }
 
 

@@ -1,4 +1,4 @@
-// Admin actions that are not plain forms: deactivate / reactivate, password reset, storage jobs.
+// Admin actions that are not plain forms: deactivate / reactivate, password reset, storage jobs, e-mail retries.
 import { api, t, toast } from "./app.js";
 
 function size(bytes) {
@@ -25,6 +25,11 @@ document.addEventListener("click", async (event) => {
       button.disabled = true;
       const result = await api("POST", button.dataset.url);
       toast(`${t("freed")}: ${size(result.freed_bytes || result.moved_bytes || 0)}`);
+      setTimeout(() => location.reload(), 1200);
+    } else if (button.dataset.action === "retry-mail") {
+      button.disabled = true;
+      await api("POST", `/api/outbox/${button.closest("[data-message-id]").dataset.messageId}/retry`);
+      toast(t("retried"));
       setTimeout(() => location.reload(), 1200);
     }
   } catch (err) {

@@ -79,6 +79,7 @@ export function showFormError(form, message) {
 const afterSubmit = new Map([
   ["reload", () => location.reload()],
   ["toast", () => toast(t("saved"))],
+  ["reload-saved", () => { sessionStorage.setItem("eventflow-toast", t("saved")); location.reload(); }],
 ]);
 export function onAfterSubmit(name, handler) { afterSubmit.set(name, handler); }
 
@@ -135,6 +136,9 @@ document.addEventListener("change", (event) => {
   const form = event.target.closest("form[data-autosubmit]");
   if (form && event.target.name === "late") form.requestSubmit();
 });
+
+const pendingToast = sessionStorage.getItem("eventflow-toast");
+if (pendingToast) { sessionStorage.removeItem("eventflow-toast"); toast(pendingToast); }
 
 for (const fill of document.querySelectorAll("[data-width]")) fill.style.width = `${fill.dataset.width}%`;
 

@@ -81,6 +81,11 @@ async function patchSlot(origin, changes) {
   }
 }
 
+/** A desktop browser with a PDF viewer shows the file itself; phones (and browsers without one) get the page image. */
+function canShowPdf() {
+  return navigator.pdfViewerEnabled !== false && window.matchMedia("(min-width: 900px) and (pointer: fine)").matches;
+}
+
 function showPreview(button) {
   const dialog = document.getElementById("preview");
   if (!dialog) { window.open(button.dataset.src, "_blank", "noopener"); return; }
@@ -92,7 +97,13 @@ function showPreview(button) {
   body.replaceChildren();
   note.hidden = true;
   const kind = button.dataset.kind;
-  if (kind === "video") {
+  if (kind === "pdf" && canShowPdf()) {
+    const frame = document.createElement("iframe");
+    frame.className = "pdf-frame";
+    frame.title = button.dataset.name;
+    frame.src = button.dataset.src;
+    body.append(frame);
+  } else if (kind === "video") {
     const video = document.createElement("video");
     video.controls = true;
     video.preload = "metadata";

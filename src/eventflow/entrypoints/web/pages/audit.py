@@ -1,0 +1,66 @@
+"""``/admin/audit``: the audit log for admins ("who deleted what"), its CSV export, and the e-mails that failed."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import falcon
+
+from eventflow.core.services.audit import AuditQuery
+from eventflow.core.services.events import parse_date
+from eventflow.entrypoints.web.pages.base import Page, html_errors
+from eventflow.entrypoints.web.pages.common import current_admin
+
+#: The page shows this many entries; the CSV export (same filters) has them all.
+PAGE_ROWS = 200
+FILTERS = ("person", "entity_type", "action", "from", "to")
+ENTITY_TYPES = ("event", "deliverable", "asset", "comment", "user", "bar", "theme", "template", "storage", "outbox")
+ACTIONS = (
+    "event.created", "event.updated", "event.deleted", "event.archived", "event.restored",
+    "slot.created", "slot.updated", "asset.version_added", "asset.photo_added",
+    "comment.added", "comment.edited", "comment.deleted", "storage.purged", "storage.alert",
+    "user.created", "user.updated", "user.password_set", "token.created", "bar.created", "bar.updated",
+    "theme.created", "theme.updated", "template.created", "template.updated", "outbox.retried",
+)  # fmt: skip
+
+
+def chosen_filters(req: falcon.Request) -> dict[str, str]:
+    """The filled-in filters of the search form (a blank field means "any")."""
+    return {name: value.strip() for name in FILTERS if (value := req.get_param(name) or "").strip()}
+
+
+def audit_query(filters: dict[str, str], limit: int) -> AuditQuery:
+    start = parse_date(filters["from"], "from") if "from" in filters else None
+    end = parse_date(filters["to"], "to") if "to" in filters else None
+    return AuditQuery(
+        person=filters.get("person"),
+        entity_type=filters.get("entity_type"),
+        action=filters.get("action"),
+        start=start,
+        end=end,
+        limit=limit,
+    )
+
+
+class AuditPage(Page):
+    @html_errors
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        admin = current_admin(req)
+        filters = chosen_filters(req)
+        found = self.services.audit.search(admin, audit_query(filters, PAGE_ROWS + 1))
+        query = urlencode(filters)
+        self.renderer.page(
+            req,
+            resp,
+            "admin_audit.html",
+            section="audit",
+            entries=found[:PAGE_ROWS],
+            more=len(found) > PAGE_ROWS,
+            page_rows=PAGE_ROWS,
+            filters=filters,
+            csv_url="/api/audit.csv" + (f"?{query}" if query else ""),
+            users=self.services.users.list(),
+            entity_types=ENTITY_TYPES,
+            actions=ACTIONS,
+            failed_mail=self.services.outbox.list(admin, failing_only=True, limit=50),
+        )
