@@ -140,3 +140,20 @@ def test_admins_search_the_audit_log_and_everyone_sets_their_notifications(page:
     digest.set_checked(was)
     page.locator('.profile-panel button[type="submit"]').click()
     expect(page.locator("#toast")).to_be_visible()
+
+
+def test_on_a_phone_a_tap_on_a_suggestion_completes_the_mention(phone: Any, live: Live) -> None:
+    page = phone
+    login(page)
+    page.goto(f"{page.base}/events/{live[2].review_event_id}")
+    box = page.locator("#comment-text")
+    box.scroll_into_view_if_needed()
+    box.press_sequentially("Merci @chlo")
+    option = page.locator(".mention-list [role=option]")
+    expect(option).to_have_count(1)
+    expect(option).to_contain_text("Chloé Manager")
+    page.evaluate("document.querySelector('.mention-list').scrollIntoView({block: 'center'})")
+    shot(page, "card-comments", full_page=False)
+    option.click()
+    assert box.input_value() == "Merci @chloe "
+    expect(page.locator(".mention-list")).to_be_hidden()

@@ -107,7 +107,10 @@ document.addEventListener("click", async (event) => {
   if (action === "reply-comment") startReply(item);
   else if (action === "edit-comment") startEdit(item);
   else if (action === "delete-comment") await remove(item);
-  else if (action === "comment-context-clear") showSlot("");
+  else if (action === "comment-context-clear") {
+    const replying = panel().querySelector(".comment-form").elements.parent_id.value;
+    showSlot(replying ? slotShown : "");  // cancelling a reply keeps the deliverable's thread; else back to all
+  }
   else if (action === "activity-filter") filterActivity(target);
   else if (action === "slot-comments") {
     showSlot(target.closest("[data-slot-id]").dataset.slotId);
