@@ -32,8 +32,8 @@ TEXT_PART_LIMIT = 4 * 1024
 READ_CHUNK = 256 * 1024
 #: Sandboxed, nothing loads: an SVG or HTML file opened anyway can run nothing and reach nothing.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
-#: A PDF shown inline may be framed by the app's own pages (the preview dialog); Chrome's viewer refuses a sandbox.
-PDF_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+#: A PDF shown inline may also be framed by the app's own pages (the preview dialog), still sandboxed.
+PDF_CSP = f"{FILE_CSP}; frame-ancestors 'self'"
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d{0,19})\s*-\s*(\d{0,19})\s*$", re.IGNORECASE)
 
 
