@@ -71,3 +71,15 @@ def test_review_queue_lists_slots_in_review(services: Services, world: dict[str,
     services.events.update_slot(None, card.slots[0].slot.id or 0, status=Status.REVIEW.value)
     queue = services.events.review_queue()
     assert [view.slot.id for _, view in queue] == [card.slots[0].slot.id]
+
+
+def test_a_bar_added_later_brings_its_screens_slots_and_says_so_in_the_activity(
+    services: Services, world: dict[str, int]
+) -> None:
+    card = services.events.create(None, "Night", NIGHT, [world["cube"]])
+    card = services.events.update(None, card.summary.event.id or 0, bar_ids=[world["cube"], world["cave"]])
+    assert [(v.slot.name, v.slot.bar_id) for v in card.slots if v.slot.name == "Door LED"] == [
+        ("Door LED", world["cave"])
+    ]
+    created = [a for a in card.activity if a.action == "slot.created"]
+    assert [a.after["name"] for a in created if a.after] == ["Door LED"]

@@ -280,6 +280,9 @@ class EventService:
         for slot in rules.generate_slots(event.id, bars, uow.templates.list(), with_event_wide=False):
             if (slot.bar_id, slot.template_id, slot.screen_label) not in had:
                 uow.deliverables.add(slot)
+                record(
+                    self.ctx, uow, actor, "slot.created", "deliverable", slot.id, event.id, after=_slot_snapshot(slot)
+                )
 
     def delete(self, actor: Actor, event_id: int) -> None:
         with self.ctx.uow() as uow:
