@@ -88,3 +88,17 @@ def wait_for(call: Callable[[], object], timeout: float = 30) -> urllib.error.HT
             time.sleep(0.2)
         else:
             raise AssertionError("expected an error status")
+
+
+def test_one_process_per_core_on_a_database_but_one_for_the_in_memory_fakes(
+    services: Services, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventflow.bootstrap import bootstrap
+    from eventflow.entrypoints.web import server
+
+    monkeypatch.setattr(server.os, "cpu_count", lambda: 2)
+    assert server_options(services, "127.0.0.1", 8000)["workers"] == 1
+    on_sqlite = bootstrap(settings)
+    assert server_options(on_sqlite, "127.0.0.1", 8000)["workers"] == 2
+    monkeypatch.setattr(server.os, "cpu_count", lambda: 64)
+    assert server_options(on_sqlite, "127.0.0.1", 8000)["workers"] == server.MAX_WORKERS

@@ -1,14 +1,15 @@
 """``eventflow serve``: the app under gunicorn, started from Python.
 
 gunicorn hands the app the request body as a stream (nothing buffered to disk first), so an upload over the
-limit is refused from its Content-Length before a byte is read. One process with threads: the services bundle
-(and its database engine) is built once, before the server starts, and must not be shared across forks; for
-more processes run ``gunicorn eventflow.entrypoints.web.wsgi:application`` (see the README).
+limit is refused from its Content-Length before a byte is read. Threaded workers: the services bundle
+(and its database engine) is built once, before the server starts; its connection pool is emptied before the
+fork, so each worker process (one per core, on a database) opens its own connections.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import falcon
@@ -21,6 +22,7 @@ from eventflow.entrypoints.web.app import create_app
 #: A 500 MB upload on a slow uplink (~1 MB/s) still finishes within it.
 REQUEST_TIMEOUT_SECONDS = 600
 THREADS = 8
+MAX_WORKERS = 4
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -38,10 +40,18 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self._app
 
 
+def worker_count(services: Services) -> int:
+    """One process per core (at most 4) on a database; one process for the in-memory fakes, whose data
+    lives in the process and would differ from worker to worker."""
+    if not callable(getattr(services.uow, "dispose", None)):
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
 def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "workers": 1,
+        "workers": worker_count(services),
         "worker_class": "gthread",
         "threads": THREADS,
         "timeout": REQUEST_TIMEOUT_SECONDS,

@@ -91,6 +91,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            auto_reload=False,  # templates ship with the package: no stat() of every template per request
         )
         translations = load_translations(language)
         env.globals.update(
