@@ -229,3 +229,11 @@ def test_storage_reports_usage_and_admins_archive_an_event(
     assert as_member.get(f"/api/assets/{pdf_version['asset_id']}/content").content == PDF  # served from cold
     restored = as_admin.post(f"/api/events/{event.id}/restore")
     assert restored.json["files"] == 1
+
+
+def test_head_tells_size_type_and_ranges_without_the_bytes(as_member: Api, pdf_version: dict[str, Any]) -> None:
+    path = f"/api/assets/{pdf_version['asset_id']}/content"
+    head = as_member.client.simulate_head(path, headers=as_member.headers)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Length"] == str(len(PDF)) and head.headers["Content-Type"] == "application/pdf"
+    assert head.headers["Accept-Ranges"] == "bytes" and head.headers["ETag"] == f'"{pdf_version["sha256"]}"'

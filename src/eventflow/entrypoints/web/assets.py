@@ -228,6 +228,13 @@ class ContentResource:
             resp.downloadable_as = asset.filename
         send_file(req, resp, download.open, asset.size, f'"{asset.sha256}"', asset.created_at, asset.content_type)
 
+    def on_head(self, req: falcon.Request, resp: falcon.Response, asset_id: int) -> None:
+        """The headers of ``GET`` (size, type, ETag, ranges) without the bytes, for players and download managers."""
+        self.on_get(req, resp, asset_id)
+        if resp.stream is not None:
+            resp.stream.close()
+            resp.stream = None
+
     def on_get_preview(self, req: falcon.Request, resp: falcon.Response, asset_id: int) -> None:
         asset, preview = self._assets.preview(asset_id)
         size = self._assets.hot.size(asset.preview_key or "") or 0
@@ -359,7 +366,8 @@ OPENAPI: dict[str, Any] = {
             )
         },
         "/api/assets/{asset_id}/content": {
-            "get": _file("The stored file, byte for byte (Range supported)", "getAssetContent", "*/*")
+            "get": _file("The stored file, byte for byte (Range supported)", "getAssetContent", "*/*"),
+            "head": _file("The stored file's headers (size, type, ETag) without its bytes", "headAssetContent", "*/*"),
         },
         "/api/assets/{asset_id}/preview": {"get": _file("The file's preview image", "getAssetPreview", "image/webp")},
         "/api/storage": {
