@@ -195,3 +195,15 @@ def test_my_notifications_are_saved_from_the_profile_page(as_member_browser: Bro
     html = as_member_browser.get("/profile").text
     assert 'value="mention" data-list checked' in html and 'value="digest" data-list>' in html
     assert "My notifications" in html and 'value="en" checked' in html
+
+
+def test_the_audit_log_shows_every_kind_of_slot_change(
+    services: Services, as_admin_browser: Browser, admin: User, member: User, event: Event
+) -> None:
+    poster, cube = slot_ids(services, event)
+    services.events.update_slot(admin, poster, assignee_id=member.id)
+    services.events.update_slot(admin, cube, enabled=False)
+    services.events.update_slot(admin, poster, status="approved")
+    resp = as_admin_browser.get("/admin/audit")
+    assert resp.status_code == 200
+    assert "a approuvé" in resp.text and resp.text.count("<tr") >= 4

@@ -31,6 +31,9 @@ class Raiser:
     def on_get(self, req: falcon.Request, resp: falcon.Response, kind: str) -> None:
         if kind == "bug":
             raise RuntimeError("secret internals: password=hunter2")
+        if kind == "page-bug":
+            resp.content_type = falcon.MEDIA_HTML  # as a page does before rendering
+            raise RuntimeError("template exploded: password=hunter2")
         raise DOMAIN_ERRORS[kind][0]
 
 
@@ -67,6 +70,12 @@ def test_a_bug_is_a_500_with_a_request_id_and_no_trace(
     assert "hunter2" not in resp.text and "Traceback" not in resp.text
     assert resp.headers["X-Content-Type-Options"] == "nosniff"  # the security headers hold on failures too
     assert request_id in caplog.text and "hunter2" in caplog.text  # the log keeps what the response hides
+
+
+def test_a_bug_on_a_page_is_a_500_page_not_json(raising: falcon.testing.TestClient) -> None:
+    resp = raising.simulate_get("/test/raise/page-bug")
+    assert resp.status_code == 500 and resp.headers["Content-Type"].startswith("text/html")
+    assert resp.headers["X-Request-Id"] in resp.text and "hunter2" not in resp.text
 
 
 def test_a_sane_incoming_request_id_is_kept(raising: falcon.testing.TestClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
@@ -74,9 +75,16 @@ def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception
     request_id = getattr(req.context, "request_id", "-")
     log.exception("unexpected error on %s %s (request id %s)", req.method, req.path, request_id)
     resp.status = falcon.HTTP_500
-    resp.media = error_body(
-        "Internal error", f"something went wrong on our side; tell the admin the request id {request_id}"
-    )
+    message = f"something went wrong on our side; tell the admin the request id {request_id}"
+    if (resp.content_type or "").startswith("text/html"):  # a page: plain HTML, no template (one may have failed)
+        resp.text = PAGE_500.format(message=html.escape(message))
+    else:
+        resp.content_type = falcon.MEDIA_JSON
+        resp.media = error_body("Internal error", message)
+
+
+PAGE_500 = """<!doctype html><html lang="fr"><meta charset="utf-8"><title>Erreur — eventflow</title>
+<h1>Oups, une erreur est survenue / Something went wrong</h1><p>{message}</p><p><a href="/">eventflow</a></p></html>"""
 
 
 def register_error_handlers(app: falcon.App) -> None:
