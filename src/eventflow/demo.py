@@ -7,10 +7,12 @@ every health state: green (all approved), orange (work in progress), red (late a
 from __future__ import annotations
 
 import datetime as dt
+import io
 import secrets
 from collections.abc import Callable, Sequence
 
 from attrs import frozen
+from PIL import Image, ImageDraw, ImageFont
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
@@ -168,4 +170,26 @@ def _add_event(
     changes = {s.id: c for s, c in plan(slots)}
     for i, slot in enumerate(slots):
         fields = {"assignee_id": designers[i % len(designers)], **changes.get(slot.id, {})}
+        if fields.get("status") in WITH_A_FILE:  # sent by its designer, as they would have
+            designer = services.users.get(designers[i % len(designers)])
+            mockup = io.BytesIO(_mockup(name, slot.name, i))
+            services.assets.upload_version(designer, slot.id or 0, f"{slot.name} — {name}.png", mockup)
         services.events.update_slot(None, slot.id or 0, **fields)
+
+
+#: Slots in these states were sent a file: the demo gives them a mock-up, as a designer would have.
+WITH_A_FILE = {Status.REVIEW.value, Status.CHANGES_REQUESTED.value, Status.APPROVED.value}
+PALETTE = [(79, 70, 229), (219, 39, 119), (5, 150, 105), (217, 119, 6), (37, 99, 235), (124, 58, 237)]
+
+
+def _mockup(event_name: str, slot_name: str, index: int) -> bytes:
+    """A small poster-like PNG: the night's name on a coloured background."""
+    image = Image.new("RGB", (600, 800), PALETTE[index % len(PALETTE)])
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 560, 760), outline=(255, 255, 255), width=6)
+    font = ImageFont.load_default(size=44)
+    draw.multiline_text((300, 360), f"{event_name}\n{slot_name}", fill=(255, 255, 255), font=font, anchor="mm",
+                        align="center")  # fmt: skip
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -44,6 +44,18 @@ def test_demo_slots_follow_each_bars_screens(services: Services) -> None:
     assert all(v.slot.assignee_id for v in card.slots)
 
 
+def test_demo_slots_under_review_or_approved_hold_their_designers_file(services: Services) -> None:
+    demo.seed(services)
+
+    for summary in services.events.calendar():
+        for view in services.events.card(summary.event.id or 0).slots:
+            sent = view.slot.status.value in demo.WITH_A_FILE
+            assert bool(view.versions) == sent, (summary.event.name, view.slot.name)
+            if sent:
+                assert view.versions[0].uploaded_by == view.slot.assignee_id
+                assert services.assets.content(view.versions[0].id or 0).asset.content_type == "image/png"
+
+
 def test_demo_refuses_a_database_with_data(run: Run, services: Services) -> None:
     services.users.add(None, "ada@bars.fr", "Ada")
     before = stored(services)
