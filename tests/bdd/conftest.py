@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from typing import Any
 
+import falcon.testing
+import pytest
 from parse import with_pattern
 from pytest_bdd import given, parsers, then, when
 
@@ -18,7 +21,24 @@ from eventflow.core import rules
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Bar, Deliverable, Health, Status
 from eventflow.core.services.events import EventSummary, parse_date
+from eventflow.entrypoints.web.app import create_app
 from tests.assets import samples
+
+#: The password every person created by the scenarios logs in with.
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def client(services: Services) -> falcon.testing.TestClient:
+    """The web app on the scenario's services."""
+    return falcon.testing.TestClient(create_app(services))
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    """What a scenario's steps remember (a module may redefine it with more in it)."""
+    return {}
+
 
 #: How the scenarios say a status.
 STATUS_WORDS = {

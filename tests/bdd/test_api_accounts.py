@@ -13,10 +13,9 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.entrypoints.web.app import create_app
+from tests.bdd.conftest import PASSWORD
 
 scenarios("api_accounts.feature")
-
-PASSWORD = "correct horse battery"
 
 
 class Visitor:
@@ -42,11 +41,6 @@ class Visitor:
 @pytest.fixture
 def visitor(services: Services) -> Visitor:
     return Visitor(falcon.testing.TestClient(create_app(services)))
-
-
-@pytest.fixture
-def world() -> dict[str, Any]:
-    return {}
 
 
 # -- given ---------------------------------------------------------------------

@@ -16,10 +16,9 @@ from eventflow.entrypoints.web.app import create_app
 from tests.assets import samples
 from tests.assets.conftest import stored_files
 from tests.assets.http import multipart
+from tests.bdd.conftest import PASSWORD
 
 scenarios("assets_files.feature")
-
-PASSWORD = "correct horse battery"
 
 
 class Person:

@@ -6,27 +6,14 @@ import re
 from typing import Any
 
 import falcon.testing
-import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import NOTIFICATION_KINDS, User
-from eventflow.entrypoints.web.app import create_app
+from tests.bdd.conftest import PASSWORD
 from tests.pages.conftest import Browser
 
 scenarios("pages_collab.feature")
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def client(services: Services) -> falcon.testing.TestClient:
-    return falcon.testing.TestClient(create_app(services))
-
-
-@pytest.fixture
-def world() -> dict[str, Any]:
-    return {}
 
 
 def person(world: dict[str, Any], email: str) -> User:
