@@ -20,8 +20,6 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +32,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from common import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 8
@@ -110,12 +110,6 @@ def serve(data_dir: Path, port: int) -> None:
     run(bootstrap(settings_for(data_dir)), "127.0.0.1", port)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def app_server(data_dir: Path) -> Iterator[str]:
     port = free_port()
@@ -137,11 +131,7 @@ def app_server(data_dir: Path) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
 
 

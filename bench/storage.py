@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from common import free_port, stop
+
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1_000_000
 MIB = 1024 * 1024
@@ -63,12 +65,6 @@ def serve(data_dir: Path, port: int) -> None:
     run(services, "127.0.0.1", port)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def app_server(work: Path) -> Iterator[tuple[str, dict[str, object], subprocess.Popen[bytes]]]:
     data_dir, port = work / "data", free_port()
@@ -91,11 +87,7 @@ def app_server(work: Path) -> Iterator[tuple[str, dict[str, object], subprocess.
             raise
         yield url, json.loads((data_dir / "seed.json").read_text()), process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
 
 
