@@ -18,10 +18,9 @@ from eventflow.entrypoints.web.bodies import read_body
 from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param, period
 from eventflow.entrypoints.web.views import (
-    ANY_OBJECT,
     DATETIME,
     ID,
-    INT,
+    SCHEMAS,
     STR,
     Json,
     _iso,
@@ -220,30 +219,12 @@ OPENAPI: dict[str, Any] = {
     },
     "components": {
         "schemas": {
-            "AuditEntry": _obj(
-                [
-                    "id",
-                    "action",
-                    "entity_type",
-                    "entity_id",
-                    "actor_id",
-                    "actor_name",
-                    "event_id",
-                    "at",
-                    "before",
-                    "after",
-                ],
-                id=ID,
-                action=STR,
-                entity_type=STR,
-                entity_id=nullable(INT),
-                actor_id=nullable(ID),
-                actor_name=nullable(STR),
-                event_id=nullable(ID),
-                at=DATETIME,
-                before=nullable(ANY_OBJECT),
-                after=nullable(ANY_OBJECT),
-            ),
+            # an activity entry (the same JSON as the event's stream) plus who that was, by name
+            "AuditEntry": {
+                **SCHEMAS["Activity"],
+                "required": [*SCHEMAS["Activity"]["required"], "actor_name"],
+                "properties": {**SCHEMAS["Activity"]["properties"], "actor_name": nullable(STR)},
+            },
             "OutboxMessage": _obj(
                 [
                     "id",
