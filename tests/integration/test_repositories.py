@@ -317,6 +317,10 @@ def test_events_are_listed_by_date_then_name_within_inclusive_bounds_and_by_bar(
         assert [e.name for e in uow.events.list(end=dt.date(2026, 12, 9))] == ["Before"]
         assert [e.name for e in uow.events.list(bar_id=bar_a)] == ["Before", "zumba"]
         assert uow.events.list(bar_id=bar_a)[0].bar_ids == [bar_a, bar_b]
+        wanted = [e.id or 0 for e in uow.events.list() if e.name in ("Late", "Before")]
+        many = uow.events.get_many([*wanted, 9999])
+        assert [(e.name, e.bar_ids) for e in many] == [("Before", [bar_a, bar_b]), ("Late", [bar_b])]
+        assert uow.events.get_many([]) == []
 
 
 def test_deleting_an_event_removes_its_slots_assets_comments_but_keeps_its_activity(

@@ -119,6 +119,10 @@ class _Events(_Repo):
             key=lambda e: (e.date, e.name.lower(), e.id),
         )
 
+    def get_many(self, event_ids: Iterable[int]) -> list[Event]:
+        wanted = set(event_ids)
+        return self._where(lambda e: e.id in wanted, key=lambda e: (e.date, e.name.lower(), e.id))
+
 
 class _Deliverables(_Repo):
     def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:

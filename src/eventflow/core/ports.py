@@ -155,6 +155,9 @@ class EventRepository(Protocol):
     def get(self, event_id: int) -> Event | None:
         """The event with that id, or None."""
 
+    def get_many(self, event_ids: Iterable[int]) -> list[Event]:
+        """The events with those ids (unknown ones left out), by date then name, in one query."""
+
     def list(self, start: dt.date | None = None, end: dt.date | None = None, bar_id: int | None = None) -> list[Event]:
         """Events from ``start`` to ``end`` included, optionally at one bar, by date then name."""
 

@@ -183,6 +183,9 @@ class Events(Repository[Event]):
             where.append(self._t.c.id.in_(select(t.event_bars.c.event_id).where(t.event_bars.c.bar_id == bar_id)))
         return self._select(*where, order_by=[self._t.c.date, self._t.c.name_key])
 
+    def get_many(self, event_ids: Iterable[int]) -> builtins.list[Event]:
+        return self._select(self._t.c.id.in_(list(event_ids)), order_by=[self._t.c.date, self._t.c.name_key])
+
     def _select(
         self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
     ) -> builtins.list[Event]:

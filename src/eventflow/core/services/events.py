@@ -143,7 +143,7 @@ class EventService:
         with self.ctx.uow(read_only=True) as uow:
             waiting = uow.deliverables.list_in_status(Status.REVIEW)
             event_ids = sorted({s.event_id for s in waiting})
-            events = [e for e in (uow.events.get(i) for i in event_ids) if e is not None]
+            events = uow.events.get_many(event_ids)
             all_slots = uow.deliverables.list_for_events(event_ids)
             summaries = {s.event.id: s for s in self._summaries(uow, events, all_slots)}
             versions = self._versions_by_slot(uow.assets.list_for_events(event_ids))
