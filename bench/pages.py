@@ -194,7 +194,7 @@ def statements_per_page(data_dir: Path, paths: dict[str, str]) -> dict[str, list
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(" ".join(statement.split())[:90])
 
-    event.listen(services.uow.engine, "before_cursor_execute", count)  # type: ignore[attr-defined]
+    event.listen(services.database.engine, "before_cursor_execute", count)  # type: ignore[attr-defined]
     out = {}
     for name, path in paths.items():
         seen.clear()

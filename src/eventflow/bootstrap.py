@@ -26,6 +26,7 @@ from eventflow.core.services.notifications import DigestService, NotificationPla
 from eventflow.core.services.outbox import OutboxService
 from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
+from eventflow.core.shared_reads import SharedReads
 
 
 @define
@@ -115,6 +116,17 @@ class Services:
     def uow(self) -> UnitOfWorkFactory:
         return self.ctx.uow
 
+    @property
+    def reads(self) -> SharedReads:
+        """The units of work the services use: ``reads.sharing()`` makes a request's reads one transaction."""
+        assert isinstance(self.ctx.uow, SharedReads)
+        return self.ctx.uow
+
+    @property
+    def database(self) -> UnitOfWorkFactory:
+        """The adapter's own factory (the SQL one has the engine and ``dispose()``)."""
+        return self.reads.factory
+
 
 def bootstrap(
     settings: Settings | None = None,
@@ -133,7 +145,7 @@ def bootstrap(
 
         uow = SqlUnitOfWorkFactory.from_url(settings.database_url, migrate=migrate)
     ctx = Context(
-        uow=uow,
+        uow=SharedReads(uow),
         clock=clock or SystemClock(settings.timezone),
         hasher=hasher or Argon2Hasher(),
         sanitize=sanitize_html,

@@ -31,6 +31,7 @@ from eventflow.core.model import (
     ThemePeriod,
     User,
 )
+from eventflow.core.ports import CalendarRows, CardRows, UnitOfWork
 
 
 @define
@@ -84,8 +85,17 @@ class _Tokens(_Repo):
 
 
 class _Sessions(_Repo):
+    def __init__(self, table: _Table, users: _Users) -> None:
+        super().__init__(table)
+        self._users = users
+
     def get_by_hash(self, key_hash: str) -> Session | None:
         return self._one(lambda s: s.key_hash == key_hash)
+
+    def get_with_user(self, key_hash: str) -> tuple[Session, User] | None:
+        session = self.get_by_hash(key_hash)
+        user = self._users.get(session.user_id) if session else None
+        return (session, user) if session and user else None
 
     def delete_for_user(self, user_id: int) -> None:
         for s in self._where(lambda s: s.user_id == user_id):
@@ -236,6 +246,45 @@ TABLES = (
 )
 
 
+class ComposedViews:
+    """The page reads made of the single repositories of a unit of work: the reference any faster
+    implementation must agree with."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def calendar(self, start: dt.date, end: dt.date, bar_id: int | None = None) -> CalendarRows:
+        uow = self._uow
+        events = uow.events.list(start, end, bar_id)
+        return CalendarRows(
+            events=events,
+            slots=uow.deliverables.list_for_events([e.id for e in events if e.id is not None]),
+            bars=uow.bars.list(),
+            themes=self._themes(start, end),
+        )
+
+    def card(self, event_id: int, activity_limit: int | None = None) -> CardRows | None:
+        uow = self._uow
+        event = uow.events.get(event_id)
+        if event is None:
+            return None
+        return CardRows(
+            event=event,
+            slots=uow.deliverables.list_for_events([event_id]),
+            assets=uow.assets.list_for_events([event_id]),
+            comments=uow.comments.list_for_event(event_id),
+            activity=uow.activity.list(event_id=event_id, limit=activity_limit),
+            bars=uow.bars.list(),
+            themes=self._themes(event.date, event.date),
+            users=uow.users.list(),
+        )
+
+    def _themes(self, start: dt.date, end: dt.date) -> list[ThemePeriod]:
+        months = range(start.year * 12 + start.month, end.year * 12 + end.month + 1)
+        themes = (t for year in range(start.year, end.year + 1) for t in self._uow.themes.list(year))
+        return [t for t in themes if t.year * 12 + t.month in months]
+
+
 @define
 class MemoryDatabase:
     """The shared state behind every in-memory unit of work."""
@@ -255,7 +304,7 @@ class MemoryUnitOfWork:
         t = self._work
         self.users = _Users(t["users"])
         self.tokens = _Tokens(t["tokens"])
-        self.sessions = _Sessions(t["sessions"])
+        self.sessions = _Sessions(t["sessions"], self.users)
         self.bars = _Named(t["bars"])
         self.themes = _Themes(t["themes"])
         self.templates = _Named(t["templates"])
@@ -266,6 +315,7 @@ class MemoryUnitOfWork:
         self.comments = _Comments(t["comments"])
         self.activity = _Activity(t["activity"])
         self.outbox = _Outbox(t["outbox"])
+        self.views = ComposedViews(self)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -90,6 +90,9 @@ class SessionRepository(Protocol):
     def get_by_hash(self, key_hash: str) -> Session | None:
         """The session with that key hash, or None."""
 
+    def get_with_user(self, key_hash: str) -> tuple[Session, User] | None:
+        """The session with that key hash and its user, read together (every request does it), or None."""
+
     def update(self, session: Session) -> None:
         """Save a session's new expiry."""
 
@@ -272,6 +275,42 @@ class OutboxRepository(Protocol):
         """Messages newest first; ``failing_only``: not sent and with an error (retrying or given up)."""
 
 
+@frozen
+class CalendarRows:
+    """What a calendar shows of a period, read in one go: the events (with their bars), their slots, every bar, and
+    the monthly themes of the months the period touches."""
+
+    events: list[Event]
+    slots: list[Deliverable]
+    bars: list[Bar]
+    themes: list[ThemePeriod]
+
+
+@frozen
+class CardRows:
+    """Everything an event card shows, read in one go; ``bars`` and ``users`` are all of them (to pick from)."""
+
+    event: Event
+    slots: list[Deliverable]
+    assets: list[Asset]
+    comments: list[Comment]
+    activity: list[Activity]
+    bars: list[Bar]
+    themes: list[ThemePeriod]
+    users: list[User]
+
+
+class ViewRepository(Protocol):
+    """Reads of several tables a page needs at once, in the order the single repositories give them."""
+
+    def calendar(self, start: dt.date, end: dt.date, bar_id: int | None = None) -> CalendarRows:
+        """The events from ``start`` to ``end`` (at ``bar_id``), their slots, every bar, the themes of those months."""
+
+    def card(self, event_id: int, activity_limit: int | None = None) -> CardRows | None:
+        """The event and all it holds (the newest ``activity_limit`` entries), with every bar and user; None if no
+        such event."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -288,6 +327,7 @@ class UnitOfWork(Protocol):
     comments: CommentRepository
     activity: ActivityRepository
     outbox: OutboxRepository
+    views: ViewRepository
 
     def __enter__(self) -> Self:
         """Begin the transaction (SQLite: take the write lock up front)."""

@@ -70,7 +70,9 @@ class Db:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def run(self, statement: Executable, rows: Sequence[dict[str, Any]] | None = None) -> CursorResult[Any]:
+    def run(
+        self, statement: Executable, rows: Sequence[dict[str, Any]] | dict[str, Any] | None = None
+    ) -> CursorResult[Any]:
         try:
             return self.connection.execute(statement, rows)
         except IntegrityError as error:
@@ -137,6 +139,15 @@ class Sessions(Repository[Session]):
     def get_by_hash(self, key_hash: str) -> Session | None:
         return self._one(self._t.c.key_hash == key_hash)
 
+    def get_with_user(self, key_hash: str) -> tuple[Session, User] | None:
+        user_columns = [column.label(f"owner_{column.key}") for column in t.users.c]
+        query = select(self._t, *user_columns).join(t.users, t.users.c.id == self._t.c.user_id)
+        row = self._db.run(query.where(self._t.c.key_hash == key_hash)).mappings().first()
+        if row is None:
+            return None
+        user = {column.key: row[f"owner_{column.key}"] for column in t.users.c}
+        return self._map.to_entity(row), USERS.to_entity(user)
+
     def delete_for_user(self, user_id: int) -> None:
         self._db.run(delete(self._t).where(self._t.c.user_id == user_id))
 
@@ -160,6 +171,20 @@ class Themes(Repository[ThemePeriod]):
         return self._select(*where, order_by=[self._t.c.year, self._t.c.month])
 
 
+def event_filters(start: Any, end: Any, bar_id: Any) -> list[ColumnElement[bool]]:
+    """Events from ``start`` to ``end`` (either end open) at ``bar_id`` (any bar when None); values or bound
+    parameters."""
+    c = t.events.c
+    where = []
+    if start is not None:
+        where.append(c.date >= start)
+    if end is not None:
+        where.append(c.date <= end)
+    if bar_id is not None:
+        where.append(c.id.in_(select(t.event_bars.c.event_id).where(t.event_bars.c.bar_id == bar_id)))
+    return where
+
+
 class Events(Repository[Event]):
     """Events with their bars, kept in order in ``event_bars``; deleting an event cascades in the database."""
 
@@ -174,14 +199,7 @@ class Events(Repository[Event]):
         self._link_bars(event)
 
     def list(self, start: dt.date | None = None, end: dt.date | None = None, bar_id: int | None = None) -> list[Event]:
-        where = []
-        if start is not None:
-            where.append(self._t.c.date >= start)
-        if end is not None:
-            where.append(self._t.c.date <= end)
-        if bar_id is not None:
-            where.append(self._t.c.id.in_(select(t.event_bars.c.event_id).where(t.event_bars.c.bar_id == bar_id)))
-        return self._select(*where, order_by=[self._t.c.date, self._t.c.name_key])
+        return self._select(*event_filters(start, end, bar_id), order_by=[self._t.c.date, self._t.c.name_key])
 
     def get_many(self, event_ids: Iterable[int]) -> builtins.list[Event]:
         return self._select(self._t.c.id.in_(list(event_ids)), order_by=[self._t.c.date, self._t.c.name_key])

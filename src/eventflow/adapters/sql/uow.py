@@ -11,6 +11,7 @@ from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
 from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_engine
+from eventflow.adapters.sql.views import Views
 from eventflow.core import ports
 from eventflow.core.errors import Conflict
 
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     comments: ports.CommentRepository
     activity: ports.ActivityRepository
     outbox: ports.OutboxRepository
+    views: ports.ViewRepository
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
         self.comments = r.Comments(db, r.COMMENTS)
         self.activity = r.ActivityLog(db, r.ACTIVITY)
         self.outbox = r.Outbox(db, r.OUTBOX)
+        self.views = Views(db)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

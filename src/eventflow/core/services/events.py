@@ -10,7 +10,7 @@ from typing import Any
 from attrs import define, frozen
 
 from eventflow.core import errors, rules
-from eventflow.core.model import Activity, Asset, Bar, Comment, Deliverable, Event, Health, Status, ThemePeriod
+from eventflow.core.model import Activity, Asset, Bar, Comment, Deliverable, Event, Health, Status, ThemePeriod, User
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.services import Actor, Context, actor_id, changes, record, require_text
 
@@ -68,6 +68,17 @@ class EventCard:
     photos: list[Asset]
     comments: list[Comment]
     activity: list[Activity]
+    bars: list[Bar]  # every bar, to add one to the event
+    users: list[User]  # everyone, to name authors and assignees
+
+
+@frozen
+class Agenda:
+    """A period's events, with every bar (to filter by) and the monthly themes of its months."""
+
+    events: list[EventSummary]
+    bars: list[Bar]
+    themes: list[ThemePeriod]
 
 
 @frozen
@@ -114,28 +125,39 @@ class EventService:
         bar_id: int | None = None,
         health: Health | None = None,
     ) -> list[EventSummary]:
+        if start is None or end is None:  # an open period: the events repository, not the page read
+            with self.ctx.uow(read_only=True) as uow:
+                events = uow.events.list(start, end, bar_id)
+                slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
+                summaries = self._summaries_in(uow, events, slots)
+            return [s for s in summaries if health is None or s.health is health]
+        return self.agenda(start, end, bar_id, health).events
+
+    def agenda(self, start: dt.date, end: dt.date, bar_id: int | None = None, health: Health | None = None) -> Agenda:
+        """The events of a period with every bar and the themes of its months, read at once (the calendar page)."""
         with self.ctx.uow(read_only=True) as uow:
-            events = uow.events.list(start, end, bar_id)
-            slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
-            summaries = self._summaries(uow, events, slots)
-        return [s for s in summaries if health is None or s.health is health]
+            rows = uow.views.calendar(start, end, bar_id)
+        summaries = self._summaries(rows.events, rows.slots, rows.bars, rows.themes)
+        return Agenda(
+            events=[s for s in summaries if health is None or s.health is health], bars=rows.bars, themes=rows.themes
+        )
 
     def card(self, event_id: int, activity_limit: int | None = 200) -> EventCard:
         with self.ctx.uow(read_only=True) as uow:
-            event = self._event(uow, event_id)
-            slots = uow.deliverables.list_for_events([event_id])
-            assets = uow.assets.list_for_events([event_id])
-            summary = self._summaries(uow, [event], slots)[0]
-            comments = uow.comments.list_for_event(event_id)
-            activity = uow.activity.list(event_id=event_id, limit=activity_limit)
-        versions = self._versions_by_slot(assets)
+            rows = uow.views.card(event_id, activity_limit)
+        if rows is None:
+            raise errors.NotFound("event", event_id)
+        versions = self._versions_by_slot(rows.assets)
         today = self.ctx.clock.today()
+        date = rows.event.date
         return EventCard(
-            summary=summary,
-            slots=[self._slot_view(s, event.date, today, versions) for s in slots],
-            photos=[a for a in assets if a.deliverable_id is None],
-            comments=comments,
-            activity=activity,
+            summary=self._summaries([rows.event], rows.slots, rows.bars, rows.themes)[0],
+            slots=[self._slot_view(s, date, today, versions) for s in rows.slots],
+            photos=[a for a in rows.assets if a.deliverable_id is None],
+            comments=rows.comments,
+            activity=rows.activity,
+            bars=rows.bars,
+            users=rows.users,
         )
 
     def review_queue(self) -> list[tuple[EventSummary, SlotView]]:
@@ -145,7 +167,7 @@ class EventService:
             event_ids = sorted({s.event_id for s in waiting})
             events = uow.events.get_many(event_ids)
             all_slots = uow.deliverables.list_for_events(event_ids)
-            summaries = {s.event.id: s for s in self._summaries(uow, events, all_slots)}
+            summaries = {s.event.id: s for s in self._summaries_in(uow, events, all_slots)}
             versions = self._versions_by_slot(uow.assets.list_for_events(event_ids))
         today = self.ctx.clock.today()
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -164,7 +186,7 @@ class EventService:
         with self.ctx.uow(read_only=True) as uow:
             events = uow.events.list(start, end)
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
-            summaries = self._summaries(uow, events, slots)
+            summaries = self._summaries_in(uow, events, slots)
             versions = self._versions_by_slot(uow.assets.list_for_events([e.id for e in events if e.id is not None]))
         today = self.ctx.clock.today()
         dates = {e.id: e.date for e in events}
@@ -366,22 +388,23 @@ class EventService:
         slot.status = status
 
     # -- helpers -------------------------------------------------------------
-    def _summaries(self, uow: UnitOfWork, events: Iterable[Event], slots: Iterable[Deliverable]) -> list[EventSummary]:
-        events = list(events)
-        bars = {b.id: b for b in uow.bars.list()}
-        themes = {(t.year, t.month): t for t in self._themes_for(uow, events)}
+    def _summaries(
+        self, events: Iterable[Event], slots: Iterable[Deliverable], bars: Iterable[Bar], themes: Iterable[ThemePeriod]
+    ) -> list[EventSummary]:
+        by_id = {b.id: b for b in bars}
+        by_month = {(t.year, t.month): t for t in themes}
         by_event: dict[int | None, list[Deliverable]] = defaultdict(list)
         for slot in slots:
             by_event[slot.event_id].append(slot)
         today = self.ctx.clock.today()
         out = []
         for e in events:
-            theme = themes.get((e.date.year, e.date.month))
+            theme = by_month.get((e.date.year, e.date.month))
             mine = by_event[e.id]
             out.append(
                 EventSummary(
                     event=e,
-                    bars=[bars[b] for b in e.bar_ids if b in bars],
+                    bars=[by_id[b] for b in e.bar_ids if b in by_id],
                     theme=e.theme_override or (theme.name if theme else None),
                     health=rules.health(mine, e.date, today),
                     countdown=rules.countdown(e.date, today),
@@ -390,10 +413,10 @@ class EventService:
             )
         return out
 
-    @staticmethod
-    def _themes_for(uow: UnitOfWork, events: list[Event]) -> list[ThemePeriod]:
+    def _summaries_in(self, uow: UnitOfWork, events: list[Event], slots: list[Deliverable]) -> list[EventSummary]:
+        """Summaries with the bars and themes read from ``uow``."""
         years = sorted({e.date.year for e in events})
-        return [t for y in years for t in uow.themes.list(y)]
+        return self._summaries(events, slots, uow.bars.list(), [t for y in years for t in uow.themes.list(y)])
 
     @staticmethod
     def _versions_by_slot(assets: Iterable[Asset]) -> dict[int, list[Asset]]:

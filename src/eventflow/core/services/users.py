@@ -227,10 +227,10 @@ class UserService:
         """The session's user; the session slides to 30 days from now (written at most once an hour)."""
         now = self.ctx.clock.now()
         with self.ctx.uow(read_only=True) as uow:
-            session = uow.sessions.get_by_hash(token_hash(key))
-            user = uow.users.get(session.user_id) if session else None
-        if session is None or user is None or not user.active or session.expires_at <= now:
+            found = uow.sessions.get_with_user(token_hash(key))
+        if found is None or not found[1].active or found[0].expires_at <= now:
             raise errors.NotAuthenticated("your session has expired; please log in again")
+        session, user = found
         if session.expires_at - now < dt.timedelta(days=SESSION_DAYS) - dt.timedelta(hours=1):
             with self.ctx.uow() as uow:
                 session.expires_at = now + dt.timedelta(days=SESSION_DAYS)

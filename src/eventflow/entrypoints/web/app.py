@@ -15,7 +15,7 @@ from falcon.routing import IntConverter
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.web import api_admin, api_audit, api_events, assets, auth, openapi, pages, tus
 from eventflow.entrypoints.web.errors import register_error_handlers
-from eventflow.entrypoints.web.middleware import RequestId, SecurityHeaders
+from eventflow.entrypoints.web.middleware import OneReadTransaction, RequestId, SecurityHeaders
 from eventflow.entrypoints.web.views import Json
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (api_events, api_admin, api_audit, assets, tus, pages)
@@ -29,7 +29,8 @@ class IdConverter(IntConverter):
 
 
 def create_app(services: Services) -> falcon.App:
-    app = falcon.App(middleware=[RequestId(), SecurityHeaders()])
+    # Before authentication, so that a page reads its caller in the same transaction as its data.
+    app = falcon.App(middleware=[RequestId(), SecurityHeaders(), OneReadTransaction(services.reads)])
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.resp_options.secure_cookies_by_default = False  # decided per request by auth.CookiePolicy

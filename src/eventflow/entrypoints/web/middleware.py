@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from contextlib import ExitStack
 from typing import Any
 
 import falcon
+
+from eventflow.core.shared_reads import SharedReads
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -43,3 +46,22 @@ class SecurityHeaders:
                 resp.set_header(name, value)
         if req.path.startswith("/api/") and resp.get_header("Cache-Control") is None:
             resp.set_header("Cache-Control", "no-store")
+
+
+class OneReadTransaction:
+    """A page's GET reads in one transaction: the caller's session and everything the page shows (pages set
+    ``shares_reads``; what they write, such as the session's slide, still commits on its own)."""
+
+    def __init__(self, reads: SharedReads) -> None:
+        self._reads = reads
+
+    def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: Any, params: Any) -> None:
+        if req.method in ("GET", "HEAD") and getattr(resource, "shares_reads", False):
+            scope = ExitStack()
+            scope.enter_context(self._reads.sharing())
+            req.context.read_scope = scope
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool) -> None:
+        scope = req.context.get("read_scope")
+        if scope is not None:
+            scope.close()

@@ -43,7 +43,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 def worker_count(services: Services) -> int:
     """One process per core (at most 4) on a database; one process for the in-memory fakes, whose data
     lives in the process and would differ from worker to worker."""
-    if not callable(getattr(services.uow, "dispose", None)):
+    if not callable(getattr(services.database, "dispose", None)):
         return 1
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
@@ -72,7 +72,7 @@ def run(services: Services, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the app until SIGINT/SIGTERM; requests under way get ``graceful_timeout`` seconds to finish."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(services)
-    dispose = getattr(services.uow, "dispose", None)  # the SQL factory's pool; the memory fakes have none
+    dispose = getattr(services.database, "dispose", None)  # the SQL factory's pool; the memory fakes have none
     if callable(dispose):
         dispose()  # no pooled connection may cross the fork into the worker: it opens its own
     _Gunicorn(app, server_options(services, host, port)).run()

@@ -33,6 +33,7 @@ def html_errors(responder: Responder) -> Responder:
 
 class Page:
     auth_required = False  # a page answers a visitor with the login form, not a 401
+    shares_reads = True  # GET reads the session and the page's data in one transaction (middleware)
 
     def __init__(self, services: Services, renderer: Renderer) -> None:
         self.services = services

@@ -10,7 +10,7 @@ import falcon
 from attrs import frozen
 
 from eventflow.core import errors
-from eventflow.core.model import Health, ThemePeriod, User
+from eventflow.core.model import Bar, Health, ThemePeriod, User
 from eventflow.core.services.events import EventService, EventSummary
 from eventflow.entrypoints.web.pages.common import add_months, month_end, month_start
 
@@ -103,27 +103,30 @@ class CalendarData:
     by_day: dict[dt.date, list[EventSummary]]
     upcoming: list[EventSummary]
     late_count: int
+    bars: list[Bar]
+    themes: dict[dt.date, ThemePeriod]  # by first day of month, for the months the view covers
 
 
 def load(events: EventService, period: Period, filters: Filters, today: dt.date, with_upcoming: bool) -> CalendarData:
-    """The events of the visible grid (and the next ones, for the phone), in one query when the ranges are close."""
+    """The events of the visible grid (and the next ones, for the phone), in one read when the ranges are close."""
     start, end = period.grid_start, period.grid_end
     soon_end = today + dt.timedelta(days=UPCOMING_DAYS)
     close = with_upcoming and start <= soon_end and today <= end + dt.timedelta(days=UPCOMING_DAYS)
     health = Health.RED if filters.only_late else None
     if close:
-        found = events.calendar(min(start, today), max(end, soon_end), health=health)
-        shown, soon = _split(found, start, end), _split(found, today, soon_end)
+        agenda = events.agenda(min(start, today), max(end, soon_end), health=health)
+        shown, soon = _split(agenda.events, start, end), _split(agenda.events, today, soon_end)
     else:
-        shown = events.calendar(start, end, health=health)
-        soon = events.calendar(today, soon_end, health=health) if with_upcoming else []
+        agenda = events.agenda(start, end, health=health)
+        shown = agenda.events
+        soon = events.agenda(today, soon_end, health=health).events if with_upcoming else []
     shown = [s for s in shown if filters.keep(s)]
     by_day: dict[dt.date, list[EventSummary]] = defaultdict(list)
     for summary in sorted(shown, key=lambda s: (s.event.date, s.event.name.lower())):
         by_day[summary.event.date].append(summary)
     upcoming = sorted((s for s in soon if filters.keep(s)), key=lambda s: s.event.date)[:UPCOMING_COUNT]
     late = sum(1 for s in shown if s.health is Health.RED and period.start <= s.event.date <= period.end)
-    return CalendarData(period, dict(by_day), upcoming, late)
+    return CalendarData(period, dict(by_day), upcoming, late, agenda.bars, theme_names(agenda.themes, period.months))
 
 
 def _split(found: Sequence[EventSummary], start: dt.date, end: dt.date) -> list[EventSummary]:

@@ -33,8 +33,6 @@ class CalendarPage(Page):
         period = calendar.Period.of(req.get_param("view") or "month", date_param(req, "date", today))
         filters = calendar.Filters.from_request(req, user)
         data = calendar.load(self.services.events, period, filters, today, with_upcoming=self.home)
-        years = sorted({m.year for m in period.months})
-        themes = calendar.theme_names([t for y in years for t in self.services.themes.list(y)], period.months)
         self.renderer.page(
             req,
             resp,
@@ -44,8 +42,8 @@ class CalendarPage(Page):
             period=period,
             data=data,
             filters=filters,
-            themes=themes,
-            bars=self.services.bars.list(),
+            themes=data.themes,
+            bars=data.bars,
             prev_date=period.step(-1),
             next_date=period.step(1),
         )
@@ -58,7 +56,7 @@ class EventPage(Page):
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         current_user(req)
         card = self.services.events.card(event_id)
-        users = {u.id: u for u in self.services.users.list()}
+        users = {u.id: u for u in card.users}
         fragment = req.get_param_as_bool("fragment") or False
         self.renderer.page(
             req,
@@ -67,7 +65,7 @@ class EventPage(Page):
             card=card,
             event=card.summary.event,
             users=users,
-            all_bars=self.services.bars.list(),
+            all_bars=card.bars,
             bar_names={b.id: b.name for b in card.summary.bars},
             slot_names={v.slot.id: v.slot.name for v in card.slots},
             photos=photos_by_category(card),

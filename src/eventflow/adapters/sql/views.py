@@ -1,0 +1,205 @@
+"""The page reads (``ViewRepository``): several SELECTs answered by one SQL statement.
+
+Each SELECT becomes a scalar subquery aggregating its rows into a JSON array (``json_group_array`` on SQLite,
+``json_agg`` on PostgreSQL, ``JSON_ARRAYAGG`` on MySQL/MariaDB), so a page costs one round trip and reads one
+snapshot. The JSON values are turned back into what the driver would have given for each column (dates,
+aware datetimes, booleans, nested JSON), then mapped to entities like any other row. Aggregates keep no order
+a query can rely on on every backend, so rows are sorted here, the way the single repositories sort them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Select,
+    bindparam,
+    extract,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from eventflow.adapters.sql import repositories as r
+from eventflow.adapters.sql import tables as t
+from eventflow.adapters.sql.mapping import EntityMap
+from eventflow.core.ports import CalendarRows, CardRows
+
+Row = dict[str, Any]
+Convert = Callable[[Any], Any]
+
+#: (aggregate of a JSON array, JSON object from key/value pairs) per dialect.
+AGGREGATES = {
+    "sqlite": (func.json_group_array, func.json_object),
+    "postgresql": (func.json_agg, func.json_build_object),
+    "mysql": (func.json_arrayagg, func.json_object),
+    "mariadb": (func.json_arrayagg, func.json_object),
+}
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class Together:
+    """Named SELECTs (with bound parameters) answered by one statement, built once per dialect."""
+
+    def __init__(self, queries: Mapping[str, Select[Any]]) -> None:
+        self._queries = queries
+        self._built: dict[str, tuple[Select[Any], dict[str, list[tuple[str, Convert]]]]] = {}
+
+    def fetch(self, db: r.Db, **params: Any) -> dict[str, list[Row]]:
+        """The rows of every query, by name."""
+        dialect = db.connection.dialect
+        statement, converters = self._built.get(dialect.name) or self._build(dialect)
+        found = db.run(statement, params).one()._mapping
+        out = {}
+        for name, convert in converters.items():
+            rows = found[name] or []
+            for row in rows:
+                for key, to_python in convert:
+                    row[key] = to_python(row[key])
+            out[name] = rows
+        return out
+
+    def _build(self, dialect: Dialect) -> tuple[Select[Any], dict[str, list[tuple[str, Convert]]]]:
+        array_of, object_of = AGGREGATES[dialect.name]
+        columns = []
+        converters = {}
+        for name, query in self._queries.items():
+            rows = query.subquery(name)
+            pairs = []
+            for column in rows.c:
+                if not _NAME.match(column.key):
+                    raise ValueError(f"column {column.key!r} cannot be a JSON key")
+                pairs += [literal_column(f"'{column.key}'"), column]
+            array = select(array_of(object_of(*pairs))).select_from(rows).scalar_subquery()
+            columns.append(type_coerce(array, JSON).label(name))
+            found = ((c.key, _converter(c.type, dialect)) for c in query.selected_columns)
+            converters[name] = [(key, convert) for key, convert in found if convert is not None]
+        self._built[dialect.name] = built = (select(*columns), converters)
+        return built
+
+
+def _converter(type_: TypeEngine[Any], dialect: Dialect) -> Convert | None:
+    """JSON value -> the Python value the column's type gives when read normally (None: the JSON value is it)."""
+    if isinstance(type_, TypeDecorator):
+        inner = _converter(type_.impl_instance, dialect) or (lambda value: value)
+        return lambda value: type_.process_result_value(inner(value), dialect)
+    if isinstance(type_, DateTime):
+        return lambda value: None if value is None else dt.datetime.fromisoformat(value)
+    if isinstance(type_, Date):
+        return lambda value: None if value is None else dt.date.fromisoformat(value[:10])
+    if isinstance(type_, Boolean):
+        return lambda value: None if value is None else bool(value)
+    if isinstance(type_, JSON):  # SQLite and MariaDB hand nested documents over as text
+        return lambda value: json.loads(value) if isinstance(value, str) else value
+    return None
+
+
+def _calendar(at_bar: bool) -> Together:
+    bar_id = bindparam("bar_id") if at_bar else None
+    in_period = r.event_filters(bindparam("start", type_=Date), bindparam("end", type_=Date), bar_id)
+    event_ids = select(t.events.c.id).where(*in_period)
+    month = t.themes.c.year * 12 + t.themes.c.month
+    return Together(
+        {
+            "events": select(t.events).where(*in_period),
+            "links": select(t.event_bars).where(t.event_bars.c.event_id.in_(event_ids)),
+            "slots": select(t.deliverables).where(t.deliverables.c.event_id.in_(event_ids)),
+            "bars": select(t.bars),
+            "themes": select(t.themes).where(month >= bindparam("first_month"), month <= bindparam("last_month")),
+        }
+    )
+
+
+def _card(limited: bool) -> Together:
+    event_id = bindparam("event_id")
+    activity = select(t.activity).where(t.activity.c.event_id == event_id)
+    event_date = select(t.events.c.date).where(t.events.c.id == event_id).scalar_subquery()
+    return Together(
+        {
+            "events": select(t.events).where(t.events.c.id == event_id),
+            "links": select(t.event_bars).where(t.event_bars.c.event_id == event_id),
+            "slots": select(t.deliverables).where(t.deliverables.c.event_id == event_id),
+            "assets": select(t.assets).where(t.assets.c.event_id == event_id),
+            "comments": select(t.comments).where(t.comments.c.event_id == event_id),
+            "activity": activity.order_by(t.activity.c.at.desc(), t.activity.c.id.desc()).limit(bindparam("limit"))
+            if limited
+            else activity,
+            "bars": select(t.bars),
+            "themes": select(t.themes).where(
+                t.themes.c.year == extract("year", event_date), t.themes.c.month == extract("month", event_date)
+            ),
+            "users": select(t.users),
+        }
+    )
+
+
+CALENDAR = {at_bar: _calendar(at_bar) for at_bar in (False, True)}
+CARD = {limited: _card(limited) for limited in (False, True)}
+
+
+class Views:
+    def __init__(self, db: r.Db) -> None:
+        self._db = db
+
+    def calendar(self, start: dt.date, end: dt.date, bar_id: int | None = None) -> CalendarRows:
+        found = CALENDAR[bar_id is not None].fetch(
+            self._db,
+            start=start,
+            end=end,
+            first_month=_month_number(start),
+            last_month=_month_number(end),
+            **({} if bar_id is None else {"bar_id": bar_id}),
+        )
+        return CalendarRows(
+            events=_events(found["events"], found["links"]),
+            slots=_entities(r.DELIVERABLES, found["slots"], "id"),
+            bars=_entities(r.BARS, found["bars"], "name_key", "id"),
+            themes=_entities(r.THEMES, found["themes"], "year", "month", "id"),
+        )
+
+    def card(self, event_id: int, activity_limit: int | None = None) -> CardRows | None:
+        limits = {} if activity_limit is None else {"limit": activity_limit}
+        found = CARD[activity_limit is not None].fetch(self._db, event_id=event_id, **limits)
+        if not found["events"]:
+            return None
+        return CardRows(
+            event=_events(found["events"], found["links"])[0],
+            slots=_entities(r.DELIVERABLES, found["slots"], "id"),
+            assets=_entities(r.ASSETS, found["assets"], "created_at", "id"),
+            comments=_entities(r.COMMENTS, found["comments"], "created_at", "id"),
+            activity=_entities(r.ACTIVITY, found["activity"], "at", "id", newest_first=True),
+            bars=_entities(r.BARS, found["bars"], "name_key", "id"),
+            themes=_entities(r.THEMES, found["themes"], "year", "month", "id"),
+            users=_entities(r.USERS, found["users"], "name_key", "id"),
+        )
+
+
+def _entities(mapping: EntityMap[Any], rows: list[Row], *order: str, newest_first: bool = False) -> list[Any]:
+    rows.sort(key=itemgetter(*order), reverse=newest_first)
+    return [mapping.to_entity(row) for row in rows]
+
+
+def _events(rows: list[Row], links: list[Row]) -> list[Any]:
+    bar_ids: dict[int, list[int]] = {}
+    for link in sorted(links, key=itemgetter("event_id", "position")):
+        bar_ids.setdefault(link["event_id"], []).append(link["bar_id"])
+    events = _entities(r.EVENTS, rows, "date", "name_key", "id")
+    for event in events:
+        event.bar_ids = bar_ids.get(event.id, [])
+    return events
+
+
+def _month_number(day: dt.date) -> int:
+    return day.year * 12 + day.month
