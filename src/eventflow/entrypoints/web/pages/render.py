@@ -122,9 +122,7 @@ class Renderer:
             js_messages={key: translations.gettext(text) for key, text in JS_MESSAGES.items()},
             lang=language,
             fmt_date=date_formatter(language),
-            fmt_when=lambda instant, pattern="d MMM HH:mm": format_datetime(
-                instant, pattern, tzinfo=self.timezone, locale=language
-            ),
+            fmt_when=instant_formatter(language, self.timezone),
             status_classes=STATUS_CLASSES,
         )
         return env
@@ -155,5 +153,17 @@ def _format_date(value: dt.date, pattern: str, language: str) -> str:
 def date_formatter(language: str) -> Callable[[dt.date, str], str]:
     def fmt(value: dt.date, pattern: str = "medium") -> str:
         return _format_date(value, pattern, language)
+
+    return fmt
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_instant(value: dt.datetime, pattern: str, timezone: dt.tzinfo, language: str) -> str:
+    return format_datetime(value, pattern, tzinfo=timezone, locale=language)  # a card shows the same instants each time
+
+
+def instant_formatter(language: str, timezone: dt.tzinfo) -> Callable[[dt.datetime, str], str]:
+    def fmt(value: dt.datetime, pattern: str = "d MMM HH:mm") -> str:
+        return _format_instant(value, pattern, timezone, language)
 
     return fmt
