@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import falcon.testing
 import pytest
+from sqlalchemy import event
 
 from eventflow.adapters.security import Argon2Hasher
 from eventflow.bootstrap import Services, bootstrap
@@ -55,3 +56,34 @@ def test_a_night_is_planned_end_to_end_on_sqlite(sqlite_services: Services, cloc
     assert call("POST", "/api/bars", {"name": "le perchoir"}, 409)["title"] == "Conflict"
     clock.advance(days=31)
     assert client.simulate_get("/api/me", headers=cookie).status_code == 401
+
+
+def test_a_page_reads_its_caller_and_data_in_one_transaction_and_ends_it(sqlite_services: Services) -> None:
+    """Calendar and card: BEGIN, the session with its user, the page's data: three statements, whatever the
+    number of events; the transaction ends with the request, also when the page fails or redirects."""
+    admin = sqlite_services.users.add(None, "ada@bars.fr", "Ada Admin", role="admin", password=PASSWORD)
+    bar = sqlite_services.bars.add(None, "Le Perchoir", "Paris")
+    sqlite_services.templates.add(None, "Flyer", "A5", is_default=True)
+    cards = [sqlite_services.events.create(admin, f"Soirée {day}", f"2026-12-{day:02}", [bar.id]) for day in (3, 9)]
+    sqlite_services.comments.add(admin, cards[0].summary.event.id, "Premier jet ?")
+    client = falcon.testing.TestClient(create_app(sqlite_services))
+    login = client.simulate_post("/api/session", json={"email": "ada@bars.fr", "password": PASSWORD})
+    cookie = {"Cookie": f"eventflow_session={login.cookies['eventflow_session'].value}"}
+    engine = sqlite_services.database.engine  # type: ignore[attr-defined]
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2].split()[0]))
+    event.listen(engine, "rollback", lambda *args: seen.append("END"))
+    for path in ("/calendar?view=month&date=2026-12-01", f"/events/{cards[0].summary.event.id}", "/"):
+        seen.clear()
+        page = client.simulate_get(path, headers=cookie)
+        assert page.status_code == 200 and "Soirée 3" in page.text
+        assert seen == ["BEGIN", "SELECT", "SELECT", "END"], path
+    for path, status, headers in (
+        ("/events/999999", 404, cookie),
+        ("/calendar?date=bad", 422, cookie),
+        ("/calendar", 303, {}),
+        ("/calendar", 303, {"Cookie": "eventflow_session=forged"}),
+    ):
+        seen.clear()
+        assert client.simulate_get(path, headers=headers).status_code == status
+        assert seen.count("BEGIN") == seen.count("END") <= 1, path

@@ -48,6 +48,8 @@ def create_engine_for(url: str) -> Engine:
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+    if backend in ("mysql", "mariadb"):
+        event.listen(engine, "connect", _mysql_connect)
     return engine
 
 
@@ -74,6 +76,16 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _mysql_connect(dbapi_connection: Any, _record: Any) -> None:
+    # JSON_ARRAYAGG (the page reads, adapters.sql.views) stops at group_concat_max_len, 1 MB by default: lift it to
+    # what the server may send at all (max_allowed_packet).
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET SESSION group_concat_max_len = @@max_allowed_packet")
     finally:
         cursor.close()
 
