@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/pages.py [--years 5] [--seconds 5]
 
-Seeds a SQLite database with 10 bars, five years of nights (about 10 slots each, versions and comments), serves it
-with gunicorn (``eventflow serve``'s runner, one worker, threads) in a child process, then measures with 8
-concurrent keep-alive clients, all logged in with a session cookie:
+Seeds a SQLite database with 10 bars, five years of nights (about 10 slots each, versions and comments, and the
+activity the app records for them), serves it with gunicorn as ``eventflow serve`` runs it (a process per core, eight
+threads each) in a child process, then measures with 8 concurrent keep-alive clients, all logged in with a session
+cookie:
 
 1. month calendar and event card requests per second vs a trivial route of the same server (target >= 0.2x)
 2. p99 latency of each page with 8 concurrent clients (target <= 50 ms)
@@ -55,7 +56,7 @@ def seed(data_dir: Path, years: int) -> dict[str, Any]:
     """Bars, templates, users, nights over ``years`` years around today, their slots, versions and comments."""
     from eventflow.adapters.security import Argon2Hasher
     from eventflow.bootstrap import bootstrap
-    from eventflow.core.model import Asset, Comment, Status
+    from eventflow.core.model import Activity, Asset, Comment, Status
 
     services = bootstrap(settings_for(data_dir), hasher=Argon2Hasher(fast=True))
     rng = random.Random(7)
@@ -83,17 +84,24 @@ def seed(data_dir: Path, years: int) -> dict[str, Any]:
             for view in card.slots:
                 slot = view.slot
                 for version in range(1, rng.randint(1, 3) + (day < today)):
-                    uow.assets.add(
+                    who = rng.choice(people).id
+                    asset = uow.assets.add(
                         Asset(event_id=event_id, filename=f"{slot.name} v{version}.pdf", content_type="application/pdf",
                               size=rng.randint(10**5, 10**7), sha256=f"{event_id:032x}{slot.id:016x}{version:016x}",
-                              storage_key=f"bench/{event_id}/{slot.id}/{version}", uploaded_by=rng.choice(people).id,
+                              storage_key=f"bench/{event_id}/{slot.id}/{version}", uploaded_by=who,
                               created_at=now, deliverable_id=slot.id, version=version)
                     )  # fmt: skip
+                    after = {"version": version, "filename": asset.filename, "status": "review"}
+                    uow.activity.add(Activity("asset.version_added", "deliverable", slot.id, now, who, event_id,
+                                              {"status": "todo"}, after))  # fmt: skip
                 slot.status = rng.choice(list(Status)) if day >= today else Status.APPROVED
                 uow.deliverables.update(slot)
             for n in range(rng.randint(1, 4)):
                 author = rng.choice(people).id or 0
-                uow.comments.add(Comment(event_id=event_id, author_id=author, text=f"Commentaire {n}", created_at=now))
+                text = f"Commentaire {n}"
+                comment = uow.comments.add(Comment(event_id=event_id, author_id=author, text=text, created_at=now))
+                uow.activity.add(Activity("comment.added", "comment", comment.id, now, author, event_id,
+                                          after={"text": text, "deliverable_id": None, "parent_id": None}))  # fmt: skip
             uow.commit()
         count += 1
         day += dt.timedelta(days=rng.choice((1, 2, 2, 3)))

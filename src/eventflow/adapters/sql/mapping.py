@@ -8,7 +8,6 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 from sqlalchemy import Table
-from sqlalchemy.engine import RowMapping
 
 E = TypeVar("E", bound=attrs.AttrsInstance)
 
@@ -36,7 +35,7 @@ class EntityMap(Generic[E]):
             row[column] = row[source].lower()
         return row
 
-    def to_entity(self, row: RowMapping) -> E:
+    def to_entity(self, row: Mapping[str, Any]) -> E:
         values = {name: row[name] for name in self.columns}
         for name, enum in self.enums.items():
             values[name] = None if values[name] is None else enum(values[name])
