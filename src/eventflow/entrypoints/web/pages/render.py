@@ -94,39 +94,49 @@ class TranslateLiterals(jinja2.ext.Extension):
                 i += 1
 
 
-class Renderer:
-    """One Jinja2 environment per language, its texts and date formats bound as globals (so the macros module is
-    imported once, without the render context); ``page`` renders a template for a request into the response.
+@functools.cache
+def environment(language: str, timezone: str) -> jinja2.Environment:
+    """The Jinja2 environment of a language, its texts and date formats bound as globals (so the macros module is
+    imported once, without the render context). One per process: every app of the process shares its compiled
+    templates."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates ship with the package: no stat() of every template per request
+        extensions=[TranslateLiterals],
+    )
+    env.filters["names"] = names
+    translations = load_translations(language)
+    env.globals.update(
+        _=translations.gettext,
+        ngettext=lambda one, many, num: translations.ngettext(one, many, num) % {"num": num},
+        js_messages={key: translations.gettext(text) for key, text in JS_MESSAGES.items()},
+        lang=language,
+        fmt_date=date_formatter(language),
+        fmt_when=instant_formatter(language, ZoneInfo(timezone)),
+        status_classes=STATUS_CLASSES,
+    )
+    return env
 
-    Instants (uploads, comments, activity) are shown in the team's time zone.
-    """
+
+def compile_templates(timezone: str) -> None:
+    """Compile every page in every language now, rather than on the first request that needs it (the server does it
+    before starting its workers: no one waits for it, and the workers share the compiled code)."""
+    for language in Language:
+        env = environment(language.value, timezone)
+        for name in env.list_templates(extensions=["html"]):
+            env.get_template(name)
+
+
+class Renderer:
+    """Renders a page in its reader's language, with the instants (uploads, comments, activity) in the team's time
+    zone; ``page`` renders a template for a request into the response."""
 
     def __init__(self, timezone: str = "Europe/Paris") -> None:
-        self.timezone = ZoneInfo(timezone)
-        self.envs = {lang.value: self._environment(lang.value) for lang in Language}
-
-    def _environment(self, language: str) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            undefined=jinja2.StrictUndefined,
-            auto_reload=False,  # templates ship with the package: no stat() of every template per request
-            extensions=[TranslateLiterals],
-        )
-        env.filters["names"] = names
-        translations = load_translations(language)
-        env.globals.update(
-            _=translations.gettext,
-            ngettext=lambda one, many, num: translations.ngettext(one, many, num) % {"num": num},
-            js_messages={key: translations.gettext(text) for key, text in JS_MESSAGES.items()},
-            lang=language,
-            fmt_date=date_formatter(language),
-            fmt_when=instant_formatter(language, self.timezone),
-            status_classes=STATUS_CLASSES,
-        )
-        return env
+        self.envs = {lang.value: environment(lang.value, timezone) for lang in Language}
 
     def render(self, name: str, language: str, **context: Any) -> str:
         env = self.envs.get(language) or self.envs[DEFAULT_LANGUAGE.value]
