@@ -15,7 +15,7 @@ from sqlalchemy import delete
 
 from eventflow.adapters.memory import memory_uow_factory
 from eventflow.adapters.sql import SqlUnitOfWorkFactory
-from eventflow.adapters.sql.tables import locks, metadata
+from eventflow.adapters.sql.tables import locks, metadata, revision
 from eventflow.core.ports import UnitOfWorkFactory
 from tests.integration.backends import SERVER_URL_VARIABLES, SQL_BACKENDS, server_url, throwaway_database
 
@@ -46,10 +46,10 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
 
 
 def empty(factory: SqlUnitOfWorkFactory) -> SqlUnitOfWorkFactory:
-    """Delete every row the application wrote; the rows migrations seed (named locks) stay."""
+    """Delete every row the application wrote; the rows migrations seed (named locks, the revision) stay."""
     with factory.engine.begin() as connection:
         for table in reversed(metadata.sorted_tables):
-            if table is not locks:
+            if table not in (locks, revision):
                 connection.execute(delete(table))
     return factory
 

@@ -150,11 +150,20 @@ def test_a_month_of_long_briefs_is_read_whole(make_uow: UnitOfWorkFactory) -> No
     assert len(read.events) == 28 and all(e.brief == e.notes == brief for e in read.events)
 
 
-def test_a_session_is_read_with_its_user(make_uow: UnitOfWorkFactory) -> None:
+def test_a_session_is_read_with_its_user_and_the_revision(make_uow: UnitOfWorkFactory) -> None:
     with make_uow() as uow:
         user = uow.users.add(User("éloïse@bars.fr", "Éloïse", my_bar_ids=[2], notifications=["mention"]))
         session = uow.sessions.add(Session("hash-1", user.id or 0, at(0), at(60)))
         uow.commit()
     with make_uow(read_only=True) as uow:
-        assert uow.sessions.get_with_user("hash-1") == (session, user)
+        caller = uow.sessions.get_with_user("hash-1")
+        assert caller is not None and (caller.session, caller.user) == (session, user)
         assert uow.sessions.get_with_user("hash-2") is None
+    with make_uow() as uow:
+        uow.bars.add(Bar("Le Zinc"))
+        uow.commit()
+    with make_uow() as uow:
+        uow.bars.add(Bar("Forgotten"))  # never committed: the revision stays
+    with make_uow(read_only=True) as uow:
+        later = uow.sessions.get_with_user("hash-1")
+    assert later is not None and later.revision == caller.revision + 1  # every commit, and only a commit, counts

@@ -34,6 +34,6 @@ def test_a_deactivated_user_loses_their_tokens_and_sessions_at_once(services: Se
     with pytest.raises(errors.NotAuthenticated):
         services.users.user_for_token(secret)
     with pytest.raises(errors.NotAuthenticated):
-        services.users.user_for_session(session)
+        services.users.caller_for_session(session)
     with pytest.raises(errors.Conflict):
         services.users.create_token(None, user.email)

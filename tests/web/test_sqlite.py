@@ -87,3 +87,39 @@ def test_a_page_reads_its_caller_and_data_in_one_transaction_and_ends_it(sqlite_
         seen.clear()
         assert client.simulate_get(path, headers=headers).status_code == status
         assert seen.count("BEGIN") == seen.count("END") <= 1, path
+
+
+def test_a_page_seen_again_is_not_read_again_until_anything_changes(
+    sqlite_services: Services, clock: FixedClock
+) -> None:
+    """The card comes from the page cache while nothing changed; a change anyone commits, or a new day, shows on
+    the very next view."""
+    admin = sqlite_services.users.add(None, "ada@bars.fr", "Ada Admin", role="admin", password=PASSWORD)
+    bar = sqlite_services.bars.add(None, "Le Perchoir", "Paris")
+    sqlite_services.templates.add(None, "Flyer", "A5", is_default=True)
+    card = sqlite_services.events.create(admin, "Réveillon", "2026-12-31", [bar.id])
+    client = falcon.testing.TestClient(create_app(sqlite_services))
+    login = client.simulate_post("/api/session", json={"email": "ada@bars.fr", "password": PASSWORD})
+    cookie = {"Cookie": f"eventflow_session={login.cookies['eventflow_session'].value}"}
+    engine = sqlite_services.database.engine  # type: ignore[attr-defined]
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2].split()[0]))
+    path = f"/events/{card.summary.event.id}"
+
+    def view() -> str:
+        seen.clear()
+        page = client.simulate_get(path, headers=cookie)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        return page.text
+
+    first = view()
+    assert seen == ["BEGIN", "SELECT", "SELECT"] and "J-36" in first
+    assert view() == first and seen == ["BEGIN", "SELECT"]  # the caller is always checked; the card is kept
+    sqlite_services.events.update_slot(admin, card.slots[0].slot.id, status="review")
+    changed = view()
+    assert len(seen) == 3 and changed != first and 'data-status="review"' in changed
+    clock.advance(days=1)
+    assert "J-35" in view()
+    other = client.simulate_post("/api/session", json={"email": "ada@bars.fr", "password": PASSWORD})
+    other_cookie = f"eventflow_session={other.cookies['eventflow_session'].value}"
+    assert other.json["csrf_token"] in client.simulate_get(path, headers={"Cookie": other_cookie}).text

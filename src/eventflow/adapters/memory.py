@@ -31,7 +31,7 @@ from eventflow.core.model import (
     ThemePeriod,
     User,
 )
-from eventflow.core.ports import CalendarRows, CardRows, UnitOfWork
+from eventflow.core.ports import CalendarRows, CardRows, SessionCaller, UnitOfWork
 
 
 @define
@@ -85,17 +85,18 @@ class _Tokens(_Repo):
 
 
 class _Sessions(_Repo):
-    def __init__(self, table: _Table, users: _Users) -> None:
+    def __init__(self, table: _Table, users: _Users, revision: int) -> None:
         super().__init__(table)
         self._users = users
+        self._revision = revision
 
     def get_by_hash(self, key_hash: str) -> Session | None:
         return self._one(lambda s: s.key_hash == key_hash)
 
-    def get_with_user(self, key_hash: str) -> tuple[Session, User] | None:
+    def get_with_user(self, key_hash: str) -> SessionCaller | None:
         session = self.get_by_hash(key_hash)
         user = self._users.get(session.user_id) if session else None
-        return (session, user) if session and user else None
+        return SessionCaller(session, user, self._revision) if session and user else None
 
     def delete_for_user(self, user_id: int) -> None:
         for s in self._where(lambda s: s.user_id == user_id):
@@ -290,6 +291,7 @@ class MemoryDatabase:
     """The shared state behind every in-memory unit of work."""
 
     tables: dict[str, _Table] = field(factory=lambda: {name: _Table() for name in TABLES})
+    revision: int = 0  # increased by every commit, like the SQL ``revision`` row
     lock: threading.RLock = field(factory=threading.RLock)
 
 
@@ -304,7 +306,7 @@ class MemoryUnitOfWork:
         t = self._work
         self.users = _Users(t["users"])
         self.tokens = _Tokens(t["tokens"])
-        self.sessions = _Sessions(t["sessions"], self.users)
+        self.sessions = _Sessions(t["sessions"], self.users, self._db.revision)
         self.bars = _Named(t["bars"])
         self.themes = _Themes(t["themes"])
         self.templates = _Named(t["templates"])
@@ -325,6 +327,7 @@ class MemoryUnitOfWork:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         self._db.tables = copy.deepcopy(self._work)
+        self._db.revision += 1
         self._cascade()
 
     def _cascade(self) -> None:

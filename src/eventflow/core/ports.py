@@ -83,6 +83,16 @@ class TokenRepository(Protocol):
         """Revoke a token."""
 
 
+@frozen
+class SessionCaller:
+    """Who is calling with a session, and the database's revision: a number every committed write increases (what
+    was read under one revision is still true as long as the revision is the same)."""
+
+    session: Session
+    user: User
+    revision: int
+
+
 class SessionRepository(Protocol):
     def add(self, session: Session) -> Session:
         """Store a new browser session."""
@@ -90,8 +100,9 @@ class SessionRepository(Protocol):
     def get_by_hash(self, key_hash: str) -> Session | None:
         """The session with that key hash, or None."""
 
-    def get_with_user(self, key_hash: str) -> tuple[Session, User] | None:
-        """The session with that key hash and its user, read together (every request does it), or None."""
+    def get_with_user(self, key_hash: str) -> SessionCaller | None:
+        """The session with that key hash, its user and the database's revision, read together (every page request
+        needs the three), or None."""
 
     def update(self, session: Session) -> None:
         """Save a session's new expiry."""

@@ -40,6 +40,7 @@ from eventflow.core.model import (
     ThemePeriod,
     User,
 )
+from eventflow.core.ports import SessionCaller
 
 #: Words found in a driver's integrity error (constraint name, or SQLite's ``table.column``) -> what to tell the user.
 CONFLICTS = (
@@ -139,14 +140,15 @@ class Sessions(Repository[Session]):
     def get_by_hash(self, key_hash: str) -> Session | None:
         return self._one(self._t.c.key_hash == key_hash)
 
-    def get_with_user(self, key_hash: str) -> tuple[Session, User] | None:
+    def get_with_user(self, key_hash: str) -> SessionCaller | None:
         user_columns = [column.label(f"owner_{column.key}") for column in t.users.c]
-        query = select(self._t, *user_columns).join(t.users, t.users.c.id == self._t.c.user_id)
+        number = select(t.revision.c.number).where(t.revision.c.id == 1).scalar_subquery().label("revision_number")
+        query = select(self._t, *user_columns, number).join(t.users, t.users.c.id == self._t.c.user_id)
         row = self._db.run(query.where(self._t.c.key_hash == key_hash)).mappings().first()
         if row is None:
             return None
         user = {column.key: row[f"owner_{column.key}"] for column in t.users.c}
-        return self._map.to_entity(row), USERS.to_entity(user)
+        return SessionCaller(self._map.to_entity(row), USERS.to_entity(user), int(row["revision_number"]))
 
     def delete_for_user(self, user_id: int) -> None:
         self._db.run(delete(self._t).where(self._t.c.user_id == user_id))

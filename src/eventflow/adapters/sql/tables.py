@@ -216,6 +216,15 @@ locks = Table(
 )
 QUOTA_LOCK = "quota"
 
+#: One row whose number every committed write increases: what was read under a number is still true while it holds.
+revision = Table(
+    "revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("number", BigInteger, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
 comments = Table(
     "comments",
     metadata,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from sqlalchemy import Connection, Engine, exists, select
+from sqlalchemy import Connection, Engine, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventflow.adapters.sql import repositories as r
@@ -74,8 +74,10 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        connection = self._open()
         try:
-            self._open().commit()
+            connection.execute(update(tables.revision).values(number=tables.revision.c.number + 1))
+            connection.commit()
         except IntegrityError as error:
             raise Conflict(r.explain(error)) from error
 

@@ -11,6 +11,7 @@ from attrs import define
 
 from eventflow.core import errors
 from eventflow.core.model import NOTIFICATION_KINDS, ApiToken, Language, Role, Session, User
+from eventflow.core.ports import SessionCaller
 from eventflow.core.services import Actor, Context, changes, record, require_admin, require_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -223,20 +224,21 @@ class UserService:
             uow.commit()
         return key
 
-    def user_for_session(self, key: str) -> User:
-        """The session's user; the session slides to 30 days from now (written at most once an hour)."""
+    def caller_for_session(self, key: str) -> SessionCaller:
+        """The session, its user and the database's revision; the session slides to 30 days from now (written at most
+        once an hour)."""
         now = self.ctx.clock.now()
         with self.ctx.uow(read_only=True) as uow:
-            found = uow.sessions.get_with_user(token_hash(key))
-        if found is None or not found[1].active or found[0].expires_at <= now:
+            caller = uow.sessions.get_with_user(token_hash(key))
+        if caller is None or not caller.user.active or caller.session.expires_at <= now:
             raise errors.NotAuthenticated("your session has expired; please log in again")
-        session, user = found
+        session = caller.session
         if session.expires_at - now < dt.timedelta(days=SESSION_DAYS) - dt.timedelta(hours=1):
             with self.ctx.uow() as uow:
                 session.expires_at = now + dt.timedelta(days=SESSION_DAYS)
                 uow.sessions.update(session)
                 uow.commit()
-        return user
+        return caller
 
     def close_session(self, key: str) -> None:
         with self.ctx.uow() as uow:

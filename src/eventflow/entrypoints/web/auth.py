@@ -80,6 +80,7 @@ class Authentication:
         req.context.user = None
         req.context.session_key = None
         req.context.csrf_token = None
+        req.context.revision = None  # the database's revision, read with a session (pages key their cache on it)
         private = resource is not None and getattr(resource, "auth_required", True)
         try:
             self._identify(req)
@@ -102,7 +103,9 @@ class Authentication:
             return
         key = self._cookies.session_key(req)
         if key:
-            req.context.user = self._users.user_for_session(key)
+            caller = self._users.caller_for_session(key)
+            req.context.user = caller.user
+            req.context.revision = caller.revision
             req.context.session_key = key
             req.context.csrf_token = self.csrf_token(key)
 

@@ -10,6 +10,7 @@ import falcon
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.web.pages.admin import AdminActions, AdminPage
 from eventflow.entrypoints.web.pages.audit import AuditPage
+from eventflow.entrypoints.web.pages.cache import PageCache
 from eventflow.entrypoints.web.pages.dashboards import MatrixPage, ReviewPage
 from eventflow.entrypoints.web.pages.profile import ProfilePage
 from eventflow.entrypoints.web.pages.pwa import StaticFile
@@ -25,9 +26,10 @@ def register(app: falcon.App, services: Services) -> None:
     app.add_route("/manifest.webmanifest", StaticFile("manifest.webmanifest", "application/manifest+json"))
     app.add_route("/login", LoginPage(services, renderer))
     app.add_route("/offline", OfflinePage(services, renderer))
-    app.add_route("/", CalendarPage(services, renderer, home=True))
-    app.add_route("/calendar", CalendarPage(services, renderer, home=False))
-    app.add_route("/events/{event_id:id}", EventPage(services, renderer))
+    cache = PageCache()  # the pages people come back to most: the calendar and the event card
+    app.add_route("/", CalendarPage(services, renderer, cache, home=True))
+    app.add_route("/calendar", CalendarPage(services, renderer, cache, home=False))
+    app.add_route("/events/{event_id:id}", EventPage(services, renderer, cache))
     app.add_route("/review", ReviewPage(services, renderer))
     app.add_route("/matrix", MatrixPage(services, renderer))
     app.add_route("/profile", ProfilePage(services, renderer))

@@ -11,6 +11,7 @@ import falcon
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.entrypoints.web.pages.cache import PageCache
 from eventflow.entrypoints.web.pages.common import error_status
 from eventflow.entrypoints.web.pages.render import Renderer
 
@@ -38,3 +39,11 @@ class Page:
     def __init__(self, services: Services, renderer: Renderer) -> None:
         self.services = services
         self.renderer = renderer
+
+
+class KeptPage(Page):
+    """A page whose ``@kept`` GET is answered from ``cache`` until something changes (see ``pages.cache``)."""
+
+    def __init__(self, services: Services, renderer: Renderer, cache: PageCache) -> None:
+        super().__init__(services, renderer)
+        self.cache = cache

@@ -142,10 +142,15 @@ class Renderer:
         env = self.envs.get(language) or self.envs[DEFAULT_LANGUAGE.value]
         return env.get_template(name).render(**context)
 
-    def page(self, req: falcon.Request, resp: falcon.Response, name: str, **context: Any) -> None:
-        user: User | None = req.context.get("user")
+    @staticmethod
+    def headers(resp: falcon.Response) -> None:
+        """A page is HTML for its reader only, checked again on every visit."""
         resp.content_type = falcon.MEDIA_HTML
         resp.cache_control = ["private", "no-cache"]
+
+    def page(self, req: falcon.Request, resp: falcon.Response, name: str, **context: Any) -> None:
+        user: User | None = req.context.get("user")
+        self.headers(resp)
         resp.text = self.render(
             name,
             language_of(user),

@@ -10,7 +10,8 @@ from eventflow.bootstrap import Services
 from eventflow.core.model import Asset, PhotoCategory, Status
 from eventflow.core.services.events import EventCard
 from eventflow.entrypoints.web.pages import calendar
-from eventflow.entrypoints.web.pages.base import Page, html_errors
+from eventflow.entrypoints.web.pages.base import KeptPage, html_errors
+from eventflow.entrypoints.web.pages.cache import PageCache, kept
 from eventflow.entrypoints.web.pages.comments import thread
 from eventflow.entrypoints.web.pages.common import current_user, date_param
 from eventflow.entrypoints.web.pages.render import Renderer
@@ -19,14 +20,15 @@ PHOTO_CATEGORIES = tuple(c.value for c in PhotoCategory)
 INLINE_IMAGE = ("image/jpeg", "image/png", "image/webp", "image/gif")
 
 
-class CalendarPage(Page):
+class CalendarPage(KeptPage):
     """``/`` and ``/calendar``: the same page; on a phone, ``/`` shows "my upcoming events" first (CSS decides)."""
 
-    def __init__(self, services: Services, renderer: Renderer, home: bool) -> None:
-        super().__init__(services, renderer)
+    def __init__(self, services: Services, renderer: Renderer, cache: PageCache, home: bool) -> None:
+        super().__init__(services, renderer, cache)
         self.home = home
 
     @html_errors
+    @kept
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         user = current_user(req)
         today = self.services.clock.today()
@@ -49,10 +51,11 @@ class CalendarPage(Page):
         )
 
 
-class EventPage(Page):
+class EventPage(KeptPage):
     """``/events/{id}``: the event card, full screen; ``?fragment=1`` gives only the card for the calendar overlay."""
 
     @html_errors
+    @kept
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         current_user(req)
         card = self.services.events.card(event_id)

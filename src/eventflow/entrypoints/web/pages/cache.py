@@ -1,0 +1,72 @@
+"""Rendered pages kept while nothing they show can have changed.
+
+A page is kept under the database's revision (every committed write makes a new one, so a change anyone makes is
+seen at once), the day (countdowns and health move at midnight), the session (its CSRF token is in the forms, its
+user's language and bars shape the page) and the URL. Each server process keeps its own, the least recently
+used pages dropped first. Callers without a session (API tokens) and error pages are never kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+import falcon
+
+if TYPE_CHECKING:
+    from eventflow.entrypoints.web.pages.base import KeptPage
+
+#: Pages a process keeps (a calendar or a card is 30 to 50 kB: a few MB at most).
+SIZE = 200
+
+Key = tuple[int, dt.date, str, str]
+
+
+class PageCache:
+    def __init__(self, size: int = SIZE) -> None:
+        self._size = size
+        self._pages: OrderedDict[Key, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, req: falcon.Request, today: dt.date) -> Key | None:
+        revision, csrf = req.context.get("revision"), req.context.get("csrf_token")
+        return None if revision is None or not csrf else (revision, today, csrf, req.relative_uri)
+
+    def get(self, key: Key) -> str | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Key, page: str) -> None:
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+
+class Responder(Protocol):
+    def __call__(self, page: Any, req: falcon.Request, resp: falcon.Response, **params: Any) -> None: ...
+
+
+def kept(responder: Responder) -> Callable[..., None]:
+    """A page's GET answered from the page's cache when it holds this page at this revision; else rendered and kept."""
+
+    @functools.wraps(responder)
+    def wrapped(page: KeptPage, req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
+        key = page.cache.key(req, page.services.clock.today())
+        text = page.cache.get(key) if key else None
+        if text is not None:
+            page.renderer.headers(resp)
+            resp.text = text
+            return
+        responder(page, req, resp, **params)
+        if key and resp.status in (200, falcon.HTTP_200) and isinstance(resp.text, str):
+            page.cache.put(key, resp.text)
+
+    return wrapped
