@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import falcon.testing
 import pytest
 from sqlalchemy import event
@@ -10,6 +11,8 @@ from eventflow.adapters.security import Argon2Hasher
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
+from eventflow.core.model import User
+from eventflow.core.services.events import EventCard
 from eventflow.entrypoints.web.app import create_app
 from tests.web.conftest import PASSWORD
 
@@ -58,68 +61,80 @@ def test_a_night_is_planned_end_to_end_on_sqlite(sqlite_services: Services, cloc
     assert client.simulate_get("/api/me", headers=cookie).status_code == 401
 
 
-def test_a_page_reads_its_caller_and_data_in_one_transaction_and_ends_it(sqlite_services: Services) -> None:
-    """Calendar and card: BEGIN, the session with its user, the page's data: three statements, whatever the
-    number of events; the transaction ends with the request, also when the page fails or redirects."""
+@attrs.define
+class Site:
+    """The app on SQLite with an admin logged in, a bar, a Flyer on every night, and the SQL statements it runs."""
+
+    services: Services
+    client: falcon.testing.TestClient
+    cookie: dict[str, str]
+    admin: User
+    bar_id: int
+    seen: list[str] = attrs.field(factory=list)
+
+    def login(self) -> falcon.testing.Result:
+        return self.client.simulate_post("/api/session", json={"email": self.admin.email, "password": PASSWORD})
+
+    def plan(self, name: str, date: str) -> EventCard:
+        return self.services.events.create(self.admin, name, date, [self.bar_id])
+
+    def view(self, path: str, headers: dict[str, str] | None = None) -> falcon.testing.Result:
+        self.seen.clear()
+        return self.client.simulate_get(path, headers=self.cookie if headers is None else headers)
+
+
+@pytest.fixture
+def site(sqlite_services: Services) -> Site:
     admin = sqlite_services.users.add(None, "ada@bars.fr", "Ada Admin", role="admin", password=PASSWORD)
     bar = sqlite_services.bars.add(None, "Le Perchoir", "Paris")
     sqlite_services.templates.add(None, "Flyer", "A5", is_default=True)
-    cards = [sqlite_services.events.create(admin, f"Soirée {day}", f"2026-12-{day:02}", [bar.id]) for day in (3, 9)]
-    sqlite_services.comments.add(admin, cards[0].summary.event.id, "Premier jet ?")
     client = falcon.testing.TestClient(create_app(sqlite_services))
-    login = client.simulate_post("/api/session", json={"email": "ada@bars.fr", "password": PASSWORD})
-    cookie = {"Cookie": f"eventflow_session={login.cookies['eventflow_session'].value}"}
+    site = Site(sqlite_services, client, {}, admin, bar.id or 0)
+    site.cookie = {"Cookie": f"eventflow_session={site.login().cookies['eventflow_session'].value}"}
     engine = sqlite_services.database.engine  # type: ignore[attr-defined]
-    seen: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2].split()[0]))
-    event.listen(engine, "rollback", lambda *args: seen.append("END"))
+    event.listen(engine, "before_cursor_execute", lambda *args: site.seen.append(args[2].split()[0]))
+    event.listen(engine, "rollback", lambda *args: site.seen.append("END"))
+    return site
+
+
+def test_a_page_reads_its_caller_and_data_in_one_transaction_and_ends_it(site: Site) -> None:
+    """Calendar and card: BEGIN, the session with its user, the page's data: three statements, whatever the
+    number of events; the transaction ends with the request, also when the page fails or redirects."""
+    cards = [site.plan(f"Soirée {day}", f"2026-12-{day:02}") for day in (3, 9)]
+    site.services.comments.add(site.admin, cards[0].summary.event.id, "Premier jet ?")
     for path in ("/calendar?view=month&date=2026-12-01", f"/events/{cards[0].summary.event.id}", "/"):
-        seen.clear()
-        page = client.simulate_get(path, headers=cookie)
+        page = site.view(path)
         assert page.status_code == 200 and "Soirée 3" in page.text
-        assert seen == ["BEGIN", "SELECT", "SELECT", "END"], path
+        assert site.seen == ["BEGIN", "SELECT", "SELECT", "END"], path
     for path, status, headers in (
-        ("/events/999999", 404, cookie),
-        ("/calendar?date=bad", 422, cookie),
+        ("/events/999999", 404, None),
+        ("/calendar?date=bad", 422, None),
         ("/calendar", 303, {}),
         ("/calendar", 303, {"Cookie": "eventflow_session=forged"}),
     ):
-        seen.clear()
-        assert client.simulate_get(path, headers=headers).status_code == status
-        assert seen.count("BEGIN") == seen.count("END") <= 1, path
+        assert site.view(path, headers).status_code == status
+        assert site.seen.count("BEGIN") == site.seen.count("END") <= 1, path
 
 
-def test_a_page_seen_again_is_not_read_again_until_anything_changes(
-    sqlite_services: Services, clock: FixedClock
-) -> None:
+def test_a_page_seen_again_is_not_read_again_until_anything_changes(site: Site, clock: FixedClock) -> None:
     """The card comes from the page cache while nothing changed; a change anyone commits, or a new day, shows on
     the very next view."""
-    admin = sqlite_services.users.add(None, "ada@bars.fr", "Ada Admin", role="admin", password=PASSWORD)
-    bar = sqlite_services.bars.add(None, "Le Perchoir", "Paris")
-    sqlite_services.templates.add(None, "Flyer", "A5", is_default=True)
-    card = sqlite_services.events.create(admin, "Réveillon", "2026-12-31", [bar.id])
-    client = falcon.testing.TestClient(create_app(sqlite_services))
-    login = client.simulate_post("/api/session", json={"email": "ada@bars.fr", "password": PASSWORD})
-    cookie = {"Cookie": f"eventflow_session={login.cookies['eventflow_session'].value}"}
-    engine = sqlite_services.database.engine  # type: ignore[attr-defined]
-    seen: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2].split()[0]))
+    card = site.plan("Réveillon", "2026-12-31")
     path = f"/events/{card.summary.event.id}"
 
     def view() -> str:
-        seen.clear()
-        page = client.simulate_get(path, headers=cookie)
+        page = site.view(path)
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         return page.text
 
     first = view()
-    assert seen == ["BEGIN", "SELECT", "SELECT"] and "J-36" in first
-    assert view() == first and seen == ["BEGIN", "SELECT"]  # the caller is always checked; the card is kept
-    sqlite_services.events.update_slot(admin, card.slots[0].slot.id, status="review")
+    assert site.seen == ["BEGIN", "SELECT", "SELECT", "END"] and "J-36" in first
+    assert view() == first and site.seen == ["BEGIN", "SELECT", "END"]  # the caller is checked; the card is kept
+    site.services.events.update_slot(site.admin, card.slots[0].slot.id, status="review")
     changed = view()
-    assert len(seen) == 3 and changed != first and 'data-status="review"' in changed
+    assert len(site.seen) == 4 and changed != first and 'data-status="review"' in changed
     clock.advance(days=1)
     assert "J-35" in view()
-    other = client.simulate_post("/api/session", json={"email": "ada@bars.fr", "password": PASSWORD})
-    other_cookie = f"eventflow_session={other.cookies['eventflow_session'].value}"
-    assert other.json["csrf_token"] in client.simulate_get(path, headers={"Cookie": other_cookie}).text
+    other = site.login()
+    other_cookie = {"Cookie": f"eventflow_session={other.cookies['eventflow_session'].value}"}
+    assert other.json["csrf_token"] in site.view(path, other_cookie).text  # each session its own forms
