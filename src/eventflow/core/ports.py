@@ -90,7 +90,7 @@ class SessionCaller:
 
     session: Session
     user: User
-    revision: int
+    revision: int | None  # None: the store keeps none (then nothing read may be kept)
 
 
 class SessionRepository(Protocol):

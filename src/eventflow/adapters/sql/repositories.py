@@ -142,13 +142,15 @@ class Sessions(Repository[Session]):
 
     def get_with_user(self, key_hash: str) -> SessionCaller | None:
         user_columns = [column.label(f"owner_{column.key}") for column in t.users.c]
-        number = select(t.revision.c.number).where(t.revision.c.id == 1).scalar_subquery().label("revision_number")
-        query = select(self._t, *user_columns, number).join(t.users, t.users.c.id == self._t.c.user_id)
+        latest = select(t.revision.c.number).where(t.revision.c.id == 1).scalar_subquery().label("revision_number")
+        query = select(self._t, *user_columns, latest).join(t.users, t.users.c.id == self._t.c.user_id)
         row = self._db.run(query.where(self._t.c.key_hash == key_hash)).mappings().first()
         if row is None:
             return None
         user = {column.key: row[f"owner_{column.key}"] for column in t.users.c}
-        return SessionCaller(self._map.to_entity(row), USERS.to_entity(user), int(row["revision_number"]))
+        number = row["revision_number"]
+        revision = None if number is None else int(number)  # no row: a store without a revision, nothing is kept
+        return SessionCaller(self._map.to_entity(row), USERS.to_entity(user), revision)
 
     def delete_for_user(self, user_id: int) -> None:
         self._db.run(delete(self._t).where(self._t.c.user_id == user_id))
