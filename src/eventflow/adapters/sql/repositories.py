@@ -142,7 +142,12 @@ class Sessions(Repository[Session]):
 
     def get_with_user(self, key_hash: str) -> SessionCaller | None:
         user_columns = [column.label(f"owner_{column.key}") for column in t.users.c]
-        latest = select(t.revision.c.number).where(t.revision.c.id == 1).scalar_subquery().label("revision_number")
+        latest = (
+            select(t.revision.c.number)
+            .where(t.revision.c.id == t.REVISION_ROW)
+            .scalar_subquery()
+            .label("revision_number")
+        )
         query = select(self._t, *user_columns, latest).join(t.users, t.users.c.id == self._t.c.user_id)
         row = self._db.run(query.where(self._t.c.key_hash == key_hash)).mappings().first()
         if row is None:

@@ -224,6 +224,7 @@ revision = Table(
     Column("number", BigInteger, nullable=False),
     **MYSQL_OPTIONS,
 )
+REVISION_ROW = 1  # the one row, seeded by the migration
 
 comments = Table(
     "comments",

@@ -76,7 +76,10 @@ class SqlUnitOfWork:
             raise RuntimeError("a read-only unit of work cannot commit")
         connection = self._open()
         try:
-            connection.execute(update(tables.revision).values(number=tables.revision.c.number + 1))
+            revision = tables.revision.c
+            connection.execute(
+                update(tables.revision).where(revision.id == tables.REVISION_ROW).values(number=revision.number + 1)
+            )
             connection.commit()
         except IntegrityError as error:
             raise Conflict(r.explain(error)) from error

@@ -150,7 +150,7 @@ class Views:
             end=end,
             first_month=_month_number(start),
             last_month=_month_number(end),
-            **({} if bar_id is None else {"bar_id": bar_id}),
+            bar_id=bar_id,
         )
         return CalendarRows(
             events=_events(found["events"], found["links"]),
@@ -160,8 +160,7 @@ class Views:
         )
 
     def card(self, event_id: int, activity_limit: int | None = None) -> CardRows | None:
-        limits = {} if activity_limit is None else {"limit": activity_limit}
-        found = CARD[activity_limit is not None].fetch(self._db, event_id=event_id, **limits)
+        found = CARD[activity_limit is not None].fetch(self._db, event_id=event_id, limit=activity_limit)
         if not found["events"]:
             return None
         return CardRows(
