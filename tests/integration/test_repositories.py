@@ -455,6 +455,12 @@ def test_activity_newest_first_filtered_and_limited(make_uow: UnitOfWorkFactory)
         assert uow.activity.list(entity_type="deliverable") == [entries[3], entries[1]]
         assert uow.activity.list(since=at(10), until=at(20)) == newest_first[:3]
         assert uow.activity.list(limit=2) == newest_first[:2]
+        assert uow.activity.list(entity_type="deliverable", entity_id=7) == [entries[1]]
+        assert uow.activity.list(action="slot.updated", limit=1) == [entries[3]]
+        assert uow.activity.list(action_prefix="slot.") == [entries[3], entries[1]]
+        assert uow.activity.list(action_prefix="slot") == [entries[3], entries[1]]
+        assert uow.activity.list(action_prefix="s_ot.") == [], "LIKE wildcards in a prefix are literal"
+        assert uow.activity.list(action="slot.") == []
         assert uow.activity.list()[-1].after == {"n": "é🎉"}
         assert uow.activity.list()[-1].before is None
 

@@ -181,12 +181,18 @@ class _Activity(_Repo):
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
         limit: int | None = None,
+        entity_id: int | None = None,
+        action: str | None = None,
+        action_prefix: str | None = None,
     ) -> list[Activity]:
         found = self._where(
             lambda a: (
                 (event_id is None or a.event_id == event_id)
                 and (actor_id is None or a.actor_id == actor_id)
                 and (entity_type is None or a.entity_type == entity_type)
+                and (entity_id is None or a.entity_id == entity_id)
+                and (action is None or a.action == action)
+                and (action_prefix is None or a.action.startswith(action_prefix))
                 and (since is None or a.at >= since)
                 and (until is None or a.at <= until)
             ),

@@ -40,6 +40,9 @@ class Clock(Protocol):
     def local_date(self, instant: dt.datetime) -> dt.date:
         """The team's calendar date at ``instant``."""
 
+    def start_of(self, day: dt.date) -> dt.datetime:
+        """The instant (UTC) the team's calendar day ``day`` begins."""
+
 
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str:
@@ -259,8 +262,12 @@ class ActivityRepository(Protocol):
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
         limit: int | None = None,
+        entity_id: int | None = None,
+        action: str | None = None,
+        action_prefix: str | None = None,
     ) -> list[Activity]:
-        """Entries matching every filter given, newest first."""
+        """Entries matching every filter given (``since`` and ``until`` inclusive; ``action`` exactly,
+        ``action_prefix`` as the start of the action), newest first, at most ``limit``."""
 
 
 class OutboxRepository(Protocol):

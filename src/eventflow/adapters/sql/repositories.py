@@ -283,12 +283,18 @@ class ActivityLog(Repository[Activity]):
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
         limit: int | None = None,
+        entity_id: int | None = None,
+        action: str | None = None,
+        action_prefix: str | None = None,
     ) -> list[Activity]:
         c = self._t.c
         filters = [
             c.event_id == event_id if event_id is not None else None,
             c.actor_id == actor_id if actor_id is not None else None,
             c.entity_type == entity_type if entity_type is not None else None,
+            c.entity_id == entity_id if entity_id is not None else None,
+            c.action == action if action is not None else None,
+            c.action.startswith(action_prefix, autoescape=True) if action_prefix is not None else None,
             c.at >= since if since is not None else None,
             c.at <= until if until is not None else None,
         ]

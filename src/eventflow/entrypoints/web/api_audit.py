@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Iterable
 from typing import Any
 
 import falcon
@@ -12,7 +14,7 @@ from attrs import frozen
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import OutboxMessage
-from eventflow.core.services.audit import MAX_ROWS, AuditEntry, AuditQuery, csv_rows
+from eventflow.core.services.audit import MAX_ROWS, AuditEntry, AuditQuery
 from eventflow.core.services.comments import MAX_COMMENT
 from eventflow.entrypoints.web.bodies import read_body
 from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
@@ -254,3 +256,30 @@ OPENAPI: dict[str, Any] = {
         }
     },
 }
+
+
+# -- the CSV export ----------------------------------------------------------------------------------------------
+CSV_HEADER = ["at", "actor_id", "actor", "action", "entity_type", "entity_id", "event_id", "before", "after"]
+#: A spreadsheet runs a cell starting with these as a formula: such cells get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_rows(entries: Iterable[AuditEntry]) -> list[list[str]]:
+    """The CSV export: a header, then one row per entry; before/after as JSON; formula-looking cells defused."""
+    rows = [CSV_HEADER]
+    for item in entries:
+        a = item.entry
+        actor = f"{item.actor.name} <{item.actor.email}>" if item.actor else "command line"
+        cells = [a.at.isoformat(), a.actor_id, actor, a.action, a.entity_type, a.entity_id, a.event_id,
+                 _json(a.before), _json(a.after)]  # fmt: skip
+        rows.append([_safe_cell(cell) for cell in cells])
+    return rows
+
+
+def _json(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
