@@ -3,6 +3,7 @@ a database that a newer eventflow migrated."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,5 +68,21 @@ def test_a_database_migrated_by_a_newer_eventflow_is_refused_with_a_clear_error(
 )
 def test_an_unusable_database_url_is_a_clear_error_without_the_password(url: str, message: str) -> None:
     with pytest.raises(DatabaseError, match=message) as refused:
+        SqlUnitOfWorkFactory.from_url(url)
+    assert "secret" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "driver", "extra"),
+    [
+        ("postgresql+psycopg://u:secret@127.0.0.1/db", "psycopg", "postgresql"),
+        ("mysql+pymysql://u@h/db", "pymysql", "mysql"),
+    ],
+)
+def test_a_server_database_without_its_driver_names_the_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch, url: str, driver: str, extra: str
+) -> None:
+    monkeypatch.setitem(sys.modules, driver, None)  # as if the extra had not been installed
+    with pytest.raises(DatabaseError, match=rf"pip install 'eventflow\[{extra}\]'") as refused:
         SqlUnitOfWorkFactory.from_url(url)
     assert "secret" not in str(refused.value)
