@@ -12,6 +12,7 @@ from eventflow.core import errors
 from eventflow.core.model import Health
 from eventflow.core.services.comments import MAX_COMMENT
 from eventflow.core.services.events import EventService, Matrix
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
 from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
@@ -24,14 +25,9 @@ from eventflow.entrypoints.web.views import (
     NAME,
     STR,
     Json,
-    activity_json,
     array_of,
-    card_json,
-    comment_json,
     nullable,
     ref,
-    slot_json,
-    summary_json,
 )
 
 ACTIVITY_LIMIT = 200
@@ -85,7 +81,9 @@ class CommentCreate:
 
 def slot_in_card(events: EventService, event_id: int, slot_id: int | None) -> Json:
     """A slot as the card shows it (lateness, due date, versions)."""
-    return next(slot_json(v) for v in events.card(event_id, activity_limit=0).slots if v.slot.id == slot_id)
+    return next(
+        presenters.Deliverable.json(v) for v in events.card(event_id, activity_limit=0).slots if v.slot.id == slot_id
+    )
 
 
 class EventsResource:
@@ -95,14 +93,14 @@ class EventsResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         start, end = period(req)
         summaries = self._events.calendar(start, end, int_param(req, "bar"), enum_param(req, "health", Health))
-        resp.media = [summary_json(s) for s in summaries]
+        resp.media = [presenters.EventSummary.json(s) for s in summaries]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = read_body(req, EventCreate)
         card = self._events.create(req.context.user, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
         resp.location = f"/api/events/{card.summary.event.id}"
-        resp.media = card_json(card)
+        resp.media = presenters.EventCard.json(card)
 
 
 class EventResource:
@@ -110,11 +108,11 @@ class EventResource:
         self._events = services.events
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        resp.media = card_json(self._events.card(event_id))
+        resp.media = presenters.EventCard.json(self._events.card(event_id))
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         changes = read_changes(req, EventChanges)
-        resp.media = card_json(self._events.update(req.context.user, event_id, **changes))
+        resp.media = presenters.EventCard.json(self._events.update(req.context.user, event_id, **changes))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         self._events.delete(req.context.user, event_id)
@@ -143,13 +141,13 @@ class CommentsResource:
         self._comments = services.comments
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        resp.media = [comment_json(c) for c in self._comments.list(event_id)]
+        resp.media = [presenters.Comment.json(c) for c in self._comments.list(event_id)]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         body = read_body(req, CommentCreate)
         comment = self._comments.add(req.context.user, event_id, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
-        resp.media = comment_json(comment)
+        resp.media = presenters.Comment.json(comment)
 
 
 class ActivityResource:
@@ -158,7 +156,7 @@ class ActivityResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         limit = int_param(req, "limit", high=1000) or ACTIVITY_LIMIT
-        resp.media = [activity_json(a) for a in self._events.card(event_id, activity_limit=limit).activity]
+        resp.media = [presenters.Activity.json(a) for a in self._events.card(event_id, activity_limit=limit).activity]
 
 
 class ReviewQueueResource:
@@ -167,7 +165,7 @@ class ReviewQueueResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = [
-            {"event": summary_json(summary), "deliverable": slot_json(view)}
+            {"event": presenters.EventSummary.json(summary), "deliverable": presenters.Deliverable.json(view)}
             for summary, view in self._events.review_queue()
         ]
 
@@ -178,11 +176,14 @@ def matrix_json(month: str, matrix: Matrix) -> Json:
         "columns": matrix.columns,
         "rows": [
             {
-                "event": summary_json(summary),
+                "event": presenters.EventSummary.json(summary),
                 "cells": [
                     {
                         "column": column,
-                        "deliverables": [slot_json(v) for v in matrix.cells.get((summary.event.id or 0, column), [])],
+                        "deliverables": [
+                            presenters.Deliverable.json(v)
+                            for v in matrix.cells.get((summary.event.id or 0, column), [])
+                        ],
                     }
                     for column in matrix.columns
                 ],

@@ -23,8 +23,9 @@ from eventflow.core import errors
 from eventflow.core.model import Asset
 from eventflow.core.services.assets import INLINE_TYPES, AssetService
 from eventflow.core.services.storage import StorageReport, Summary
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.openapi import operation, path_id
-from eventflow.entrypoints.web.views import INT, STR, Json, photo_json, version_json
+from eventflow.entrypoints.web.views import INT, STR, Json
 
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024
@@ -63,7 +64,11 @@ def text_of(part: BodyPart) -> str:
 
 
 def upload_json(asset: Asset) -> Json:
-    body = version_json(asset) if asset.deliverable_id is not None else photo_json(asset) | {"sha256": asset.sha256}
+    body = (
+        presenters.Version.json(asset)
+        if asset.deliverable_id is not None
+        else presenters.Photo.json(asset) | {"sha256": asset.sha256}
+    )
     return body | {"preview": asset.media_info.get("preview"), "media": asset.media_info}
 
 
@@ -262,7 +267,7 @@ def report_json(report: StorageReport) -> Json:
     }
 
 
-def summary_json(summary: Summary) -> Json:
+def job_json(summary: Summary) -> Json:
     return {
         "action": summary.action,
         "event_ids": [e.id for e in summary.events],
@@ -289,11 +294,11 @@ class ArchiveResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         plan = self._storage.archive_plan(event_id=event_id)
-        resp.media = summary_json(self._storage.archive(req.context.user, plan))
+        resp.media = job_json(self._storage.archive(req.context.user, plan))
 
     def on_post_restore(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         plan = self._storage.restore_plan(event_id)
-        resp.media = summary_json(self._storage.restore(req.context.user, plan))
+        resp.media = job_json(self._storage.restore(req.context.user, plan))
 
 
 def register(app: falcon.App, services: Services) -> None:

@@ -17,6 +17,7 @@ import attrs
 import falcon
 
 from eventflow import __version__
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.schema import Components
 from eventflow.entrypoints.web.views import SCHEMAS, Json, ref
 
@@ -137,6 +138,8 @@ def body_schema(required: Iterable[str], **props: Json) -> Json:
 def build_document(modules: Iterable[ModuleType]) -> Json:
     paths: Json = {}
     components = Components()
+    for shape in presenters.SHAPES:
+        components.ref(shape)
     schemas: Json = copy.deepcopy(SCHEMAS)
     for module in modules:
         fragment: Json = getattr(module, "OPENAPI", {})
