@@ -16,7 +16,7 @@ from cattrs.preconf.json import make_converter
 
 from eventflow.core import model
 from eventflow.core.model import Health, Language, Role, Status, StorageTier
-from eventflow.core.services import audit
+from eventflow.core.services import audit, storage
 from eventflow.core.services import events as ev
 
 converter = make_converter()
@@ -348,8 +348,115 @@ class OutboxMessage(Shape):
         )
 
 
+@frozen
+class Upload(Shape):
+    """A file just received: a slot's new version (``version``) or a moodboard photo (``category``)."""
+
+    version: int | None
+    asset_id: int = field(metadata=ID)
+    size: int
+    sha256: str
+    filename: str
+    content_type: str
+    location: StorageTier
+    uploaded_by: int | None
+    created_at: dt.datetime
+    category: model.PhotoCategory | None
+    preview: str | None = field(metadata={"openapi": {"description": "ready, or unavailable (see media)"}})
+    media: dict[str, Any]
+
+    @classmethod
+    def of(cls, asset: model.Asset) -> Upload:
+        return cls(
+            version=asset.version,
+            asset_id=_id(asset.id),
+            size=asset.size,
+            sha256=asset.sha256,
+            filename=asset.filename,
+            content_type=asset.content_type,
+            location=asset.location,
+            uploaded_by=asset.uploaded_by,
+            created_at=asset.created_at,
+            category=asset.category,
+            preview=asset.media_info.get("preview"),
+            media=asset.media_info,
+        )
+
+
+# -- storage ---------------------------------------------------------------------------------------------------
+@frozen
+class EventUsage(Shape):
+    event_id: int = field(metadata=ID)
+    name: str
+    date: dt.date
+    bytes: int
+
+
+@frozen
+class Storage(Shape):
+    used_bytes: int
+    quota_bytes: int
+    percent: float
+    disk_free_bytes: int
+    reserved_bytes: int = field(metadata={"openapi": {"description": "held by uploads under way"}})
+    archivable_bytes: int
+    archive_after_days: int
+    biggest_events: list[EventUsage]
+
+    @classmethod
+    def of(cls, report: storage.StorageReport) -> Storage:
+        return cls(
+            used_bytes=report.used_bytes,
+            quota_bytes=report.quota_bytes,
+            percent=report.percent,
+            disk_free_bytes=report.disk_free_bytes,
+            reserved_bytes=report.reserved_bytes,
+            archivable_bytes=report.archivable_bytes,
+            archive_after_days=report.archive_after_days,
+            biggest_events=[
+                EventUsage(_id(u.event.id), u.event.name, u.event.date, u.hot_bytes) for u in report.biggest_events
+            ],
+        )
+
+
+@frozen
+class StorageJob(Shape):
+    """What an archive, restore or purge did."""
+
+    action: str
+    event_ids: list[int]
+    files: int
+    freed_bytes: int
+    moved_bytes: int
+    problems: list[str]
+
+    @classmethod
+    def of(cls, summary: storage.Summary) -> StorageJob:
+        return cls(
+            action=summary.action,
+            event_ids=[_id(e.id) for e in summary.events],
+            files=summary.files,
+            freed_bytes=summary.freed_bytes,
+            moved_bytes=summary.moved_bytes,
+            problems=list(summary.problems),
+        )
+
+
 #: Every shape the API answers with; the OpenAPI document describes each of them.
-SHAPES: tuple[type, ...] = (User, Me, Bar, Theme, Template, EventSummary, EventCard, AuditEntry, OutboxMessage)
+SHAPES: tuple[type, ...] = (
+    User,
+    Me,
+    Bar,
+    Theme,
+    Template,
+    EventSummary,
+    EventCard,
+    AuditEntry,
+    OutboxMessage,
+    Upload,
+    Storage,
+    StorageJob,
+)
 
 
 def _id(value: int | None) -> int:

@@ -20,12 +20,10 @@ from falcon.util.reader import BufferedReader
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
-from eventflow.core.model import Asset
 from eventflow.core.services.assets import INLINE_TYPES, AssetService
-from eventflow.core.services.storage import StorageReport, Summary
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.openapi import operation, path_id
-from eventflow.entrypoints.web.views import INT, STR, Json
+from eventflow.entrypoints.web.views import Json
 
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024
@@ -63,15 +61,6 @@ def text_of(part: BodyPart) -> str:
     return part.get_text() or ""
 
 
-def upload_json(asset: Asset) -> Json:
-    body = (
-        presenters.Version.json(asset)
-        if asset.deliverable_id is not None
-        else presenters.Photo.json(asset) | {"sha256": asset.sha256}
-    )
-    return body | {"preview": asset.media_info.get("preview"), "media": asset.media_info}
-
-
 class VersionsResource:
     """``POST /api/deliverables/{id}/versions``: the ``file`` field becomes the slot's next version."""
 
@@ -90,7 +79,7 @@ class VersionsResource:
             raise errors.InvalidInput("no file was sent: put it in the multipart field 'file'", "file")
         resp.status = falcon.HTTP_201
         resp.location = f"/api/assets/{asset.id}/content"
-        resp.media = upload_json(asset)
+        resp.media = presenters.Upload.json(asset)
 
 
 class PhotosResource:
@@ -116,7 +105,7 @@ class PhotosResource:
             raise errors.InvalidInput("no photo was sent: put it in the multipart field 'file'", "file")
         resp.status = falcon.HTTP_201
         resp.location = f"/api/assets/{asset.id}/content"
-        resp.media = upload_json(asset)
+        resp.media = presenters.Upload.json(asset)
 
 
 # -- downloads ---------------------------------------------------------------------------------------------------
@@ -251,39 +240,12 @@ class ContentResource:
 
 
 # -- storage -----------------------------------------------------------------------------------------------------
-def report_json(report: StorageReport) -> Json:
-    return {
-        "used_bytes": report.used_bytes,
-        "quota_bytes": report.quota_bytes,
-        "percent": report.percent,
-        "disk_free_bytes": report.disk_free_bytes,
-        "reserved_bytes": report.reserved_bytes,
-        "archivable_bytes": report.archivable_bytes,
-        "archive_after_days": report.archive_after_days,
-        "biggest_events": [
-            {"event_id": u.event.id, "name": u.event.name, "date": u.event.date.isoformat(), "bytes": u.hot_bytes}
-            for u in report.biggest_events
-        ],
-    }
-
-
-def job_json(summary: Summary) -> Json:
-    return {
-        "action": summary.action,
-        "event_ids": [e.id for e in summary.events],
-        "files": summary.files,
-        "freed_bytes": summary.freed_bytes,
-        "moved_bytes": summary.moved_bytes,
-        "problems": summary.problems,
-    }
-
-
 class StorageResource:
     def __init__(self, services: Services) -> None:
         self._storage = services.storage
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = report_json(self._storage.report())
+        resp.media = presenters.Storage.json(self._storage.report())
 
 
 class ArchiveResource:
@@ -294,11 +256,11 @@ class ArchiveResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         plan = self._storage.archive_plan(event_id=event_id)
-        resp.media = job_json(self._storage.archive(req.context.user, plan))
+        resp.media = presenters.StorageJob.json(self._storage.archive(req.context.user, plan))
 
     def on_post_restore(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         plan = self._storage.restore_plan(event_id)
-        resp.media = job_json(self._storage.restore(req.context.user, plan))
+        resp.media = presenters.StorageJob.json(self._storage.restore(req.context.user, plan))
 
 
 def register(app: falcon.App, services: Services) -> None:
@@ -331,7 +293,7 @@ def _multipart(**fields: Json) -> Json:
 
 def _upload(summary: str, op_id: str, param: Json, **fields: Json) -> Json:
     op = operation(
-        summary, "files", {"$ref": "#/components/schemas/Upload"}, status=201, params=[param],
+        summary, "files", presenters.Upload, status=201, params=[param],
         errors=(400, 403, 404, 413, 415, 422, 507), operation_id=op_id,
     )  # fmt: skip
     op["requestBody"] = _multipart(**fields)
@@ -379,7 +341,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "Disk usage, quota, free space, biggest events",
                 "storage",
-                {"$ref": "#/components/schemas/Storage"},
+                presenters.Storage,
                 operation_id="getStorage",
             )
         },
@@ -387,7 +349,7 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 "Move this event's files to cold storage now (admins)",
                 "storage",
-                {"$ref": "#/components/schemas/StorageJob"},
+                presenters.StorageJob,
                 params=[path_id("event_id")],
                 errors=(403, 404),
                 operation_id="archiveEvent",
@@ -397,62 +359,11 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 "Bring this event's archived files back (admins)",
                 "storage",
-                {"$ref": "#/components/schemas/StorageJob"},
+                presenters.StorageJob,
                 params=[path_id("event_id")],
                 errors=(403, 404, 507),
                 operation_id="restoreEvent",
             )
         },
-    },
-    "components": {
-        "schemas": {
-            "Upload": {
-                "type": "object",
-                "required": ["asset_id", "size", "sha256"],
-                "properties": {
-                    "version": {"type": "integer", "nullable": True},
-                    "asset_id": INT,
-                    "size": INT,
-                    "sha256": STR,
-                    "filename": STR,
-                    "content_type": STR,
-                    "category": {"type": "string", "nullable": True},
-                    "preview": {"type": "string", "nullable": True},
-                    "media": {"type": "object"},
-                },
-            },
-            "Storage": {
-                "type": "object",
-                "required": ["used_bytes", "quota_bytes", "percent", "disk_free_bytes"],
-                "properties": {
-                    "used_bytes": INT,
-                    "quota_bytes": INT,
-                    "percent": {"type": "number"},
-                    "disk_free_bytes": INT,
-                    "reserved_bytes": INT,
-                    "archivable_bytes": INT,
-                    "archive_after_days": INT,
-                    "biggest_events": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {"event_id": INT, "name": STR, "date": STR, "bytes": INT},
-                        },
-                    },
-                },
-            },
-            "StorageJob": {
-                "type": "object",
-                "required": ["action", "files", "freed_bytes"],
-                "properties": {
-                    "action": STR,
-                    "event_ids": {"type": "array", "items": INT},
-                    "files": INT,
-                    "freed_bytes": INT,
-                    "moved_bytes": INT,
-                    "problems": {"type": "array", "items": STR},
-                },
-            },
-        }
     },
 }
