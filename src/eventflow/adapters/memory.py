@@ -15,6 +15,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
+from eventflow.adapters import VOLATILE_TABLES
 from eventflow.core.errors import Conflict
 from eventflow.core.model import (
     Activity,
@@ -297,7 +298,7 @@ class MemoryDatabase:
     """The shared state behind every in-memory unit of work."""
 
     tables: dict[str, _Table] = field(factory=lambda: {name: _Table() for name in TABLES})
-    revision: int = 0  # increased by every commit, like the SQL ``revision`` row
+    revision: int = 0  # increased by every commit that changes what pages show, like the SQL ``revision`` row
     lock: threading.RLock = field(factory=threading.RLock)
 
 
@@ -332,8 +333,9 @@ class MemoryUnitOfWork:
     def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        if any(self._work[name] != self._db.tables[name] for name in TABLES if name not in VOLATILE_TABLES):
+            self._db.revision += 1
         self._db.tables = copy.deepcopy(self._work)
-        self._db.revision += 1
         self._cascade()
 
     def _cascade(self) -> None:

@@ -15,7 +15,9 @@ from attrs import AttrsInstance
 from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import UpdateBase
 
+from eventflow.adapters import VOLATILE_TABLES
 from eventflow.adapters.sql import tables as t
 from eventflow.adapters.sql.mapping import EntityMap
 from eventflow.core.errors import Conflict
@@ -66,14 +68,18 @@ def explain(error: IntegrityError) -> str:
 
 
 class Db:
-    """The unit of work's connection; constraint violations surface as :class:`Conflict`."""
+    """The unit of work's connection; constraint violations surface as :class:`Conflict`. ``content_changed`` says
+    whether a statement wrote a table that pages show."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.content_changed = False
 
     def run(
         self, statement: Executable, rows: Sequence[dict[str, Any]] | dict[str, Any] | None = None
     ) -> CursorResult[Any]:
+        if isinstance(statement, UpdateBase) and statement.table.name not in VOLATILE_TABLES:  # type: ignore[attr-defined]
+            self.content_changed = True
         try:
             return self.connection.execute(statement, rows)
         except IntegrityError as error:

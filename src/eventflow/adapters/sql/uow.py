@@ -38,6 +38,7 @@ class SqlUnitOfWork:
         self._engine = engine
         self._read_only = read_only
         self._connection: Connection | None = None
+        self._db: r.Db | None = None
 
     def __enter__(self) -> Self:
         self._connection = self._engine.connect().execution_options(**{READ_ONLY: self._read_only})
@@ -46,7 +47,7 @@ class SqlUnitOfWork:
         except BaseException:
             self._connection.close()
             raise
-        db = r.Db(self._connection)
+        db = self._db = r.Db(self._connection)
         self.users = r.Users(db, r.USERS)
         self.tokens = r.Tokens(db, r.TOKENS)
         self.sessions = r.Sessions(db, r.SESSIONS)
@@ -76,10 +77,11 @@ class SqlUnitOfWork:
             raise RuntimeError("a read-only unit of work cannot commit")
         connection = self._open()
         try:
-            revision = tables.revision.c
-            connection.execute(
-                update(tables.revision).where(revision.id == tables.REVISION_ROW).values(number=revision.number + 1)
-            )
+            if self._db is not None and self._db.content_changed:  # what pages show changed: their caches must let go
+                revision = tables.revision.c
+                connection.execute(
+                    update(tables.revision).where(revision.id == tables.REVISION_ROW).values(number=revision.number + 1)
+                )
             connection.commit()
         except IntegrityError as error:
             raise Conflict(r.explain(error)) from error
