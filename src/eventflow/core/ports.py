@@ -21,6 +21,7 @@ from eventflow.core.model import (
     Deliverable,
     DeliverableTemplate,
     Event,
+    Language,
     OutboxMessage,
     Reservation,
     Session,
@@ -42,6 +43,28 @@ class Clock(Protocol):
 
     def start_of(self, day: dt.date) -> dt.datetime:
         """The instant (UTC) the team's calendar day ``day`` begins."""
+
+
+class Translator(Protocol):
+    """The texts and formats of one language: the gettext catalogs, whose msgids are the English texts."""
+
+    @property
+    def language(self) -> Language: ...
+
+    def gettext(self, message: str) -> str:
+        """``message`` in this language; the English itself when the catalog has no translation."""
+
+    def format_date(self, day: dt.date, format: str = "long") -> str:
+        """``day`` as this language writes it ("25 novembre 2026", "November 25, 2026"); ``format`` is a CLDR
+        length (short, medium, long, full) or pattern."""
+
+    def format_size(self, size: int) -> str:
+        """A number of bytes for people, in the largest unit it reaches ("1,4 Go", "1.4 GB")."""
+
+
+class Translations(Protocol):
+    def __call__(self, language: Language) -> Translator:
+        """The translator of ``language``."""
 
 
 class PasswordHasher(Protocol):

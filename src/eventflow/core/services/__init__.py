@@ -9,7 +9,7 @@ from attrs import define, field
 
 from eventflow.core import errors
 from eventflow.core.model import Activity, User
-from eventflow.core.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from eventflow.core.ports import Clock, PasswordHasher, Translations, UnitOfWork, UnitOfWorkFactory
 
 
 class TextSanitizer(Protocol):
@@ -29,6 +29,7 @@ class Context:
     clock: Clock
     hasher: PasswordHasher
     sanitize: TextSanitizer
+    translations: Translations
     on_activity: list[ActivityHook] = field(factory=list)
 
 
