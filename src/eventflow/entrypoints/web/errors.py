@@ -24,6 +24,8 @@ STATUS: tuple[tuple[type[errors.EventflowError], str, str], ...] = (
     (errors.FileTooLarge, falcon.HTTP_413, "File too large"),
     (errors.QuotaExceeded, falcon.HTTP_507, "Storage full"),
     (errors.UnsupportedMedia, falcon.HTTP_415, "Unsupported file type"),
+    (errors.UploadCut, falcon.HTTP_400, "Upload cut"),
+    (errors.StorageFull, falcon.HTTP_507, "Storage full"),
 )
 
 
