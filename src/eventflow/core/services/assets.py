@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,9 +96,11 @@ INLINE_TYPES = frozenset(kind.content_type for kind in KINDS.values() if kind.in
 
 
 def clean_filename(filename: str | None) -> str:
-    """The user's name for the file, without folders or control characters (kept for downloads only)."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    """The user's name for the file (kept for downloads only), accents composed, without folders, quotes or
+    anything unprintable: control characters and the format ones, bidi overrides such as U+202E included
+    (they make "fdp.exe" read "exe.pdf")."""
+    name = unicodedata.normalize("NFC", re.split(r"[\\/]", filename or "")[-1])
+    name = "".join(ch for ch in name if ch.isprintable() and ch != '"').strip().lstrip(".")
     if not name:
         raise errors.InvalidInput("the file has no name", "file")
     return name[-MAX_FILENAME:]

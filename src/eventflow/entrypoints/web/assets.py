@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 import falcon
 from falcon.media.multipart import BodyPart, MultipartParseError, MultipartParseOptions
@@ -37,6 +39,8 @@ READ_CHUNK = 256 * 1024
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
 #: A PDF shown inline may also be framed by the app's own pages (the preview dialog), still sandboxed.
 PDF_CSP = f"{FILE_CSP}; frame-ancestors 'self'"
+#: What the ASCII ``filename`` fallback keeps; anything else (quotes, backslashes, ``;``, ``%``…) becomes ``_``.
+_FALLBACK_UNSAFE = re.compile(r"[^A-Za-z0-9 !#$&'()+,.=@\[\]^_{}~-]")
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d{0,19})\s*-\s*(\d{0,19})\s*$", re.IGNORECASE)
 
 
@@ -262,6 +266,14 @@ def send_file(
     resp.stream = FileSlice(open_file(), start, end - start + 1)
 
 
+def content_disposition(disposition: str, filename: str) -> str:
+    """RFC 6266: an ASCII ``filename`` for old clients, with nothing that could end its quoted string or the header,
+    then the exact name as ``filename*`` (RFC 8187: UTF-8, percent-encoded), which browsers prefer."""
+    letters = "".join(ch for ch in unicodedata.normalize("NFKD", filename) if not unicodedata.combining(ch))
+    fallback = _FALLBACK_UNSAFE.sub("_", letters)
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 class ContentResource:
     """``GET /api/assets/{id}/content`` (the stored bytes) and ``/preview`` (the preview image)."""
 
@@ -273,13 +285,11 @@ class ContentResource:
         asset = download.asset
         resp.set_header("X-Content-Type-Options", "nosniff")
         resp.set_header("Content-Security-Policy", FILE_CSP)
-        if asset.content_type in INLINE_TYPES and not req.get_param_as_bool("download"):
-            resp.viewable_as = asset.filename
-            if asset.content_type == "application/pdf":
-                resp.set_header("Content-Security-Policy", PDF_CSP)
-                resp.set_header("X-Frame-Options", "SAMEORIGIN")
-        else:
-            resp.downloadable_as = asset.filename
+        inline = asset.content_type in INLINE_TYPES and not req.get_param_as_bool("download")
+        resp.set_header("Content-Disposition", content_disposition("inline" if inline else "attachment", asset.filename))
+        if inline and asset.content_type == "application/pdf":
+            resp.set_header("Content-Security-Policy", PDF_CSP)
+            resp.set_header("X-Frame-Options", "SAMEORIGIN")
         send_file(req, resp, download.open, asset.size, f'"{asset.sha256}"', asset.created_at, asset.content_type)
 
     def on_head(self, req: falcon.Request, resp: falcon.Response, asset_id: int) -> None:
