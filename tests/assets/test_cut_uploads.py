@@ -25,17 +25,22 @@ from tests.web.live import LiveServer, live_server
 
 pytestmark = pytest.mark.slow
 
-MB = 1024 * 1024
-#: Files a few MB long, so that half a body is well inside the file part.
-POSTER = samples.pdf() + os.urandom(3 * MB)
-PHOTO = samples.photo_jpeg() + os.urandom(MB)  # bytes after the JPEG's end are ignored by decoders
+KB, MB = 1024, 1024 * 1024
 CUT_MESSAGE = "the upload was cut before the end: send the file again"
 
-#: The two multipart routes, each with a form whose file part carries most of the body.
-FORMS = {
-    "version": ("/api/deliverables/1/versions", [("file", ("poster.pdf", POSTER))]),
-    "photo": ("/api/events/1/photos", [("category", "deco"), ("file", ("deco.jpg", PHOTO))]),
-}
+
+def form(route: str, padding: int) -> tuple[str, bytes, str]:
+    """(path, body, content type) of a whole upload to ``route`` whose file carries ``padding`` random bytes."""
+    if route == "version":
+        path, parts = "/api/deliverables/1/versions", [("file", ("poster.pdf", samples.pdf() + os.urandom(padding)))]
+    else:  # bytes after a JPEG's end are ignored by decoders
+        photo = samples.photo_jpeg() + os.urandom(padding)
+        path, parts = "/api/events/1/photos", [("category", "deco"), ("file", ("deco.jpg", photo))]
+    body, content_type = multipart(parts)
+    return path, body, content_type
+
+
+ROUTES = ["version", "photo"]
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +62,7 @@ def data_dir(served: tuple[LiveServer, Path]) -> Path:
     return served[1]
 
 
-def open_request(
-    live: LiveServer, path: str, content_type: str, request_id: str, length: int | None
-) -> socket.socket:
+def open_request(live: LiveServer, path: str, content_type: str, request_id: str, length: int | None) -> socket.socket:
     """A connection with the request's head sent: ``Content-Length: length``, or chunked when None."""
     host, port = live.url.removeprefix("http://").split(":")
     framing = f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked"
@@ -109,11 +112,10 @@ def assert_nothing_kept(live: LiveServer, data_dir: Path) -> None:
     assert sum(p.stat().st_size for p in files) == storage["used_bytes"]  # no blob without its row
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_half_a_body_then_the_connection_closed_stores_nothing(live: LiveServer, data_dir: Path, form: str) -> None:
-    path, parts = FORMS[form]
-    body, content_type = multipart(parts)
-    request_id = f"cut-fin-{form}"
+@pytest.mark.parametrize("route", ROUTES)
+def test_half_a_body_then_the_connection_closed_stores_nothing(live: LiveServer, data_dir: Path, route: str) -> None:
+    path, body, content_type = form(route, 3 * MB)
+    request_id = f"cut-fin-{route}"
     sock = open_request(live, path, content_type, request_id, len(body))
     sock.sendall(body[: len(body) // 2])
     sock.close()
@@ -121,11 +123,10 @@ def test_half_a_body_then_the_connection_closed_stores_nothing(live: LiveServer,
     assert_nothing_kept(live, data_dir)
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_half_a_body_then_a_half_close_answers_400(live: LiveServer, data_dir: Path, form: str) -> None:
-    path, parts = FORMS[form]
-    body, content_type = multipart(parts)
-    with open_request(live, path, content_type, f"cut-half-{form}", len(body)) as sock:
+@pytest.mark.parametrize("route", ROUTES)
+def test_half_a_body_then_a_half_close_answers_400(live: LiveServer, data_dir: Path, route: str) -> None:
+    path, body, content_type = form(route, 3 * MB)
+    with open_request(live, path, content_type, f"cut-half-{route}", len(body)) as sock:
         sock.sendall(body[: len(body) // 2])
         sock.shutdown(socket.SHUT_WR)
         status, answer = answer_of(sock)
@@ -133,25 +134,21 @@ def test_half_a_body_then_a_half_close_answers_400(live: LiveServer, data_dir: P
     assert_nothing_kept(live, data_dir)
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_a_content_length_shorter_than_the_body_answers_400(live: LiveServer, data_dir: Path, form: str) -> None:
-    path, parts = FORMS[form]
-    body, content_type = multipart(parts)
-    with open_request(live, path, content_type, f"cut-short-{form}", 1000) as sock:
-        sock.sendall(body[:300 * 1024])
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_content_length_shorter_than_the_body_answers_400(live: LiveServer, data_dir: Path, route: str) -> None:
+    path, body, content_type = form(route, 300 * KB)
+    with open_request(live, path, content_type, f"cut-short-{route}", 1000) as sock:
+        sock.sendall(body)
         status, answer = answer_of(sock)
     assert status == 400 and answer["description"] == CUT_MESSAGE
     assert_nothing_kept(live, data_dir)
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_a_chunked_body_without_its_closing_boundary_answers_400(
-    live: LiveServer, data_dir: Path, form: str
-) -> None:
-    path, parts = FORMS[form]
-    body, content_type = multipart(parts)
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_chunked_body_without_its_closing_boundary_answers_400(live: LiveServer, data_dir: Path, route: str) -> None:
+    path, body, content_type = form(route, 300 * KB)
     unclosed = body[: body.rindex(b"\r\n--")]  # everything but the closing boundary
-    with open_request(live, path, content_type, f"cut-chunked-{form}", None) as sock:
+    with open_request(live, path, content_type, f"cut-chunked-{route}", None) as sock:
         sock.sendall(chunked(unclosed))
         status, answer = answer_of(sock)
     assert status == 400 and answer["description"] == CUT_MESSAGE
@@ -159,17 +156,15 @@ def test_a_chunked_body_without_its_closing_boundary_answers_400(
 
 
 @pytest.mark.parametrize("framing", ["length", "chunked"])
-def test_the_same_requests_sent_whole_are_stored(live: LiveServer, framing: str) -> None:
-    """The requests above are well formed but for their cut: whole, they become a version and a photo
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_same_requests_sent_whole_are_stored(live: LiveServer, route: str, framing: str) -> None:
+    """The requests above are well formed but for their cut: whole, they become a version or a photo
     (on slot 2 and under another name, so that slot 1 and the "deco" photo stay absent for the tests above)."""
-    forms = [
-        (f"/api/deliverables/2/versions", [("file", ("poster.pdf", POSTER))]),
-        ("/api/events/1/photos", [("category", "deco"), ("file", (f"whole-{framing}.jpg", PHOTO))]),
-    ]
-    for path, parts in forms:
-        body, content_type = multipart(parts)
-        length = len(body) if framing == "length" else None
-        with open_request(live, path, content_type, f"whole-{framing}", length) as sock:
-            sock.sendall(body if length else chunked(body))
-            status, answer = answer_of(sock)
-        assert status == 201, answer
+    path, body, content_type = form(route, 300 * KB)
+    path = path.replace("/deliverables/1/", "/deliverables/2/")
+    body = body.replace(b'filename="deco.jpg"', b'filename="whole.jpg"')
+    length = len(body) if framing == "length" else None
+    with open_request(live, path, content_type, f"whole-{route}-{framing}", length) as sock:
+        sock.sendall(body if length else chunked(body))
+        status, answer = answer_of(sock)
+    assert status == 201, answer

@@ -286,7 +286,8 @@ class ContentResource:
         resp.set_header("X-Content-Type-Options", "nosniff")
         resp.set_header("Content-Security-Policy", FILE_CSP)
         inline = asset.content_type in INLINE_TYPES and not req.get_param_as_bool("download")
-        resp.set_header("Content-Disposition", content_disposition("inline" if inline else "attachment", asset.filename))
+        disposition = content_disposition("inline" if inline else "attachment", asset.filename)
+        resp.set_header("Content-Disposition", disposition)
         if inline and asset.content_type == "application/pdf":
             resp.set_header("Content-Security-Policy", PDF_CSP)
             resp.set_header("X-Frame-Options", "SAMEORIGIN")
