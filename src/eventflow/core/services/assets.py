@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from eventflow.core import errors, rules
 from eventflow.core.model import Asset, Deliverable, PhotoCategory, Reservation, StorageTier
@@ -347,7 +347,16 @@ class AssetService:
 
     # -- previews ----------------------------------------------------------------------------------------------
     def with_preview(self, asset: Asset) -> Asset:
-        """Make and cache the asset's preview (counted in the quota); a file without one says why."""
+        """Make and cache the asset's preview (counted in the quota); a file without one says why.
+
+        The asset is stored already: a disk too full for its preview costs the preview, not the upload.
+        """
+        try:
+            return self._save_preview(asset)
+        except errors.StorageFull as full:
+            return evolve(asset, media_info={**asset.media_info, "preview": "unavailable", "preview_error": str(full)})
+
+    def _save_preview(self, asset: Asset) -> Asset:
         assert asset.id is not None
         with self.store_of(asset).open(asset.storage_key) as source:
             made = self.probe.preview(source, asset.content_type)
