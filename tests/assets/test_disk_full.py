@@ -100,11 +100,10 @@ def cold_on_disk() -> bool:
 @pytest.fixture
 def settings(disk: Path, tmp_path: Path, cold_on_disk: bool) -> Settings:
     """The data folder on the 1 MB disk; or (``cold_on_disk``) only the cold store."""
-    cold_only = cold_on_disk
     return Settings.from_env(
         {
-            "EVENTFLOW_DATA_DIR": str(tmp_path / "data" if cold_only else disk),
-            "EVENTFLOW_COLD_DIR": str(disk / "cold" if cold_only else tmp_path / "cold"),
+            "EVENTFLOW_DATA_DIR": str(tmp_path / "data" if cold_on_disk else disk),
+            "EVENTFLOW_COLD_DIR": str(disk / "cold" if cold_on_disk else tmp_path / "cold"),
             "EVENTFLOW_MAX_UPLOAD_MB": str(LIMIT_MB),
             "EVENTFLOW_QUOTA_GB": repr(QUOTA_BYTES / 1024**3),
         }
@@ -223,6 +222,7 @@ def test_a_full_server_disk_answers_507_keeps_nothing_and_still_serves_reads(
         assert call(server, "GET", f"/api/assets/{kept.json()['asset_id']}/content").content == poster
     slot = next(d for d in card.json()["deliverables"] if d["id"] == 1)
     assert slot["versions"] == [] and slot["status"] == "todo"
+    assert [c["text"] for c in card.json()["comments"]] == ["Première idée @max"]  # the refused one left no row
     assert call(server, "GET", "/api/storage").json()["reserved_bytes"] == 0
     assert not [p for p in files_under(data_dir / "files") if p.name.startswith(".incoming-")]
     assert call(server, "POST", "/api/events/1/comments", json={"text": "room again"}).status_code == 201

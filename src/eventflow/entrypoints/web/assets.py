@@ -90,7 +90,7 @@ class UploadForm:
         if not (req.content_type or "").lower().startswith("multipart/form-data"):
             raise errors.UnsupportedMedia("send the file as multipart/form-data, in the field 'file'")
         handler = req.options.media_handlers[falcon.MEDIA_MULTIPART]
-        length = req.content_length if req.content_length is not None else max_bytes
+        length = req.content_length if req.content_length is not None else max_bytes  # chunked: max_bytes at most
         self._body = WholeBody(req.stream.read, req.content_length)
         # Falcon's default 8 KiB refills cost a Python call into the server per 8 KiB; 1 MiB ones keep up with the disk.
         self._stream = BufferedReader(self._body.read, length, chunk_size=READ_CHUNK)
