@@ -17,9 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import falcon.testing
+import psycopg.errors
+import pymysql.err
 import pytest
 import requests
+from sqlalchemy.exc import OperationalError
 
+from eventflow.adapters.sql.uow import disk_full
 from eventflow.bootstrap import Services
 from eventflow.config import Settings
 from eventflow.core.model import Deliverable, Event, StorageTier, User
@@ -179,6 +183,24 @@ def test_archiving_to_a_full_cold_store_reports_the_file_and_keeps_it_hot(
     with services.assets.content(asset.id or 0).open() as stored:
         assert stored.read() == data
     assert files_under(disk) == []  # no half copy left in the cold store
+
+
+@pytest.mark.parametrize(
+    ("driver_error", "full"),
+    [
+        (psycopg.errors.DiskFull("could not extend file: No space left on device"), True),
+        (
+            pymysql.err.OperationalError(1021, "Disk full (/tmp/#sql_1.MAI); waiting for someone to free some space"),
+            True,
+        ),
+        (pymysql.err.OperationalError(1114, "The table 'assets' is full"), True),
+        (psycopg.errors.DeadlockDetected("deadlock detected"), False),
+        (pymysql.err.OperationalError(1213, "Deadlock found when trying to get lock"), False),
+    ],
+)
+def test_postgresql_and_mariadb_say_disk_full_in_their_own_words(driver_error: Exception, full: bool) -> None:
+    """Filling a database server's disk is out of reach here; its error, as its driver raises it, is not."""
+    assert disk_full(OperationalError("COMMIT", {}, driver_error)) is full
 
 
 # -- gunicorn on SQLite, its whole data folder on a small tmpfs --------------------------------------------------
