@@ -20,6 +20,8 @@ DOMAIN_ERRORS = {
     "too-large": (errors.FileTooLarge(500 * 1024 * 1024), 413),
     "quota": (errors.QuotaExceeded(10, 2), 507),
     "media": (errors.UnsupportedMedia("only images here"), 415),
+    "cut": (errors.UploadCut(), 400),
+    "disk-full": (errors.StorageFull("hot store", 0), 507),
 }
 
 

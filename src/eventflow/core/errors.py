@@ -52,3 +52,20 @@ class QuotaExceeded(EventflowError):
 
 class UnsupportedMedia(EventflowError):
     """The file type is not accepted here."""
+
+
+class UploadCut(EventflowError):
+    """The body ended before its declared length or its closing boundary: nothing of it is kept."""
+
+    def __init__(self) -> None:
+        super().__init__("the upload was cut before the end: send the file again")
+
+
+class StorageFull(EventflowError):
+    """The disk refused a write (no space left, or the user's disk quota): nothing partial is kept."""
+
+    def __init__(self, place: str, free: int | None = None) -> None:
+        room = f"only {free} bytes of free space are left" if free is not None else "no free space is left"
+        super().__init__(f"storage full: the disk holding the {place} is full ({room}); archive or purge old events")
+        self.place = place
+        self.free = free

@@ -410,7 +410,7 @@ class BlobStore(Protocol):
     def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> StoredBlob:
         """Copy ``stream`` in chunks into a blob (a new key, or ``key`` replaced atomically); hash it on the way.
 
-        Past ``limit`` bytes raise FileTooLarge and keep nothing.
+        Past ``limit`` bytes raise FileTooLarge, a disk without room StorageFull; either way nothing is kept.
         """
 
     def open(self, key: str) -> BinaryIO:

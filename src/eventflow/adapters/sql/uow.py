@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Self
 
 from sqlalchemy import Connection, Engine, exists, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
@@ -13,7 +14,11 @@ from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_engine
 from eventflow.adapters.sql.views import Views
 from eventflow.core import ports
-from eventflow.core.errors import Conflict
+from eventflow.core.errors import Conflict, StorageFull
+
+#: How PostgreSQL (SQLSTATE disk_full) and MariaDB (ER_DISK_FULL, ER_RECORD_FILE_FULL) say their disk is full.
+POSTGRES_DISK_FULL = "53100"
+MYSQL_DISK_FULL = (1021, 1114)
 
 
 class SqlUnitOfWork:
@@ -85,6 +90,10 @@ class SqlUnitOfWork:
             connection.commit()
         except IntegrityError as error:
             raise Conflict(r.explain(error)) from error
+        except OperationalError as error:
+            if not disk_full(error):
+                raise
+            raise StorageFull("database") from error
 
     def has_data(self) -> bool:
         stored = [exists().select_from(table) for table in (tables.users, tables.bars, tables.events)]
@@ -94,6 +103,17 @@ class SqlUnitOfWork:
         if self._connection is None:
             raise RuntimeError("use the unit of work inside a `with` block")
         return self._connection
+
+
+def disk_full(error: OperationalError) -> bool:
+    """The database refused a write for want of room (SQLite: "database or disk is full")."""
+    driver = error.orig
+    code = driver.args[0] if driver is not None and driver.args else None
+    return (
+        getattr(driver, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+        or getattr(driver, "sqlstate", None) == POSTGRES_DISK_FULL
+        or code in MYSQL_DISK_FULL
+    )
 
 
 class SqlUnitOfWorkFactory:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from eventflow.core import errors, rules
 from eventflow.core.model import Asset, Deliverable, PhotoCategory, Reservation, StorageTier
@@ -95,9 +96,11 @@ INLINE_TYPES = frozenset(kind.content_type for kind in KINDS.values() if kind.in
 
 
 def clean_filename(filename: str | None) -> str:
-    """The user's name for the file, without folders or control characters (kept for downloads only)."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    """The user's name for the file (kept for downloads only), accents composed, without folders, quotes or
+    anything unprintable: control characters and the format ones, bidi overrides such as U+202E included
+    (they make "fdp.exe" read "exe.pdf")."""
+    name = unicodedata.normalize("NFC", re.split(r"[\\/]", filename or "")[-1])
+    name = "".join(ch for ch in name if ch.isprintable() and ch != '"').strip().lstrip(".")
     if not name:
         raise errors.InvalidInput("the file has no name", "file")
     return name[-MAX_FILENAME:]
@@ -344,7 +347,16 @@ class AssetService:
 
     # -- previews ----------------------------------------------------------------------------------------------
     def with_preview(self, asset: Asset) -> Asset:
-        """Make and cache the asset's preview (counted in the quota); a file without one says why."""
+        """Make and cache the asset's preview (counted in the quota); a file without one says why.
+
+        The asset is stored already: a disk too full for its preview costs the preview, not the upload.
+        """
+        try:
+            return self._save_preview(asset)
+        except errors.StorageFull as full:
+            return evolve(asset, media_info={**asset.media_info, "preview": "unavailable", "preview_error": str(full)})
+
+    def _save_preview(self, asset: Asset) -> Asset:
         assert asset.id is not None
         with self.store_of(asset).open(asset.storage_key) as source:
             made = self.probe.preview(source, asset.content_type)

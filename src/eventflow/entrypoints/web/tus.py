@@ -27,6 +27,7 @@ from typing import Any
 import falcon
 from attrs import asdict, define
 
+from eventflow.adapters.blobstore import disk_full
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import User
@@ -115,6 +116,18 @@ class TusUploads:
             touched = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC)
             if now - touched > ABANDONED_AFTER:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def dropped_when_full(path: Path, offset: int) -> Iterator[None]:
+    """A disk too full for a PATCH's bytes: they are dropped (the upload stays at ``offset``) and it is a 507."""
+    try:
+        yield
+    except OSError as error:
+        if not disk_full(error):
+            raise
+        os.truncate(path, offset)
+        raise errors.StorageFull("uploads folder", shutil.disk_usage(path.parent).free) from error
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:
@@ -226,7 +239,8 @@ class UploadResource(TusBase):
             if _int_header(req, "Upload-Offset") != offset:
                 raise TusError(falcon.HTTP_409, f"the upload is at offset {offset}", {"Upload-Offset": str(offset)})
             if info.asset_id is None:
-                self._append(req, info, offset)
+                with dropped_when_full(self._uploads.data(info.id), offset):
+                    self._append(req, info, offset)
                 if self._uploads.offset(info) == info.length:
                     self._complete(req.context.user, info)
         resp.status = falcon.HTTP_204
@@ -257,7 +271,9 @@ class UploadResource(TusBase):
             out.seek(offset)
             try:
                 written = self._copy(req, out, room, checksum[1] if checksum else None)
-            except OSError:  # the client went away: keep what arrived (unless it must be checked), it resumes
+            except OSError as error:  # the client went away: keep what arrived (unless it must be checked), it resumes
+                if disk_full(error):
+                    raise
                 written = -1
             if checksum and (written < 0 or checksum[1].digest() != checksum[0]):
                 out.truncate(offset)
