@@ -32,7 +32,8 @@ from eventflow.core.model import (
     ThemePeriod,
     User,
 )
-from eventflow.core.ports import CalendarRows, CardRows, SessionCaller, UnitOfWork
+from eventflow.core.ports import CalendarRows, CardRows, HistoryRows, HistoryWindow, SessionCaller, UnitOfWork
+from eventflow.core.rules_history import STATUS_ACTIONS
 
 
 @define
@@ -261,7 +262,9 @@ class ComposedViews:
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
-    def calendar(self, start: dt.date, end: dt.date, bar_id: int | None = None) -> CalendarRows:
+    def calendar(
+        self, start: dt.date, end: dt.date, bar_id: int | None = None, history: HistoryWindow | None = None
+    ) -> CalendarRows:
         uow = self._uow
         events = uow.events.list(start, end, bar_id)
         return CalendarRows(
@@ -269,9 +272,12 @@ class ComposedViews:
             slots=uow.deliverables.list_for_events([e.id for e in events if e.id is not None]),
             bars=uow.bars.list(),
             themes=self._themes(start, end),
+            history=self.history(*history) if history else None,
         )
 
-    def card(self, event_id: int, activity_limit: int | None = None) -> CardRows | None:
+    def card(
+        self, event_id: int, activity_limit: int | None = None, history: HistoryWindow | None = None
+    ) -> CardRows | None:
         uow = self._uow
         event = uow.events.get(event_id)
         if event is None:
@@ -285,6 +291,19 @@ class ComposedViews:
             bars=uow.bars.list(),
             themes=self._themes(event.date, event.date),
             users=uow.users.list(),
+            history=self.history(*history) if history else None,
+        )
+
+    def history(self, start: dt.date, end: dt.date) -> HistoryRows:
+        uow = self._uow
+        events = uow.events.list(start, end)
+        ids = {e.id for e in events if e.id is not None}
+        changes = uow.activity.list(entity_type="deliverable")[::-1]
+        return HistoryRows(
+            events=events,
+            slots=uow.deliverables.list_for_events(ids),
+            versions=[a for a in uow.assets.list_for_events(ids) if a.deliverable_id is not None],
+            activity=[a for a in changes if a.event_id in ids and a.action in STATUS_ACTIONS],
         )
 
     def _themes(self, start: dt.date, end: dt.date) -> list[ThemePeriod]:

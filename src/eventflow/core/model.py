@@ -172,6 +172,7 @@ class Deliverable:
     status: Status = Status.TODO
     enabled: bool = True
     approved_at: dt.datetime | None = None
+    status_since: dt.datetime | None = None  # when it entered its status (None: before eventflow kept it)
     id: int | None = None
 
 

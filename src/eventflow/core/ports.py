@@ -54,6 +54,9 @@ class Translator(Protocol):
     def gettext(self, message: str) -> str:
         """``message`` in this language; the English itself when the catalog has no translation."""
 
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The form of ``singular``/``plural`` this language uses for ``n`` ("1 jour", "0 jour", "2 days")."""
+
     def format_date(self, day: dt.date, format: str = "long") -> str:
         """``day`` as this language writes it ("25 novembre 2026", "November 25, 2026"); ``format`` is a CLDR
         length (short, medium, long, full) or pattern."""
@@ -317,14 +320,31 @@ class OutboxRepository(Protocol):
 
 
 @frozen
+class HistoryRows:
+    """The nights of a period with what their slots went through: the slots, their versions (the upload times) and
+    the activity entries that created a slot or changed its status, oldest first (what the J-7 statistics and the
+    risk forecast learn from)."""
+
+    events: list[Event]
+    slots: list[Deliverable]
+    versions: list[Asset]
+    activity: list[Activity]
+
+
+#: The first and last night (included) of the history a page read should bring along.
+HistoryWindow = tuple[dt.date, dt.date]
+
+
+@frozen
 class CalendarRows:
     """What a calendar shows of a period, read in one go: the events (with their bars), their slots, every bar, and
-    the monthly themes of the months the period touches."""
+    the monthly themes of the months the period touches; and the history of a window when it was asked for."""
 
     events: list[Event]
     slots: list[Deliverable]
     bars: list[Bar]
     themes: list[ThemePeriod]
+    history: HistoryRows | None = None
 
 
 @frozen
@@ -339,17 +359,26 @@ class CardRows:
     bars: list[Bar]
     themes: list[ThemePeriod]
     users: list[User]
+    history: HistoryRows | None = None
 
 
 class ViewRepository(Protocol):
     """Reads of several tables a page needs at once, in the order the single repositories give them."""
 
-    def calendar(self, start: dt.date, end: dt.date, bar_id: int | None = None) -> CalendarRows:
-        """The events from ``start`` to ``end`` (at ``bar_id``), their slots, every bar, the themes of those months."""
+    def calendar(
+        self, start: dt.date, end: dt.date, bar_id: int | None = None, history: HistoryWindow | None = None
+    ) -> CalendarRows:
+        """The events from ``start`` to ``end`` (at ``bar_id``), their slots, every bar, the themes of those months;
+        with ``history``, the history of the nights of that window too (in the same read)."""
 
-    def card(self, event_id: int, activity_limit: int | None = None) -> CardRows | None:
-        """The event and all it holds (the newest ``activity_limit`` entries), with every bar and user; None if no
-        such event."""
+    def card(
+        self, event_id: int, activity_limit: int | None = None, history: HistoryWindow | None = None
+    ) -> CardRows | None:
+        """The event and all it holds (the newest ``activity_limit`` entries), with every bar and user (and the
+        history of the ``history`` window); None if no such event."""
+
+    def history(self, start: dt.date, end: dt.date) -> HistoryRows:
+        """The nights from ``start`` to ``end`` with their slots, versions and status activity."""
 
 
 class UnitOfWork(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -12,6 +13,10 @@ from eventflow.core.model import Bar, Deliverable, DeliverableTemplate, Health, 
 
 J_MINUS = 7
 ALERT_RATIO = 0.8
+#: The storage forecast goes on the pace of the uploads of this many last days...
+GROWTH_WINDOW_DAYS = 90
+#: ...and says nothing of a quota more than this many days away at that pace.
+FORECAST_HORIZON_DAYS = 3650
 
 
 def due_date(event_date: dt.date) -> dt.date:
@@ -134,3 +139,22 @@ def crossed_alert_threshold(before: int, after: int, quota: int, ratio: float = 
     """True when usage goes from below the alert line to at or above it."""
     line = quota * ratio
     return before < line <= after
+
+
+def full_on(
+    uploads: Iterable[tuple[dt.date, int]], used: int, quota: int, today: dt.date, window: int = GROWTH_WINDOW_DAYS
+) -> dt.date | None:
+    """The day usage reaches ``quota`` if files keep coming at the pace of the last ``window`` days: ``uploads``
+    are (day, bytes) pairs, the pace their bytes per day over the window (or over the days since the first upload,
+    when it is younger). None when nothing came in the window (usage is not growing) or the day is years away."""
+    uploads = list(uploads)
+    since = today - dt.timedelta(days=window)
+    recent = sum(size for day, size in uploads if since < day <= today)
+    if recent <= 0:
+        return None
+    if used >= quota:
+        return today
+    first = min(day for day, _ in uploads)
+    pace = recent / max(1, min(window, (today - first).days + 1))
+    days = math.ceil((quota - used) / pace)
+    return today + dt.timedelta(days=days) if days <= FORECAST_HORIZON_DAYS else None

@@ -8,15 +8,15 @@ the one converter: dates and instants in ISO 8601, enums as their values.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import attrs
 from attrs import field, frozen
 from cattrs.preconf.json import make_converter
 
-from eventflow.core import model
+from eventflow.core import model, rules
 from eventflow.core.model import Health, Language, Role, Status, StorageTier
-from eventflow.core.services import audit, storage
+from eventflow.core.services import audit, stats, storage
 from eventflow.core.services import events as ev
 
 converter = make_converter()
@@ -120,6 +120,16 @@ class EventSummary(Shape):
     health: Health
     countdown: int = field(metadata={"openapi": {"description": "days from today to the night; negative once past"}})
     late_count: int = field(metadata={"openapi": {"minimum": 0}})
+    risk: float | None = field(
+        metadata={
+            "openapi": {
+                "minimum": 0,
+                "maximum": 1,
+                "description": "the chance the night is red at J-6, from the team's history; "
+                "null when nothing is left to do or the night is past",
+            }
+        }
+    )
 
     @classmethod
     def of(cls, summary: ev.EventSummary) -> EventSummary:
@@ -134,6 +144,7 @@ class EventSummary(Shape):
             health=summary.health,
             countdown=summary.countdown,
             late_count=summary.late_count,
+            risk=summary.risk,
         )
 
 
@@ -286,6 +297,9 @@ class EventCard(EventSummary):
     photos: list[Photo]
     comments: list[Comment]
     activity: list[Activity]
+    risk_reasons: list[str] = field(
+        metadata={"openapi": {"description": "why the night may be red at J-6, in the reader's language"}}
+    )
 
     @classmethod
     def of(cls, card: ev.EventCard) -> EventCard:  # type: ignore[override]
@@ -302,6 +316,7 @@ class EventCard(EventSummary):
             photos=[Photo.of(a) for a in card.photos],
             comments=[Comment.of(c) for c in card.comments],
             activity=[Activity.of(a) for a in card.activity],
+            risk_reasons=list(card.risk_reasons),
         )
 
 
@@ -402,6 +417,13 @@ class Storage(Shape):
     archivable_bytes: int
     archive_after_days: int
     biggest_events: list[EventUsage]
+    full_on: dt.date | None = field(
+        metadata={"openapi": {"description": "when the quota is full at the pace of the last 90 days of uploads; "
+                                             "null when usage is not growing"}}
+    )  # fmt: skip
+    archive_would_free_bytes: int = field(
+        metadata={"openapi": {"minimum": 0, "description": "what the next cron archive would free"}}
+    )
 
     @classmethod
     def of(cls, report: storage.StorageReport) -> Storage:
@@ -416,6 +438,8 @@ class Storage(Shape):
             biggest_events=[
                 EventUsage(_id(u.event.id), u.event.name, u.event.date, u.hot_bytes) for u in report.biggest_events
             ],
+            full_on=report.full_on,
+            archive_would_free_bytes=report.archive_would_free_bytes,
         )
 
 
@@ -442,6 +466,60 @@ class StorageJob(Shape):
         )
 
 
+# -- insight ---------------------------------------------------------------------------------------------------
+MONTH = {"openapi": {"pattern": r"^\d{4}-\d{2}$", "example": "2026-12"}}
+DAYS = {"openapi": {"minimum": 0, "description": "mean, in days; null without any case"}}
+
+
+@frozen
+class ComplianceItem(Shape):
+    """The J-7 compliance of one group: slots approved by their J-7 among those due."""
+
+    key: str
+    on_time: int = field(metadata={"openapi": {"minimum": 0}})
+    total: int = field(metadata={"openapi": {"minimum": 0}})
+    ratio: float | None = field(metadata={"openapi": {"minimum": 0, "maximum": 1, "description": "null: none due"}})
+
+    @classmethod
+    def of(cls, row: tuple[str, rules.Compliance]) -> ComplianceItem:
+        key, compliance = row
+        return cls(key, compliance.on_time, compliance.total, compliance.ratio)
+
+
+@frozen
+class Stats(Shape):
+    """The J-7 dashboard of the months ``first_month`` to ``last_month``: compliance per month, bar, type (template
+    or slot name) and assignee, and how long files and reviews take."""
+
+    first_month: str = field(metadata=MONTH)
+    last_month: str = field(metadata=MONTH)
+    months: list[ComplianceItem]
+    bars: list[ComplianceItem]
+    types: list[ComplianceItem]
+    assignees: list[ComplianceItem]
+    overall: ComplianceItem
+    upload_to_approval_days: float | None = field(metadata=DAYS)
+    waiting_for_file_days: float | None = field(metadata=DAYS)
+    waiting_for_review_days: float | None = field(metadata=DAYS)
+    slowest_step: Literal["file", "review"] | None
+
+    @classmethod
+    def of(cls, report: stats.StatsReport) -> Stats:
+        return cls(
+            first_month=f"{report.first_month:%Y-%m}",
+            last_month=f"{report.last_month:%Y-%m}",
+            months=[ComplianceItem.of(row) for row in report.months],
+            bars=[ComplianceItem.of(row) for row in report.bars],
+            types=[ComplianceItem.of(row) for row in report.types],
+            assignees=[ComplianceItem.of(row) for row in report.assignees],
+            overall=ComplianceItem.of(("all", report.overall)),
+            upload_to_approval_days=report.upload_to_approval,
+            waiting_for_file_days=report.waiting_for_file,
+            waiting_for_review_days=report.waiting_for_review,
+            slowest_step=report.slowest_step,
+        )
+
+
 #: Every shape the API answers with; the OpenAPI document describes each of them.
 SHAPES: tuple[type, ...] = (
     User,
@@ -456,6 +534,7 @@ SHAPES: tuple[type, ...] = (
     Upload,
     Storage,
     StorageJob,
+    Stats,
 )
 
 

@@ -172,6 +172,7 @@ deliverables = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("enabled", Boolean, nullable=False),
     Column("approved_at", UtcDateTime),
+    Column("status_since", UtcDateTime),
     **MYSQL_OPTIONS,
 )
 

@@ -24,7 +24,8 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables as t
 from eventflow.adapters.sql.mapping import EntityMap
-from eventflow.core.ports import CalendarRows, CardRows
+from eventflow.core.ports import CalendarRows, CardRows, HistoryRows, HistoryWindow
+from eventflow.core.rules_history import STATUS_ACTIONS
 
 Row = dict[str, Any]
 Convert = Callable[[Any], Any]
@@ -96,7 +97,26 @@ def _converter(type_: TypeEngine[Any], dialect: Dialect) -> Convert | None:
     return None
 
 
-def _calendar(at_bar: bool) -> Together:
+def _history() -> dict[str, Select[Any]]:
+    """The history of the nights from ``history_start`` to ``history_end`` (keys prefixed ``history_``)."""
+    in_window = r.event_filters(bindparam("history_start", type_=Date), bindparam("history_end", type_=Date), None)
+    event_ids = select(t.events.c.id).where(*in_window)
+    return {
+        "history_events": select(t.events).where(*in_window),
+        "history_links": select(t.event_bars).where(t.event_bars.c.event_id.in_(event_ids)),
+        "history_slots": select(t.deliverables).where(t.deliverables.c.event_id.in_(event_ids)),
+        "history_versions": select(t.assets).where(
+            t.assets.c.event_id.in_(event_ids), t.assets.c.deliverable_id.is_not(None)
+        ),
+        "history_activity": select(t.activity).where(
+            t.activity.c.event_id.in_(event_ids),
+            t.activity.c.entity_type == "deliverable",
+            t.activity.c.action.in_(STATUS_ACTIONS),
+        ),
+    }
+
+
+def _calendar(at_bar: bool, with_history: bool) -> Together:
     bar_id = bindparam("bar_id", type_=Integer) if at_bar else None
     in_period = r.event_filters(bindparam("start", type_=Date), bindparam("end", type_=Date), bar_id)
     event_ids = select(t.events.c.id).where(*in_period)
@@ -108,11 +128,12 @@ def _calendar(at_bar: bool) -> Together:
             "slots": select(t.deliverables).where(t.deliverables.c.event_id.in_(event_ids)),
             "bars": select(t.bars),
             "themes": select(t.themes).where(month >= bindparam("first_month"), month <= bindparam("last_month")),
+            **(_history() if with_history else {}),
         }
     )
 
 
-def _card(limited: bool) -> Together:
+def _card(limited: bool, with_history: bool) -> Together:
     event_id = bindparam("event_id", type_=Integer)
     activity = select(t.activity).where(t.activity.c.event_id == event_id)
     event_date = select(t.events.c.date).where(t.events.c.id == event_id).scalar_subquery()
@@ -131,36 +152,47 @@ def _card(limited: bool) -> Together:
                 t.themes.c.year == extract("year", event_date), t.themes.c.month == extract("month", event_date)
             ),
             "users": select(t.users),
+            **(_history() if with_history else {}),
         }
     )
 
 
-CALENDAR = {at_bar: _calendar(at_bar) for at_bar in (False, True)}
-CARD = {limited: _card(limited) for limited in (False, True)}
+BOTH = (False, True)
+CALENDAR = {(at_bar, history): _calendar(at_bar, history) for at_bar in BOTH for history in BOTH}
+CARD = {(limited, history): _card(limited, history) for limited in BOTH for history in BOTH}
+HISTORY = Together(_history())
 
 
 class Views:
     def __init__(self, db: r.Db) -> None:
         self._db = db
 
-    def calendar(self, start: dt.date, end: dt.date, bar_id: int | None = None) -> CalendarRows:
-        found = CALENDAR[bar_id is not None].fetch(
+    def calendar(
+        self, start: dt.date, end: dt.date, bar_id: int | None = None, history: HistoryWindow | None = None
+    ) -> CalendarRows:
+        found = CALENDAR[(bar_id is not None, history is not None)].fetch(
             self._db,
             start=start,
             end=end,
             first_month=_month_number(start),
             last_month=_month_number(end),
             bar_id=bar_id,
+            **_window(history),
         )
         return CalendarRows(
             events=_events(found["events"], found["links"]),
             slots=_entities(r.DELIVERABLES, found["slots"], "id"),
             bars=_entities(r.BARS, found["bars"], "name_key", "id"),
             themes=_entities(r.THEMES, found["themes"], "year", "month", "id"),
+            history=_history_rows(found) if history else None,
         )
 
-    def card(self, event_id: int, activity_limit: int | None = None) -> CardRows | None:
-        found = CARD[activity_limit is not None].fetch(self._db, event_id=event_id, limit=activity_limit)
+    def card(
+        self, event_id: int, activity_limit: int | None = None, history: HistoryWindow | None = None
+    ) -> CardRows | None:
+        found = CARD[(activity_limit is not None, history is not None)].fetch(
+            self._db, event_id=event_id, limit=activity_limit, **_window(history)
+        )
         if not found["events"]:
             return None
         return CardRows(
@@ -172,7 +204,24 @@ class Views:
             bars=_entities(r.BARS, found["bars"], "name_key", "id"),
             themes=_entities(r.THEMES, found["themes"], "year", "month", "id"),
             users=_entities(r.USERS, found["users"], "name_key", "id"),
+            history=_history_rows(found) if history else None,
         )
+
+    def history(self, start: dt.date, end: dt.date) -> HistoryRows:
+        return _history_rows(HISTORY.fetch(self._db, **_window((start, end))))
+
+
+def _window(history: HistoryWindow | None) -> dict[str, dt.date]:
+    return {"history_start": history[0], "history_end": history[1]} if history else {}
+
+
+def _history_rows(found: dict[str, list[Row]]) -> HistoryRows:
+    return HistoryRows(
+        events=_events(found["history_events"], found["history_links"]),
+        slots=_entities(r.DELIVERABLES, found["history_slots"], "id"),
+        versions=_entities(r.ASSETS, found["history_versions"], "created_at", "id"),
+        activity=_entities(r.ACTIVITY, found["history_activity"], "at", "id"),
+    )
 
 
 def _entities(mapping: EntityMap[Any], rows: list[Row], *order: str, newest_first: bool = False) -> list[Any]:

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from eventflow.core import errors, rules
-from eventflow.core.model import Activity, Asset, Bar, Comment, Deliverable, Event, Health, Status, ThemePeriod, User
+from eventflow.core.model import (
+    Activity,
+    Asset,
+    Bar,
+    Comment,
+    Deliverable,
+    Event,
+    Health,
+    Language,
+    Status,
+    ThemePeriod,
+    User,
+)
 from eventflow.core.ports import UnitOfWork
+from eventflow.core.rules_risk import NOTHING_LEFT, NightForecast, RiskModel, reasons
 from eventflow.core.services import Actor, Context, actor_id, changes, record, require_text
+from eventflow.core.services.forecast import Forecaster
 
 EVENT_FIELDS = ("name", "date", "bar_ids", "description", "brief", "notes", "theme_override")
 RICH_FIELDS = ("brief", "notes")
@@ -59,6 +73,17 @@ class EventSummary:
     health: Health
     countdown: int
     late_count: int
+    forecast: NightForecast = NOTHING_LEFT
+
+    @property
+    def risk(self) -> float | None:
+        """The chance (0-1) the night is red at J-6; None when nothing is left to do or the night is past."""
+        return self.forecast.chance
+
+    @property
+    def at_risk(self) -> bool:
+        """Shown "at risk": on time so far, but likely to be red at J-6."""
+        return self.health is Health.ORANGE and self.forecast.at_risk
 
 
 @frozen
@@ -70,6 +95,7 @@ class EventCard:
     activity: list[Activity]
     bars: list[Bar]  # every bar, to add one to the event
     users: list[User]  # everyone, to name authors and assignees
+    risk_reasons: list[str] = field(factory=list)  # why the night may be red at J-6, in the reader's language
 
 
 @frozen
@@ -115,7 +141,15 @@ def _slot_snapshot(slot: Deliverable) -> dict[str, Any]:
 
 @define
 class EventService:
+    """Reads give each night its risk forecast (``EventSummary.forecast``). A caller that knows the database's
+    revision (a page, read with its session) passes it: the forecast's model is then learnt once per revision and
+    day, in the same read as the page's data."""
+
     ctx: Context
+    forecast: Forecaster = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.forecast = Forecaster(self.ctx)
 
     # -- reading -------------------------------------------------------------
     def calendar(
@@ -124,50 +158,72 @@ class EventService:
         end: dt.date | None = None,
         bar_id: int | None = None,
         health: Health | None = None,
+        revision: int | None = None,
     ) -> list[EventSummary]:
         if start is None or end is None:  # an open period: the events repository, not the page read
             with self.ctx.uow(read_only=True) as uow:
                 events = uow.events.list(start, end, bar_id)
                 slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
-                summaries = self._summaries_in(uow, events, slots)
+                summaries = self._summaries_in(uow, events, slots, self.forecast.model(uow, revision))
             return [s for s in summaries if health is None or s.health is health]
-        return self.agenda(start, end, bar_id, health).events
+        return self.agenda(start, end, bar_id, health, revision).events
 
-    def agenda(self, start: dt.date, end: dt.date, bar_id: int | None = None, health: Health | None = None) -> Agenda:
+    def agenda(
+        self,
+        start: dt.date,
+        end: dt.date,
+        bar_id: int | None = None,
+        health: Health | None = None,
+        revision: int | None = None,
+    ) -> Agenda:
         """The events of a period with every bar and the themes of its months, read at once (the calendar page)."""
+        model = self.forecast.kept(revision)
         with self.ctx.uow(read_only=True) as uow:
-            rows = uow.views.calendar(start, end, bar_id)
-        summaries = self._summaries(rows.events, rows.slots, rows.bars, rows.themes)
+            rows = uow.views.calendar(start, end, bar_id, history=None if model else self.forecast.window())
+        model = model or self.forecast.learn(rows.history, revision)
+        summaries = self._summaries(rows.events, rows.slots, rows.bars, rows.themes, model)
         return Agenda(
             events=[s for s in summaries if health is None or s.health is health], bars=rows.bars, themes=rows.themes
         )
 
-    def card(self, event_id: int, activity_limit: int | None = 200) -> EventCard:
+    def card(
+        self,
+        event_id: int,
+        activity_limit: int | None = 200,
+        language: Language = Language.FR,
+        revision: int | None = None,
+    ) -> EventCard:
+        """The event card; its ``risk_reasons`` are in ``language``."""
+        model = self.forecast.kept(revision)
         with self.ctx.uow(read_only=True) as uow:
-            rows = uow.views.card(event_id, activity_limit)
+            rows = uow.views.card(event_id, activity_limit, history=None if model else self.forecast.window())
         if rows is None:
             raise errors.NotFound("event", event_id)
+        model = model or self.forecast.learn(rows.history, revision)
         versions = self._versions_by_slot(rows.assets)
         today = self.ctx.clock.today()
         date = rows.event.date
+        summary = self._summaries([rows.event], rows.slots, rows.bars, rows.themes, model)[0]
         return EventCard(
-            summary=self._summaries([rows.event], rows.slots, rows.bars, rows.themes)[0],
+            summary=summary,
             slots=[self._slot_view(s, date, today, versions) for s in rows.slots],
             photos=[a for a in rows.assets if a.deliverable_id is None],
             comments=rows.comments,
             activity=rows.activity,
             bars=rows.bars,
             users=rows.users,
+            risk_reasons=reasons(summary.forecast, self.ctx.translations(language)),
         )
 
-    def review_queue(self) -> list[tuple[EventSummary, SlotView]]:
+    def review_queue(self, revision: int | None = None) -> list[tuple[EventSummary, SlotView]]:
         """Slots waiting for a look, the one waiting longest first."""
         with self.ctx.uow(read_only=True) as uow:
             waiting = uow.deliverables.list_in_status(Status.REVIEW)
             event_ids = sorted({s.event_id for s in waiting})
             events = uow.events.get_many(event_ids)
             all_slots = uow.deliverables.list_for_events(event_ids)
-            summaries = {s.event.id: s for s in self._summaries_in(uow, events, all_slots)}
+            model = self.forecast.model(uow, revision)
+            summaries = {s.event.id: s for s in self._summaries_in(uow, events, all_slots, model)}
             versions = self._versions_by_slot(uow.assets.list_for_events(event_ids))
         today = self.ctx.clock.today()
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -180,13 +236,13 @@ class EventService:
             queue, key=lambda pair: (pair[1].versions[-1].created_at if pair[1].versions else far, pair[1].slot.id or 0)
         )
 
-    def matrix(self, year: int, month: int) -> Matrix:
+    def matrix(self, year: int, month: int, revision: int | None = None) -> Matrix:
         start = dt.date(year, month, 1)
         end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         with self.ctx.uow(read_only=True) as uow:
             events = uow.events.list(start, end)
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
-            summaries = self._summaries_in(uow, events, slots)
+            summaries = self._summaries_in(uow, events, slots, self.forecast.model(uow, revision))
             versions = self._versions_by_slot(uow.assets.list_for_events([e.id for e in events if e.id is not None]))
         today = self.ctx.clock.today()
         dates = {e.id: e.date for e in events}
@@ -199,23 +255,14 @@ class EventService:
         return Matrix(events=summaries, columns=columns, cells=dict(cells))
 
     def compliance(self, start: dt.date, end: dt.date) -> dict[str, dict[str, rules.Compliance]]:
-        """J-7 compliance of the slots due by today in that period, per month (``YYYY-MM``) and per bar name."""
-        today = self.ctx.clock.today()
+        """J-7 compliance of the slots due by today in that period, per month (``YYYY-MM``), bar name, type (the
+        slot's name) and assignee name."""
         with self.ctx.uow(read_only=True) as uow:
-            events = [e for e in uow.events.list(start, end) if rules.due_date(e.date) < today]
+            events = uow.events.list(start, end)
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
             bars = {b.id: b.name for b in uow.bars.list()}
-        by_id = {e.id: e for e in events}
-
-        def approved_on(slot: Deliverable) -> dt.date | None:
-            return self.ctx.clock.local_date(slot.approved_at) if slot.approved_at else None
-
-        monthly = [(by_id[s.event_id].date.strftime("%Y-%m"), s, by_id[s.event_id].date, approved_on(s)) for s in slots]
-        per_bar = [
-            (bars.get(s.bar_id, "?") if s.bar_id else "all bars", s, by_id[s.event_id].date, approved_on(s))
-            for s in slots
-        ]
-        return {"month": rules.compliance_by(monthly), "bar": rules.compliance_by(per_bar)}
+            users = {u.id: u.name for u in uow.users.list()}
+        return compliance_groups(events, slots, bars, users, self.ctx.clock.local_date, self.ctx.clock.today())
 
     # -- writing -------------------------------------------------------------
     def create(
@@ -250,7 +297,7 @@ class EventService:
                 uow.deliverables.add(slot)
             record(self.ctx, uow, actor, "event.created", "event", event.id, event.id, after=_snapshot(event))
             uow.commit()
-        return self.card(event.id)
+        return self.card(event.id, language=language_of(actor))
 
     def update(self, actor: Actor, event_id: int, **fields: Any) -> EventCard:
         unknown = set(fields) - set(EVENT_FIELDS)
@@ -268,7 +315,7 @@ class EventService:
             if new:
                 record(self.ctx, uow, actor, "event.updated", "event", event_id, event_id, before=old, after=new)
             uow.commit()
-        return self.card(event_id)
+        return self.card(event_id, language=language_of(actor))
 
     def _set_field(self, event: Event, key: str, value: Any) -> None:
         if key == "name":
@@ -380,7 +427,10 @@ class EventService:
             record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
 
     def set_status(self, slot: Deliverable, status: Status) -> None:
-        """Soft workflow: any status by hand; the approval time is kept for J-7 compliance."""
+        """Soft workflow: any status by hand; the approval time is kept for J-7 compliance, and the time the slot
+        entered its status for the risk forecast."""
+        if status is not slot.status:
+            slot.status_since = self.ctx.clock.now()
         if status is Status.APPROVED and slot.status is not Status.APPROVED:
             slot.approved_at = self.ctx.clock.now()
         elif status is not Status.APPROVED:
@@ -389,7 +439,12 @@ class EventService:
 
     # -- helpers -------------------------------------------------------------
     def _summaries(
-        self, events: Iterable[Event], slots: Iterable[Deliverable], bars: Iterable[Bar], themes: Iterable[ThemePeriod]
+        self,
+        events: Iterable[Event],
+        slots: Iterable[Deliverable],
+        bars: Iterable[Bar],
+        themes: Iterable[ThemePeriod],
+        model: RiskModel,
     ) -> list[EventSummary]:
         by_id = {b.id: b for b in bars}
         by_month = {(t.year, t.month): t for t in themes}
@@ -409,14 +464,17 @@ class EventService:
                     health=rules.health(mine, e.date, today),
                     countdown=rules.countdown(e.date, today),
                     late_count=sum(rules.is_late(s, e.date, today) for s in mine),
+                    forecast=self.forecast.night(model, e.date, mine),
                 )
             )
         return out
 
-    def _summaries_in(self, uow: UnitOfWork, events: list[Event], slots: list[Deliverable]) -> list[EventSummary]:
+    def _summaries_in(
+        self, uow: UnitOfWork, events: list[Event], slots: list[Deliverable], model: RiskModel
+    ) -> list[EventSummary]:
         """Summaries with the bars and themes read from ``uow``."""
         years = sorted({e.date.year for e in events})
-        return self._summaries(events, slots, uow.bars.list(), [t for y in years for t in uow.themes.list(y)])
+        return self._summaries(events, slots, uow.bars.list(), [t for y in years for t in uow.themes.list(y)], model)
 
     @staticmethod
     def _versions_by_slot(assets: Iterable[Asset]) -> dict[int, list[Asset]]:
@@ -470,3 +528,43 @@ class EventService:
         ):
             raise errors.InvalidInput("bar_ids must be a list of bar ids", "bar_ids")
         return list(dict.fromkeys(bar_ids))
+
+
+def language_of(actor: Actor) -> Language:
+    """The language the actor reads (the command line: French, the team's)."""
+    return actor.language if actor is not None else Language.FR
+
+
+#: The keys of the slots that belong to no one bar, and of those assigned to no one.
+ALL_BARS = "all bars"
+UNASSIGNED = "unassigned"
+Key = Callable[[Event, Deliverable], str]
+
+
+def compliance_groups(
+    events: Iterable[Event],
+    slots: Iterable[Deliverable],
+    bar_names: Mapping[int | None, str],
+    user_names: Mapping[int | None, str],
+    local_date: Callable[[dt.datetime], dt.date],
+    today: dt.date,
+) -> dict[str, dict[str, rules.Compliance]]:
+    """J-7 compliance of the enabled slots of ``events`` due before ``today``, grouped four ways: per ``month``
+    (``YYYY-MM`` of the night), ``bar`` (name, or ``all bars`` for a slot of the whole night), ``type`` (the slot's
+    name) and ``assignee`` (name, or ``unassigned``)."""
+    due = {e.id: e for e in events if rules.due_date(e.date) < today}
+    counted = [(due[s.event_id], s) for s in slots if s.event_id in due]
+    keys: dict[str, Key] = {
+        "month": lambda e, s: e.date.strftime("%Y-%m"),
+        "bar": lambda e, s: bar_names.get(s.bar_id, "?") if s.bar_id else ALL_BARS,
+        "type": lambda e, s: s.name,
+        "assignee": lambda e, s: user_names.get(s.assignee_id, "?") if s.assignee_id else UNASSIGNED,
+    }
+
+    def approved_on(slot: Deliverable) -> dt.date | None:
+        return local_date(slot.approved_at) if slot.approved_at else None
+
+    return {
+        group: rules.compliance_by((key(e, s), s, e.date, approved_on(s)) for e, s in counted)
+        for group, key in keys.items()
+    }

@@ -24,8 +24,11 @@ from eventflow.core import rules
 from eventflow.core.i18n import N_, STATUS_LABELS
 from eventflow.core.model import Activity, Deliverable, Event, OutboxMessage, Status, User
 from eventflow.core.ports import Translator, UnitOfWork
+from eventflow.core.rules_risk import NightForecast, reasons
 from eventflow.core.services import Context
+from eventflow.core.services.forecast import Forecaster
 from eventflow.core.services.mail_layout import Mail, Section, compose
+from eventflow.core.services.storage import ARCHIVE_AFTER_DAYS, Outlook, read_outlook
 
 REVIEW_REQUESTED = "review_requested"
 REVIEW_OUTCOME = "review_outcome"
@@ -145,6 +148,7 @@ class NotificationPlanner:
             enqueue(self.ctx, uow, user, MENTION, mail, event.id)
 
     def _storage_alert(self, uow: UnitOfWork, facts: dict[str, Any]) -> None:
+        outlook = read_outlook(uow, int(facts.get("quota_bytes", 0)), self.ctx)
         for admin in (u for u in uow.users.list() if u.is_admin and u.active):
             texts = self.ctx.translations(admin.language)
             values = {
@@ -157,13 +161,29 @@ class NotificationPlanner:
                 "Stored files now use %(used)s of the %(quota)s quota (%(percent)s%%). Archive past events "
                 "(eventflow archive) or purge old versions (eventflow purge) before uploads are refused."
             )
-            enqueue(self.ctx, uow, admin, STORAGE_ALERT, compose(texts, subject, body % values, None))
+            sections = [Section(texts.gettext("Outlook"), [(line, None) for line in outlook_lines(outlook, texts)])]
+            enqueue(self.ctx, uow, admin, STORAGE_ALERT, compose(texts, subject, body % values, None, sections))
 
     @staticmethod
     def _actor_name(uow: UnitOfWork, entry: Activity, texts: Translator) -> str:
         """The actor's name, or "someone" in the reader's language (the command line has no name)."""
         actor = uow.users.get(entry.actor_id) if entry.actor_id is not None else None
         return actor.name if actor is not None else texts.gettext("Someone")
+
+
+def outlook_lines(outlook: Outlook, texts: Translator) -> list[str]:
+    """When the quota will be full at the current pace, and what the next archive run would free."""
+    full = (
+        texts.gettext("At the pace of the last 90 days of uploads, the quota will be full on %(date)s.")
+        % {"date": texts.format_date(outlook.full_on)}
+        if outlook.full_on
+        else texts.gettext("The uploads of the last 90 days do not make usage grow.")
+    )
+    archive = texts.gettext("Archiving events older than %(days)d days would free %(size)s.") % {
+        "days": ARCHIVE_AFTER_DAYS,
+        "size": texts.format_size(outlook.archive_would_free_bytes),
+    }
+    return [full, archive]
 
 
 # -- the daily digest -------------------------------------------------------------------------------------------
@@ -195,6 +215,7 @@ class DigestService:
         done: list[str] = []
         with self.ctx.uow() as uow:
             lines = self._open_slots(uow, today)
+            risks = self._at_risk(uow, lines)
             for user in uow.users.list():
                 if not wants(user, DIGEST, None):
                     continue
@@ -205,7 +226,7 @@ class DigestService:
                 elif not mine:
                     quiet.append(user.email)
                 else:
-                    enqueue(self.ctx, uow, user, DIGEST, self._mail(user, mine, today), dedupe_key=key)
+                    enqueue(self.ctx, uow, user, DIGEST, self._mail(user, mine, today, risks), dedupe_key=key)
                     queued.append(user.email)
             uow.commit()
         return DigestReport(queued, quiet, done)
@@ -224,13 +245,28 @@ class DigestService:
                 out.append(DigestLine(event, slot, rules.is_late(slot, event.date, today)))
         return sorted(out, key=lambda line: (line.event.date, line.event.name, line.slot.id or 0))
 
-    def _mail(self, user: User, lines: Sequence[DigestLine], today: dt.date) -> Mail:
+    def _at_risk(self, uow: UnitOfWork, lines: Sequence[DigestLine]) -> dict[int | None, NightForecast]:
+        """The forecast of each night of ``lines`` that is on time but likely to be red at J-6."""
+        forecaster = Forecaster(self.ctx)
+        model = forecaster.model(uow)
+        found = {}
+        for event in _unique_events(lines):
+            mine = [line for line in lines if line.event.id == event.id]
+            forecast = forecaster.night(model, event.date, [line.slot for line in mine])
+            if forecast.at_risk and not any(line.late for line in mine):
+                found[event.id] = forecast
+        return found
+
+    def _mail(
+        self, user: User, lines: Sequence[DigestLine], today: dt.date, risks: dict[int | None, NightForecast]
+    ) -> Mail:
         texts = self.ctx.translations(user.language)
         late = [line for line in lines if line.late]
         due = [line for line in lines if not line.late]
         week_end = texts.format_date(today + dt.timedelta(days=6))
         sections = [
             *self._sections(texts.gettext("Late"), late, texts),
+            *self._risk_sections(_unique_events(due), risks, texts),
             *self._sections(texts.gettext("Due this week (by %(due)s)") % {"due": week_end}, due, texts),
         ]
         counts = {"today": texts.format_date(today), "late": len(late), "due": len(due)}
@@ -246,6 +282,20 @@ class DigestService:
             heading = f"{title} — {event.name} ({texts.format_date(event.date)})"
             labels = [(f"{s.name} [{texts.gettext(STATUS_LABELS[s.status])}]", link) for s in slots]
             sections.append(Section(heading, labels))
+        return sections
+
+
+    def _risk_sections(
+        self, events: Iterable[Event], risks: dict[int | None, NightForecast], texts: Translator
+    ) -> list[Section]:
+        """One section per night at risk: its chance of being red at J-6, and why."""
+        sections = []
+        for event in (e for e in events if e.id in risks):
+            forecast = risks[event.id]
+            title = texts.gettext("At risk (%(percent)d%%)") % {"percent": round(100 * (forecast.chance or 0))}
+            link = card_link(self.base_url, event.id or 0)
+            heading = f"{title} — {event.name} ({texts.format_date(event.date)})"
+            sections.append(Section(heading, [(reason, link) for reason in reasons(forecast, texts)]))
         return sections
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from attrs import define, field, frozen
 
-from eventflow.core import errors
+from eventflow.core import errors, rules
 from eventflow.core.model import Asset, Deliverable, Event, Role, Status, StorageTier
 from eventflow.core.ports import BlobStore, Notifier, UnitOfWork
 from eventflow.core.services import Actor, Context, record, require_admin
@@ -41,6 +41,12 @@ class StorageReport:
     biggest_events: list[EventUsage]
     archivable_bytes: int
     archive_after_days: int
+    full_on: dt.date | None = None  # when the quota is full at the pace of the last 90 days; None: not growing
+
+    @property
+    def archive_would_free_bytes(self) -> int:
+        """What the next ``eventflow archive`` (cron's, on its defaults) would free."""
+        return self.archivable_bytes
 
     @property
     def percent(self) -> float:
@@ -104,17 +110,16 @@ class StorageService:
             per_event[a.event_id] += _hot_bytes(a)
         by_id = {e.id: e for e in events}
         ranked = sorted(((n, i) for i, n in per_event.items() if n), reverse=True)[:biggest]
-        cutoff = self._cutoff(self.archive_after_days)
+        outlook = storage_outlook(events, assets, used, self.quota.quota_bytes, self.ctx, self.archive_after_days)
         return StorageReport(
             used_bytes=used,
             quota_bytes=self.quota.quota_bytes,
             reserved_bytes=reserved,
             disk_free_bytes=self.hot.free_bytes(),
             biggest_events=[EventUsage(by_id[i], n) for n, i in ranked],
-            archivable_bytes=sum(
-                a.size for a in assets if a.location is StorageTier.HOT and by_id[a.event_id].date < cutoff
-            ),
+            archivable_bytes=outlook.archive_would_free_bytes,
             archive_after_days=self.archive_after_days,
+            full_on=outlook.full_on,
         )
 
     # -- archive -----------------------------------------------------------------------------------------------
@@ -297,6 +302,41 @@ class StorageService:
             after = {"files": summary.files, "freed_bytes": summary.freed_bytes, "moved_bytes": summary.moved_bytes}
             record(self.ctx, uow, actor, action, "event", event.id, event.id, after=after)
             uow.commit()
+
+
+@frozen
+class Outlook:
+    """Where the disk is heading: the day the quota is full at the pace of the last 90 days of uploads (None when
+    usage is not growing), and what the next cron archive (events past ``archive_after_days``) would free."""
+
+    full_on: dt.date | None
+    archive_would_free_bytes: int
+
+
+def storage_outlook(
+    events: Iterable[Event],
+    assets: Iterable[Asset],
+    used: int,
+    quota: int,
+    ctx: Context,
+    archive_after_days: int = ARCHIVE_AFTER_DAYS,
+) -> Outlook:
+    today, local = ctx.clock.today(), ctx.clock.local_date
+    dates = {e.id: e.date for e in events}
+    cutoff = today - dt.timedelta(days=archive_after_days)
+    assets = list(assets)
+    return Outlook(
+        full_on=rules.full_on(((local(a.created_at), a.size + a.preview_size) for a in assets), used, quota, today),
+        archive_would_free_bytes=sum(
+            a.size for a in assets if a.location is StorageTier.HOT and dates[a.event_id] < cutoff
+        ),
+    )
+
+
+def read_outlook(uow: UnitOfWork, quota: int, ctx: Context) -> Outlook:
+    """The outlook of everything stored, read in ``uow``."""
+    events, assets = _everything(uow)
+    return storage_outlook(events, assets, uow.assets.stored_bytes(), quota, ctx)
 
 
 def _everything(uow: UnitOfWork, event_id: int | None = None) -> tuple[list[Event], list[Asset]]:

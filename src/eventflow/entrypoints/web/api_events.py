@@ -92,7 +92,8 @@ class EventsResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         start, end = period(req)
-        summaries = self._events.calendar(start, end, int_param(req, "bar"), enum_param(req, "health", Health))
+        bar, health = int_param(req, "bar"), enum_param(req, "health", Health)
+        summaries = self._events.calendar(start, end, bar, health, revision=req.context.get("revision"))
         resp.media = [presenters.EventSummary.json(s) for s in summaries]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -108,7 +109,8 @@ class EventResource:
         self._events = services.events
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        resp.media = presenters.EventCard.json(self._events.card(event_id))
+        card = self._events.card(event_id, language=req.context.user.language, revision=req.context.get("revision"))
+        resp.media = presenters.EventCard.json(card)
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         changes = read_changes(req, EventChanges)
@@ -166,7 +168,7 @@ class ReviewQueueResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = [
             {"event": presenters.EventSummary.json(summary), "deliverable": presenters.Deliverable.json(view)}
-            for summary, view in self._events.review_queue()
+            for summary, view in self._events.review_queue(req.context.get("revision"))
         ]
 
 
@@ -396,14 +398,15 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/compliance": {
             "get": operation(
-                "J-7 compliance (share of slots approved by their due date) per month and per bar",
+                "J-7 compliance (share of slots approved by their due date) per month, bar, type and assignee "
+                "(the dashboard's figures are GET /api/stats)",
                 "events",
                 {
                     "type": "object",
-                    "required": ["month", "bar"],
+                    "required": ["month", "bar", "type", "assignee"],
                     "properties": {
-                        "month": {"type": "object", "additionalProperties": _COMPLIANCE},
-                        "bar": {"type": "object", "additionalProperties": _COMPLIANCE},
+                        group: {"type": "object", "additionalProperties": _COMPLIANCE}
+                        for group in ("month", "bar", "type", "assignee")
                     },
                 },
                 params=[

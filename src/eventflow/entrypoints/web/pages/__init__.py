@@ -12,6 +12,7 @@ from eventflow.entrypoints.web.pages.admin import AdminActions, AdminPage
 from eventflow.entrypoints.web.pages.audit import AuditPage
 from eventflow.entrypoints.web.pages.cache import PageCache
 from eventflow.entrypoints.web.pages.dashboards import MatrixPage, ReviewPage
+from eventflow.entrypoints.web.pages.insight import StatsCsv, StatsPage
 from eventflow.entrypoints.web.pages.profile import ProfilePage
 from eventflow.entrypoints.web.pages.pwa import StaticFile
 from eventflow.entrypoints.web.pages.render import STATIC_DIR, Renderer
@@ -32,6 +33,8 @@ def register(app: falcon.App, services: Services) -> None:
     app.add_route("/events/{event_id:id}", EventPage(services, renderer, cache))
     app.add_route("/review", ReviewPage(services, renderer))
     app.add_route("/matrix", MatrixPage(services, renderer))
+    app.add_route("/stats", StatsPage(services, renderer))
+    app.add_route("/stats.csv", StatsCsv(services, renderer))
     app.add_route("/profile", ProfilePage(services, renderer))
     admin = AdminPage(services, renderer)
     app.add_route("/admin/audit", AuditPage(services, renderer))

@@ -107,19 +107,26 @@ class CalendarData:
     themes: dict[dt.date, ThemePeriod]  # by first day of month, for the months the view covers
 
 
-def load(events: EventService, period: Period, filters: Filters, today: dt.date, with_upcoming: bool) -> CalendarData:
+def load(
+    events: EventService,
+    period: Period,
+    filters: Filters,
+    today: dt.date,
+    with_upcoming: bool,
+    revision: int | None = None,
+) -> CalendarData:
     """The events of the visible grid (and the next ones, for the phone), in one read when the ranges are close."""
     start, end = period.grid_start, period.grid_end
     soon_end = today + dt.timedelta(days=UPCOMING_DAYS)
     close = with_upcoming and start <= soon_end and today <= end + dt.timedelta(days=UPCOMING_DAYS)
     health = Health.RED if filters.only_late else None
     if close:
-        agenda = events.agenda(min(start, today), max(end, soon_end), health=health)
+        agenda = events.agenda(min(start, today), max(end, soon_end), health=health, revision=revision)
         shown, soon = _split(agenda.events, start, end), _split(agenda.events, today, soon_end)
     else:
-        agenda = events.agenda(start, end, health=health)
+        agenda = events.agenda(start, end, health=health, revision=revision)
         shown = agenda.events
-        soon = events.agenda(today, soon_end, health=health).events if with_upcoming else []
+        soon = events.agenda(today, soon_end, health=health, revision=revision).events if with_upcoming else []
     shown = [s for s in shown if filters.keep(s)]
     by_day: dict[dt.date, list[EventSummary]] = defaultdict(list)
     for summary in sorted(shown, key=lambda s: (s.event.date, s.event.name.lower())):

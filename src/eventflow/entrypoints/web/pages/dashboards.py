@@ -15,7 +15,7 @@ class ReviewPage(Page):
     @html_errors
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         current_user(req)
-        queue = self.services.events.review_queue()
+        queue = self.services.events.review_queue(req.context.get("revision"))
         users = {u.id: u for u in self.services.users.list()}
         self.renderer.page(req, resp, "review.html", queue=queue, users=users, kind_of=asset_kind)
 
@@ -28,7 +28,7 @@ class MatrixPage(Page):
         current_user(req)
         today = self.services.clock.today()
         month = month_start(date_param(req, "month", today))
-        matrix = self.services.events.matrix(month.year, month.month)
+        matrix = self.services.events.matrix(month.year, month.month, req.context.get("revision"))
         self.renderer.page(
             req,
             resp,

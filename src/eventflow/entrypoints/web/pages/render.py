@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import falcon
 import jinja2
 import jinja2.ext
+from babel.units import format_unit
 from jinja2.lexer import Token, TokenStream
 
 from eventflow.adapters.translations import BabelTranslator, translator
@@ -102,9 +103,22 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         fmt_date=texts.format_date,
         fmt_when=instant_formatter(texts, ZoneInfo(timezone)),
         fmt_size=texts.format_size,
+        fmt_days=functools.partial(days_formatter, language=language),
+        month_date=month_date,
         status_classes=STATUS_CLASSES,
     )
     return env
+
+
+def month_date(key: str) -> dt.date:
+    """The first day of a ``YYYY-MM`` month."""
+    return dt.date(int(key[:4]), int(key[5:7]), 1)
+
+
+@functools.lru_cache(maxsize=1024)
+def days_formatter(days: float, language: str) -> str:
+    """A number of days, to one decimal, as the language says it ("2,3 jours", "1 day")."""
+    return format_unit(days, "duration-day", length="long", format="#,##0.#", locale=language)
 
 
 def compile_templates(timezone: str) -> None:

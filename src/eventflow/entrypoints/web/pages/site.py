@@ -34,7 +34,8 @@ class CalendarPage(KeptPage):
         today = self.services.clock.today()
         period = calendar.Period.of(req.get_param("view") or "month", date_param(req, "date", today))
         filters = calendar.Filters.from_request(req, user)
-        data = calendar.load(self.services.events, period, filters, today, with_upcoming=self.home)
+        revision = req.context.get("revision")
+        data = calendar.load(self.services.events, period, filters, today, self.home, revision)
         self.renderer.page(
             req,
             resp,
@@ -57,8 +58,8 @@ class EventPage(KeptPage):
     @html_errors
     @kept
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        current_user(req)
-        card = self.services.events.card(event_id)
+        user = current_user(req)
+        card = self.services.events.card(event_id, language=user.language, revision=req.context.get("revision"))
         users = {u.id: u for u in card.users}
         fragment = req.get_param_as_bool("fragment") or False
         self.renderer.page(
