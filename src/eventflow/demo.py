@@ -2,21 +2,31 @@
 
 Dates are relative to the services' clock, so the calendar always shows the current quarter with an event in
 every health state: green (all approved), orange (work in progress), red (late at J-7), none (every slot disabled).
+
+Behind them, a year of past nights gives the J-7 statistics and the risk forecast a history to learn from: each
+deliverable started some days before its J-7, was sent, looked at (sometimes sent back) and approved, a few nights
+late. The services stamp every change with the present, so that year is written straight into the repositories
+with its own dates, as the services would have recorded it then (``_add_history``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import random
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
-from attrs import frozen
+from attrs import define, field, frozen
 from PIL import Image, ImageDraw, ImageFont
 
 from eventflow.bootstrap import Services
-from eventflow.core import errors
-from eventflow.core.model import Deliverable, Status
+from eventflow.core import errors, rules
+from eventflow.core.clock import FixedClock
+from eventflow.core.model import Activity, Asset, Deliverable, Event, Status
+from eventflow.core.ports import UnitOfWork
 
 ADMIN_EMAIL = "camille.durand@bars.example"
 
@@ -95,6 +105,7 @@ EVENTS: list[tuple[int, str, list[int], Plan, str]] = [
     (-5, "Karaoké Géant", [2], _flyer_missing, "Le flyer n'a jamais été validé : la soirée est passée en rouge."),
     (3, "Nuit Disco", [0, 2], _flyer_missing, "Boule à facettes XXL ; le flyer attend encore sa validation."),
     (9, "Concert Jazz Manouche", [1, 3], _all_approved, "Trio live, réservation conseillée."),
+    (10, "Soirée Mousse", [1], _untouched, "Rien n'est commencé à J-10 : la prévision la signale « à risque »."),
     (13, "Silent Party", [0], _in_progress, "Trois canaux de casques, trois DJ."),
     (17, "Apéro Privatisé", [3], _all_disabled, "Soirée privée : aucun support de communication."),
     (26, "Réveillon Pailleté", [0, 1, 2, 3], _in_progress, "Le grand soir de l'année dans les quatre bars."),
@@ -129,7 +140,8 @@ def seed(services: Services) -> DemoReport:
     themes = _add_themes(services, services.clock.today())
     for offset, name, bars, plan, description in EVENTS:
         _add_event(services, offset, name, [bar_ids[i] for i in bars], plan, description, people[1:])
-    return DemoReport(len(BARS), len(TEMPLATES), themes, len(EVENTS), len(PEOPLE), ADMIN_EMAIL, password)
+    past = _add_history(services, bar_ids, people[0], people[1:])
+    return DemoReport(len(BARS), len(TEMPLATES), themes, len(EVENTS) + past, len(PEOPLE), ADMIN_EMAIL, password)
 
 
 def _add_people(services: Services, admin_password: str) -> list[int]:
@@ -164,7 +176,30 @@ def _add_themes(services: Services, today: dt.date) -> int:
 def _add_event(
     services: Services, offset: int, name: str, bar_ids: list[int], plan: Plan, description: str, designers: list[int]
 ) -> None:
+    """A night and its deliverables; a past night's work is done when it was due, twelve days before the night."""
     day = services.clock.today() + dt.timedelta(days=offset)
+    with _back_then(services, min(services.clock.now(), services.clock.start_of(day) - WORKED_BEFORE)):
+        _plan_night(services, day, name, bar_ids, plan, description, designers)
+
+
+#: When the work on a demo night was done, for a night already past.
+WORKED_BEFORE = dt.timedelta(days=12) - dt.timedelta(hours=11)
+
+
+@contextmanager
+def _back_then(services: Services, instant: dt.datetime) -> Iterator[None]:
+    """The services' clock says ``instant`` (the services stamp every change with the present)."""
+    present = services.ctx.clock
+    services.ctx.clock = FixedClock(services.settings.timezone, current=instant)
+    try:
+        yield
+    finally:
+        services.ctx.clock = present
+
+
+def _plan_night(
+    services: Services, day: dt.date, name: str, bar_ids: list[int], plan: Plan, description: str, designers: list[int]
+) -> None:
     card = services.events.create(None, name, day, bar_ids, description)
     slots = [view.slot for view in card.slots]
     changes = {s.id: c for s, c in plan(slots)}
@@ -190,6 +225,127 @@ def _mockup(event_name: str, slot_name: str, index: int) -> bytes:
     font = ImageFont.load_default(size=44)
     draw.multiline_text((300, 360), f"{event_name}\n{slot_name}", fill=(255, 255, 255), font=font, anchor="mm",
                         align="center")  # fmt: skip
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+# -- a year of history -------------------------------------------------------------------------------------------
+#: The past nights: one every ``HISTORY_EVERY`` days, from a year ago to ``HISTORY_UNTIL`` days ago.
+HISTORY_DAYS, HISTORY_EVERY, HISTORY_UNTIL = 364, 12, 55
+HISTORY_NAMES = ("Soirée Salsa", "Nuit Électro", "Quiz Musical", "Karaoké", "Concert Rock", "Soirée Années 80",
+                 "Open Mic", "Nuit Latino", "Blind Test", "Soirée Jeux", "DJ Set Vinyle", "Nuit Funk")  # fmt: skip
+#: Usual days of work from starting a deliverable to sending its file, per type.
+WORK_DAYS = {"Poster A3": 3.5, "Flyer": 2.5, "Story Instagram": 1.5, "Cube LED": 4.5, "Door LED": 3.5, "Totem": 4.0}
+#: How a night goes: (share of nights, days of margin before J-7 at which work starts).
+PACES = ((0.65, (2.0, 6.0)), (0.25, (0.0, 2.5)), (0.10, (-4.0, 0.5)))  # early, just in time, started late
+
+
+@define
+class _Night:
+    """One past night being written: its deliverables' changes, stamped when they happened."""
+
+    uow: UnitOfWork
+    services: Services
+    event: Event
+    rng: random.Random
+    now: dt.datetime
+    entries: list[Activity] = field(factory=list)
+
+    def step(self, slot: Deliverable, status: Status, at: dt.datetime, actor: int | None) -> None:
+        before = slot.status
+        slot.status, slot.status_since = status, at
+        slot.approved_at = at if status is Status.APPROVED else None
+        self.record("slot.updated", slot.id, at, actor, {"status": before.value}, {"status": status.value})
+
+    def send(self, slot: Deliverable, at: dt.datetime, designer: int) -> None:
+        version = 1 + sum(1 for a in self.entries if a.entity_id == slot.id and a.action == "asset.version_added")
+        filename = f"{slot.name} — {self.event.name} v{version}.png"
+        blob = self.services.files.hot.put(io.BytesIO(_sketch(version)))
+        self.uow.assets.add(
+            Asset(self.event.id or 0, filename, "image/png", blob.size, blob.sha256, blob.key, designer, at,
+                  deliverable_id=slot.id, version=version)
+        )  # fmt: skip
+        before = slot.status
+        slot.status, slot.status_since, slot.approved_at = Status.REVIEW, at, None
+        after = {"version": version, "filename": filename, "status": Status.REVIEW.value}
+        self.record("asset.version_added", slot.id, at, designer, {"status": before.value}, after)
+
+    def record(self, action: str, slot_id: int | None, at: dt.datetime, actor: int | None,
+               before: dict[str, object], after: dict[str, object]) -> None:  # fmt: skip
+        self.entries.append(Activity(action, "deliverable", slot_id, at, actor, self.event.id, before, after))
+
+    def work(self, slot: Deliverable, start: dt.datetime, designer: int, reviewer: int) -> None:
+        """Started (said so three times out of four), sent, looked at (sent back now and then), approved."""
+        days = WORK_DAYS.get(slot.name, 3.0)
+        if self.rng.random() < 0.75:
+            self.step(slot, Status.IN_PROGRESS, start, designer)
+        at = start + dt.timedelta(days=days * self.rng.uniform(0.6, 1.1))
+        for round_ in range(3):
+            self.send(slot, at, designer)
+            at += dt.timedelta(days=self.rng.uniform(0.2, 1.8))
+            if self.rng.random() < 0.02 or at >= self.now:  # forgotten in review
+                return
+            if round_ < 2 and self.rng.random() < 0.3:
+                self.step(slot, Status.CHANGES_REQUESTED, at, reviewer)
+                at += dt.timedelta(days=days * self.rng.uniform(0.2, 0.5))
+                continue
+            self.step(slot, Status.APPROVED, at, reviewer)
+            return
+
+
+def _add_history(services: Services, bar_ids: list[int], admin: int, designers: list[int]) -> int:
+    """The past year's nights with everything that happened to their deliverables; how many nights."""
+    rng = random.Random(14)
+    today, now = services.clock.today(), services.clock.now()
+    nights = [today - dt.timedelta(days=d) for d in range(HISTORY_DAYS, HISTORY_UNTIL - 1, -HISTORY_EVERY)]
+    _add_past_themes(services, nights)
+    with services.uow() as uow:
+        templates = uow.templates.list()
+        for i, day in enumerate(nights):
+            bars = [b for b in (uow.bars.get(x) for x in rng.sample(bar_ids, rng.choice((1, 1, 2)))) if b]
+            created = services.clock.start_of(day - dt.timedelta(days=rng.randint(25, 45))) + dt.timedelta(hours=10)
+            event = uow.events.add(Event(HISTORY_NAMES[i % len(HISTORY_NAMES)], day, [b.id or 0 for b in bars],
+                                         created_by=admin, created_at=created))  # fmt: skip
+            night = _Night(uow, services, event, rng, now)
+            night.entries.append(Activity("event.created", "event", event.id, created, admin, event.id,
+                                          after={"name": event.name, "date": day.isoformat()}))  # fmt: skip
+            margin = _pace(rng)
+            due = services.clock.start_of(rules.due_date(day)) + dt.timedelta(hours=18)
+            for j, slot in enumerate(rules.generate_slots(event.id or 0, bars, templates)):
+                slot.assignee_id = designers[(i + j) % len(designers)]
+                uow.deliverables.add(slot)
+                lead = WORK_DAYS.get(slot.name, 3.0) + margin + rng.uniform(-0.5, 0.5)
+                start = max(created, due - dt.timedelta(days=lead + 1.5))
+                night.work(slot, start, slot.assignee_id, admin)
+                uow.deliverables.update(slot)
+            for entry in sorted(night.entries, key=lambda a: a.at):
+                uow.activity.add(entry)
+        uow.commit()
+    return len(nights)
+
+
+def _pace(rng: random.Random) -> float:
+    draw = rng.random()
+    for share, (low, high) in PACES:
+        if draw < share:
+            return rng.uniform(low, high)
+        draw -= share
+    return 0.0
+
+
+def _add_past_themes(services: Services, nights: Sequence[dt.date]) -> None:
+    for year, month in sorted({(d.year, d.month) for d in nights}):
+        if services.themes.for_month(year, month) is None:
+            name, description = THEMES[month]
+            services.themes.set(None, f"{year:04d}-{month:02d}", name, description)
+
+
+@functools.cache
+def _sketch(version: int) -> bytes:
+    """A small placeholder image of a past version (the history keeps its files light)."""
+    image = Image.new("RGB", (90, 120), PALETTE[version % len(PALETTE)])
+    ImageDraw.Draw(image).rectangle((8, 8, 82, 112), outline=(255, 255, 255), width=3)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -127,25 +127,38 @@ def test_an_approval_the_record_missed_comes_from_the_slot() -> None:
 
 
 # -- the chance of one deliverable -------------------------------------------------------------------------------
+def model_of(flyer: list[float], every_type: list[float] | None = None) -> RiskModel:
+    """A model whose flyers' work took ``flyer`` days (and every type's ``every_type``)."""
+    pooled = sorted(every_type if every_type is not None else flyer)
+    return RiskModel({("Flyer", Stage.WORK): tuple(sorted(flyer))}, {Stage.WORK: tuple(pooled)})
+
+
 def test_the_chance_is_the_share_of_past_durations_that_would_not_fit() -> None:
-    durations = tuple(float(d) for d in range(1, 11))
-    assert chance_late(durations, waited=0, left=4) == 0.6  # 5..10 days do not fit in 4
-    assert chance_late(durations, waited=0, left=10) == 0.0
-    assert chance_late(durations, waited=0, left=0) == 1.0  # J-7 has passed
-    assert chance_late((), waited=0, left=3) == 0.0
+    model = model_of([float(d) for d in range(1, 11)])
+    assert model.chance("Flyer", Stage.WORK, waited=0, left=4) == 0.6  # 5..10 days do not fit in 4
+    assert model.chance("Flyer", Stage.WORK, waited=0, left=10) == 0.0
+    assert model.chance("Flyer", Stage.WORK, waited=0, left=0) == 1.0  # J-7 has passed
+    assert model_of([]).chance("Flyer", Stage.WORK, waited=0, left=3) == 0.0  # nothing to learn from
 
 
 def test_the_chance_counts_only_past_cases_still_running_after_as_long() -> None:
-    durations = tuple(float(d) for d in range(1, 11))
-    assert chance_late(durations, waited=3, left=4) == pytest.approx(3 / 7)  # of 4..10 days, 8, 9, 10 are late
-    # Waited longer than nearly every past case: as if the stage started now.
-    assert chance_late(durations, waited=9, left=4) == 0.6
+    model = model_of([float(d) for d in range(1, 11)])
+    assert model.chance("Flyer", Stage.WORK, waited=3, left=4) == pytest.approx(3 / 7)  # of 4..10, 8 to 10 are late
+    assert chance_late(model.by_stage[Stage.WORK], waited=9, left=4) is None  # one past case lasted that long
+
+
+def test_too_few_cases_running_that_long_borrow_every_types_then_start_over() -> None:
+    flyers = [float(d) for d in range(1, 11)]
+    others = flyers + [12.0, 13.0, 14.0, 15.0, 20.0]
+    assert model_of(flyers, others).chance("Flyer", Stage.WORK, waited=9, left=4) == 0.5  # 14, 15, 20 of 10..20
+    # Nobody ever waited that long: as if the stage started now.
+    assert model_of(flyers).chance("Flyer", Stage.WORK, waited=9, left=4) == 0.6
 
 
 def test_never_approved_counts_as_longer_than_any_deadline() -> None:
-    durations = (1.0,) * 5 + (math.inf,) * 5
-    assert chance_late(durations, waited=0, left=30) == 0.5
-    assert chance_late(durations, waited=20, left=3) == 1.0  # still going after 20 days: like the ones never approved
+    model = model_of([1.0] * 5 + [math.inf] * 5)
+    assert model.chance("Flyer", Stage.WORK, waited=0, left=30) == 0.5
+    assert model.chance("Flyer", Stage.WORK, waited=20, left=3) == 1.0  # going after 20 days: like the never approved
 
 
 # -- learning from a history ---------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from statistics import median
 
@@ -91,11 +91,28 @@ class RiskModel:
         )
 
     def durations(self, kind: str, stage: Stage) -> tuple[Durations, Basis]:
+        """The type's past durations of the stage, or every type's when the type has too few."""
         own = self.by_kind.get((kind, stage), ())
         if len(own) >= MIN_SAMPLES:
             return own, Basis.KIND
         pooled = self.by_stage.get(stage, ())
         return (pooled, Basis.ALL) if pooled else ((), Basis.NONE)
+
+    def chance(self, kind: str, stage: Stage, waited: int, left: int) -> float:
+        """The chance a deliverable of ``kind`` that spent ``waited`` days in ``stage`` is not approved within
+        ``left`` days: from the past cases of the type still running after ``waited`` days, else from every type's,
+        else (no past case lasted that long) as if the stage started now."""
+        if left <= 0:
+            return 1.0
+        durations, basis = self.durations(kind, stage)
+        if basis is Basis.NONE:
+            return 0.0
+        candidates = [durations] if basis is Basis.ALL else [durations, self.by_stage.get(stage, ())]
+        for found in candidates:
+            chance = chance_late(found, waited, left)
+            if chance is not None:
+                return chance
+        return share_longer(durations, left)
 
 
 def stage_durations(timeline: Timeline) -> Iterator[tuple[Stage, float]]:
@@ -113,17 +130,16 @@ def _to_approval(timeline: Timeline, since: dt.datetime) -> float:
     return days(approved - since) if approved is not None else math.inf
 
 
-def chance_late(durations: Durations, waited: int, left: int) -> float:
-    """The share of past ``durations`` longer than ``waited + left`` days, among those longer than ``waited``
-    (all of them when too few past cases lasted that long: as if the stage started now)."""
-    if left <= 0:
-        return 1.0
-    if not durations:
-        return 0.0
+def chance_late(durations: Durations, waited: int, left: int) -> float | None:
+    """The share of past ``durations`` longer than ``waited + left`` days among those longer than ``waited``; None
+    when fewer than ``MIN_SAMPLES`` past cases lasted longer than ``waited``."""
     running = durations[bisect_right(durations, waited) :]
-    if len(running) < MIN_SAMPLES:
-        running, waited = durations, 0
-    return (len(running) - bisect_right(running, waited + left)) / len(running)
+    return share_longer(running, waited + left) if len(running) >= MIN_SAMPLES else None
+
+
+def share_longer(durations: Durations, days: float) -> float:
+    """The share of the (sorted) ``durations`` longer than ``days``."""
+    return (len(durations) - bisect_right(durations, days)) / len(durations) if durations else 0.0
 
 
 @frozen
@@ -161,7 +177,7 @@ def forecast_slot(model: RiskModel, slot: Deliverable, due: dt.date, today: dt.d
     return SlotForecast(
         slot=slot,
         stage=stage,
-        chance=chance_late(durations, waited, left),
+        chance=model.chance(slot.name, stage, waited, left),
         days_left=left,
         waited=waited,
         usual=median(durations) if durations else None,
@@ -179,6 +195,47 @@ def forecast_night(
     due = rules.due_date(night)
     found = tuple(forecast_slot(model, s, due, today, local) for s in open_slots)
     return NightForecast(round(1 - math.prod(1 - f.chance for f in found), 3), found)
+
+
+# -- looking back --------------------------------------------------------------------------------------------------
+@frozen
+class Replayed:
+    """A past night's forecast as it would have been made ``days_before`` the night, and what happened."""
+
+    night: dt.date
+    event_id: int | None
+    chance: float  # 0 when nothing was left to do then
+    red: bool  # a deliverable was not approved when J-7 ended
+
+
+def replay(
+    timelines: Sequence[Timeline],
+    today: dt.date,
+    local: LocalDate,
+    start_of: Callable[[dt.date], dt.datetime],
+    days_before: int = 10,
+    min_cases: int = MIN_SAMPLES,
+) -> list[Replayed]:
+    """For each night whose J-7 had passed by ``today``, the risk it would have had ``days_before`` the night,
+    learnt from what was known then (the timelines cut at the start of that day), beside whether it turned red.
+    Nights with fewer than ``min_cases`` earlier cases to learn from are left out."""
+    nights: dict[int, list[Timeline]] = defaultdict(list)
+    for timeline in timelines:
+        if timeline.slot.enabled and timeline.due < today:
+            nights[timeline.slot.event_id].append(timeline)
+    out = []
+    for event_id, mine in sorted(nights.items(), key=lambda item: item[1][0].due):
+        due = mine[0].due
+        day = due + dt.timedelta(days=rules.J_MINUS - days_before)
+        instant = start_of(day)
+        model = RiskModel.learn([t.until(instant) for t in timelines], day)
+        if len(model.by_stage.get(Stage.WORK, ())) < min_cases:
+            continue
+        night = due + dt.timedelta(days=rules.J_MINUS)
+        forecast = forecast_night(model, night, [t.until(instant).slot for t in mine], day, local)
+        red = any(t.until(start_of(due + dt.timedelta(days=1))).slot.status is not Status.APPROVED for t in mine)
+        out.append(Replayed(night, event_id, forecast.chance or 0.0, red))
+    return out
 
 
 # -- in words ----------------------------------------------------------------------------------------------------
