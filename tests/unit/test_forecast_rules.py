@@ -218,6 +218,20 @@ def test_only_nights_whose_j7_has_passed_are_learnt_from() -> None:
     assert durations == (8.0,) * 6
 
 
+def test_a_stage_most_never_got_through_is_said_so() -> None:
+    model = RiskModel({("Flyer", Stage.REVIEW): (1.0, 2.0) + (math.inf,) * 4}, {Stage.REVIEW: (math.inf,) * 6})
+    night = night_in(3)
+    forecast = forecast_night(model, night, [upcoming("Flyer", night, Status.REVIEW, since=TODAY)], TODAY, local)
+    assert forecast.chance == 0.667  # four of the six past reviews never ended
+    assert reasons(forecast, ENGLISH) == ["Flyer: most like it were never approved; 3 days left before J-7"]
+
+
+def test_a_handful_of_past_cases_is_not_a_history() -> None:
+    model = RiskModel({("Flyer", Stage.REVIEW): (math.inf,)}, {Stage.REVIEW: (math.inf,) * 4})
+    assert model.durations("Flyer", Stage.REVIEW) == ((), Basis.NONE)
+    assert model.chance("Flyer", Stage.REVIEW, waited=0, left=3) == 0.0
+
+
 def test_without_history_there_is_no_risk_to_tell_yet() -> None:
     forecast = forecast_night(RiskModel({}, {}), night_in(2), [upcoming("Flyer", night_in(2))], TODAY, local)
     assert forecast.chance == 0.0

@@ -91,12 +91,13 @@ class RiskModel:
         )
 
     def durations(self, kind: str, stage: Stage) -> tuple[Durations, Basis]:
-        """The type's past durations of the stage, or every type's when the type has too few."""
+        """The type's past durations of the stage, or every type's when the type has too few (none at all when
+        every type together still has too few to say anything)."""
         own = self.by_kind.get((kind, stage), ())
         if len(own) >= MIN_SAMPLES:
             return own, Basis.KIND
         pooled = self.by_stage.get(stage, ())
-        return (pooled, Basis.ALL) if pooled else ((), Basis.NONE)
+        return (pooled, Basis.ALL) if len(pooled) >= MIN_SAMPLES else ((), Basis.NONE)
 
     def chance(self, kind: str, stage: Stage, waited: int, left: int) -> float:
         """The chance a deliverable of ``kind`` that spent ``waited`` days in ``stage`` is not approved within
@@ -270,16 +271,13 @@ def reasons(forecast: NightForecast, texts: Translator, limit: int = REASONS) ->
 
 
 def saying(found: SlotForecast, texts: Translator) -> str:
-    values = {
-        "type": found.slot.name,
-        "left": day_count(found.days_left, texts),
-        "waited": day_count(found.waited, texts),
-        "usual": day_count(found.usual or 0, texts),
-    }
+    values = {"type": found.slot.name, "left": day_count(found.days_left, texts)}
     if found.days_left <= 0:
         return texts.gettext(PASSED) % values
-    if found.usual is not None and math.isinf(found.usual):
+    usual = found.usual or 0.0
+    if math.isinf(usual):
         return texts.gettext(NEVER) % values
+    values |= {"usual": day_count(usual, texts), "waited": day_count(found.waited, texts)}
     return texts.gettext(SAYINGS[(found.stage, found.waited > 0)]) % values
 
 

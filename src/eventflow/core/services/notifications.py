@@ -177,7 +177,7 @@ def outlook_lines(outlook: Outlook, texts: Translator) -> list[str]:
         texts.gettext("At the pace of the last 90 days of uploads, the quota will be full on %(date)s.")
         % {"date": texts.format_date(outlook.full_on)}
         if outlook.full_on
-        else texts.gettext("The uploads of the last 90 days do not make usage grow.")
+        else texts.gettext("At the pace of the last 90 days of uploads, the quota is nowhere near full.")
     )
     archive = texts.gettext("Archiving events older than %(days)d days would free %(size)s.") % {
         "days": ARCHIVE_AFTER_DAYS,
