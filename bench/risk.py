@@ -43,9 +43,10 @@ def main() -> None:
         demo.seed(services)
         with services.uow(read_only=True) as uow:
             rows = uow.views.history(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+            names = {e.id: e.name for e in uow.events.list()}
         clock = services.clock
         replayed = replay(
-            timelines(rows.events, rows.slots, rows.versions, rows.activity),
+            timelines(rows.nights, rows.slots, rows.uploads, rows.changes),
             clock.today(),
             clock.local_date,
             clock.start_of,
@@ -53,7 +54,6 @@ def main() -> None:
         )
         services.database.dispose()  # type: ignore[attr-defined]
 
-    names = {e.id: e.name for e in rows.events}
     count = len(replayed)
     if not count:
         print("No past night to replay.")

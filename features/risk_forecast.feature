@@ -16,7 +16,7 @@ Feature: Nights likely to be late are flagged before they turn red
     When today is 2026-12-02
     Then "Nuit Disco" is orange
     And "Nuit Disco" is at risk
-    And the card of "Nuit Disco" explains "Cube LED: usually 5 days from start to approval, 4 days left before J-7"
+    And the card of "Nuit Disco" explains "Cube LED: usually 5 days from start to approval, 3 days left before J-7"
     And the calendar shows "Nuit Disco" with the badge "à risque"
     When today is 2026-12-06
     Then "Nuit Disco" is red

@@ -94,6 +94,11 @@ def _untouched(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str
     return []
 
 
+def _barely_started(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str, object]]]:
+    """Likely to be late: one file waits for a look, nothing else is started."""
+    return [(slots[0], {"status": Status.REVIEW.value})]
+
+
 def _all_disabled(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str, object]]]:
     return [(s, {"enabled": False}) for s in slots]
 
@@ -105,7 +110,7 @@ EVENTS: list[tuple[int, str, list[int], Plan, str]] = [
     (-5, "Karaoké Géant", [2], _flyer_missing, "Le flyer n'a jamais été validé : la soirée est passée en rouge."),
     (3, "Nuit Disco", [0, 2], _flyer_missing, "Boule à facettes XXL ; le flyer attend encore sa validation."),
     (9, "Concert Jazz Manouche", [1, 3], _all_approved, "Trio live, réservation conseillée."),
-    (10, "Soirée Mousse", [1], _untouched, "Rien n'est commencé à J-10 : la prévision la signale « à risque »."),
+    (10, "Soirée Mousse", [1], _barely_started, "Presque rien n'est commencé à J-10 : la prévision la dit à risque."),
     (13, "Silent Party", [0], _in_progress, "Trois canaux de casques, trois DJ."),
     (17, "Apéro Privatisé", [3], _all_disabled, "Soirée privée : aucun support de communication."),
     (26, "Réveillon Pailleté", [0, 1, 2, 3], _in_progress, "Le grand soir de l'année dans les quatre bars."),

@@ -34,7 +34,7 @@ def past_posters(services: Services, clock: FixedClock, team: Team, count: int =
 def test_the_digest_flags_a_night_likely_to_be_late_with_its_reasons(
     services: Services, team: Team, mailbox: Mailbox, clock: FixedClock
 ) -> None:
-    past_posters(services, clock, team)  # Soirée Disco's poster is due on 28 November, four days away, not started
+    past_posters(services, clock, team)  # Soirée Disco's poster is due on 28 November, in three days, not started
     mailbox.received.clear()
 
     services.digest.run()
@@ -42,7 +42,7 @@ def test_the_digest_flags_a_night_likely_to_be_late_with_its_reasons(
 
     alex = " ".join(mailbox.to("alex.martin@bars.fr")[0].part("plain").split())
     assert "At risk (100%) — Soirée Disco (December 5, 2026)" in alex
-    assert "- Affiche été: usually 5 days from start to approval, 4 days left before J-7" in alex
+    assert "- Affiche été: usually 5 days from start to approval, 3 days left before J-7" in alex
     assert f"{BASE_URL}/events/{team.event_id}" in alex
     camille = mailbox.to("camille@bars.fr")[0]
     assert "À risque (100 %) — Soirée Disco (5 décembre 2026)" in camille.part("plain").replace("\u202f", " ")

@@ -10,7 +10,8 @@ import pytest
 
 from eventflow.adapters.translations import translator
 from eventflow.core import rules
-from eventflow.core.model import Activity, Asset, Deliverable, Event, Language, Status
+from eventflow.core.model import Deliverable, Language, Status
+from eventflow.core.ports import HistoryNight, StatusChange, Upload
 from eventflow.core.rules_history import Timeline, timelines
 from eventflow.core.rules_risk import Basis, RiskModel, Stage, chance_late, forecast_night, reasons
 
@@ -29,37 +30,28 @@ def local(instant: dt.datetime) -> dt.date:
 
 
 class History:
-    """Past nights written as the services record them: events, slots, versions and status activity."""
+    """Past nights written as the activity record keeps them: nights, slots, uploads and status changes."""
 
     def __init__(self) -> None:
-        self.events: list[Event] = []
+        self.nights: list[HistoryNight] = []
         self.slots: list[Deliverable] = []
-        self.versions: list[Asset] = []
-        self.activity: list[Activity] = []
+        self.uploads: list[Upload] = []
+        self.changes: list[StatusChange] = []
 
     def slot(self, name: str, night: dt.date, created: dt.datetime) -> Deliverable:
-        event = Event(f"Night {len(self.events)}", night, created_at=created, id=len(self.events) + 1)
-        self.events.append(event)
-        slot = Deliverable(event_id=event.id or 0, name=name, id=len(self.slots) + 1)
+        self.nights.append(HistoryNight(len(self.nights) + 1, night, created))
+        slot = Deliverable(event_id=len(self.nights), name=name, id=len(self.slots) + 1)
         self.slots.append(slot)
         return slot
 
-    def status(self, slot: Deliverable, status: Status, when: dt.datetime) -> None:
-        slot.status = status
-        slot.status_since = when
-        if status is Status.APPROVED:
-            slot.approved_at = when
-        self.activity.append(
-            Activity("slot.updated", "deliverable", slot.id, when, event_id=slot.event_id, after={"status": status})
-        )
+    def status(self, slot: Deliverable, status: Status, when: dt.datetime, action: str = "slot.updated") -> None:
+        slot.status, slot.status_since = status, when
+        slot.approved_at = when if status is Status.APPROVED else None
+        self.changes.append(StatusChange(len(self.changes) + 1, slot.id or 0, when, action, status.value))
 
     def upload(self, slot: Deliverable, when: dt.datetime) -> None:
-        version = 1 + sum(v.deliverable_id == slot.id for v in self.versions)
-        self.versions.append(Asset(slot.event_id, "f.pdf", "application/pdf", 1, "", "k", None, when, slot.id, version))
-        slot.status, slot.status_since = Status.REVIEW, when
-        after = {"version": version, "filename": "f.pdf", "status": "review"}
-        self.activity.append(Activity("asset.version_added", "deliverable", slot.id, when, event_id=slot.event_id,
-                                      before={"status": "todo"}, after=after))  # fmt: skip
+        self.uploads.append(Upload(slot.id or 0, when))
+        self.status(slot, Status.REVIEW, when, "asset.version_added")
 
     def done_in(self, name: str, night: dt.date, work_days: float, review_days: float = 0) -> Deliverable:
         """A slot started 12 days before its J-7, sent after ``work_days - review_days``, approved after
@@ -72,7 +64,7 @@ class History:
         return slot
 
     def timelines(self) -> list[Timeline]:
-        return timelines(self.events, self.slots, self.versions, self.activity)
+        return timelines(self.nights, self.slots, self.uploads, self.changes)
 
     def model(self, today: dt.date = TODAY) -> RiskModel:
         return RiskModel.learn(self.timelines(), today)
@@ -87,8 +79,8 @@ def upcoming(name: str, night: dt.date, status: Status = Status.TODO, since: dt.
 
 
 def night_in(days_left: int) -> dt.date:
-    """The night whose J-7 leaves ``days_left`` days, today included."""
-    return TODAY + dt.timedelta(days=rules.J_MINUS + days_left - 1)
+    """The night whose J-7 is ``days_left`` days away (the work may still be done today and on J-7 itself)."""
+    return TODAY + dt.timedelta(days=rules.J_MINUS + days_left)
 
 
 # -- timelines ---------------------------------------------------------------------------------------------------
@@ -149,7 +141,7 @@ def test_the_chance_counts_only_past_cases_still_running_after_as_long() -> None
 
 def test_too_few_cases_running_that_long_borrow_every_types_then_start_over() -> None:
     flyers = [float(d) for d in range(1, 11)]
-    others = flyers + [12.0, 13.0, 14.0, 15.0, 20.0]
+    others = [*flyers, 12.0, 13.0, 14.0, 15.0, 20.0]
     assert model_of(flyers, others).chance("Flyer", Stage.WORK, waited=9, left=4) == 0.5  # 14, 15, 20 of 10..20
     # Nobody ever waited that long: as if the stage started now.
     assert model_of(flyers).chance("Flyer", Stage.WORK, waited=9, left=4) == 0.6
@@ -190,7 +182,7 @@ def test_reviews_are_forecast_from_how_long_reviews_took() -> None:
     forecast = forecast_night(model, night, [in_review], TODAY, local)
 
     assert model.durations("Flyer", Stage.REVIEW) == (tuple(float(d) for d in range(1, 11)), Basis.KIND)
-    assert forecast.chance == pytest.approx(3 / 7, abs=0.001)
+    assert forecast.chance == pytest.approx(2 / 7, abs=0.001)  # of 4 to 10 days, 9 and 10 do not fit in 3 + 5
     assert reasons(forecast, ENGLISH) == [
         "Flyer: in review for 3 days, usually 6 days from a file sent to approval; 4 days left before J-7"
     ]

@@ -133,17 +133,17 @@ def test_the_card_explains_the_risk_in_the_readers_language(services: Services, 
         team.status(night["Poster A3"], "in_progress", f"2026-0{i + 3}-01")
         team.status(night["Poster A3"], "approved", f"2026-0{i + 3}-06")
     team.at("2026-11-25")
-    soon = team_event(services, "2026-12-12")  # J-7 on 5 December: 11 days left
+    soon = team_event(services, "2026-12-12")  # J-7 on 5 December: in 10 days
 
     early = services.events.card(soon, language=Language.EN)
     assert early.summary.risk is not None and not early.summary.at_risk
-    team.at("2026-12-03")  # three days left
+    team.at("2026-12-03")  # J-7 in two days
     french = services.events.card(soon, language=Language.FR)
     english = services.events.card(soon, language=Language.EN)
 
     assert french.summary.at_risk
-    assert "Poster A3 : d'habitude 5 jours du début à la validation, il reste 3 jours avant J-7" in french.risk_reasons
-    assert "Poster A3: usually 5 days from start to approval, 3 days left before J-7" in english.risk_reasons
+    assert "Poster A3 : d'habitude 5 jours du début à la validation, il reste 2 jours avant J-7" in french.risk_reasons
+    assert "Poster A3: usually 5 days from start to approval, 2 days left before J-7" in english.risk_reasons
 
 
 def test_the_model_is_learnt_once_per_revision_and_day(services: Services, team: Team, clock: FixedClock) -> None:

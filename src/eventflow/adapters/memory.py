@@ -32,7 +32,17 @@ from eventflow.core.model import (
     ThemePeriod,
     User,
 )
-from eventflow.core.ports import CalendarRows, CardRows, HistoryRows, HistoryWindow, SessionCaller, UnitOfWork
+from eventflow.core.ports import (
+    CalendarRows,
+    CardRows,
+    HistoryNight,
+    HistoryRows,
+    HistoryWindow,
+    SessionCaller,
+    StatusChange,
+    UnitOfWork,
+    Upload,
+)
 from eventflow.core.rules_history import STATUS_ACTIONS
 
 
@@ -298,18 +308,30 @@ class ComposedViews:
         uow = self._uow
         events = uow.events.list(start, end)
         ids = {e.id for e in events if e.id is not None}
-        changes = uow.activity.list(entity_type="deliverable")[::-1]
+        entries = uow.activity.list(entity_type="deliverable")[::-1]
+        uploads = [Upload(a.deliverable_id, a.created_at) for a in uow.assets.list_for_events(ids) if a.deliverable_id]
         return HistoryRows(
-            events=events,
+            nights=sorted(
+                (HistoryNight(e.id or 0, e.date, e.created_at) for e in events), key=lambda n: (n.date, n.id)
+            ),
             slots=uow.deliverables.list_for_events(ids),
-            versions=[a for a in uow.assets.list_for_events(ids) if a.deliverable_id is not None],
-            activity=[a for a in changes if a.event_id in ids and a.action in STATUS_ACTIONS],
+            uploads=sorted(uploads, key=lambda u: (u.at, u.slot_id)),
+            changes=[
+                StatusChange(a.id or 0, a.entity_id, a.at, a.action, _status_set(a.after))
+                for a in entries
+                if a.event_id in ids and a.action in STATUS_ACTIONS and a.entity_id is not None
+            ],
         )
 
     def _themes(self, start: dt.date, end: dt.date) -> list[ThemePeriod]:
         months = range(start.year * 12 + start.month, end.year * 12 + end.month + 1)
         themes = (t for year in range(start.year, end.year + 1) for t in self._uow.themes.list(year))
         return [t for t in themes if t.year * 12 + t.month in months]
+
+
+def _status_set(after: dict[str, Any] | None) -> str | None:
+    status = (after or {}).get("status")
+    return None if status is None else str(status)
 
 
 @define

@@ -320,15 +320,41 @@ class OutboxRepository(Protocol):
 
 
 @frozen
-class HistoryRows:
-    """The nights of a period with what their slots went through: the slots, their versions (the upload times) and
-    the activity entries that created a slot or changed its status, oldest first (what the J-7 statistics and the
-    risk forecast learn from)."""
+class HistoryNight:
+    id: int
+    date: dt.date
+    created_at: dt.datetime | None
 
-    events: list[Event]
+
+@frozen
+class Upload:
+    """A version of a slot was uploaded at ``at``."""
+
+    slot_id: int
+    at: dt.datetime
+
+
+@frozen
+class StatusChange:
+    """An activity entry ``id`` that created a slot or changed its status: ``status`` is the status it set, if any."""
+
+    id: int
+    slot_id: int
+    at: dt.datetime
+    action: str
+    status: str | None
+
+
+@frozen
+class HistoryRows:
+    """The nights of a period with what their slots went through: the slots, when their versions were uploaded and
+    the activity entries that created a slot or changed its status, oldest first (what the J-7 statistics and the
+    risk forecast learn from; only the columns they need, so that a year of it reads fast)."""
+
+    nights: list[HistoryNight]
     slots: list[Deliverable]
-    versions: list[Asset]
-    activity: list[Activity]
+    uploads: list[Upload]
+    changes: list[StatusChange]
 
 
 #: The first and last night (included) of the history a page read should bring along.
@@ -378,7 +404,7 @@ class ViewRepository(Protocol):
         history of the ``history`` window); None if no such event."""
 
     def history(self, start: dt.date, end: dt.date) -> HistoryRows:
-        """The nights from ``start`` to ``end`` with their slots, versions and status activity."""
+        """The nights from ``start`` to ``end`` with their slots, uploads and status changes."""
 
 
 class UnitOfWork(Protocol):

@@ -13,11 +13,13 @@ from collections.abc import Iterable, Iterator
 from attrs import evolve, frozen
 
 from eventflow.core import rules
-from eventflow.core.model import Activity, Asset, Deliverable, Event, Status
+from eventflow.core.model import Deliverable, Status
+from eventflow.core.ports import HistoryNight, StatusChange, Upload
 
 DAY = dt.timedelta(days=1)
 #: Activity entries that set a slot's status (``after["status"]``) or create a slot.
 STATUS_ACTIONS = ("slot.created", "slot.updated", "asset.version_added")
+STATUSES = {s.value: s for s in Status}
 
 
 def days(span: dt.timedelta) -> float:
@@ -102,49 +104,44 @@ class Timeline:
 
 
 def timelines(
-    events: Iterable[Event], slots: Iterable[Deliverable], versions: Iterable[Asset], activity: Iterable[Activity]
+    nights: Iterable[HistoryNight],
+    slots: Iterable[Deliverable],
+    uploads: Iterable[Upload],
+    changes: Iterable[StatusChange],
 ) -> list[Timeline]:
-    """The timeline of each slot of ``events``, from the activity record and the versions' upload times.
+    """The timeline of each slot of ``nights``, from the status changes the activity record kept and the uploads.
 
-    A slot starts ``todo`` when it was created (its ``slot.created`` entry, else its event's creation); a slot
+    A slot starts ``todo`` when it was created (its ``slot.created`` entry, else its night's creation); a slot
     approved without an entry saying so (written before the record kept it) gets its approval from ``approved_at``.
     """
-    by_id = {e.id: e for e in events}
-    changes: dict[int | None, list[Activity]] = defaultdict(list)
-    for entry in activity:
-        if entry.entity_type == "deliverable" and entry.action in STATUS_ACTIONS:
-            changes[entry.entity_id].append(entry)
-    uploads: dict[int | None, list[dt.datetime]] = defaultdict(list)
-    for version in versions:
-        uploads[version.deliverable_id].append(version.created_at)
+    by_id = {n.id: n for n in nights}
+    entries: dict[int, list[StatusChange]] = defaultdict(list)
+    for change in changes:
+        entries[change.slot_id].append(change)
+    sent: dict[int, list[dt.datetime]] = defaultdict(list)
+    for upload in uploads:
+        sent[upload.slot_id].append(upload.at)
     out = []
     for slot in slots:
-        event = by_id.get(slot.event_id)
-        if event is None:
+        night = by_id.get(slot.event_id)
+        if night is None or slot.id is None:
             continue
-        mine = sorted(changes[slot.id], key=lambda a: (a.at, a.id or 0))
-        steps = _steps(slot, event, mine)
-        out.append(Timeline(slot, rules.due_date(event.date), steps, tuple(sorted(uploads[slot.id]))))
+        steps = _steps(slot, night, sorted(entries[slot.id], key=lambda c: (c.at, c.id)))
+        out.append(Timeline(slot, rules.due_date(night.date), steps, tuple(sorted(sent[slot.id]))))
     return out
 
 
-def _steps(slot: Deliverable, event: Event, entries: list[Activity]) -> tuple[Step, ...]:
-    created = next((a.at for a in entries if a.action == "slot.created"), event.created_at)
+def _steps(slot: Deliverable, night: HistoryNight, changes: list[StatusChange]) -> tuple[Step, ...]:
+    created = next((c.at for c in changes if c.action == "slot.created"), night.created_at)
     found: list[Step] = [Step(created, Status.TODO)] if created is not None else []
-    for entry in entries:
-        status = _status_after(entry)
+    for change in changes:
+        status = STATUSES.get(change.status or "")
         if status is not None and (not found or found[-1].status is not status):
-            found.append(Step(entry.at, status))
-    if slot.status is Status.APPROVED and slot.approved_at is not None and (not found or found[-1].status is not Status.APPROVED):
+            found.append(Step(change.at, status))
+    if (
+        slot.status is Status.APPROVED
+        and slot.approved_at is not None
+        and (not found or found[-1].status is not Status.APPROVED)
+    ):
         found.append(Step(max([slot.approved_at, *(s.at for s in found[-1:])]), Status.APPROVED))
     return tuple(found)
-
-
-def _status_after(entry: Activity) -> Status | None:
-    value = (entry.after or {}).get("status")
-    if value is None:
-        return Status.TODO if entry.action == "slot.created" else None
-    try:
-        return Status(value)
-    except ValueError:
-        return None

@@ -8,7 +8,8 @@ of those past durations that would not fit in the days left before its J-7, amon
 as long as this one has already spent in its stage. A type with fewer than ``MIN_SAMPLES`` past cases borrows the
 durations of every type. A night turns red as soon as one deliverable is late: its risk is 1 − Π(1 − p).
 
-Days are whole days of the team's calendar (today counts as a day left), so a forecast holds for the whole day.
+Days are whole days of the team's calendar, so a forecast holds for the whole day; the work may still be done on the
+day itself (at J-7, one day is left to do it in).
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class SlotForecast:
     slot: Deliverable
     stage: Stage
     chance: float
-    days_left: int  # whole days before the end of J-7, today included (0 or less: J-7 has passed)
+    days_left: int  # days from today to J-7, as the countdown says them (negative: J-7 has passed)
     waited: int  # whole days already spent in the stage (0 before the work started)
     usual: float | None  # the median past duration of the stage, in days (inf: most were never approved)
     basis: Basis
@@ -171,14 +172,14 @@ NOTHING_LEFT = NightForecast(None)
 
 def forecast_slot(model: RiskModel, slot: Deliverable, due: dt.date, today: dt.date, local: LocalDate) -> SlotForecast:
     stage = STAGE_OF[slot.status]
-    left = (due - today).days + 1
+    left = (due - today).days
     started = slot.status is not Status.TODO and slot.status_since is not None
     waited = max(0, (today - local(slot.status_since)).days) if started and slot.status_since else 0
     durations, basis = model.durations(slot.name, stage)
     return SlotForecast(
         slot=slot,
         stage=stage,
-        chance=model.chance(slot.name, stage, waited, left),
+        chance=model.chance(slot.name, stage, waited, left + 1),  # today is a working day too
         days_left=left,
         waited=waited,
         usual=median(durations) if durations else None,
@@ -245,11 +246,15 @@ SAYINGS = {
     (Stage.WORK, True): N_(
         "%(type)s: in progress for %(waited)s, usually %(usual)s from start to approval; %(left)s left before J-7"
     ),
-    (Stage.REVIEW, False): N_("%(type)s: in review, usually %(usual)s from a file sent to approval, %(left)s left before J-7"),
+    (Stage.REVIEW, False): N_(
+        "%(type)s: in review, usually %(usual)s from a file sent to approval, %(left)s left before J-7"
+    ),
     (Stage.REVIEW, True): N_(
         "%(type)s: in review for %(waited)s, usually %(usual)s from a file sent to approval; %(left)s left before J-7"
     ),
-    (Stage.REWORK, False): N_("%(type)s: changes requested, usually %(usual)s from there to approval, %(left)s left before J-7"),
+    (Stage.REWORK, False): N_(
+        "%(type)s: changes requested, usually %(usual)s from there to approval, %(left)s left before J-7"
+    ),
     (Stage.REWORK, True): N_(
         "%(type)s: changes requested %(waited)s ago, usually %(usual)s from there to approval; %(left)s left before J-7"
     ),
@@ -272,7 +277,7 @@ def reasons(forecast: NightForecast, texts: Translator, limit: int = REASONS) ->
 
 def saying(found: SlotForecast, texts: Translator) -> str:
     values = {"type": found.slot.name, "left": day_count(found.days_left, texts)}
-    if found.days_left <= 0:
+    if found.days_left < 0:
         return texts.gettext(PASSED) % values
     usual = found.usual or 0.0
     if math.isinf(usual):

@@ -24,7 +24,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables as t
 from eventflow.adapters.sql.mapping import EntityMap
-from eventflow.core.ports import CalendarRows, CardRows, HistoryRows, HistoryWindow
+from eventflow.core.ports import CalendarRows, CardRows, HistoryNight, HistoryRows, HistoryWindow, StatusChange, Upload
 from eventflow.core.rules_history import STATUS_ACTIONS
 
 Row = dict[str, Any]
@@ -101,17 +101,20 @@ def _history() -> dict[str, Select[Any]]:
     """The history of the nights from ``history_start`` to ``history_end`` (keys prefixed ``history_``)."""
     in_window = r.event_filters(bindparam("history_start", type_=Date), bindparam("history_end", type_=Date), None)
     event_ids = select(t.events.c.id).where(*in_window)
+    a = t.activity.c
     return {
-        "history_events": select(t.events).where(*in_window),
-        "history_links": select(t.event_bars).where(t.event_bars.c.event_id.in_(event_ids)),
+        "history_nights": select(t.events.c.id, t.events.c.date, t.events.c.created_at).where(*in_window),
         "history_slots": select(t.deliverables).where(t.deliverables.c.event_id.in_(event_ids)),
-        "history_versions": select(t.assets).where(
+        "history_uploads": select(t.assets.c.deliverable_id.label("slot_id"), t.assets.c.created_at.label("at")).where(
             t.assets.c.event_id.in_(event_ids), t.assets.c.deliverable_id.is_not(None)
         ),
-        "history_activity": select(t.activity).where(
-            t.activity.c.event_id.in_(event_ids),
-            t.activity.c.entity_type == "deliverable",
-            t.activity.c.action.in_(STATUS_ACTIONS),
+        "history_changes": select(
+            a.id, a.entity_id.label("slot_id"), a.at, a.action, a.after["status"].as_string().label("status")
+        ).where(
+            a.event_id.in_(event_ids),
+            a.entity_type == "deliverable",
+            a.entity_id.is_not(None),
+            a.action.in_(STATUS_ACTIONS),
         ),
     }
 
@@ -217,10 +220,10 @@ def _window(history: HistoryWindow | None) -> dict[str, dt.date]:
 
 def _history_rows(found: dict[str, list[Row]]) -> HistoryRows:
     return HistoryRows(
-        events=_events(found["history_events"], found["history_links"]),
+        nights=[HistoryNight(**row) for row in sorted(found["history_nights"], key=itemgetter("date", "id"))],
         slots=_entities(r.DELIVERABLES, found["history_slots"], "id"),
-        versions=_entities(r.ASSETS, found["history_versions"], "created_at", "id"),
-        activity=_entities(r.ACTIVITY, found["history_activity"], "at", "id"),
+        uploads=[Upload(**row) for row in sorted(found["history_uploads"], key=itemgetter("at", "slot_id"))],
+        changes=[StatusChange(**row) for row in sorted(found["history_changes"], key=itemgetter("at", "id"))],
     )
 
 

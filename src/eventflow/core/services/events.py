@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from attrs import define, field, frozen
 
@@ -538,11 +538,23 @@ def language_of(actor: Actor) -> Language:
 #: The keys of the slots that belong to no one bar, and of those assigned to no one.
 ALL_BARS = "all bars"
 UNASSIGNED = "unassigned"
-Key = Callable[[Event, Deliverable], str]
+
+
+class Dated(Protocol):
+    """A night as the compliance needs it: an event, or a night of the history."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def date(self) -> dt.date: ...
+
+
+Key = Callable[[Dated, Deliverable], str]
 
 
 def compliance_groups(
-    events: Iterable[Event],
+    events: Iterable[Dated],
     slots: Iterable[Deliverable],
     bar_names: Mapping[int | None, str],
     user_names: Mapping[int | None, str],

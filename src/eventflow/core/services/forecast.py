@@ -44,7 +44,7 @@ class Forecaster:
         if rows is None:
             raise ValueError("the history of the forecast's window was not read")
         today = self.ctx.clock.today()
-        model = RiskModel.learn(timelines(rows.events, rows.slots, rows.versions, rows.activity), today)
+        model = RiskModel.learn(timelines(rows.nights, rows.slots, rows.uploads, rows.changes), today)
         if revision is not None:
             self._kept = ((revision, today), model)
         return model

@@ -284,7 +284,6 @@ class DigestService:
             sections.append(Section(heading, labels))
         return sections
 
-
     def _risk_sections(
         self, events: Iterable[Event], risks: dict[int | None, NightForecast], texts: Translator
     ) -> list[Section]:

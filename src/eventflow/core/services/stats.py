@@ -63,7 +63,7 @@ class StatsService:
             rows = uow.views.history(start, month_end(end))
             bars, users = uow.bars.list(), uow.users.list()
         groups = compliance_groups(
-            rows.events,
+            rows.nights,
             rows.slots,
             {b.id: b.name for b in bars},
             {u.id: u.name for u in users},
@@ -72,7 +72,7 @@ class StatsService:
         )
         counted = [
             t
-            for t in timelines(rows.events, rows.slots, rows.versions, rows.activity)
+            for t in timelines(rows.nights, rows.slots, rows.uploads, rows.changes)
             if t.slot.enabled and t.due < today
         ]
         waits = [w for w in (t.waits() for t in counted) if w is not None]
@@ -125,7 +125,7 @@ def month_keys(start: dt.date, end: dt.date) -> list[str]:
 
 def _bars(bars: Sequence[Bar], found: Mapping[str, rules.Compliance]) -> list[Row]:
     named = [(b.name, found.get(b.name, rules.Compliance(0, 0))) for b in bars]
-    return named + [(ALL_BARS, found[ALL_BARS])] if ALL_BARS in found else named
+    return [*named, (ALL_BARS, found[ALL_BARS])] if ALL_BARS in found else named
 
 
 def _total(parts: Iterable[rules.Compliance]) -> rules.Compliance:
@@ -136,4 +136,3 @@ def _total(parts: Iterable[rules.Compliance]) -> rules.Compliance:
 def _mean(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return round(fmean(present), 2) if present else None
-
