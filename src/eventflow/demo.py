@@ -254,7 +254,6 @@ class _Night:
     services: Services
     event: Event
     rng: random.Random
-    now: dt.datetime
     entries: list[Activity] = field(factory=list)
 
     def step(self, slot: Deliverable, status: Status, at: dt.datetime, actor: int | None) -> None:
@@ -281,7 +280,8 @@ class _Night:
         self.entries.append(Activity(action, "deliverable", slot_id, at, actor, self.event.id, before, after))
 
     def work(self, slot: Deliverable, start: dt.datetime, designer: int, reviewer: int) -> None:
-        """Started (said so three times out of four), sent, looked at (sent back now and then), approved."""
+        """Started (said so three times out of four), sent, looked at (sent back now and then), approved; now and
+        then a deliverable is sent back and never done."""
         days = WORK_DAYS.get(slot.name, 3.0)
         if self.rng.random() < 0.75:
             self.step(slot, Status.IN_PROGRESS, start, designer)
@@ -289,7 +289,8 @@ class _Night:
         for round_ in range(3):
             self.send(slot, at, designer)
             at += dt.timedelta(days=self.rng.uniform(0.2, 1.8))
-            if self.rng.random() < 0.02 or at >= self.now:  # forgotten in review
+            if self.rng.random() < 0.02:  # sent back, and never sent again
+                self.step(slot, Status.CHANGES_REQUESTED, at, reviewer)
                 return
             if round_ < 2 and self.rng.random() < 0.3:
                 self.step(slot, Status.CHANGES_REQUESTED, at, reviewer)
@@ -302,7 +303,7 @@ class _Night:
 def _add_history(services: Services, bar_ids: list[int], admin: int, designers: list[int]) -> int:
     """The past year's nights with everything that happened to their deliverables; how many nights."""
     rng = random.Random(14)
-    today, now = services.clock.today(), services.clock.now()
+    today = services.clock.today()
     nights = [today - dt.timedelta(days=d) for d in range(HISTORY_DAYS, HISTORY_UNTIL - 1, -HISTORY_EVERY)]
     _add_past_themes(services, nights)
     with services.uow() as uow:
@@ -312,7 +313,7 @@ def _add_history(services: Services, bar_ids: list[int], admin: int, designers: 
             created = services.clock.start_of(day - dt.timedelta(days=rng.randint(25, 45))) + dt.timedelta(hours=10)
             event = uow.events.add(Event(HISTORY_NAMES[i % len(HISTORY_NAMES)], day, [b.id or 0 for b in bars],
                                          created_by=admin, created_at=created))  # fmt: skip
-            night = _Night(uow, services, event, rng, now)
+            night = _Night(uow, services, event, rng)
             night.entries.append(Activity("event.created", "event", event.id, created, admin, event.id,
                                           after={"name": event.name, "date": day.isoformat()}))  # fmt: skip
             margin = _pace(rng)

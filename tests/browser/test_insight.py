@@ -50,6 +50,13 @@ def page(request: pytest.FixtureRequest, browser: Any, site: DemoSite) -> Iterat
         yield page
 
 
+@pytest.fixture
+def phone(browser: Any, site: DemoSite) -> Iterator[Any]:
+    with _page(browser, site.base, "phone") as page:
+        login(page, demo.ADMIN_EMAIL, site.password)
+        yield page
+
+
 def expect(locator: Any) -> Any:
     from playwright.sync_api import expect as playwright_expect
 
@@ -91,11 +98,9 @@ def test_a_night_at_risk_wears_its_badge_in_the_calendar_the_card_and_the_queue(
     shot(page, "review-risk")
 
 
-def test_the_phone_home_flags_upcoming_nights_at_risk(page: Any, site: DemoSite) -> None:
-    if page.profile != "phone":
-        pytest.skip("the upcoming list is the phone's home")
+def test_the_phone_home_flags_upcoming_nights_at_risk(phone: Any, site: DemoSite) -> None:
     mousse = site.night("Soirée Mousse")
-    page.goto(f"{page.base}/")
-    card = page.locator(f'.upcoming-card[data-event-id="{mousse.event.id}"]')
+    phone.goto(f"{phone.base}/")
+    card = phone.locator(f'.upcoming-card[data-event-id="{mousse.event.id}"]')
     expect(card.locator(".risk-badge")).to_be_visible()
-    shot(page, "home-risk", full_page=False)
+    shot(phone, "home-risk", full_page=False)

@@ -45,7 +45,7 @@ def test_stats_cover_the_last_twelve_months_by_default_and_refuse_a_bad_period(a
     assert [stats["months"][0]["key"], stats["months"][-1]["key"]] == ["2025-12", "2026-11"]
     assert stats["upload_to_approval_days"] is None and stats["slowest_step"] is None
     for params, field in (({"from": "2026-13"}, "from"), ({"from": "2026-05", "to": "2026-01"}, "to"),
-                          ({"to": "soon"}, "to")):  # fmt: skip
+                          ({"to": "soon"}, "to"), ({"to": ""}, "to")):  # fmt: skip
         bad = as_member.get("/api/stats", params=params)
         assert bad.status_code == 422 and bad.json["field"] == field
 

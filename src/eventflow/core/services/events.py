@@ -215,6 +215,16 @@ class EventService:
             risk_reasons=reasons(summary.forecast, self.ctx.translations(language)),
         )
 
+    def slot_view(self, slot_id: int) -> SlotView:
+        """One slot as the card shows it (lateness, due date, versions), without the rest of the card."""
+        with self.ctx.uow(read_only=True) as uow:
+            slot = uow.deliverables.get(slot_id)
+            if slot is None:
+                raise errors.NotFound("deliverable", slot_id)
+            event = self._event(uow, slot.event_id)
+            versions = self._versions_by_slot(uow.assets.list_for_events([slot.event_id]))
+        return self._slot_view(slot, event.date, self.ctx.clock.today(), versions)
+
     def review_queue(self, revision: int | None = None) -> list[tuple[EventSummary, SlotView]]:
         """Slots waiting for a look, the one waiting longest first."""
         with self.ctx.uow(read_only=True) as uow:

@@ -92,8 +92,8 @@ class StatsService:
     def period(self, first: str | None, last: str | None) -> tuple[dt.date, dt.date]:
         """The first days of the first and last months; by default the last ``DEFAULT_MONTHS`` months."""
         this_month = self.ctx.clock.today().replace(day=1)
-        end = _month(last, "to") if last else this_month
-        start = _month(first, "from") if first else add_months(end, 1 - DEFAULT_MONTHS)
+        end = _month(last, "to") if last is not None else this_month
+        start = _month(first, "from") if first is not None else add_months(end, 1 - DEFAULT_MONTHS)
         if start > end:
             raise errors.InvalidInput(f"to ({end:%Y-%m}) is before from ({start:%Y-%m})", "to")
         if len(month_keys(start, end)) > MAX_MONTHS:

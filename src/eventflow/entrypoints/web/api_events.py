@@ -79,11 +79,9 @@ class CommentCreate:
     deliverable_id: int | None = None
 
 
-def slot_in_card(events: EventService, event_id: int, slot_id: int | None) -> Json:
+def slot_in_card(events: EventService, slot_id: int | None) -> Json:
     """A slot as the card shows it (lateness, due date, versions)."""
-    return next(
-        presenters.Deliverable.json(v) for v in events.card(event_id, activity_limit=0).slots if v.slot.id == slot_id
-    )
+    return presenters.Deliverable.json(events.slot_view(slot_id or 0))
 
 
 class EventsResource:
@@ -131,11 +129,11 @@ class SlotsResource:
         body = read_body(req, SlotCreate)
         slot = self._events.add_slot(req.context.user, event_id, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
-        resp.media = slot_in_card(self._events, event_id, slot.id)
+        resp.media = slot_in_card(self._events, slot.id)
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
         slot = self._events.update_slot(req.context.user, slot_id, **read_changes(req, SlotChanges))
-        resp.media = slot_in_card(self._events, slot.event_id, slot.id)
+        resp.media = slot_in_card(self._events, slot.id)
 
 
 class CommentsResource:
@@ -158,7 +156,8 @@ class ActivityResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         limit = int_param(req, "limit", high=1000) or ACTIVITY_LIMIT
-        resp.media = [presenters.Activity.json(a) for a in self._events.card(event_id, activity_limit=limit).activity]
+        card = self._events.card(event_id, activity_limit=limit, revision=req.context.get("revision"))
+        resp.media = [presenters.Activity.json(a) for a in card.activity]
 
 
 class ReviewQueueResource:
