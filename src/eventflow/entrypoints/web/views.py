@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eventflow.core.model import Activity, Asset, Bar, Comment, DeliverableTemplate, ThemePeriod, User
+from eventflow.core.model import Activity, Asset, Bar, Comment, Deliverable, DeliverableTemplate, ThemePeriod, User
 from eventflow.core.services.events import EventCard, EventSummary, SlotView
 
 Json = dict[str, Any]
@@ -146,6 +146,11 @@ def photo_json(asset: Asset) -> Json:
     }
 
 
+def slot_etag(slot: Deliverable) -> str:
+    """The slot's entity tag, unquoted: its id and how many changes it saw (a strong validator for If-Match)."""
+    return f"{slot.id}-{slot.row_version}"
+
+
 def slot_json(view: SlotView) -> Json:
     slot = view.slot
     return {
@@ -160,6 +165,7 @@ def slot_json(view: SlotView) -> Json:
         "late": view.late,
         "due": view.due.isoformat(),
         "versions": [version_json(a) for a in view.versions],
+        "etag": f'"{slot_etag(slot)}"',
     }
 
 
@@ -265,7 +271,20 @@ SCHEMAS: dict[str, Json] = {
     ),
     "Photo": _obj(["category", *_ASSET_COMMON], category=nullable(STR), **_ASSET_COMMON),
     "Deliverable": _obj(
-        ["id", "event_id", "name", "specs", "bar_id", "status", "enabled", "assignee_id", "late", "due", "versions"],
+        [
+            "id",
+            "event_id",
+            "name",
+            "specs",
+            "bar_id",
+            "status",
+            "enabled",
+            "assignee_id",
+            "late",
+            "due",
+            "versions",
+            "etag",
+        ],
         id=ID,
         event_id=ID,
         name=STR,
@@ -277,6 +296,11 @@ SCHEMAS: dict[str, Json] = {
         late=BOOL,
         due=DATE,
         versions=array_of("Version"),
+        etag={
+            "type": "string",
+            "description": "the slot's ETag, as the ETag header gives it: send it back in If-Match to change the "
+            "slot only if nobody changed it since (a status, an assignee, a new version…)",
+        },
     ),
     "Comment": _obj(
         ["id", "text", "author_id", "parent_id", "deliverable_id", "mention_ids", "created_at"],
