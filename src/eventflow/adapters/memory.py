@@ -55,6 +55,10 @@ class _Repo:
         row = self._t.rows.get(entity_id)
         return copy.deepcopy(row)
 
+    def get_for_update(self, entity_id: int) -> Any:
+        """``get``: every in-memory unit of work holds the database's lock from start to end."""
+        return self.get(entity_id)
+
     def update(self, entity: Any) -> None:
         self._t.rows[entity.id] = copy.deepcopy(entity)
 
@@ -137,6 +141,10 @@ class _Events(_Repo):
 
 
 class _Deliverables(_Repo):
+    def update(self, entity: Any) -> None:
+        entity.row_version += 1
+        super().update(entity)
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
         wanted = set(event_ids)
         return self._where(lambda d: d.event_id in wanted)
@@ -146,6 +154,12 @@ class _Deliverables(_Repo):
 
 
 class _Assets(_Repo):
+    def add(self, entity: Any) -> Any:
+        version = (entity.deliverable_id, entity.version)
+        if None not in version and self._one(lambda a: (a.deliverable_id, a.version) == version):
+            raise Conflict("cannot save: this slot already has a version with this number")
+        return super().add(entity)
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
         wanted = set(event_ids)
         return self._where(lambda a: a.event_id in wanted, key=lambda a: (a.created_at, a.id))

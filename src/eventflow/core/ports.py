@@ -82,6 +82,9 @@ class UserRepository(Protocol):
     def get(self, user_id: int) -> User | None:
         """The user with that id, or None."""
 
+    def get_for_update(self, user_id: int) -> User | None:
+        """``get``, locking the user until this unit of work ends (see ``UnitOfWork``)."""
+
     def get_by_email(self, email: str) -> User | None:
         """The user with that e-mail (case-insensitive), or None."""
 
@@ -147,6 +150,9 @@ class BarRepository(Protocol):
     def get(self, bar_id: int) -> Bar | None:
         """The bar with that id, or None."""
 
+    def get_for_update(self, bar_id: int) -> Bar | None:
+        """``get``, locking the bar until this unit of work ends (see ``UnitOfWork``)."""
+
     def get_by_name(self, name: str) -> Bar | None:
         """The bar with that name (case-insensitive), or None."""
 
@@ -178,6 +184,9 @@ class TemplateRepository(Protocol):
     def get(self, template_id: int) -> DeliverableTemplate | None:
         """The template with that id, or None."""
 
+    def get_for_update(self, template_id: int) -> DeliverableTemplate | None:
+        """``get``, locking the template until this unit of work ends (see ``UnitOfWork``)."""
+
     def get_by_name(self, name: str) -> DeliverableTemplate | None:
         """The template with that name (case-insensitive), or None."""
 
@@ -194,6 +203,9 @@ class EventRepository(Protocol):
 
     def get(self, event_id: int) -> Event | None:
         """The event with that id, or None."""
+
+    def get_for_update(self, event_id: int) -> Event | None:
+        """``get``, locking the event until this unit of work ends (see ``UnitOfWork``)."""
 
     def get_many(self, event_ids: Iterable[int]) -> list[Event]:
         """The events with those ids (unknown ones left out), by date then name, in one query."""
@@ -215,6 +227,9 @@ class DeliverableRepository(Protocol):
     def get(self, slot_id: int) -> Deliverable | None:
         """The slot with that id, or None."""
 
+    def get_for_update(self, slot_id: int) -> Deliverable | None:
+        """``get``, locking the slot until this unit of work ends (see ``UnitOfWork``)."""
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
         """The slots of those events, in creation order (one query however many events)."""
 
@@ -222,7 +237,7 @@ class DeliverableRepository(Protocol):
         """Every slot in that status."""
 
     def update(self, slot: Deliverable) -> None:
-        """Save a slot's changed fields."""
+        """Save a slot's changed fields and count the change in its ``row_version`` (on ``slot`` too)."""
 
 
 class AssetRepository(Protocol):
@@ -231,6 +246,9 @@ class AssetRepository(Protocol):
 
     def get(self, asset_id: int) -> Asset | None:
         """The asset with that id, or None."""
+
+    def get_for_update(self, asset_id: int) -> Asset | None:
+        """``get``, locking the asset until this unit of work ends (see ``UnitOfWork``)."""
 
     def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
         """Assets (versions and photos) of those events, oldest first."""
@@ -265,6 +283,9 @@ class CommentRepository(Protocol):
 
     def get(self, comment_id: int) -> Comment | None:
         """The comment with that id, or None."""
+
+    def get_for_update(self, comment_id: int) -> Comment | None:
+        """``get``, locking the comment until this unit of work ends (see ``UnitOfWork``)."""
 
     def list_for_event(self, event_id: int) -> list[Comment]:
         """An event's comments, oldest first."""
@@ -353,7 +374,15 @@ class ViewRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back.
+
+    Read what you are going to change with ``get_for_update``: the row stays locked until the unit of work ends, so
+    a concurrent one that wants to change it too waits for this one and then reads what it committed (no change is
+    lost). On PostgreSQL and MySQL/MariaDB that is ``SELECT ... FOR UPDATE``; SQLite and the in-memory store let
+    one writer in at a time, so every row is already locked. A transaction the database cancels to settle a
+    clash with another (deadlock, serialisation failure, lock wait timeout) raises ``errors.TryAgain`` after it
+    was rolled back whole; ``core.replay.replayed`` runs such a use case again.
+    """
 
     users: UserRepository
     tokens: TokenRepository

@@ -202,6 +202,7 @@ class Deliverable(Shape):
     late: bool
     due: dt.date
     versions: list[Version]
+    etag: str = field(metadata={"openapi": {"description": "the slot's ETag, to send back in If-Match"}})
 
     @classmethod
     def of(cls, view: ev.SlotView) -> Deliverable:
@@ -218,6 +219,7 @@ class Deliverable(Shape):
             late=view.late,
             due=view.due,
             versions=[Version.of(a) for a in view.versions],
+            etag=f'"{slot_etag(slot)}"',
         )
 
 
@@ -457,6 +459,11 @@ SHAPES: tuple[type, ...] = (
     Storage,
     StorageJob,
 )
+
+
+def slot_etag(slot: model.Deliverable) -> str:
+    """The slot's entity tag, unquoted: its id and how many changes it saw (a strong validator for If-Match)."""
+    return f"{slot.id}-{slot.row_version}"
 
 
 def _id(value: int | None) -> int:

@@ -172,6 +172,7 @@ deliverables = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("enabled", Boolean, nullable=False),
     Column("approved_at", UtcDateTime),
+    Column("row_version", Integer, nullable=False, server_default="1"),
     **MYSQL_OPTIONS,
 )
 
@@ -194,6 +195,7 @@ assets = Table(
     Column("preview_key", String(255)),
     Column("preview_size", BigInteger, nullable=False),
     Column("media_info", json_value(), nullable=False),
+    Index("uq_assets_deliverable_id_version", "deliverable_id", "version", unique=True),
     **MYSQL_OPTIONS,
 )
 

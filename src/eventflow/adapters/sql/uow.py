@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Self
 
 from sqlalchemy import Connection, Engine, exists, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
@@ -14,11 +12,6 @@ from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_engine
 from eventflow.adapters.sql.views import Views
 from eventflow.core import ports
-from eventflow.core.errors import Conflict, StorageFull
-
-#: How PostgreSQL (SQLSTATE disk_full) and MariaDB (ER_DISK_FULL, ER_RECORD_FILE_FULL) say their disk is full.
-POSTGRES_DISK_FULL = "53100"
-MYSQL_DISK_FULL = (1021, 1114)
 
 
 class SqlUnitOfWork:
@@ -48,7 +41,8 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self._connection = self._engine.connect().execution_options(**{READ_ONLY: self._read_only})
         try:
-            self._connection.begin()  # SQLite: BEGIN IMMEDIATE (the write lock up front), or BEGIN to only read
+            with r.translated():  # SQLite: BEGIN IMMEDIATE (the write lock up front), or BEGIN to only read
+                self._connection.begin()
         except BaseException:
             self._connection.close()
             raise
@@ -81,19 +75,13 @@ class SqlUnitOfWork:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         connection = self._open()
-        try:
+        with r.translated():
             if self._db is not None and self._db.content_changed:  # what pages show changed: their caches must let go
                 revision = tables.revision.c
                 connection.execute(
                     update(tables.revision).where(revision.id == tables.REVISION_ROW).values(number=revision.number + 1)
                 )
             connection.commit()
-        except IntegrityError as error:
-            raise Conflict(r.explain(error)) from error
-        except OperationalError as error:
-            if not disk_full(error):
-                raise
-            raise StorageFull("database") from error
 
     def has_data(self) -> bool:
         stored = [exists().select_from(table) for table in (tables.users, tables.bars, tables.events)]
@@ -103,17 +91,6 @@ class SqlUnitOfWork:
         if self._connection is None:
             raise RuntimeError("use the unit of work inside a `with` block")
         return self._connection
-
-
-def disk_full(error: OperationalError) -> bool:
-    """The database refused a write for want of room (SQLite: "database or disk is full")."""
-    driver = error.orig
-    code = driver.args[0] if driver is not None and driver.args else None
-    return (
-        getattr(driver, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
-        or getattr(driver, "sqlstate", None) == POSTGRES_DISK_FULL
-        or code in MYSQL_DISK_FULL
-    )
 
 
 class SqlUnitOfWorkFactory:

@@ -21,14 +21,15 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from attrs import define, evolve, field, frozen
 
 from eventflow.core import errors, rules
 from eventflow.core.model import Asset, Deliverable, PhotoCategory, Reservation, StorageTier
 from eventflow.core.ports import BlobStore, ByteSource, ImageProcessor, MediaProbe, StoredBlob, UnitOfWork
-from eventflow.core.services import Actor, Context, actor_id, record
+from eventflow.core.replay import replayed
+from eventflow.core.services import Actor, Context, actor_id, found, record
 from eventflow.core.services.events import EventService
 
 HEAD_BYTES = 4096
@@ -277,8 +278,15 @@ class AssetService:
 
     def add_version(self, actor: Actor, slot_id: int, upload: Upload) -> Asset:
         """The received file becomes the slot's next version (v1, v2…); the slot goes to review."""
+        asset = self._record_version(actor, slot_id, upload)
+        upload.kept = True
+        return self.with_preview(asset)
+
+    @replayed
+    def _record_version(self, actor: Actor, slot_id: int, upload: Upload) -> Asset:
+        """The version's row, numbered under the slot's lock: concurrent uploads to one slot take turns."""
         with self.ctx.uow() as uow:
-            slot = self.slot(uow, slot_id)
+            slot = found(uow.deliverables.get_for_update(slot_id), "deliverable", slot_id)
             before = uow.assets.stored_bytes()
             taken = [a.version or 0 for a in uow.assets.list_for_events([slot.event_id]) if a.deliverable_id == slot_id]
             asset = uow.assets.add(
@@ -297,8 +305,7 @@ class AssetService:
             )  # fmt: skip
             self.quota.alert_if_crossed(uow, before)
             uow.commit()
-        upload.kept = True
-        return self.with_preview(asset)
+        return asset
 
     def add_photo(self, actor: Actor, event_id: int, category: str, upload: Upload) -> Asset:
         """The received photo is compressed (upright, no metadata, long edge capped) and joins the moodboard."""
@@ -363,18 +370,22 @@ class AssetService:
         blob = self.hot.put(io.BytesIO(made.image.data)) if made.image else None
         status = {"preview": "ready"} if blob else {"preview": "unavailable", "preview_error": made.error}
         try:
-            with self.ctx.uow() as uow:
-                stored = self.asset(asset.id, uow)
-                before = uow.assets.stored_bytes()
-                stored.media_info = {**made.facts, **status}
-                stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
-                uow.assets.update(stored)
-                self.quota.alert_if_crossed(uow, before)
-                uow.commit()
+            return self._save_preview(asset.id, {**made.facts, **status}, blob)
         except BaseException:
             if blob:
                 self.hot.delete(blob.key)
             raise
+
+    @replayed
+    def _save_preview(self, asset_id: int, media_info: dict[str, Any], blob: StoredBlob | None) -> Asset:
+        with self.ctx.uow() as uow:
+            stored = found(uow.assets.get_for_update(asset_id), "file", asset_id)
+            before = uow.assets.stored_bytes()
+            stored.media_info = media_info
+            stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
+            uow.assets.update(stored)
+            self.quota.alert_if_crossed(uow, before)
+            uow.commit()
         return stored
 
     # -- reading -----------------------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ STATUS: tuple[tuple[type[errors.EventflowError], str, str], ...] = (
     (errors.UnsupportedMedia, falcon.HTTP_415, "Unsupported file type"),
     (errors.UploadCut, falcon.HTTP_400, "Upload cut"),
     (errors.StorageFull, falcon.HTTP_507, "Storage full"),
+    (errors.Outdated, falcon.HTTP_412, "Precondition failed"),
+    (errors.TryAgain, falcon.HTTP_503, "Busy"),
+    (errors.Unavailable, falcon.HTTP_503, "Busy"),
 )
 
 
@@ -50,6 +53,9 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.
     resp.media = error_body(title, str(exc), getattr(exc, "field", None))
     if isinstance(exc, errors.NotAuthenticated):
         resp.set_header("WWW-Authenticate", 'Bearer realm="eventflow"')
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        resp.set_header("Retry-After", str(retry_after))
 
 
 def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError, params: Any) -> None:
