@@ -70,6 +70,8 @@ def upload_json(asset: Asset) -> Json:
 class VersionsResource:
     """``POST /api/deliverables/{id}/versions``: the ``file`` field becomes the slot's next version."""
 
+    upload_methods = frozenset({"POST"})  # capped by admission.py
+
     def __init__(self, services: Services) -> None:
         self._assets = services.assets
 
@@ -90,6 +92,8 @@ class VersionsResource:
 
 class PhotosResource:
     """``POST /api/events/{id}/photos``: fields ``file`` and ``category`` (in either order)."""
+
+    upload_methods = frozenset({"POST"})  # capped by admission.py
 
     def __init__(self, services: Services) -> None:
         self._assets = services.assets
