@@ -98,7 +98,8 @@ class Admission:
         self._lock = threading.Lock()
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        req.stream = StallGuard(req.stream, self._body_timeout_seconds)
+        # Both: Falcon's ``bounded_stream`` (JSON bodies, tus) wraps ``wsgi.input`` itself, not ``req.stream``.
+        req.stream = req.env["wsgi.input"] = StallGuard(req.env["wsgi.input"], self._body_timeout_seconds)
         if carries_body(req):
             if not self._bodies.acquire(blocking=False):
                 raise busy("the server is receiving as many requests as it can right now")
