@@ -20,6 +20,7 @@ import pytest
 from eventflow.bootstrap import Services
 from eventflow.core.model import Deliverable, Event, User
 from eventflow.entrypoints.web import admission
+from eventflow.entrypoints.web.server import THREADS
 from tests.assets import samples
 from tests.assets.http import multipart
 from tests.web.conftest import PASSWORD
@@ -175,7 +176,7 @@ def test_requests_that_send_a_body_never_take_every_thread(
     anonymous = client.simulate_post("/api/session", json={"email": "a@b.fr", "password": "x"})
     assert anonymous.status_code == 503
     assert client.simulate_get(f"/api/events/{event.id}", headers=people[0]).status_code == 200
-    assert admission.BODIES_PER_WORKER < 8  # server.THREADS: the rest stay free for reads
+    assert admission.BODIES_PER_WORKER < THREADS  # the rest stay free for reads
 
     assert held.pop().end() == "408 Request Timeout"  # a JSON body that stalls ends like an upload
     again = client.simulate_post(f"/api/events/{event.id}/comments", json={"text": "again"}, headers=people[0])

@@ -155,22 +155,27 @@ def test_64_stalled_uploads_leave_reads_answering_and_are_cut_by_the_body_timeou
 
 
 @pytest.mark.slow
-def test_stalled_forms_and_silent_connections_hold_no_thread_reads_need(server: LiveServer) -> None:
+def test_stalled_forms_and_silent_connections_hold_no_thread_reads_need(server: LiveServer, tmp_path: Path) -> None:
     reads = Reads(server)
+    host, port = server.url.removeprefix("http://").split(":")
     login = b'{"email": "ada@bars.fr", "password": "correct horse battery"}'
     stalled = []
     for _ in range(32):
-        host, port = server.url.removeprefix("http://").split(":")
         stalled.append(socket.create_connection((host, int(port)), timeout=5))  # sends nothing at all
         stalled.append(open_stalled(server, "/api/session", {"Content-Type": "application/json"}, login, 10))
         time.sleep(0.02)
+    half_a_request_line = socket.create_connection((host, int(port)), timeout=5)
+    half_a_request_line.sendall(b"GET /api/events HTTP/1.1\r\nHost: x\r\n")
     time.sleep(BODY_TIMEOUT + 1)
 
     seconds = reads.stop()
     assert len(seconds) >= 20 and max(seconds) < 1.0, seconds
     answers = [answer_of(sock, BODY_TIMEOUT + 5) for sock in stalled]
+    assert not [a for a in answers if a.endswith(STILL_OPEN)]
     assert all(a == "" for a in answers[::2])  # closed after the timeout, without a word
     assert {a[9:12] for a in answers[1::2]} == {"408", "503"}
+    assert answer_of(half_a_request_line, 5) == ""
+    assert f"client stalled for {BODY_TIMEOUT} s, connection closed" in (tmp_path / "server.log").read_text()
 
 
 @pytest.mark.slow
