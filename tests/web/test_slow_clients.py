@@ -6,6 +6,7 @@ nothing, as a phone leaving the network or a hostile script would.
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
@@ -214,3 +215,15 @@ def test_sending_waits_the_timeout_for_each_piece_not_for_the_whole_response() -
         with pytest.raises(TimeoutError):  # nobody reads any more
             sending.sendall(bytes(2 * 1024 * 1024))
         assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server", [30], indirect=True)
+def test_a_connection_that_sent_nothing_does_not_delay_a_stop(server: LiveServer) -> None:
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5):
+        time.sleep(0.5)
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=40) == 0
+    assert time.monotonic() - started < 10

@@ -162,8 +162,11 @@ class SlowClientWorker(ThreadWorker):  # type: ignore[misc]
         util.close(sock)
 
     def murder_pending(self) -> None:
-        super().murder_pending()
         now = time.monotonic()
+        if not self.alive:  # stopping: a connection that sent nothing yet loses nothing, and must not delay the stop
+            for conn in self.pending_conns:
+                conn.timeout = now
+        super().murder_pending()
         while self.lingering and self.lingering[0][0] <= now:
             self._close_lingering(self.lingering.popleft()[1])
 
