@@ -6,8 +6,9 @@ apart:
 
 - at most ``BODIES_PER_WORKER`` requests per worker process read a body at once (uploads, forms, JSON alike);
   the other threads stay free for reads (pages, downloads, the API's GETs), which never wait behind a body;
-- at most ``UPLOADS_PER_WORKER`` of them are uploads (multipart versions and photos, tus creations and PATCHes:
-  resources name them in ``upload_methods``), so quick writes still get through while big files arrive;
+- at most ``UPLOADS_PER_WORKER`` uploads at once (multipart versions and photos, tus creations and PATCHes:
+  resources name them in ``upload_methods``), fewer than the bodies, so quick writes still get through while big
+  files arrive;
 - one person has at most ``UPLOADS_PER_PERSON`` uploads under way in a worker process.
 
 Beyond a cap the answer is immediate, with ``Retry-After``: 503 when the process is busy (a retry may well land on
@@ -126,7 +127,6 @@ class Admission:
                     del self._per_person[person]
         if req.context.get("body_slot"):
             self._bodies.release()
-        req.context.upload_slot = req.context.upload_person = req.context.body_slot = None
 
     def _take_person_slot(self, person: int) -> None:
         with self._lock:

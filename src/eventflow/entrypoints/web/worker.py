@@ -17,14 +17,17 @@ What this subclass changes in gthread, each because a stalled client would other
   library counts the whole call): a response nobody reads is dropped after ``idle_timeout`` instead of holding
   its thread for ever, while a slow reader still gets a long page;
 - a new connection waits on the event loop, not on a thread, for its first bytes (gthread holds a thread for up
-  to 5 seconds first), and is closed when none come within ``idle_timeout``;
-- after the response, a body the app left unread (an upload refused before its body: 401, 413, 429, 503…) is not
-  drained for up to 5 seconds on the thread: the connection is closed instead;
+  to 5 seconds first); it is closed when none come within ``idle_timeout``, or at once when the worker stops;
+- after the response, a body the app left unread (an upload refused before its body: 401, 413, 429, 503…) gets
+  ``UNREAD_BODY_GRACE_SECONDS`` to be there already, not 5 seconds of the thread: otherwise the connection closes;
 - a closing connection lingers on the event loop (FIN sent, whatever still arrives read and dropped, for up to
   ``LINGER_SECONDS``, as RFC 9112 section 9.6 asks so that the client reads its answer); gthread lingers
-  blocking its main thread, which meanwhile accepts no one.
+  blocking its main thread, which meanwhile accepts no one;
 - a timeout gunicorn meets itself (headers that stop coming, a response nobody reads) is logged as one info line,
   not as a socket error with a traceback.
+
+What it does not change: headers are still read on a thread, so a request line or headers that stop coming hold
+that thread until the timeout (a proxy in front, which reads headers itself, closes that gap).
 
 Built on gthread's internals of gunicorn 27 (``pyproject.toml`` pins the series); ``tests/web/test_slow_clients.py``
 drives a real server. Not with gunicorn's own TLS (eventflow runs behind a proxy that terminates it).
@@ -70,7 +73,8 @@ class Connection(TConn):  # type: ignore[misc]
         self._worker = worker
 
     def init(self) -> None:
-        super().init()  # makes the socket blocking (without a timeout), on every request of the connection
+        """Called before each request, after gthread made the socket blocking (which clears any timeout)."""
+        super().init()
         self.sock.settimeout(self._worker.idle_timeout)
 
     def close(self, graceful: bool = False) -> None:
