@@ -52,6 +52,9 @@ class Settings:
     secret_key_value: str | None = None
     trust_forwarded_proto: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    #: A request (headers or body) that sends nothing for this long, or a client that reads none of its response
+    #: for this long, is cut off: a stalled client cannot hold a server thread for ever.
+    body_timeout_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +76,7 @@ class Settings:
             secret_key_value=env.get("EVENTFLOW_SECRET_KEY") or None,
             trust_forwarded_proto=env.get("EVENTFLOW_TRUST_FORWARDED_PROTO", "").strip().lower() in TRUE_WORDS,
             base_url=_base_url(env),
+            body_timeout_seconds=_number(env, "EVENTFLOW_BODY_TIMEOUT_SECONDS", 30),
         )
 
     @property

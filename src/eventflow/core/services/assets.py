@@ -359,11 +359,11 @@ class AssetService:
         The asset is stored already: a disk too full for its preview costs the preview, not the upload.
         """
         try:
-            return self._save_preview(asset)
+            return self._make_preview(asset)
         except errors.StorageFull as full:
             return evolve(asset, media_info={**asset.media_info, "preview": "unavailable", "preview_error": str(full)})
 
-    def _save_preview(self, asset: Asset) -> Asset:
+    def _make_preview(self, asset: Asset) -> Asset:
         assert asset.id is not None
         with self.store_of(asset).open(asset.storage_key) as source:
             made = self.probe.preview(source, asset.content_type)
