@@ -30,6 +30,15 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}={raw!r} must be a whole number of 1 or more")
+    return int(raw)
+
+
 def _base_url(env: Mapping[str, str]) -> str:
     """Where people open eventflow: e-mails link to ``{base_url}/events/{id}``."""
     raw = (env.get("EVENTFLOW_BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
@@ -52,6 +61,7 @@ class Settings:
     secret_key_value: str | None = None
     trust_forwarded_proto: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    image_decodes: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +83,7 @@ class Settings:
             secret_key_value=env.get("EVENTFLOW_SECRET_KEY") or None,
             trust_forwarded_proto=env.get("EVENTFLOW_TRUST_FORWARDED_PROTO", "").strip().lower() in TRUE_WORDS,
             base_url=_base_url(env),
+            image_decodes=_count(env, "EVENTFLOW_IMAGE_DECODES", 2),
         )
 
     @property
