@@ -4,6 +4,10 @@ how many images one process decodes at once (the figures themselves are in ``ben
 from __future__ import annotations
 
 import io
+import os
+import platform
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -184,7 +188,9 @@ def test_pdf_and_video_previews_wait_for_a_decode_permit_too(content_type: str, 
     processor = PillowImageProcessor(decodes=1)
     previews: list[Any] = []
     with processor.decoding():
-        (thread,) = in_threads(lambda: previews.append(MediaPreviewer(processor).preview(io.BytesIO(data), content_type)))
+        (thread,) = in_threads(
+            lambda: previews.append(MediaPreviewer(processor).preview(io.BytesIO(data), content_type))
+        )
         eventually(lambda: processor.slots.waiting == 1)
         assert previews == []
     thread.join(10)
@@ -200,3 +206,52 @@ def test_the_number_of_decodes_at_once_is_a_setting(tmp_path: Any) -> None:
     for bad in ("0", "two", "1.5"):
         with pytest.raises(ConfigError, match=f"EVENTFLOW_IMAGE_DECODES={bad!r} must be a whole number of 1 or more"):
             Settings.from_env({**env, "EVENTFLOW_IMAGE_DECODES": bad})
+
+
+FREE_AFTER_A_BIG_FREE = """
+import ctypes, sys
+from pathlib import Path
+
+libc = ctypes.CDLL(None)
+libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+libc.memset.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
+if sys.argv[1] == "with the processor":
+    from eventflow.adapters.images import PillowImageProcessor
+
+    PillowImageProcessor()
+MB = 1024 * 1024
+
+
+def rss_mb():
+    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmRSS:"))
+    return int(line.split()[1]) // 1024
+
+
+def touched(size):
+    block = libc.malloc(size)
+    libc.memset(block, 1, size)
+    return block
+
+
+libc.free(touched(20 * MB))  # a decoded image let go: glibc now keeps blocks below 20 MB for itself
+first, second, pin = touched(10 * MB), touched(10 * MB), touched(64 * 1024)
+held = rss_mb()
+libc.free(first)
+libc.free(second)
+print(held - rss_mb())
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the allocator tuned is glibc's")
+def test_pixel_buffers_freed_are_given_back_to_the_system() -> None:
+    def given_back(how: str) -> int:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        done = subprocess.run(
+            [sys.executable, "-c", FREE_AFTER_A_BIG_FREE, how], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return int(done.stdout)
+
+    assert given_back("glibc alone") == 0  # what a worker did: its memory only ever grew
+    assert given_back("with the processor") >= 19

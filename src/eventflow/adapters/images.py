@@ -10,6 +10,7 @@ behind; the ICC profile is kept so colours stay right.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import math
 import threading
@@ -32,6 +33,9 @@ DECODES = 2
 #: One permit covers a decode of up to 25 MP (100 MB of pixels, about 150 MB with the resize's copies); a bigger
 #: image takes two, so a process holds about ``DECODES`` x 150 MB of pixels whatever is sent.
 PERMIT_PIXELS = 25_000_000
+#: glibc's ``mallopt`` option, and the size from which allocations are mapped (and unmapped when freed).
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 4 * 1024 * 1024
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 
@@ -86,6 +90,7 @@ class PillowImageProcessor:
         # check_pixels refuses big images naming their size; Pillow's own guard would answer first from 179 MP,
         # with a message that names neither the size nor the limit.
         Image.MAX_IMAGE_PIXELS = None
+        give_big_buffers_back()
         self.photo_edge = photo_edge
         self.thumbnail_edge = thumbnail_edge
         self.permit_pixels = permit_pixels
@@ -128,6 +133,16 @@ class PillowImageProcessor:
             pixels.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, icc_profile=icc)
             content_type = "image/jpeg"
         return EncodedImage(data=out.getvalue(), content_type=content_type, width=pixels.width, height=pixels.height)
+
+
+def give_big_buffers_back() -> None:
+    """Pixels live in malloc'ed blocks of up to 16 MB. glibc keeps a freed block in the arena of the thread that
+    used it and, after each big free, raises the size from which it maps memory; so a worker's memory would grow
+    with every one of its threads that ever decoded a big image. A fixed threshold maps every big block: freed
+    means given back to the system."""
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is not None:  # glibc (and musl, which ignores it); elsewhere the allocator is left as it is
+        mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
 @contextmanager
