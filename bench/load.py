@@ -305,9 +305,11 @@ def report_versions(
         if lost:
             problems.append(f"slot {slot}: {len(lost)} answered versions missing from the card: {lost[:10]}")
         if twice:
-            problems.append(f"slot {slot}: version numbers answered twice: {twice[:10]}")
+            problems.append(f"slot {slot}: {len(twice)} version numbers answered more than once, e.g. {twice[:10]}")
         if sorted(numbers) != list(range(1, len(numbers) + 1)):
-            problems.append(f"slot {slot}: the card's versions are not 1..{len(numbers)}: {sorted(numbers)[:20]}")
+            extra = len(numbers) - len(set(numbers))
+            problems.append(f"slot {slot}: the card's {len(numbers)} versions are not 1..{len(numbers)} "
+                            f"({extra} numbers repeated): {sorted(numbers)[:20]}…")  # fmt: skip
         if new != len(mine):
             problems.append(f"slot {slot}: {new} new versions on the card for {len(mine)} answers 201")
         print(f"    slot {slot}: {len(mine)} uploads answered 201, versions now 1..{max(numbers, default=0)}")
