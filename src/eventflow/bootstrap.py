@@ -47,7 +47,7 @@ class StoragePorts:
         from eventflow.adapters.images import PillowImageProcessor
         from eventflow.adapters.media import MediaPreviewer
 
-        images = PillowImageProcessor()
+        images = PillowImageProcessor(decodes=settings.image_decodes)
         return cls(
             hot=LocalBlobStore(settings.files_dir, "hot"),
             cold=LocalBlobStore(settings.cold_dir, "cold"),
