@@ -7,7 +7,7 @@ import hashlib
 import re
 import secrets
 
-from attrs import define
+from attrs import define, field
 
 from eventflow.core import errors
 from eventflow.core.model import NOTIFICATION_KINDS, ApiToken, Language, Role, Session, User
@@ -63,6 +63,7 @@ def public(user: User) -> dict[str, object]:
 @define
 class UserService:
     ctx: Context
+    _stand_in: str | None = field(default=None, init=False)
 
     def add(
         self,
@@ -161,9 +162,13 @@ class UserService:
         assert user.id is not None
         return self.update(actor, user.id, active=False)
 
-    def set_password(self, actor: Actor, email: str, password: str) -> None:
+    def set_password(self, actor: Actor, email: str, password: str, current_password: str | None = None) -> None:
+        """A new password for ``email``; every session of theirs ends. Changing one's own takes the current one;
+        admins (and the command line) set anyone else's without it."""
         user = self.by_email(email)
-        if actor is not None and actor.id != user.id:
+        if actor is not None and actor.id == user.id:
+            self._confirm_current_password(user, current_password)
+        elif actor is not None:
             require_admin(actor)
         hashed = self.ctx.hasher.hash(check_password(password))
         with self.ctx.uow() as uow:
@@ -174,16 +179,32 @@ class UserService:
             record(self.ctx, uow, actor, "user.password_set", "user", stored.id)
             uow.commit()
 
+    def _confirm_current_password(self, user: User, current_password: str | None) -> None:
+        if not current_password:
+            raise errors.InvalidInput("give your current password to choose a new one", "current_password")
+        if not user.password_hash or not self.ctx.hasher.verify(user.password_hash, current_password):
+            raise errors.Forbidden("your current password is wrong")
+
     def authenticate(self, email: str, password: str) -> User:
-        """The active user with that e-mail and password; one vague error otherwise."""
-        refused = errors.NotAuthenticated("wrong e-mail or password")
+        """The active user with that e-mail and password; one vague error otherwise.
+
+        A password is checked against a hash every time, a stand-in one when the account is unknown or has none, so
+        that the answer takes as long whether the e-mail exists or not."""
         with self.ctx.uow(read_only=True) as uow:
             user = uow.users.get_by_email((email or "").strip().lower())
-        if user is None or not user.password_hash or not self.ctx.hasher.verify(user.password_hash, password or ""):
-            raise refused
+        stored = user.password_hash if user is not None else None
+        matches = self.ctx.hasher.verify(stored or self._stand_in_hash(), password or "")
+        if user is None or not stored or not matches:
+            raise errors.NotAuthenticated("wrong e-mail or password")
         if not user.active:
             raise errors.NotAuthenticated("this account has been deactivated")
         return user
+
+    def _stand_in_hash(self) -> str:
+        """A hash of a random password nobody knows, made once (the hasher's cost, whatever the account)."""
+        if self._stand_in is None:
+            self._stand_in = self.ctx.hasher.hash(secrets.token_urlsafe(32))
+        return self._stand_in
 
     # -- personal API tokens -------------------------------------------------
     def create_token(self, actor: Actor, email: str, label: str = "cli") -> str:
