@@ -17,6 +17,8 @@ from eventflow.core.services import Actor, Context, changes, record, require_adm
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 SESSION_DAYS = 30
+#: A token's first characters ("ef_" and 8 more) are kept in clear to tell tokens apart; the rest is only hashed.
+TOKEN_PREFIX_LENGTH = 11
 #: A token's last use is written at most this often: not one write per API request.
 TOKEN_USE_PRECISION = dt.timedelta(minutes=1)
 
@@ -215,11 +217,57 @@ class UserService:
         if not user.active:
             raise errors.Conflict(f"{user.email} is deactivated and cannot get a token")
         secret = "ef_" + secrets.token_urlsafe(32)
+        prefix = secret[:TOKEN_PREFIX_LENGTH]
         with self.ctx.uow() as uow:
-            token = uow.tokens.add(ApiToken(user.id or 0, token_hash(secret), label, self.ctx.clock.now()))
+            token = uow.tokens.add(ApiToken(user.id or 0, token_hash(secret), label, self.ctx.clock.now(), prefix=prefix))
             record(self.ctx, uow, actor, "token.created", "token", token.id, after={"user": user.email, "label": label})
             uow.commit()
         return secret
+
+    def tokens(self, actor: Actor, user_id: int) -> list[ApiToken]:
+        """A user's tokens, oldest first: one's own, or anyone's for an admin."""
+        if actor is not None and actor.id != user_id:
+            require_admin(actor)
+        with self.ctx.uow(read_only=True) as uow:
+            self._get(uow.users.get(user_id), user_id)
+            return uow.tokens.list_for_user(user_id)
+
+    def revoke_token(self, actor: Actor, user_id: int, token_id: int) -> ApiToken:
+        """End one of ``user_id``'s tokens at once: its owner or an admin may."""
+        if actor is not None and actor.id != user_id:
+            require_admin(actor)
+        with self.ctx.uow() as uow:
+            token = uow.tokens.get(token_id)
+            owner = uow.users.get(user_id)
+            if token is None or owner is None or token.user_id != user_id:
+                raise errors.NotFound("token", token_id)
+            uow.tokens.delete(token_id)
+            record(
+                self.ctx, uow, actor, "token.revoked", "token", token_id, before={"user": owner.email, "label": token.label}
+            )
+            uow.commit()
+        return token
+
+    def find_token(self, reference: str) -> ApiToken:
+        """The token an operator means: its id, the token itself, or its first characters (as ``tokens`` shows)."""
+        reference = reference.strip()
+        with self.ctx.uow(read_only=True) as uow:
+            if reference.isdigit():
+                found = [token] if (token := uow.tokens.get(int(reference))) else []
+            elif len(reference) < TOKEN_PREFIX_LENGTH:
+                raise errors.InvalidInput(
+                    "give the token's id (`eventflow token list EMAIL`) "
+                    f"or at least its first {TOKEN_PREFIX_LENGTH} characters",
+                    "token",
+                )
+            else:
+                exact = uow.tokens.get_by_hash(token_hash(reference))
+                found = [exact] if exact else uow.tokens.list_by_prefix(reference[:TOKEN_PREFIX_LENGTH])
+        if not found:
+            raise errors.NotFound("token", reference)
+        if len(found) > 1:
+            raise errors.Conflict(f"{len(found)} tokens start with {reference}; give the id of the one to revoke")
+        return found[0]
 
     def user_for_token(self, secret: str) -> User:
         with self.ctx.uow(read_only=True) as uow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eventflow.core.model import Activity, Asset, Bar, Comment, DeliverableTemplate, ThemePeriod, User
+from eventflow.core.model import Activity, ApiToken, Asset, Bar, Comment, DeliverableTemplate, ThemePeriod, User
 from eventflow.core.services.events import EventCard, EventSummary, SlotView
 
 Json = dict[str, Any]
@@ -67,6 +67,17 @@ def user_json(user: User) -> Json:
         "role": user.role.value,
         "active": user.active,
         "language": user.language.value,
+    }
+
+
+def token_json(token: ApiToken) -> Json:
+    """A personal token as its owner sees it: never the token, only its first characters."""
+    return {
+        "id": token.id,
+        "label": token.label,
+        "prefix": token.prefix,
+        "created_at": _iso(token.created_at),
+        "last_used_at": _iso(token.last_used_at),
     }
 
 

@@ -55,6 +55,8 @@ JS_MESSAGES = {
     "confirm_delete_comment": "Delete this comment? A trace stays in the thread.",
     "mention_people": "People you can mention",
     "retried": "The e-mail is queued again",
+    "confirm_revoke_token": "Revoke this token? Scripts that use it stop working at once.",
+    "token_revoked": "Token revoked",
 }
 
 
