@@ -25,7 +25,7 @@ from tests.web.test_auth import cookie_api, login
     [
         ("application/x-www-form-urlencoded", f"email=max%40bars.fr&password={PASSWORD.replace(' ', '+')}"),
         ("text/plain", f'{{"email": "max@bars.fr", "password": "{PASSWORD}"}}'),
-        ("multipart/form-data; boundary=x", f'--x\r\nContent-Disposition: form-data; name="email"\r\n\r\nmax\r\n--x--'),
+        ("multipart/form-data; boundary=x", '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\nmax\r\n--x--'),
     ],
 )
 def test_a_login_that_is_not_json_is_415_and_opens_no_session(
@@ -84,7 +84,9 @@ def test_a_login_from_the_app_itself_is_fine(
     assert login(client, member.email, headers=headers).status_code == 200
 
 
-def test_the_configured_base_url_is_the_apps_own_origin_too(services: Services, settings: Settings, member: User) -> None:
+def test_the_configured_base_url_is_the_apps_own_origin_too(
+    services: Services, settings: Settings, member: User
+) -> None:
     services.settings = Settings.from_env(
         {"EVENTFLOW_DATA_DIR": str(settings.data_dir), "EVENTFLOW_BASE_URL": "https://eventflow.bars.fr"}
     )
@@ -303,9 +305,7 @@ def test_an_admin_resets_someone_elses_password_without_theirs(
     assert login(client, member.email, "a brand new secret").status_code == 200
 
 
-def test_an_admin_changing_their_own_needs_the_current_one_too(
-    client: falcon.testing.TestClient, admin: User
-) -> None:
+def test_an_admin_changing_their_own_needs_the_current_one_too(client: falcon.testing.TestClient, admin: User) -> None:
     api = cookie_api(client, admin)
     assert api.post(f"/admin/users/{admin.id}/password", json={"password": "a brand new secret"}).status_code == 422
     done = api.post(
@@ -319,7 +319,9 @@ def test_a_member_cannot_reset_someone_elses_password(
     client: falcon.testing.TestClient, admin: User, member: User
 ) -> None:
     api = cookie_api(client, member)
-    resp = api.post(f"/admin/users/{admin.id}/password", json={"password": "a brand new secret", "current_password": PASSWORD})
+    resp = api.post(
+        f"/admin/users/{admin.id}/password", json={"password": "a brand new secret", "current_password": PASSWORD}
+    )
     assert resp.status_code == 403
     assert login(client, admin.email).status_code == 200
 
@@ -330,4 +332,3 @@ def test_the_profile_page_has_a_change_password_form(client: falcon.testing.Test
     assert 'data-api="POST /api/me/password"' in html
     assert 'name="current_password"' in html and 'autocomplete="current-password"' in html
     assert 'name="password"' in html and 'autocomplete="new-password"' in html
-

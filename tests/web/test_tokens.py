@@ -112,4 +112,4 @@ def test_the_profile_lists_the_tokens_with_a_revoke_button(
 def test_the_profile_says_when_there_is_no_token(client: falcon.testing.TestClient, member: User) -> None:
     html = cookie_api(client, member).get("/profile").text
     assert "Aucun jeton" in html
-    assert "data-action=\"revoke-token\"" not in html
+    assert 'data-action="revoke-token"' not in html

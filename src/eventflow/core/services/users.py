@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import hashlib
 import re
@@ -219,12 +220,14 @@ class UserService:
         secret = "ef_" + secrets.token_urlsafe(32)
         prefix = secret[:TOKEN_PREFIX_LENGTH]
         with self.ctx.uow() as uow:
-            token = uow.tokens.add(ApiToken(user.id or 0, token_hash(secret), label, self.ctx.clock.now(), prefix=prefix))
+            token = uow.tokens.add(
+                ApiToken(user.id or 0, token_hash(secret), label, self.ctx.clock.now(), prefix=prefix)
+            )
             record(self.ctx, uow, actor, "token.created", "token", token.id, after={"user": user.email, "label": label})
             uow.commit()
         return secret
 
-    def tokens(self, actor: Actor, user_id: int) -> list[ApiToken]:
+    def tokens(self, actor: Actor, user_id: int) -> builtins.list[ApiToken]:
         """A user's tokens, oldest first: one's own, or anyone's for an admin."""
         if actor is not None and actor.id != user_id:
             require_admin(actor)
@@ -243,7 +246,13 @@ class UserService:
                 raise errors.NotFound("token", token_id)
             uow.tokens.delete(token_id)
             record(
-                self.ctx, uow, actor, "token.revoked", "token", token_id, before={"user": owner.email, "label": token.label}
+                self.ctx,
+                uow,
+                actor,
+                "token.revoked",
+                "token",
+                token_id,
+                before={"user": owner.email, "label": token.label},
             )
             uow.commit()
         return token

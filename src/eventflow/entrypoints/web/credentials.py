@@ -56,7 +56,9 @@ class TokensResource:
         owner = _owner(req, user_id)
         resp.media = [token_json(t) for t in self._users.tokens(req.context.user, owner)]
 
-    def on_delete_one(self, req: falcon.Request, resp: falcon.Response, token_id: int, user_id: int | None = None) -> None:
+    def on_delete_one(
+        self, req: falcon.Request, resp: falcon.Response, token_id: int, user_id: int | None = None
+    ) -> None:
         self._users.revoke_token(req.context.user, _owner(req, user_id), token_id)
         resp.status = falcon.HTTP_204
 
