@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import falcon.testing
 import pytest
@@ -74,9 +76,9 @@ def test_the_throttle_prunes_what_the_window_no_longer_counts(make_uow: UnitOfWo
     clock = FixedClock("Europe/Paris", current=T0)
     throttle = throttle_on(make_uow, clock)
     for _ in range(3):
-        throttle.failed("max@bars.fr", "10.0.0.1")
+        throttle.attempt("max@bars.fr", "10.0.0.1")
     clock.advance(minutes=16)
-    throttle.failed("lea@bars.fr", "10.0.0.2")
+    throttle.attempt("lea@bars.fr", "10.0.0.2")
     with make_uow(read_only=True) as uow:
         assert uow.login_failures.times(at(-60), address="10.0.0.1") == []
         assert uow.login_failures.times(at(-60), address="10.0.0.2") == [at(16)]
@@ -86,13 +88,27 @@ def test_retry_after_counts_down_to_when_one_more_attempt_is_allowed(make_uow: U
     clock = FixedClock("Europe/Paris", current=T0)
     throttle = throttle_on(make_uow, clock)
     for minute in range(5):
-        throttle.failed("max@bars.fr", f"10.0.0.{minute}")
+        throttle.attempt("max@bars.fr", f"10.0.0.{minute}")  # each one then failed: nothing said it succeeded
         clock.advance(minutes=1)
     with pytest.raises(TooManyAttempts) as blocked:
-        throttle.check("Max@Bars.fr ", "10.9.9.9")
+        throttle.attempt("Max@Bars.fr ", "10.9.9.9")
     assert blocked.value.retry_after == 10 * 60  # the first failure leaves the window at minute 15
+    with make_uow(read_only=True) as uow:
+        assert len(uow.login_failures.times(at(-1), email="max@bars.fr")) == 5  # a refused attempt is not counted
     clock.advance(minutes=10)
-    throttle.check("max@bars.fr", "10.9.9.9")
+    throttle.attempt("max@bars.fr", "10.9.9.9")
+
+
+def test_a_success_forgets_the_emails_failures_but_not_the_addresss_others(make_uow: UnitOfWorkFactory) -> None:
+    clock = FixedClock("Europe/Paris", current=T0)
+    throttle = throttle_on(make_uow, clock)
+    throttle.attempt("lea@bars.fr", "10.0.0.1")
+    throttle.attempt("max@bars.fr", "10.0.0.1")
+    throttle.attempt("max@bars.fr", "10.0.0.1")
+    throttle.succeeded("MAX@bars.fr")
+    with make_uow(read_only=True) as uow:
+        assert uow.login_failures.times(at(-1), email="max@bars.fr") == []
+        assert uow.login_failures.times(at(-1), address="10.0.0.1") == [T0]  # Léa's failure still counts
 
 
 # -- two app instances, as two worker processes or two hosts would be -----------------------------------------
@@ -149,3 +165,23 @@ def test_a_success_forgets_the_emails_failures_on_every_app(
     for _ in range(4):
         assert login(first, "max@bars.fr", "wrong password").status_code == 401  # a fresh allowance
     assert login(second, "max@bars.fr", PASSWORD).status_code == 200
+
+
+def test_a_burst_of_guesses_at_once_over_two_apps_gets_five_tries_in_all(
+    two_apps: tuple[falcon.testing.TestClient, falcon.testing.TestClient],
+) -> None:
+    """Twenty guesses sent at the same instant from threads on both apps: each attempt is counted before its
+    password is checked, so no more than five of them are ever checked."""
+    start = threading.Barrier(20)
+
+    def guess(i: int) -> int:
+        start.wait()
+        return login(two_apps[i % 2], "max@bars.fr", f"guess {i}").status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        statuses = list(pool.map(guess, range(20)))
+
+    checked = statuses.count(401)  # attempts under way count too: a burst may even check fewer than five
+    assert 1 <= checked <= 5 and statuses.count(429) == 20 - checked
+    later = [login(two_apps[i % 2], "max@bars.fr", "one more guess").status_code for i in range(6)]
+    assert later == [401] * (5 - checked) + [429] * (1 + checked)

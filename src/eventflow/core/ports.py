@@ -128,6 +128,9 @@ class LoginFailureRepository(Protocol):
     def times(self, since: dt.datetime, *, email: str | None = None, address: str | None = None) -> list[dt.datetime]:
         """When the failures for ``email`` (or else from ``address``) after ``since`` happened, oldest first."""
 
+    def delete(self, failure_id: int) -> None:
+        """Forget one failure."""
+
     def delete_for_email(self, email: str) -> None:
         """Forget the failures for ``email`` (it has just logged in)."""
 

@@ -149,10 +149,16 @@ class LoginFailures(Repository[LoginFailure]):
         return list(self._db.run(select(c.at).where(key, c.at > since).order_by(c.at)).scalars())
 
     def delete_for_email(self, email: str) -> None:
-        self._db.run(delete(self._t).where(self._t.c.email == email))
+        self._delete_ids(self._t.c.email == email)
 
     def delete_older_than(self, instant: dt.datetime) -> int:
-        return self._db.run(delete(self._t).where(self._t.c.at < instant)).rowcount
+        return self._delete_ids(self._t.c.at < instant)
+
+    def _delete_ids(self, where: ColumnElement[bool]) -> int:
+        """Delete by primary key what a plain read found: a ranged DELETE would lock the index gaps on MariaDB
+        (InnoDB next-key locks) and deadlock with the attempts inserted at the same time."""
+        ids = list(self._db.run(select(self._t.c.id).where(where)).scalars())
+        return self._db.run(delete(self._t).where(self._t.c.id.in_(ids))).rowcount if ids else 0
 
 
 class Sessions(Repository[Session]):

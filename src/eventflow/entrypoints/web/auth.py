@@ -217,16 +217,12 @@ class SessionResource:
         body = read_body(req, LoginBody)
         address = client_address(req, self._trust_proxy)
         try:
-            self._throttle.check(body.email, address)
+            self._throttle.attempt(body.email, address)
         except TooManyAttempts as exc:
             raise falcon.HTTPTooManyRequests(
                 title="Too many attempts", description=str(exc), retry_after=exc.retry_after
             ) from None
-        try:
-            user = self._users.authenticate(body.email, body.password)
-        except errors.NotAuthenticated:
-            self._throttle.failed(body.email, address)
-            raise
+        user = self._users.authenticate(body.email, body.password)  # a refusal stays counted
         self._throttle.succeeded(body.email)
         if req.context.session_key:
             self._users.close_session(req.context.session_key)
