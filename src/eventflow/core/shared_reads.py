@@ -59,20 +59,18 @@ class SharedReads:
     def one_transaction(self) -> Iterator[None]:
         if self._current.get() is not None:
             raise RuntimeError("one_transaction() cannot start inside another shared block")
-        shared = _Shared(uow=self.factory().__enter__(), writing=True)
-        token = self._current.set(shared)
+        uow = self.factory().__enter__()
+        token = self._current.set(_Shared(uow, writing=True))
         try:
             yield
-            assert shared.uow is not None
-            shared.uow.commit()
+            uow.commit()
         finally:
             self._current.reset(token)
-            assert shared.uow is not None
-            shared.uow.__exit__(None, None, None)
+            uow.__exit__(None, None, None)
 
 
 class _Joined:
-    """A read-only unit of work joining the shared one (beginning it if it is the first); leaving it ends nothing."""
+    """A unit of work joining the shared one (a read beginning it if it is the first); leaving it ends nothing."""
 
     def __init__(self, factory: UnitOfWorkFactory, shared: _Shared) -> None:
         self._factory = factory

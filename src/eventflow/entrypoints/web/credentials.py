@@ -65,7 +65,7 @@ class TokensResource:
 
 def _owner(req: falcon.Request, user_id: int | None) -> int:
     me: User = req.context.user
-    return me.id or 0 if user_id is None else user_id
+    return (me.id or 0) if user_id is None else user_id
 
 
 def register(app: falcon.App, services: Services) -> None:
