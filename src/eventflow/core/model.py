@@ -80,11 +80,15 @@ class User:
 
 @define
 class ApiToken:
+    """A personal token for scripts; only its hash is stored, and ``prefix``, its first characters, to tell it apart
+    (none for tokens made before prefixes were kept)."""
+
     user_id: int
     token_hash: str
     label: str
     created_at: dt.datetime
     last_used_at: dt.datetime | None = None
+    prefix: str | None = None
     id: int | None = None
 
 
@@ -195,6 +199,16 @@ class Asset:
     preview_key: str | None = None
     preview_size: int = 0
     media_info: dict[str, Any] = field(factory=dict)
+    id: int | None = None
+
+
+@define
+class LoginFailure:
+    """A failed login, counted for a while against the e-mail it tried and the address it came from."""
+
+    email: str
+    address: str
+    at: dt.datetime
     id: int | None = None
 
 

@@ -13,6 +13,7 @@ import falcon
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.services.storage import Summary
+from eventflow.entrypoints.web.credentials import change_password
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
 
@@ -57,19 +58,15 @@ def summary_media(summary: Summary) -> dict[str, object]:
 
 
 class AdminActions:
-    """``POST /admin/users/{id}/password`` ``{"password"}``, ``POST /admin/storage/archive`` and ``/purge``."""
+    """``POST /admin/users/{id}/password`` ``{"password"}`` (one's own also needs ``"current_password"``),
+    ``POST /admin/storage/archive`` and ``/purge``."""
 
     def __init__(self, services: Services) -> None:
         self._users = services.users
         self._storage = services.storage
 
     def on_post_password(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        body = req.get_media()
-        password = body.get("password") if isinstance(body, dict) else None
-        if not isinstance(password, str):
-            raise errors.InvalidInput('send the new password as {"password": ...}', "password")
-        target = self._users.get(user_id)
-        self._users.set_password(req.context.user, target.email, password)
+        change_password(self._users, req, self._users.get(user_id))
         resp.status = falcon.HTTP_204
 
     def on_post_archive(self, req: falcon.Request, resp: falcon.Response) -> None:
