@@ -254,11 +254,11 @@ def test_the_page_route_needs_the_current_password_for_ones_own(
 ) -> None:
     """The reported hole: a member posting to the admin page's reset route with their own id."""
     api = cookie_api(client, member)
-    resp = api.post(f"/admin/users/{member.id}/password", json={"password": "a brand new secret"})
+    resp = api.post(f"/api/users/{member.id}/password", json={"password": "a brand new secret"})
     assert resp.status_code == 422
     assert "current password" in resp.json["description"]
     wrong = api.post(
-        f"/admin/users/{member.id}/password", json={"password": "a brand new secret", "current_password": "nope"}
+        f"/api/users/{member.id}/password", json={"password": "a brand new secret", "current_password": "nope"}
     )
     assert wrong.status_code == 403
     assert login(client, member.email, "a brand new secret").status_code == 401
@@ -298,7 +298,7 @@ def test_an_admin_resets_someone_elses_password_without_theirs(
     client: falcon.testing.TestClient, admin: User, member: User
 ) -> None:
     admin_api, members_session = cookie_api(client, admin), cookie_api(client, member)
-    resp = admin_api.post(f"/admin/users/{member.id}/password", json={"password": "a brand new secret"})
+    resp = admin_api.post(f"/api/users/{member.id}/password", json={"password": "a brand new secret"})
     assert resp.status_code == 204
     assert members_session.get("/api/me").status_code == 401  # every session of theirs ends
     assert admin_api.get("/api/me").status_code == 200  # the admin's own stays
@@ -307,9 +307,9 @@ def test_an_admin_resets_someone_elses_password_without_theirs(
 
 def test_an_admin_changing_their_own_needs_the_current_one_too(client: falcon.testing.TestClient, admin: User) -> None:
     api = cookie_api(client, admin)
-    assert api.post(f"/admin/users/{admin.id}/password", json={"password": "a brand new secret"}).status_code == 422
+    assert api.post(f"/api/users/{admin.id}/password", json={"password": "a brand new secret"}).status_code == 422
     done = api.post(
-        f"/admin/users/{admin.id}/password", json={"password": "a brand new secret", "current_password": PASSWORD}
+        f"/api/users/{admin.id}/password", json={"password": "a brand new secret", "current_password": PASSWORD}
     )
     assert done.status_code == 204
     assert "eventflow_session" in done.cookies  # logged in still, under a new session id
@@ -320,7 +320,7 @@ def test_a_member_cannot_reset_someone_elses_password(
 ) -> None:
     api = cookie_api(client, member)
     resp = api.post(
-        f"/admin/users/{admin.id}/password", json={"password": "a brand new secret", "current_password": PASSWORD}
+        f"/api/users/{admin.id}/password", json={"password": "a brand new secret", "current_password": PASSWORD}
     )
     assert resp.status_code == 403
     assert login(client, admin.email).status_code == 200

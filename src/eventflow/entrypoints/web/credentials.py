@@ -38,12 +38,18 @@ def change_password(users: UserService, req: falcon.Request, target: User) -> No
         req.context.session_key = users.open_session(me)  # the auth middleware sets the new cookies
 
 
-class MyPasswordResource:
+class PasswordResource:
+    """``POST /api/me/password`` (the caller's) and ``/api/users/{user_id}/password`` (an admin resetting anyone's)."""
+
     def __init__(self, services: Services) -> None:
         self._users = services.users
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         change_password(self._users, req, req.context.user)
+        resp.status = falcon.HTTP_204
+
+    def on_post_user(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
+        change_password(self._users, req, self._users.get(user_id))
         resp.status = falcon.HTTP_204
 
 
@@ -71,7 +77,9 @@ def _owner(req: falcon.Request, user_id: int | None) -> int:
 
 def register(app: falcon.App, services: Services) -> None:
     tokens = TokensResource(services)
-    app.add_route("/api/me/password", MyPasswordResource(services))
+    passwords = PasswordResource(services)
+    app.add_route("/api/me/password", passwords)
+    app.add_route("/api/users/{user_id:id}/password", passwords, suffix="user")
     app.add_route("/api/me/tokens", tokens)
     app.add_route("/api/me/tokens/{token_id:id}", tokens, suffix="one")
     app.add_route("/api/users/{user_id:id}/tokens", tokens)
@@ -92,6 +100,18 @@ OPENAPI: dict[str, Any] = {
                 status=204,
                 body=PasswordChange,
                 operation_id="changeMyPassword",
+            )
+        },
+        "/api/users/{user_id}/password": {
+            "post": operation(
+                "Set a user's password (admins; one's own also needs the current one); their sessions end",
+                "users",
+                None,
+                status=204,
+                params=[_USER_ID],
+                body=PasswordChange,
+                errors=(403, 404),
+                operation_id="setUserPassword",
             )
         },
         "/api/me/tokens": {
