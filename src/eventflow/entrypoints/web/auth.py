@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import falcon
-from attrs import frozen
+from attrs import field, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
@@ -34,8 +34,9 @@ from eventflow.core.services.throttle import LoginThrottle, TooManyAttempts
 from eventflow.core.services.users import SESSION_DAYS
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
-from eventflow.entrypoints.web.openapi import body_schema, operation
-from eventflow.entrypoints.web.views import ID, STR, Json, ref
+from eventflow.entrypoints.web.openapi import operation
+from eventflow.entrypoints.web.schema import doc
+from eventflow.entrypoints.web.views import STR, Json
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "eventflow_session"
@@ -194,7 +195,7 @@ class LoginBody:
 @frozen
 class MeChanges:
     name: str = UNSET
-    language: str = UNSET
+    language: str = field(default=UNSET, metadata=doc(enum=["fr", "en"]))
     my_bar_ids: list[int] = UNSET
     notifications: list[str] = UNSET
 
@@ -261,16 +262,11 @@ def register(app: falcon.App, services: Services, *, trust_forwarded_proto: bool
     app.add_route("/api/me", MeResource(services))
 
 
-_LOGIN = body_schema(["email", "password"], email=STR, password=STR)
-_ME_CHANGES = body_schema(
-    [],
-    name=STR,
-    language={"type": "string", "enum": ["fr", "en"]},
-    my_bar_ids={"type": "array", "items": ID},
-    notifications={"type": "array", "items": {"type": "string"}},
-)
 _LOGGED_IN: Json = {
-    "allOf": [ref("Me"), {"type": "object", "required": ["csrf_token"], "properties": {"csrf_token": STR}}]
+    "allOf": [
+        {"$ref": "#/components/schemas/Me"},
+        {"type": "object", "required": ["csrf_token"], "properties": {"csrf_token": STR}},
+    ]
 }
 
 OPENAPI: dict[str, Any] = {
@@ -280,7 +276,7 @@ OPENAPI: dict[str, Any] = {
                 "Log in: sets the session cookie (and the CSRF cookie)",
                 "auth",
                 _LOGGED_IN,
-                body=_LOGIN,
+                body=LoginBody,
                 errors=(401, 429),
                 public=True,
                 operation_id="login",
@@ -288,12 +284,12 @@ OPENAPI: dict[str, Any] = {
             "delete": operation("Log out", "auth", None, status=204, errors=(403,), public=True, operation_id="logout"),
         },
         "/api/me": {
-            "get": operation("The caller, with their preferences", "auth", ref("Me"), operation_id="getMe"),
+            "get": operation("The caller, with their preferences", "auth", presenters.Me, operation_id="getMe"),
             "patch": operation(
                 "Change one's own name, language, bars or notifications",
                 "auth",
-                ref("Me"),
-                body=_ME_CHANGES,
+                presenters.Me,
+                body=MeChanges,
                 errors=(403,),
                 operation_id="updateMe",
             ),
