@@ -24,6 +24,7 @@ from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core import errors
 from eventflow.core.clock import FixedClock
+from eventflow.core.commands import EventChanges
 from eventflow.core.model import Status, User
 from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -188,7 +189,7 @@ def test_a_night_losing_a_bar_while_a_file_comes_for_that_bar_s_slot_keeps_both(
     overlapping.next_round(2)
 
     at_once(
-        partial(services.events.update, admin, event_id, bar_ids=[zinc.id]),
+        partial(services.events.update, admin, event_id, EventChanges(bar_ids=[zinc.id])),
         partial(services.assets.upload_version, admin, door_id, "door.zip", io.BytesIO(ZIP), len(ZIP)),
     )
 
