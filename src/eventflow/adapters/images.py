@@ -109,7 +109,7 @@ class PillowImageProcessor:
     def _shrink(self, source: BinaryIO, edge: int, thumbnail: bool) -> EncodedImage:
         """Upright, long edge capped at ``edge``, encoded; the only reference to the full-size decode is here."""
         with readable():
-            img = Image.open(source)
+            img: Image.Image = Image.open(source)
             check_pixels(img.size)
             img.draft("RGB", draft_size(img.size, edge))
         with self.decoding(img.width * img.height):

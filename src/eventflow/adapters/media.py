@@ -120,5 +120,6 @@ def _poster_frame(container: Any, stream: Any, duration: float | None) -> Image.
     if at and stream.time_base:
         container.seek(int(at / stream.time_base), stream=stream)
     for frame in container.decode(stream):
-        return frame.to_image()
+        image: Image.Image = frame.to_image()
+        return image
     return None

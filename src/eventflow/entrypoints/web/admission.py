@@ -49,13 +49,16 @@ class StallGuard:
         self._timeout_seconds = timeout_seconds
 
     def read(self, size: int | None = -1) -> bytes:
-        return self._guarded(self._stream.read, size)
+        data: bytes = self._guarded(self._stream.read, size)
+        return data
 
     def readline(self, size: int | None = -1) -> bytes:
-        return self._guarded(self._stream.readline, size)
+        line: bytes = self._guarded(self._stream.readline, size)
+        return line
 
     def readlines(self, hint: int | None = -1) -> list[bytes]:
-        return self._guarded(self._stream.readlines, hint)
+        lines: list[bytes] = self._guarded(self._stream.readlines, hint)
+        return lines
 
     def __iter__(self) -> StallGuard:
         return self
@@ -153,7 +156,7 @@ def busy(description: str) -> falcon.HTTPServiceUnavailable:
     )
 
 
-def register(app: falcon.App, body_timeout_seconds: float) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], body_timeout_seconds: float) -> None:
     """After authentication (the per-person cap needs the caller)."""
     admission = Admission(body_timeout_seconds)
     app.add_middleware(admission)

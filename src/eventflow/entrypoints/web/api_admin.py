@@ -11,10 +11,10 @@ import falcon
 from attrs import asdict, field, frozen
 
 from eventflow.bootstrap import Services
-from eventflow.core.commands import TemplateChanges
+from eventflow.core.commands import UNSET, TemplateChanges
 from eventflow.core.services.users import MIN_PASSWORD
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
+from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import follow, many, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param
 from eventflow.entrypoints.web.schema import doc
@@ -149,7 +149,7 @@ class TemplatesResource:
         resp.media = presenters.Template.json(self._templates.update(req.context.user, template_id, change))
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     users, bars = UsersResource(services), BarsResource(services)
     themes, templates = ThemesResource(services), TemplatesResource(services)
     app.add_route("/api/users", users)

@@ -97,7 +97,7 @@ class CommentResource:
         resp.media = presenters.Comment.json(self._comments.delete(req.context.user, comment_id))
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     audit = AuditResource(services)
     app.add_route("/api/audit", audit)
     app.add_route("/api/audit.csv", audit, suffix="csv")

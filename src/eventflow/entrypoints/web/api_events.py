@@ -9,12 +9,12 @@ from attrs import asdict, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
-from eventflow.core.commands import EventChanges
+from eventflow.core.commands import UNSET, EventChanges
 from eventflow.core.model import Health
 from eventflow.core.services.comments import MAX_COMMENT
 from eventflow.core.services.events import Matrix, SlotView
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
+from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
 from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
 from eventflow.entrypoints.web.views import (
@@ -219,7 +219,7 @@ class ComplianceResource:
         }
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     slots = SlotsResource(services)
     app.add_route("/api/events", EventsResource(services))
     app.add_route("/api/events/{event_id:id}", EventResource(services))

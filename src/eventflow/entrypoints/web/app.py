@@ -8,6 +8,7 @@ write such a module and add it to the tuple.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import falcon
 from falcon.routing import IntConverter
@@ -39,9 +40,10 @@ class IdConverter(IntConverter):
         super().__init__(min=1, max=2**31 - 1)
 
 
-def create_app(services: Services) -> falcon.App:
+def create_app(services: Services) -> falcon.App[falcon.Request, falcon.Response]:
     # Before authentication, so that a page reads its caller in the same transaction as its data.
-    app = falcon.App(middleware=[RequestId(), SecurityHeaders(), OneReadTransaction(services.reads)])
+    middleware: list[Any] = [RequestId(), SecurityHeaders(), OneReadTransaction(services.reads)]
+    app = falcon.App(middleware=middleware)
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.resp_options.secure_cookies_by_default = False  # decided per request by auth.CookiePolicy

@@ -342,7 +342,7 @@ class ArchiveResource:
         resp.media = presenters.StorageJob.json(self._storage.restore(req.context.user, plan))
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     options: MultipartParseOptions = app.req_options.media_handlers[falcon.MEDIA_MULTIPART].parse_options
     options.max_body_part_count = 8
     options.max_body_part_buffer_size = TEXT_PART_LIMIT

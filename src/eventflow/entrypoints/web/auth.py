@@ -29,11 +29,12 @@ from attrs import field, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.commands import UNSET
 from eventflow.core.model import User
 from eventflow.core.services.throttle import LoginThrottle, TooManyAttempts
 from eventflow.core.services.users import SESSION_DAYS
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
+from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import operation
 from eventflow.entrypoints.web.schema import doc
 from eventflow.entrypoints.web.views import STR, Json
@@ -253,7 +254,9 @@ class MeResource:
         resp.media = presenters.Me.json(self._users.update(me, me.id, **read_changes(req, MeChanges)))
 
 
-def register(app: falcon.App, services: Services, *, trust_forwarded_proto: bool = False) -> None:
+def register(
+    app: falcon.App[falcon.Request, falcon.Response], services: Services, *, trust_forwarded_proto: bool = False
+) -> None:
     cookies = CookiePolicy(trust_forwarded_proto)
     auth = Authentication(services, cookies)
     app.add_middleware(auth)

@@ -75,7 +75,7 @@ def _owner(req: falcon.Request, user_id: int | None) -> int:
     return (me.id or 0) if user_id is None else user_id
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     tokens = TokensResource(services)
     passwords = PasswordResource(services)
     app.add_route("/api/me/password", passwords)

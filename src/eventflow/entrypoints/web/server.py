@@ -28,7 +28,7 @@ MAX_WORKERS = 4
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, app: falcon.App, options: dict[str, Any]) -> None:
+    def __init__(self, app: falcon.App[falcon.Request, falcon.Response], options: dict[str, Any]) -> None:
         self._app = app
         self._options = options
         super().__init__()
@@ -38,7 +38,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             if key in self.cfg.settings:  # gunicorn before 25.1 has no control socket to disable
                 self.cfg.set(key, value)
 
-    def load(self) -> falcon.App:
+    def load(self) -> falcon.App[falcon.Request, falcon.Response]:
         return self._app
 
 

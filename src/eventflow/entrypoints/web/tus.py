@@ -332,7 +332,7 @@ class UploadResource(TusBase):
         path.unlink()
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     app.add_route("/api/uploads", UploadsResource(services))
     app.add_route("/api/uploads/{upload_id}", UploadResource(services))
 

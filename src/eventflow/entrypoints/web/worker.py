@@ -113,7 +113,7 @@ class SlowClientWorker(ThreadWorker):  # type: ignore[misc]
     def init_process(self) -> None:
         if self.idle_timeout is None:
             self.idle_timeout = Settings.from_env().body_timeout_seconds
-        self.log = QuietTimeouts(self.log, self.idle_timeout)
+        self.log = QuietTimeouts(self.log, self.idle_timeout)  # type: ignore[has-type]  # gunicorn is untyped
         self.lingering: deque[tuple[float, socket.socket]] = deque()
         super().init_process()  # runs the worker until it stops
 
@@ -128,7 +128,7 @@ class SlowClientWorker(ThreadWorker):  # type: ignore[misc]
         conn = Connection(self, sock, address, listener.getsockname())
         self.nr_conns += 1
         # Waits for its first bytes like a deferred connection does: on the poller, closed by murder_pending.
-        conn.timeout = time.monotonic() + self.idle_timeout
+        conn.timeout = time.monotonic() + (self.idle_timeout or 0.0)  # set by init_process, before any accept
         self.pending_conns.append(conn)
         self.poller.register(sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
 

@@ -19,7 +19,7 @@ from eventflow.entrypoints.web.pages.session import LoginPage, OfflinePage
 from eventflow.entrypoints.web.pages.site import CalendarPage, EventPage
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     renderer = Renderer(services.settings.timezone)
     app.add_static_route("/static", str(STATIC_DIR))
     app.add_route("/sw.js", StaticFile("sw.js", "text/javascript"))
