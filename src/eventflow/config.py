@@ -52,6 +52,8 @@ class Settings:
     secret_key_value: str | None = None
     trust_forwarded_proto: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    unfinished_expiry_hours: float = 24
+    max_unfinished_bytes: int = 2048 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,11 +75,18 @@ class Settings:
             secret_key_value=env.get("EVENTFLOW_SECRET_KEY") or None,
             trust_forwarded_proto=env.get("EVENTFLOW_TRUST_FORWARDED_PROTO", "").strip().lower() in TRUE_WORDS,
             base_url=_base_url(env),
+            unfinished_expiry_hours=_number(env, "EVENTFLOW_TUS_EXPIRY_HOURS", 24),
+            max_unfinished_bytes=int(_number(env, "EVENTFLOW_MAX_UNFINISHED_MB", 2048) * 1024 * 1024),
         )
 
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Unfinished resumable uploads (tus)."""
+        return self.data_dir / "uploads"
 
     def secret_key(self) -> str:
         """The configured key, or one generated once into the data folder and kept there."""
