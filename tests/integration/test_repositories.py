@@ -439,6 +439,7 @@ def test_leases_are_stored_under_their_own_id_and_an_expired_one_is_never_renewe
         uow.commit()
     with make_uow() as uow:
         assert uow.leases.list() == [upload, process]
+        assert uow.leases.get(process.id) == process and uow.leases.get("9" * 32) is None
         assert uow.leases.renew(process.id, until=at(10), now=at(4))
         assert not uow.leases.renew(upload.id, until=at(90), now=at(60))  # expired at that instant
         assert not uow.leases.renew("9" * 32, until=at(90), now=at(0))  # unknown

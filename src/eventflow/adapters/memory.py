@@ -170,6 +170,9 @@ class _Leases:
         self._rows[lease.id] = copy.deepcopy(lease)
         return lease
 
+    def get(self, lease_id: str) -> Lease | None:
+        return copy.deepcopy(self._rows.get(lease_id))
+
     def list(self) -> list[Lease]:
         return [copy.deepcopy(lease) for _, lease in sorted(self._rows.items())]
 

@@ -213,6 +213,10 @@ class Lease:
     host: str | None = None  # the machine of a process lease (None for an upload)
     pid: int | None = None
 
+    @property
+    def of_process(self) -> bool:
+        return self.pid is not None
+
 
 @define
 class Reservation:

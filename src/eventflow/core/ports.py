@@ -224,6 +224,9 @@ class LeaseRepository(Protocol):
     def add(self, lease: Lease) -> Lease:
         """Store a new lease (its id is chosen by the caller)."""
 
+    def get(self, lease_id: str) -> Lease | None:
+        """The lease with that id, or None."""
+
     def list(self) -> list[Lease]:
         """Every stored lease, live or dead."""
 

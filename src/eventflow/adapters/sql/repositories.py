@@ -275,8 +275,16 @@ class Leases:
         self._db.run(insert(self._t).values(id=lease.id, **self._map.to_row(lease)))
         return lease
 
+    def get(self, lease_id: str) -> Lease | None:
+        found = self._select(self._t.c.id == lease_id)
+        return found[0] if found else None
+
     def list(self) -> builtins.list[Lease]:
-        return [self._map.to_entity(row) for row in self._db.run(select(self._t).order_by(self._t.c.id)).mappings()]
+        return self._select()
+
+    def _select(self, *where: ColumnElement[bool]) -> builtins.list[Lease]:
+        query = select(self._t).where(*where).order_by(self._t.c.id)
+        return [self._map.to_entity(row) for row in self._db.run(query).mappings()]
 
     def renew(self, lease_id: str, until: dt.datetime, now: dt.datetime) -> bool:
         alive = update(self._t).where(self._t.c.id == lease_id, self._t.c.expires_at > now)

@@ -41,6 +41,8 @@ HEAD_BYTES = 4096
 MAX_FILENAME = 200
 #: An unfinished resumable upload nobody resumes for this long expires (EVENTFLOW_TUS_EXPIRY_HOURS).
 UNFINISHED_EXPIRY = dt.timedelta(hours=24)
+#: An unfinished upload's expiry is pushed back once this share of its delay has passed (fewer commits).
+KEEP_SLACK = 0.05
 #: What one person's unfinished resumable uploads may hold at most (EVENTFLOW_MAX_UNFINISHED_MB).
 MAX_UNFINISHED_BYTES = 2048 * 1024 * 1024
 
@@ -223,9 +225,9 @@ class Quota:
         return LeaseCensus(live, dead, [r for r in uow.reservations.list() if r.lease_id not in live])
 
     def reclaim(self, uow: UnitOfWork) -> LeaseCensus:
-        """Forget the dead leases and drop the holds no live lease keeps (call it holding the quota lock)."""
+        """Drop the holds no live lease keeps (call it holding the quota lock); the dead leases stay stored until
+        the sweep has removed their files too."""
         census = self.census(uow)
-        uow.leases.delete(lease.id for lease in census.dead)
         for hold in census.orphan_holds:
             uow.reservations.delete(hold.id or 0)
         return census
@@ -430,8 +432,15 @@ class AssetService:
         return expires
 
     def keep_resumable(self, upload_id: str) -> dt.datetime | None:
-        """Push back the expiry of a resumable upload that is still alive; None when it has expired (or is unknown)."""
+        """Push back the expiry of a resumable upload that is still alive (written at most every few minutes: each
+        request of an upload need not be a commit); None when it has expired or is unknown."""
         now = self.ctx.clock.now()
+        with self.ctx.uow(read_only=True) as uow:
+            lease = uow.leases.get(upload_id)
+        if lease is None or lease.expires_at <= now:
+            return None
+        if lease.expires_at - now > self.unfinished_expiry * (1 - KEEP_SLACK):
+            return lease.expires_at
         until = now + self.unfinished_expiry
         with self.ctx.uow() as uow:
             alive = uow.leases.renew(upload_id, until, now)

@@ -243,7 +243,9 @@ class StorageService:
         with self.ctx.uow() as uow:
             uow.reservations.lock()
             census = self.quota.reclaim(uow)
-            uow.commit()
+            uow.leases.delete(lease.id for lease in census.dead if not (only_uploads and lease.of_process))
+            if census.dead or census.orphan_holds:
+                uow.commit()
         found = _leftovers(files, census)
         for leftover in found:
             if leftover.place in places:
