@@ -50,20 +50,21 @@ TEMPLATES = [("Poster A3", "A3 PDF 300 dpi"), ("Flyer", "A6 PDF"), ("Story Insta
 SCREENS = [("cube_led", "Cube LED", "1024x1024 mp4"), ("door_led", "Door LED", "1920x320 mp4")]
 
 
-def settings_for(data_dir: Path) -> Any:
+def settings_for(data_dir: Path, database_url: str | None = None) -> Any:
     from eventflow.config import Settings
 
-    return Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir)})
+    database = {"EVENTFLOW_DATABASE_URL": database_url} if database_url else {}
+    return Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir), **database})
 
 
 # -- seeding ----------------------------------------------------------------------------------------------------------
-def seed(data_dir: Path, years: int) -> dict[str, Any]:
+def seed(data_dir: Path, years: int, database_url: str | None = None) -> dict[str, Any]:
     """Bars, templates, users, nights over ``years`` years around today, their slots, versions and comments."""
     from eventflow.adapters.security import Argon2Hasher
     from eventflow.bootstrap import bootstrap
     from eventflow.core.model import Activity, Asset, Comment, Status
 
-    services = bootstrap(settings_for(data_dir), hasher=Argon2Hasher(fast=True))
+    services = bootstrap(settings_for(data_dir, database_url), hasher=Argon2Hasher(fast=True))
     rng = random.Random(7)
     admin = services.users.add(None, "bench@bars.fr", "Bench Admin", role="admin", password=PASSWORD)
     people = [admin] + [services.users.add(None, f"user{i}@bars.fr", f"User {i}", password=PASSWORD) for i in range(8)]

@@ -42,12 +42,12 @@ Feature: People hear about what concerns them, by e-mail
     And the e-mail to "Alex Martin" says:
       """
       Late — Karaoké (November 30, 2026)
-      - Flyer [todo]
+      - Flyer [To do]
       """
     And the e-mail to "Alex Martin" says:
       """
       Due this week (by December 1, 2026) — Soirée Disco (December 5, 2026)
-      - Affiche [todo]
+      - Affiche [To do]
       """
     And "Camille" gets the e-mail "Récap du 25 novembre 2026 : 2 en retard, 1 à rendre cette semaine"
     And nobody else gets an e-mail

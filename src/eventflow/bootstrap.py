@@ -9,6 +9,7 @@ from attrs import define, field
 from eventflow.adapters.security import Argon2Hasher, sanitize_html
 from eventflow.config import Settings
 from eventflow.core.clock import SystemClock
+from eventflow.core.model import Language
 from eventflow.core.ports import (
     BlobStore,
     Clock,
@@ -18,6 +19,7 @@ from eventflow.core.ports import (
     Notifier,
     PasswordHasher,
     ProcessLease,
+    Translator,
     UnitOfWorkFactory,
 )
 from eventflow.core.services import Context
@@ -76,6 +78,13 @@ def mail_notifier(settings: Settings) -> Notifier:
     from eventflow.adapters.notifier import LoggingNotifier
 
     return LoggingNotifier()
+
+
+def translations(language: Language) -> Translator:
+    """The gettext catalogs the pages use (Babel is imported on the first e-mail, not at every command's start)."""
+    from eventflow.adapters.translations import translator
+
+    return translator(language)
 
 
 @define
@@ -165,5 +174,6 @@ def bootstrap(
         clock=clock or SystemClock(settings.timezone),
         hasher=hasher or Argon2Hasher(),
         sanitize=sanitize_html,
+        translations=translations,
     )
     return Services(settings=settings, ctx=ctx, files=files or StoragePorts.local(settings, ctx, notifier))

@@ -439,7 +439,6 @@ def test_leases_are_stored_under_their_own_id_and_an_expired_one_is_never_renewe
         uow.commit()
     with make_uow() as uow:
         assert uow.leases.list() == [upload, process]
-        assert uow.leases.get(process.id) == process and uow.leases.get("9" * 32) is None
         assert uow.leases.renew(process.id, until=at(10), now=at(4))
         assert not uow.leases.renew(upload.id, until=at(90), now=at(60))  # expired at that instant
         assert not uow.leases.renew("9" * 32, until=at(90), now=at(0))  # unknown
@@ -502,6 +501,12 @@ def test_activity_newest_first_filtered_and_limited(make_uow: UnitOfWorkFactory)
         assert uow.activity.list(entity_type="deliverable") == [entries[3], entries[1]]
         assert uow.activity.list(since=at(10), until=at(20)) == newest_first[:3]
         assert uow.activity.list(limit=2) == newest_first[:2]
+        assert uow.activity.list(entity_type="deliverable", entity_id=7) == [entries[1]]
+        assert uow.activity.list(action="slot.updated", limit=1) == [entries[3]]
+        assert uow.activity.list(action_prefix="slot.") == [entries[3], entries[1]]
+        assert uow.activity.list(action_prefix="slot") == [entries[3], entries[1]]
+        assert uow.activity.list(action_prefix="s_ot.") == [], "LIKE wildcards in a prefix are literal"
+        assert uow.activity.list(action="slot.") == []
         assert uow.activity.list()[-1].after == {"n": "é🎉"}
         assert uow.activity.list()[-1].before is None
 

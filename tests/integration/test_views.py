@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from eventflow.adapters.memory import ComposedViews
 from eventflow.core.model import (
     Activity,
+    ApiToken,
     Asset,
     Bar,
     Comment,
     Deliverable,
     Event,
     Language,
+    Lease,
     PhotoCategory,
+    Reservation,
     Role,
     Session,
     Status,
@@ -167,3 +171,39 @@ def test_a_session_is_read_with_its_user_and_the_revision(make_uow: UnitOfWorkFa
     with make_uow(read_only=True) as uow:
         later = uow.sessions.get_with_user("hash-1")
     assert later is not None and later.revision == caller.revision + 1  # every commit, and only a commit, counts
+
+
+def test_writes_no_cached_page_shows_leave_the_revision_as_it_was(make_uow: UnitOfWorkFactory) -> None:
+    """A session sliding, a token's last use, an e-mail sent, a quota hold or a lease must not empty every page
+    cache."""
+    with make_uow() as uow:
+        user = uow.users.add(User("ada@bars.fr", "Ada"))
+        session = uow.sessions.add(Session("hash-1", user.id or 0, at(0), at(60)))
+        token = uow.tokens.add(ApiToken(user.id or 0, "token-hash", "cli", at(0)))
+        uow.commit()
+    with make_uow(read_only=True) as uow:
+        before = uow.sessions.get_with_user("hash-1")
+    with make_uow() as uow:
+        session.expires_at = at(120)
+        uow.sessions.update(session)
+        token.last_used_at = at(5)
+        uow.tokens.update(token)
+        lease = uow.leases.add(Lease("u" * 32, "eventflow serve (pid 812) on web1", at(10), "web1#0", 812))
+        hold = uow.reservations.add(Reservation(lease.id, 1000, at(5)))
+        uow.commit()
+    with make_uow() as uow:
+        uow.leases.renew(lease.id, at(20), at(6))
+        uow.commit()
+    with make_uow() as uow:
+        uow.reservations.delete(hold.id or 0)
+        uow.leases.delete([lease.id])
+        uow.commit()
+    with make_uow(read_only=True) as uow:
+        after = uow.sessions.get_with_user("hash-1")
+    assert before is not None and after is not None and after.revision == before.revision
+    with make_uow() as uow:
+        uow.users.update(attrs.evolve(user, name="Ada L."))  # a name pages show
+        uow.commit()
+    with make_uow(read_only=True) as uow:
+        renamed = uow.sessions.get_with_user("hash-1")
+    assert renamed is not None and renamed.revision == before.revision + 1

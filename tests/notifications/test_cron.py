@@ -53,5 +53,5 @@ def test_the_console_script_sends_the_digest_once_a_day(
     (mail,) = mailbox.received
     assert mail.rcpt_tos == ["lea@bars.fr"]
     assert mail.subject.endswith(": 1 en retard, 0 à rendre cette semaine")
-    assert "- Vidéo écran [todo]" in mail.part("plain")
+    assert "- Vidéo écran [À faire]" in mail.part("plain")
     assert f"https://eventflow.bars.fr/events/{card.summary.event.id}" in mail.part("plain")

@@ -48,15 +48,15 @@ def test_the_digest_lists_late_and_due_slots_grouped_by_event_for_each_user(
     alex = mailbox.to("alex.martin@bars.fr")[0]  # English; only the slots assigned to Alex
     assert alex.subject == "Digest for November 25, 2026: 1 late, 1 due this week"
     text = alex.part("plain")
-    assert text.index("Late — Karaoké (November 30, 2026)") < text.index("- Flyer [todo]")
+    assert text.index("Late — Karaoké (November 30, 2026)") < text.index("- Flyer [To do]")
     assert "Due this week (by December 1, 2026) — Soirée Disco (December 5, 2026)" in text
-    assert "- Affiche été [todo]" in text
+    assert "- Affiche été [To do]" in text
     assert f"{BASE_URL}/events/{karaoke}" in text and f'href="{BASE_URL}/events/{team.event_id}"' in alex.part("html")
     assert "Story" not in text and "Noël" not in text and "Quiz" not in text
 
     camille = mailbox.to("camille@bars.fr")[0]  # the admin sees every open slot, in French
     assert camille.subject == "Récap du 25 novembre 2026 : 2 en retard, 1 à rendre cette semaine"
-    assert "- Story [todo]" in camille.part("plain")
+    assert "- Story [À faire]" in camille.part("plain")
 
 
 def test_running_the_digest_twice_on_one_day_sends_once(

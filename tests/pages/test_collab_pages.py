@@ -7,6 +7,7 @@ import re
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Event, OutboxMessage, OutboxStatus, User
+from tests.assets.samples import photo_jpeg
 from tests.browser.seed import poster_pdf
 from tests.pages.conftest import Browser
 
@@ -129,6 +130,17 @@ def test_a_pdf_shown_inline_may_be_framed_by_the_app_only(
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
     assert 'data-kind="pdf"' in page.text
+
+
+def test_a_file_size_is_shown_in_the_reader_units(
+    services: Services, as_admin_browser: Browser, admin: User, event: Event
+) -> None:
+    asset = services.assets.upload_version(admin, slot_ids(services, event)[0], "photo.jpg", io.BytesIO(photo_jpeg()))
+    kilobytes = round(asset.size / 1024)
+    assert 1 <= kilobytes < 1000
+    assert re.search(rf"v1 · {kilobytes}\s?ko<", as_admin_browser.get(f"/events/{event.id}").text)  # French default
+    assert as_admin_browser.send("PATCH", "/api/me", json={"language": "en"}).status_code == 200
+    assert f"v1 · {kilobytes} kB<" in as_admin_browser.get(f"/events/{event.id}").text
 
 
 def test_script_like_files_stay_sandboxed_attachments(

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import falcon.testing
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
 
-import eventflow
 from eventflow.bootstrap import Services
 from eventflow.core.model import Bar, DeliverableTemplate, Event, User
-from eventflow.entrypoints.web.pages.render import JS_MESSAGES, TEMPLATES_DIR
 from tests.pages.conftest import Browser
-
-LOCALE_DIR = Path(eventflow.__file__).parent / "locale"
 
 EVENT_ATTRS = re.compile(r'data-event-id="(\d+)" data-health="(green|orange|red|none)"')
 
@@ -186,31 +179,6 @@ def test_the_pwa_is_installable(client: falcon.testing.TestClient) -> None:
     worker = client.simulate_get("/sw.js")
     assert worker.status_code == 200 and "/offline" in worker.text
     assert client.simulate_get("/offline").status_code == 200
-
-
-def catalog_of(language: str) -> Catalog:
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return read_po(handle, locale=language)
-
-
-def translated(catalog: Catalog) -> set[str]:
-    """The msgids (singular) that have a non-empty translation, every plural form included."""
-    return {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog if m.id and m.string and all(m.string)}
-
-
-def test_every_text_of_the_pages_has_a_french_translation() -> None:
-    texts = set(JS_MESSAGES.values())
-    for template in TEMPLATES_DIR.glob("*.html"):
-        source = template.read_text()
-        texts |= set(re.findall(r'(?:_|ngettext)\("((?:[^"\\]|\\.)*)"', source))
-        texts |= set(re.findall(r"(?:_|ngettext)\('((?:[^'\\]|\\.)*)'", source))
-    assert sorted(texts - translated(catalog_of("fr"))) == []
-
-
-def test_the_english_catalog_has_every_text_translated() -> None:
-    french, english = catalog_of("fr"), catalog_of("en")
-    assert [m.id for m in english if m.id and not (m.string and all(m.string))] == []  # no empty English msgstr
-    assert sorted(translated(french) - translated(english)) == []
 
 
 def test_times_are_shown_in_the_team_time_zone(

@@ -52,7 +52,7 @@ def live_server(data_dir: Path, backend: str = "memory") -> Iterator[LiveServer]
         [sys.executable, "-m", "tests.web.live_server", str(port), str(data_dir), backend],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=(data_dir / "access.log").open("wb"),  # gunicorn's access log: one line per answered request
         stderr=(data_dir / "server.log").open("wb"),
     )
     try:

@@ -5,8 +5,9 @@ no 5xx, documented statuses and content types, response bodies matching their sc
 refused, authentication not ignored. The stateful run follows the OpenAPI links (create an event, then
 read, edit, comment, add a slot…). Valid-looking data may still get a 422 when it breaks a rule the schema
 cannot express (a bar that is not one of the event's bars, ``to`` before ``from``, a comment that is empty
-once sanitised), and a well-formed upload may hold a file type that is refused (415) or too big for what is
-left (413, 507): those join the statuses ``positive_data_acceptance`` accepts.
+once sanitised), a well-formed upload may hold a file type that is refused (415) or too big for what is
+left (413, 507), and a well-formed ``If-Match`` is rarely the slot's current ETag (412): those join the statuses
+``positive_data_acceptance`` accepts.
 
 The document is the app's own (``api_document()``, what ``/api/openapi.json`` serves; ``test_openapi`` holds
 it against the routes); the requests go to the live server.
@@ -43,7 +44,7 @@ def fuzz_config(**project: object) -> SchemathesisConfig:
             "generation": {"max-examples": MAX_EXAMPLES, "mode": "all"},
             "checks": {
                 "positive_data_acceptance": {
-                    "expected-statuses": ["2xx", "401", "403", "404", "409", "413", "415", "422", "429", "507"]
+                    "expected-statuses": ["2xx", "401", "403", "404", "409", "412", "413", "415", "422", "429", "507"]
                 },
                 # tus 1.0 answers a missing or wrong Tus-Resumable header with 412 Precondition Failed (its spec).
                 "negative_data_rejection": {

@@ -3,6 +3,7 @@
 A blob is written in 1 MiB chunks (memory stays flat whatever the size) into a temporary file in its own
 target folder, hashed on the way, fsynced, renamed into place and the folder fsynced: a crash or a cut
 upload never leaves a half file under a real key. Keys are generated (``ab/<32 hex>``), never a user's name.
+A disk without room (ENOSPC, EDQUOT) is StorageFull, the temporary file removed.
 
 A temporary file is named after the lease of the process writing it (``.incoming-<lease>-<random>``): once that
 lease is dead (the process was killed), the sweep knows the file is a leftover and removes it.
@@ -10,6 +11,7 @@ lease is dead (the process was killed), the sweep knows the file is a leftover a
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -53,7 +55,14 @@ class LocalBlobStore:
         self._lease = lease
 
     def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> Blob:
-        key = key or new_key()
+        try:
+            return self._put(stream, limit, key or new_key())
+        except OSError as error:
+            if not disk_full(error):
+                raise
+            raise errors.StorageFull(f"{self.name} store", self.free_bytes()) from error
+
+    def _put(self, stream: ByteSource, limit: int | None, key: str) -> Blob:
         target = self._file(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{self._lease()}-", dir=target.parent)
@@ -132,6 +141,11 @@ class LocalBlobStore:
         if not _KEY.match(key):
             raise errors.NotFound(f"file in the {self.name} store", key)
         return self.root / key
+
+
+def disk_full(error: OSError) -> bool:
+    """The disk refused a write for want of room: no space left, or the owner's disk quota."""
+    return error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def _copy(stream: ByteSource, out: BinaryIO, limit: int | None) -> tuple[int, str]:

@@ -15,6 +15,7 @@ from typing import Any, Self
 
 from attrs import define, field
 
+from eventflow.adapters import VOLATILE_TABLES
 from eventflow.core.errors import Conflict
 from eventflow.core.model import (
     Activity,
@@ -55,6 +56,10 @@ class _Repo:
     def get(self, entity_id: int) -> Any:
         row = self._t.rows.get(entity_id)
         return copy.deepcopy(row)
+
+    def get_for_update(self, entity_id: int) -> Any:
+        """``get``: every in-memory unit of work holds the database's lock from start to end."""
+        return self.get(entity_id)
 
     def update(self, entity: Any) -> None:
         self._t.rows[entity.id] = copy.deepcopy(entity)
@@ -138,6 +143,10 @@ class _Events(_Repo):
 
 
 class _Deliverables(_Repo):
+    def update(self, entity: Any) -> None:
+        entity.row_version += 1
+        super().update(entity)
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
         wanted = set(event_ids)
         return self._where(lambda d: d.event_id in wanted)
@@ -147,6 +156,12 @@ class _Deliverables(_Repo):
 
 
 class _Assets(_Repo):
+    def add(self, entity: Any) -> Any:
+        version = (entity.deliverable_id, entity.version)
+        if None not in version and self._one(lambda a: (a.deliverable_id, a.version) == version):
+            raise Conflict("cannot save: this slot already has a version with this number")
+        return super().add(entity)
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
         wanted = set(event_ids)
         return self._where(lambda a: a.event_id in wanted, key=lambda a: (a.created_at, a.id))
@@ -169,9 +184,6 @@ class _Leases:
             raise Conflict("cannot save: this lease already exists")
         self._rows[lease.id] = copy.deepcopy(lease)
         return lease
-
-    def get(self, lease_id: str) -> Lease | None:
-        return copy.deepcopy(self._rows.get(lease_id))
 
     def list(self) -> list[Lease]:
         return [copy.deepcopy(lease) for _, lease in sorted(self._rows.items())]
@@ -220,12 +232,18 @@ class _Activity(_Repo):
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
         limit: int | None = None,
+        entity_id: int | None = None,
+        action: str | None = None,
+        action_prefix: str | None = None,
     ) -> list[Activity]:
         found = self._where(
             lambda a: (
                 (event_id is None or a.event_id == event_id)
                 and (actor_id is None or a.actor_id == actor_id)
                 and (entity_type is None or a.entity_type == entity_type)
+                and (entity_id is None or a.entity_id == entity_id)
+                and (action is None or a.action == action)
+                and (action_prefix is None or a.action.startswith(action_prefix))
                 and (since is None or a.at >= since)
                 and (until is None or a.at <= until)
             ),
@@ -331,7 +349,7 @@ class MemoryDatabase:
     """The shared state behind every in-memory unit of work."""
 
     tables: dict[str, _Table] = field(factory=lambda: {name: _Table() for name in TABLES})
-    revision: int = 0  # increased by every commit, like the SQL ``revision`` row
+    revision: int = 0  # increased by every commit that changes what pages show, like the SQL ``revision`` row
     lock: threading.RLock = field(factory=threading.RLock)
 
 
@@ -367,8 +385,9 @@ class MemoryUnitOfWork:
     def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        if any(self._work[name] != self._db.tables[name] for name in TABLES if name not in VOLATILE_TABLES):
+            self._db.revision += 1
         self._db.tables = copy.deepcopy(self._work)
-        self._db.revision += 1
         self._cascade()
 
     def _cascade(self) -> None:

@@ -21,6 +21,9 @@ class SystemClock:
     def local_date(self, instant: dt.datetime) -> dt.date:
         return instant.astimezone(ZoneInfo(self.timezone)).date()
 
+    def start_of(self, day: dt.date) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(self.timezone)).astimezone(dt.UTC)
+
 
 @define
 class FixedClock(SystemClock):

@@ -70,3 +70,44 @@ def _mb(size: int) -> str:
 
 class UnsupportedMedia(EventflowError):
     """The file type is not accepted here."""
+
+
+class UploadCut(EventflowError):
+    """The body ended before its declared length or its closing boundary: nothing of it is kept."""
+
+    def __init__(self) -> None:
+        super().__init__("the upload was cut before the end: send the file again")
+
+
+class StorageFull(EventflowError):
+    """The disk refused a write (no space left, or the user's disk quota): nothing partial is kept."""
+
+    def __init__(self, place: str, free: int | None = None) -> None:
+        room = f"only {free} bytes of free space are left" if free is not None else "no free space is left"
+        super().__init__(f"storage full: the disk holding the {place} is full ({room}); archive or purge old events")
+        self.place = place
+        self.free = free
+
+
+class TryAgain(EventflowError):
+    """The database gave up this transaction because of a concurrent one (deadlock, serialisation failure, lock wait
+    timed out): it was rolled back whole, and running the same unit of work again may well succeed."""
+
+    retry_after = 1  # seconds, for a client that meets it (a use case not run again by ``core.replay``)
+
+
+class Unavailable(EventflowError):
+    """Still busy after several attempts; ``retry_after`` is the number of seconds worth waiting before asking again."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Outdated(EventflowError):
+    """The caller changes something it read before someone else changed it (``If-Match`` no longer matches)."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"{kind} {key} was changed by someone else since you read it; reload it and try again")
+        self.kind = kind
+        self.key = key

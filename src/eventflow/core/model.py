@@ -172,6 +172,7 @@ class Deliverable:
     status: Status = Status.TODO
     enabled: bool = True
     approved_at: dt.datetime | None = None
+    row_version: int = 1  # counts the saved changes: what the API's ETag of a slot is made of
     id: int | None = None
 
 

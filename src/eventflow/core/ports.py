@@ -21,6 +21,7 @@ from eventflow.core.model import (
     Deliverable,
     DeliverableTemplate,
     Event,
+    Language,
     Lease,
     OutboxMessage,
     Reservation,
@@ -41,6 +42,31 @@ class Clock(Protocol):
     def local_date(self, instant: dt.datetime) -> dt.date:
         """The team's calendar date at ``instant``."""
 
+    def start_of(self, day: dt.date) -> dt.datetime:
+        """The instant (UTC) the team's calendar day ``day`` begins."""
+
+
+class Translator(Protocol):
+    """The texts and formats of one language: the gettext catalogs, whose msgids are the English texts."""
+
+    @property
+    def language(self) -> Language: ...
+
+    def gettext(self, message: str) -> str:
+        """``message`` in this language; the English itself when the catalog has no translation."""
+
+    def format_date(self, day: dt.date, format: str = "long") -> str:
+        """``day`` as this language writes it ("25 novembre 2026", "November 25, 2026"); ``format`` is a CLDR
+        length (short, medium, long, full) or pattern."""
+
+    def format_size(self, size: int) -> str:
+        """A number of bytes for people, in the largest unit it reaches ("1,4 Go", "1.4 GB")."""
+
+
+class Translations(Protocol):
+    def __call__(self, language: Language) -> Translator:
+        """The translator of ``language``."""
+
 
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str:
@@ -56,6 +82,9 @@ class UserRepository(Protocol):
 
     def get(self, user_id: int) -> User | None:
         """The user with that id, or None."""
+
+    def get_for_update(self, user_id: int) -> User | None:
+        """``get``, locking the user until this unit of work ends (see ``UnitOfWork``)."""
 
     def get_by_email(self, email: str) -> User | None:
         """The user with that e-mail (case-insensitive), or None."""
@@ -122,6 +151,9 @@ class BarRepository(Protocol):
     def get(self, bar_id: int) -> Bar | None:
         """The bar with that id, or None."""
 
+    def get_for_update(self, bar_id: int) -> Bar | None:
+        """``get``, locking the bar until this unit of work ends (see ``UnitOfWork``)."""
+
     def get_by_name(self, name: str) -> Bar | None:
         """The bar with that name (case-insensitive), or None."""
 
@@ -153,6 +185,9 @@ class TemplateRepository(Protocol):
     def get(self, template_id: int) -> DeliverableTemplate | None:
         """The template with that id, or None."""
 
+    def get_for_update(self, template_id: int) -> DeliverableTemplate | None:
+        """``get``, locking the template until this unit of work ends (see ``UnitOfWork``)."""
+
     def get_by_name(self, name: str) -> DeliverableTemplate | None:
         """The template with that name (case-insensitive), or None."""
 
@@ -169,6 +204,9 @@ class EventRepository(Protocol):
 
     def get(self, event_id: int) -> Event | None:
         """The event with that id, or None."""
+
+    def get_for_update(self, event_id: int) -> Event | None:
+        """``get``, locking the event until this unit of work ends (see ``UnitOfWork``)."""
 
     def get_many(self, event_ids: Iterable[int]) -> list[Event]:
         """The events with those ids (unknown ones left out), by date then name, in one query."""
@@ -190,6 +228,9 @@ class DeliverableRepository(Protocol):
     def get(self, slot_id: int) -> Deliverable | None:
         """The slot with that id, or None."""
 
+    def get_for_update(self, slot_id: int) -> Deliverable | None:
+        """``get``, locking the slot until this unit of work ends (see ``UnitOfWork``)."""
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
         """The slots of those events, in creation order (one query however many events)."""
 
@@ -197,7 +238,7 @@ class DeliverableRepository(Protocol):
         """Every slot in that status."""
 
     def update(self, slot: Deliverable) -> None:
-        """Save a slot's changed fields."""
+        """Save a slot's changed fields and count the change in its ``row_version`` (on ``slot`` too)."""
 
 
 class AssetRepository(Protocol):
@@ -206,6 +247,9 @@ class AssetRepository(Protocol):
 
     def get(self, asset_id: int) -> Asset | None:
         """The asset with that id, or None."""
+
+    def get_for_update(self, asset_id: int) -> Asset | None:
+        """``get``, locking the asset until this unit of work ends (see ``UnitOfWork``)."""
 
     def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
         """Assets (versions and photos) of those events, oldest first."""
@@ -223,9 +267,6 @@ class AssetRepository(Protocol):
 class LeaseRepository(Protocol):
     def add(self, lease: Lease) -> Lease:
         """Store a new lease (its id is chosen by the caller)."""
-
-    def get(self, lease_id: str) -> Lease | None:
-        """The lease with that id, or None."""
 
     def list(self) -> list[Lease]:
         """Every stored lease, live or dead."""
@@ -268,6 +309,9 @@ class CommentRepository(Protocol):
     def get(self, comment_id: int) -> Comment | None:
         """The comment with that id, or None."""
 
+    def get_for_update(self, comment_id: int) -> Comment | None:
+        """``get``, locking the comment until this unit of work ends (see ``UnitOfWork``)."""
+
     def list_for_event(self, event_id: int) -> list[Comment]:
         """An event's comments, oldest first."""
 
@@ -287,8 +331,12 @@ class ActivityRepository(Protocol):
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
         limit: int | None = None,
+        entity_id: int | None = None,
+        action: str | None = None,
+        action_prefix: str | None = None,
     ) -> list[Activity]:
-        """Entries matching every filter given, newest first."""
+        """Entries matching every filter given (``since`` and ``until`` inclusive; ``action`` exactly,
+        ``action_prefix`` as the start of the action), newest first, at most ``limit``."""
 
 
 class OutboxRepository(Protocol):
@@ -351,7 +399,15 @@ class ViewRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back.
+
+    Read what you are going to change with ``get_for_update``: the row stays locked until the unit of work ends, so
+    a concurrent one that wants to change it too waits for this one and then reads what it committed (no change is
+    lost). On PostgreSQL and MySQL/MariaDB that is ``SELECT ... FOR UPDATE``; SQLite and the in-memory store let
+    one writer in at a time, so every row is already locked. A transaction the database cancels to settle a
+    clash with another (deadlock, serialisation failure, lock wait timeout) raises ``errors.TryAgain`` after it
+    was rolled back whole; ``core.replay.replayed`` runs such a use case again.
+    """
 
     users: UserRepository
     tokens: TokenRepository
@@ -437,7 +493,7 @@ class BlobStore(LeasedFiles, Protocol):
     def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> StoredBlob:
         """Copy ``stream`` in chunks into a blob (a new key, or ``key`` replaced atomically); hash it on the way.
 
-        Past ``limit`` bytes raise FileTooLarge and keep nothing.
+        Past ``limit`` bytes raise FileTooLarge, a disk without room StorageFull; either way nothing is kept.
         """
 
     def open(self, key: str) -> BinaryIO:

@@ -12,6 +12,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from eventflow.config import ConfigError
 
+#: The extra that installs each server backend's driver.
+DRIVER_EXTRAS = {"postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 #: Seconds a SQLite writer waits for the write lock before giving up.
 SQLITE_BUSY_TIMEOUT = 30
 #: Seconds before a pooled MySQL connection is replaced (hosts such as PythonAnywhere drop idle ones at 300 s).
@@ -45,6 +47,11 @@ def create_engine_for(url: str) -> Engine:
         engine = create_engine(parsed, **options)
     except NoSuchModuleError:
         raise DatabaseError(f"unsupported database URL scheme {parsed.drivername!r}") from None
+    except ImportError as error:
+        extra = DRIVER_EXTRAS.get(backend, backend)
+        raise DatabaseError(
+            f"the {parsed.drivername} driver is not installed ({error.name}): pip install 'eventflow[{extra}]'"
+        ) from None
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

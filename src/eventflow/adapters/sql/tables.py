@@ -172,6 +172,7 @@ deliverables = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("enabled", Boolean, nullable=False),
     Column("approved_at", UtcDateTime),
+    Column("row_version", Integer, nullable=False, server_default="1"),
     **MYSQL_OPTIONS,
 )
 
@@ -195,6 +196,7 @@ assets = Table(
     Column("preview_size", BigInteger, nullable=False),
     Column("media_info", json_value(), nullable=False),
     Column("upload_id", String(32)),  # the resumable upload it came from: stored once
+    Index("uq_assets_deliverable_id_version", "deliverable_id", "version", unique=True),
     Index("uq_assets_upload_id", "upload_id", unique=True),
     **MYSQL_OPTIONS,
 )

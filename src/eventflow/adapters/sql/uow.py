@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Self
 
 from sqlalchemy import Connection, Engine, exists, select, update
-from sqlalchemy.exc import IntegrityError
 
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
@@ -13,7 +12,6 @@ from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_engine
 from eventflow.adapters.sql.views import Views
 from eventflow.core import ports
-from eventflow.core.errors import Conflict
 
 
 class SqlUnitOfWork:
@@ -39,15 +37,17 @@ class SqlUnitOfWork:
         self._engine = engine
         self._read_only = read_only
         self._connection: Connection | None = None
+        self._db: r.Db | None = None
 
     def __enter__(self) -> Self:
         self._connection = self._engine.connect().execution_options(**{READ_ONLY: self._read_only})
         try:
-            self._connection.begin()  # SQLite: BEGIN IMMEDIATE (the write lock up front), or BEGIN to only read
+            with r.translated():  # SQLite: BEGIN IMMEDIATE (the write lock up front), or BEGIN to only read
+                self._connection.begin()
         except BaseException:
             self._connection.close()
             raise
-        db = r.Db(self._connection)
+        db = self._db = r.Db(self._connection)
         self.users = r.Users(db, r.USERS)
         self.tokens = r.Tokens(db, r.TOKENS)
         self.sessions = r.Sessions(db, r.SESSIONS)
@@ -77,14 +77,13 @@ class SqlUnitOfWork:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         connection = self._open()
-        try:
-            revision = tables.revision.c
-            connection.execute(
-                update(tables.revision).where(revision.id == tables.REVISION_ROW).values(number=revision.number + 1)
-            )
+        with r.translated():
+            if self._db is not None and self._db.content_changed:  # what pages show changed: their caches must let go
+                revision = tables.revision.c
+                connection.execute(
+                    update(tables.revision).where(revision.id == tables.REVISION_ROW).values(number=revision.number + 1)
+                )
             connection.commit()
-        except IntegrityError as error:
-            raise Conflict(r.explain(error)) from error
 
     def has_data(self) -> bool:
         stored = [exists().select_from(table) for table in (tables.users, tables.bars, tables.events)]

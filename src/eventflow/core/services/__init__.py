@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from attrs import define, field
 
 from eventflow.core import errors
 from eventflow.core.model import Activity, User
-from eventflow.core.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from eventflow.core.ports import Clock, PasswordHasher, Translations, UnitOfWork, UnitOfWorkFactory
 
 
 class TextSanitizer(Protocol):
@@ -29,6 +29,7 @@ class Context:
     clock: Clock
     hasher: PasswordHasher
     sanitize: TextSanitizer
+    translations: Translations
     on_activity: list[ActivityHook] = field(factory=list)
 
 
@@ -43,6 +44,16 @@ def require_admin(actor: Actor) -> None:
 
 def actor_id(actor: Actor) -> int | None:
     return actor.id if actor is not None else None
+
+
+T = TypeVar("T")
+
+
+def found(entity: T | None, kind: str, key: object) -> T:
+    """``entity``, when the repository found it; NotFound naming ``kind`` and ``key`` otherwise."""
+    if entity is None:
+        raise errors.NotFound(kind, key)
+    return entity
 
 
 def record(

@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from eventflow.core import errors, rules
 from eventflow.core.model import Asset, Deliverable, Lease, PhotoCategory, Reservation, StorageTier, User
@@ -34,15 +35,14 @@ from eventflow.core.ports import (
     StoredBlob,
     UnitOfWork,
 )
-from eventflow.core.services import Actor, Context, actor_id, record
+from eventflow.core.replay import replayed
+from eventflow.core.services import Actor, Context, actor_id, found, record
 from eventflow.core.services.events import EventService
 
 HEAD_BYTES = 4096
 MAX_FILENAME = 200
 #: An unfinished resumable upload nobody resumes for this long expires (EVENTFLOW_TUS_EXPIRY_HOURS).
 UNFINISHED_EXPIRY = dt.timedelta(hours=24)
-#: An unfinished upload's expiry is pushed back once this share of its delay has passed (fewer commits).
-KEEP_SLACK = 0.05
 #: What one person's unfinished resumable uploads may hold at most (EVENTFLOW_MAX_UNFINISHED_MB).
 MAX_UNFINISHED_BYTES = 2048 * 1024 * 1024
 
@@ -106,9 +106,11 @@ INLINE_TYPES = frozenset(kind.content_type for kind in KINDS.values() if kind.in
 
 
 def clean_filename(filename: str | None) -> str:
-    """The user's name for the file, without folders or control characters (kept for downloads only)."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    """The user's name for the file (kept for downloads only), accents composed, without folders, quotes or
+    anything unprintable: control characters and the format ones, bidi overrides such as U+202E included
+    (they make "fdp.exe" read "exe.pdf")."""
+    name = unicodedata.normalize("NFC", re.split(r"[\\/]", filename or "")[-1])
+    name = "".join(ch for ch in name if ch.isprintable() and ch != '"').strip().lstrip(".")
     if not name:
         raise errors.InvalidInput("the file has no name", "file")
     return name[-MAX_FILENAME:]
@@ -350,8 +352,15 @@ class AssetService:
 
     def add_version(self, actor: Actor, slot_id: int, upload: Upload) -> Asset:
         """The received file becomes the slot's next version (v1, v2…); the slot goes to review."""
+        asset = self._record_version(actor, slot_id, upload)
+        upload.kept = True
+        return self.with_preview(asset)
+
+    @replayed
+    def _record_version(self, actor: Actor, slot_id: int, upload: Upload) -> Asset:
+        """The version's row, numbered under the slot's lock: concurrent uploads to one slot take turns."""
         with self.ctx.uow() as uow:
-            slot = self.slot(uow, slot_id)
+            slot = found(uow.deliverables.get_for_update(slot_id), "deliverable", slot_id)
             before = uow.assets.stored_bytes()
             taken = [a.version or 0 for a in uow.assets.list_for_events([slot.event_id]) if a.deliverable_id == slot_id]
             asset = uow.assets.add(
@@ -370,8 +379,7 @@ class AssetService:
             )  # fmt: skip
             self.quota.alert_if_crossed(uow, before)
             uow.commit()
-        upload.kept = True
-        return self.with_preview(asset)
+        return asset
 
     def add_photo(self, actor: Actor, event_id: int, category: str, upload: Upload) -> Asset:
         """The received photo is compressed (upright, no metadata, long edge capped) and joins the moodboard."""
@@ -432,15 +440,8 @@ class AssetService:
         return expires
 
     def keep_resumable(self, upload_id: str) -> dt.datetime | None:
-        """Push back the expiry of a resumable upload that is still alive (written at most every few minutes: each
-        request of an upload need not be a commit); None when it has expired or is unknown."""
+        """Push back the expiry of a resumable upload that is still alive; None when it has expired (or is unknown)."""
         now = self.ctx.clock.now()
-        with self.ctx.uow(read_only=True) as uow:
-            lease = uow.leases.get(upload_id)
-        if lease is None or lease.expires_at <= now:
-            return None
-        if lease.expires_at - now > self.unfinished_expiry * (1 - KEEP_SLACK):
-            return lease.expires_at
         until = now + self.unfinished_expiry
         with self.ctx.uow() as uow:
             alive = uow.leases.renew(upload_id, until, now)
@@ -474,25 +475,38 @@ class AssetService:
 
     # -- previews ----------------------------------------------------------------------------------------------
     def with_preview(self, asset: Asset) -> Asset:
-        """Make and cache the asset's preview (counted in the quota); a file without one says why."""
+        """Make and cache the asset's preview (counted in the quota); a file without one says why.
+
+        The asset is stored already: a disk too full for its preview costs the preview, not the upload.
+        """
+        try:
+            return self._make_preview(asset)
+        except errors.StorageFull as full:
+            return evolve(asset, media_info={**asset.media_info, "preview": "unavailable", "preview_error": str(full)})
+
+    def _make_preview(self, asset: Asset) -> Asset:
         assert asset.id is not None
         with self.store_of(asset).open(asset.storage_key) as source:
             made = self.probe.preview(source, asset.content_type)
         blob = self.hot.put(io.BytesIO(made.image.data)) if made.image else None
         status = {"preview": "ready"} if blob else {"preview": "unavailable", "preview_error": made.error}
         try:
-            with self.ctx.uow() as uow:
-                stored = self.asset(asset.id, uow)
-                before = uow.assets.stored_bytes()
-                stored.media_info = {**made.facts, **status}
-                stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
-                uow.assets.update(stored)
-                self.quota.alert_if_crossed(uow, before)
-                uow.commit()
+            return self._save_preview(asset.id, {**made.facts, **status}, blob)
         except BaseException:
             if blob:
                 self.hot.delete(blob.key)
             raise
+
+    @replayed
+    def _save_preview(self, asset_id: int, media_info: dict[str, Any], blob: StoredBlob | None) -> Asset:
+        with self.ctx.uow() as uow:
+            stored = found(uow.assets.get_for_update(asset_id), "file", asset_id)
+            before = uow.assets.stored_bytes()
+            stored.media_info = media_info
+            stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
+            uow.assets.update(stored)
+            self.quota.alert_if_crossed(uow, before)
+            uow.commit()
         return stored
 
     # -- reading -----------------------------------------------------------------------------------------------

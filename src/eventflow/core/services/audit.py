@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
-from itertools import islice
 
 from attrs import frozen
 
@@ -13,10 +11,7 @@ from eventflow.core import errors
 from eventflow.core.model import Activity, User
 from eventflow.core.services import Actor, Context, require_admin
 
-CSV_HEADER = ["at", "actor_id", "actor", "action", "entity_type", "entity_id", "event_id", "before", "after"]
 MAX_ROWS = 10_000
-#: A spreadsheet runs a cell starting with these as a formula: such cells get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @frozen
@@ -50,6 +45,7 @@ class AuditService:
             raise errors.InvalidInput("the start date is after the end date", "from")
         if not 1 <= query.limit <= MAX_ROWS:
             raise errors.InvalidInput(f"limit must be between 1 and {MAX_ROWS}", "limit")
+        action = query.action or ""
         with self.ctx.uow(read_only=True) as uow:
             users = {u.id: u for u in uow.users.list()}
             person = self._person(users.values(), query.person) if query.person else None
@@ -57,22 +53,18 @@ class AuditService:
                 event_id=query.event_id,
                 actor_id=person.id if person else None,
                 entity_type=query.entity_type,
-                # a day in the team's time zone lies within a day either side in UTC; matched exactly below
-                since=_utc_midnight(query.start - dt.timedelta(days=1)) if query.start else None,
-                until=_utc_midnight(query.end + dt.timedelta(days=2)) if query.end else None,
+                entity_id=query.entity_id,
+                action=None if not action or action.endswith(".") else action,
+                action_prefix=action if action.endswith(".") else None,
+                since=self.ctx.clock.start_of(query.start) if query.start else None,
+                until=self._end_of(query.end) if query.end else None,
+                limit=query.limit,
             )
-        kept = (a for a in found if self._matches(a, query))
-        return [AuditEntry(a, users.get(a.actor_id)) for a in islice(kept, query.limit)]
+        return [AuditEntry(a, users.get(a.actor_id)) for a in found]
 
-    def _matches(self, entry: Activity, query: AuditQuery) -> bool:
-        day = self.ctx.clock.local_date(entry.at)
-        action = query.action
-        return (
-            (query.entity_id is None or entry.entity_id == query.entity_id)
-            and (action is None or entry.action == action or (action.endswith(".") and entry.action.startswith(action)))
-            and (query.start is None or day >= query.start)
-            and (query.end is None or day <= query.end)
-        )
+    def _end_of(self, day: dt.date) -> dt.datetime:
+        """The last instant of the team's calendar day ``day``."""
+        return self.ctx.clock.start_of(day + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
 
     @staticmethod
     def _person(users: Iterable[User], who: str) -> User:
@@ -82,28 +74,3 @@ class AuditService:
             if wanted in (str(user.id), user.email.lower(), user.name.lower()):
                 return user
         raise errors.InvalidInput(f"no user is {who!r} (give an id, an e-mail or a name)", "person")
-
-
-def csv_rows(entries: Iterable[AuditEntry]) -> list[list[str]]:
-    """The CSV export: a header, then one row per entry; before/after as JSON; formula-looking cells defused."""
-    rows = [CSV_HEADER]
-    for item in entries:
-        a = item.entry
-        actor = f"{item.actor.name} <{item.actor.email}>" if item.actor else "command line"
-        cells = [a.at.isoformat(), a.actor_id, actor, a.action, a.entity_type, a.entity_id, a.event_id,
-                 _json(a.before), _json(a.after)]  # fmt: skip
-        rows.append([_safe_cell(cell) for cell in cells])
-    return rows
-
-
-def _json(value: object) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def _utc_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

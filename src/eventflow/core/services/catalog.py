@@ -8,7 +8,8 @@ from attrs import asdict, define
 
 from eventflow.core import errors
 from eventflow.core.model import Bar, DeliverableTemplate, ThemePeriod
-from eventflow.core.services import Actor, Context, changes, record, require_admin, require_text
+from eventflow.core.replay import replayed
+from eventflow.core.services import Actor, Context, changes, found, record, require_admin, require_text
 
 
 def validate_hardware(hardware: object) -> dict[str, Any]:
@@ -45,6 +46,7 @@ def parse_month(value: str) -> tuple[int, int]:
 class BarService:
     ctx: Context
 
+    @replayed
     def add(self, actor: Actor, name: str, location: str = "", hardware: object = None) -> Bar:
         require_admin(actor)
         bar = Bar(
@@ -69,14 +71,13 @@ class BarService:
             raise errors.NotFound("bar", bar_id)
         return bar
 
+    @replayed
     def update(
         self, actor: Actor, bar_id: int, name: str | None = None, location: str | None = None, hardware: object = None
     ) -> Bar:
         require_admin(actor)
         with self.ctx.uow() as uow:
-            bar = uow.bars.get(bar_id)
-            if bar is None:
-                raise errors.NotFound("bar", bar_id)
+            bar = found(uow.bars.get_for_update(bar_id), "bar", bar_id)
             before = asdict(bar)
             if name is not None:
                 bar.name = require_text(name, "name")
@@ -98,6 +99,7 @@ class BarService:
 class ThemeService:
     ctx: Context
 
+    @replayed
     def set(self, actor: Actor, month: str, name: str, description: str = "") -> ThemePeriod:
         """Give a month its theme, replacing the one it had."""
         require_admin(actor)
@@ -130,6 +132,7 @@ class ThemeService:
 class TemplateService:
     ctx: Context
 
+    @replayed
     def add(
         self, actor: Actor, name: str, specs: str, is_default: bool = False, hardware_kind: str | None = None
     ) -> DeliverableTemplate:
@@ -152,12 +155,11 @@ class TemplateService:
         with self.ctx.uow(read_only=True) as uow:
             return uow.templates.list()
 
+    @replayed
     def update(self, actor: Actor, template_id: int, **fields: Any) -> DeliverableTemplate:
         require_admin(actor)
         with self.ctx.uow() as uow:
-            template = uow.templates.get(template_id)
-            if template is None:
-                raise errors.NotFound("template", template_id)
+            template = found(uow.templates.get_for_update(template_id), "template", template_id)
             before = asdict(template)
             for key, value in fields.items():
                 if key in ("name", "specs"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from attrs import define, frozen
@@ -12,7 +12,8 @@ from attrs import define, frozen
 from eventflow.core import errors, rules
 from eventflow.core.model import Activity, Asset, Bar, Comment, Deliverable, Event, Health, Status, ThemePeriod, User
 from eventflow.core.ports import UnitOfWork
-from eventflow.core.services import Actor, Context, actor_id, changes, record, require_text
+from eventflow.core.replay import replayed
+from eventflow.core.services import Actor, Context, actor_id, changes, found, record, require_text
 
 EVENT_FIELDS = ("name", "date", "bar_ids", "description", "brief", "notes", "theme_override")
 RICH_FIELDS = ("brief", "notes")
@@ -160,6 +161,14 @@ class EventService:
             users=rows.users,
         )
 
+    def slot(self, slot_id: int) -> SlotView:
+        """One slot as the card shows it (lateness, due date, versions)."""
+        with self.ctx.uow(read_only=True) as uow:
+            slot = found(uow.deliverables.get(slot_id), "deliverable", slot_id)
+            event = self._event(uow, slot.event_id)
+            versions = self._versions_by_slot(uow.assets.list_for_events([slot.event_id]))
+        return self._slot_view(slot, event.date, self.ctx.clock.today(), versions)
+
     def review_queue(self) -> list[tuple[EventSummary, SlotView]]:
         """Slots waiting for a look, the one waiting longest first."""
         with self.ctx.uow(read_only=True) as uow:
@@ -242,6 +251,11 @@ class EventService:
         )
         if not event.bar_ids:
             raise errors.InvalidInput("choose at least one bar", "bar_ids")
+        return self.card(self._store_new(actor, event))
+
+    @replayed
+    def _store_new(self, actor: Actor, event: Event) -> int:
+        """Store a new event with its generated slots; its id."""
         with self.ctx.uow() as uow:
             bars = self._bars(uow, event.bar_ids)
             uow.events.add(event)
@@ -250,14 +264,19 @@ class EventService:
                 uow.deliverables.add(slot)
             record(self.ctx, uow, actor, "event.created", "event", event.id, event.id, after=_snapshot(event))
             uow.commit()
-        return self.card(event.id)
+        return event.id
 
     def update(self, actor: Actor, event_id: int, **fields: Any) -> EventCard:
         unknown = set(fields) - set(EVENT_FIELDS)
         if unknown:
             raise errors.InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed", sorted(unknown)[0])
+        self._change(actor, event_id, fields)
+        return self.card(event_id)
+
+    @replayed
+    def _change(self, actor: Actor, event_id: int, fields: dict[str, Any]) -> None:
         with self.ctx.uow() as uow:
-            event = self._event(uow, event_id)
+            event = found(uow.events.get_for_update(event_id), "event", event_id)
             before = _snapshot(event)
             for key, value in fields.items():
                 self._set_field(event, key, value)
@@ -268,7 +287,6 @@ class EventService:
             if new:
                 record(self.ctx, uow, actor, "event.updated", "event", event_id, event_id, before=old, after=new)
             uow.commit()
-        return self.card(event_id)
 
     def _set_field(self, event: Event, key: str, value: Any) -> None:
         if key == "name":
@@ -294,10 +312,9 @@ class EventService:
         bars = self._bars(uow, added)
         existing = uow.deliverables.list_for_events([event.id])
         for slot in existing:
-            if slot.bar_id in removed and slot.enabled:
-                self._change_slot(uow, actor, event, slot, enabled=False)
-            elif slot.bar_id in added and not slot.enabled:
-                self._change_slot(uow, actor, event, slot, enabled=True)
+            if slot.bar_id in removed or slot.bar_id in added:
+                locked = found(uow.deliverables.get_for_update(slot.id or 0), "deliverable", slot.id)
+                self._change_slot(uow, actor, event, locked, enabled=slot.bar_id in added)
         had = {(s.bar_id, s.template_id, s.screen_label) for s in existing}
         for slot in rules.generate_slots(event.id, bars, uow.templates.list(), with_event_wide=False):
             if (slot.bar_id, slot.template_id, slot.screen_label) not in had:
@@ -306,6 +323,7 @@ class EventService:
                     self.ctx, uow, actor, "slot.created", "deliverable", slot.id, event.id, after=_slot_snapshot(slot)
                 )
 
+    @replayed
     def delete(self, actor: Actor, event_id: int) -> None:
         with self.ctx.uow() as uow:
             event = self._event(uow, event_id)
@@ -318,6 +336,7 @@ class EventService:
             record(self.ctx, uow, actor, "event.deleted", "event", event_id, None, before=_snapshot(event))
             uow.commit()
 
+    @replayed
     def add_slot(
         self,
         actor: Actor,
@@ -347,15 +366,20 @@ class EventService:
             uow.commit()
         return slot
 
-    def update_slot(self, actor: Actor, slot_id: int, **fields: Any) -> Deliverable:
+    @replayed
+    def update_slot(
+        self, actor: Actor, slot_id: int, expected_versions: Collection[int] | None = None, **fields: Any
+    ) -> Deliverable:
+        """Change the fields given, and only those; with ``expected_versions``, only if the slot's ``row_version``
+        is still one of them (Outdated otherwise: someone changed it since the caller read it)."""
         allowed = {"status", "assignee_id", "enabled", "specs", "name"}
         unknown = set(fields) - allowed
         if unknown:
             raise errors.InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed", sorted(unknown)[0])
         with self.ctx.uow() as uow:
-            slot = uow.deliverables.get(slot_id)
-            if slot is None:
-                raise errors.NotFound("deliverable", slot_id)
+            slot = found(uow.deliverables.get_for_update(slot_id), "deliverable", slot_id)
+            if expected_versions is not None and slot.row_version not in expected_versions:
+                raise errors.Outdated("deliverable", slot_id)
             event = self._event(uow, slot.event_id)
             self._change_slot(uow, actor, event, slot, **fields)
             uow.commit()
@@ -374,9 +398,9 @@ class EventService:
         for key in ("name", "specs"):
             if key in fields:
                 setattr(slot, key, require_text(fields[key], key) if key == "name" else (fields[key] or "").strip())
-        uow.deliverables.update(slot)
         old, new = changes(before, _slot_snapshot(slot))
-        if new:
+        if new:  # a change to what it already is leaves the slot (and its row_version) as it was
+            uow.deliverables.update(slot)
             record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
 
     def set_status(self, slot: Deliverable, status: Status) -> None:

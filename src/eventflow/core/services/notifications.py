@@ -21,10 +21,11 @@ from typing import Any
 from attrs import define, frozen
 
 from eventflow.core import rules
-from eventflow.core.model import Activity, Deliverable, Event, Language, OutboxMessage, Status, User
-from eventflow.core.ports import UnitOfWork
+from eventflow.core.i18n import N_, STATUS_LABELS
+from eventflow.core.model import Activity, Deliverable, Event, OutboxMessage, Status, User
+from eventflow.core.ports import Translator, UnitOfWork
 from eventflow.core.services import Context
-from eventflow.core.services.mail_texts import Mail, Section, compose, long_date, say
+from eventflow.core.services.mail_layout import Mail, Section, compose
 
 REVIEW_REQUESTED = "review_requested"
 REVIEW_OUTCOME = "review_outcome"
@@ -35,6 +36,22 @@ STORAGE_ALERT = "storage_alert"
 #: Activity actions that carry a slot's status change in ``before``/``after``.
 STATUS_ACTIONS = ("slot.updated", "asset.version_added")
 MENTION_ACTIONS = ("comment.added", "comment.edited")
+
+#: The subject and first line of the e-mail telling that a slot moved to a status.
+STATUS_WORDS = {
+    Status.REVIEW: (
+        N_("To review: %(slot)s — %(event)s"),
+        N_("%(actor)s moved “%(slot)s” of “%(event)s” (%(date)s) to review."),
+    ),
+    Status.APPROVED: (
+        N_("Approved: %(slot)s — %(event)s"),
+        N_("%(actor)s approved “%(slot)s” of “%(event)s” (%(date)s)."),
+    ),
+    Status.CHANGES_REQUESTED: (
+        N_("Changes requested: %(slot)s — %(event)s"),
+        N_("%(actor)s requested changes to “%(slot)s” of “%(event)s” (%(date)s)."),
+    ),
+}
 
 
 def card_link(base_url: str, event_id: int) -> str:
@@ -82,21 +99,23 @@ class NotificationPlanner:
                 u for u in uow.users.list()
                 if u.active and u.id != entry.actor_id and (u.is_admin or REVIEW_REQUESTED in u.notifications)
             ]  # fmt: skip
-            self._tell(uow, validators, REVIEW_REQUESTED, entry, event, slot, REVIEW_REQUESTED)
+            self._tell(uow, validators, REVIEW_REQUESTED, entry, event, slot, Status.REVIEW)
         elif new in (Status.APPROVED.value, Status.CHANGES_REQUESTED.value) and slot.assignee_id is not None:
             assignee = uow.users.get(slot.assignee_id)
             if assignee is not None and wants(assignee, REVIEW_OUTCOME, entry.actor_id):
-                self._tell(uow, [assignee], REVIEW_OUTCOME, entry, event, slot, str(new))
+                self._tell(uow, [assignee], REVIEW_OUTCOME, entry, event, slot, Status(new))
 
     def _tell(self, uow: UnitOfWork, users: Iterable[User], kind: str, entry: Activity, event: Event,
-              slot: Deliverable, words: str) -> None:  # fmt: skip
+              slot: Deliverable, status: Status) -> None:  # fmt: skip
+        subject, intro = STATUS_WORDS[status]
         for user in users:
-            values = {"actor": self._actor_name(uow, entry, user), "slot": slot.name, "event": event.name,
-                      "date": long_date(event.date, user.language)}  # fmt: skip
+            texts = self.ctx.translations(user.language)
+            values = {"actor": self._actor_name(uow, entry, texts), "slot": slot.name, "event": event.name,
+                      "date": texts.format_date(event.date)}  # fmt: skip
             mail = compose(
-                user.language,
-                say(user.language, f"{words}.subject", **values),
-                say(user.language, f"{words}.body", **values),
+                texts,
+                texts.gettext(subject) % values,
+                texts.gettext(intro) % values,
                 card_link(self.base_url, event.id or 0),
             )
             enqueue(self.ctx, uow, user, kind, mail, event.id)
@@ -110,36 +129,41 @@ class NotificationPlanner:
             user = uow.users.get(user_id)
             if user is None or user_id in already or not wants(user, MENTION, entry.actor_id):
                 continue
+            texts = self.ctx.translations(user.language)
             values = {
-                "actor": self._actor_name(uow, entry, user),
+                "actor": self._actor_name(uow, entry, texts),
                 "event": event.name,
-                "date": long_date(event.date, user.language),
+                "date": texts.format_date(event.date),
             }
             mail = compose(
-                user.language,
-                say(user.language, "mention.subject", **values),
-                say(user.language, "mention.body", **values),
+                texts,
+                texts.gettext("%(actor)s mentioned you — %(event)s") % values,
+                texts.gettext("%(actor)s mentioned you in a comment on “%(event)s” (%(date)s):") % values,
                 card_link(self.base_url, event.id or 0),
                 quote_html=comment.text,
             )
             enqueue(self.ctx, uow, user, MENTION, mail, event.id)
 
     def _storage_alert(self, uow: UnitOfWork, facts: dict[str, Any]) -> None:
-        values = {
-            "percent": facts.get("percent", "?"),
-            "used": f"{int(facts.get('used_bytes', 0)) / 1024**3:.2f}",
-            "quota": f"{int(facts.get('quota_bytes', 0)) / 1024**3:.2f}",
-        }
         for admin in (u for u in uow.users.list() if u.is_admin and u.active):
-            lang = admin.language
-            mail = compose(lang, say(lang, "storage.subject", **values), say(lang, "storage.body", **values), None)
-            enqueue(self.ctx, uow, admin, STORAGE_ALERT, mail)
+            texts = self.ctx.translations(admin.language)
+            values = {
+                "percent": facts.get("percent", "?"),
+                "used": texts.format_size(int(facts.get("used_bytes", 0))),
+                "quota": texts.format_size(int(facts.get("quota_bytes", 0))),
+            }
+            subject = texts.gettext("eventflow: storage at %(percent)s%% of the quota") % values
+            body = texts.gettext(
+                "Stored files now use %(used)s of the %(quota)s quota (%(percent)s%%). Archive past events "
+                "(eventflow archive) or purge old versions (eventflow purge) before uploads are refused."
+            )
+            enqueue(self.ctx, uow, admin, STORAGE_ALERT, compose(texts, subject, body % values, None))
 
     @staticmethod
-    def _actor_name(uow: UnitOfWork, entry: Activity, reader: User) -> str:
+    def _actor_name(uow: UnitOfWork, entry: Activity, texts: Translator) -> str:
         """The actor's name, or "someone" in the reader's language (the command line has no name)."""
         actor = uow.users.get(entry.actor_id) if entry.actor_id is not None else None
-        return actor.name if actor is not None else say(reader.language, "someone")
+        return actor.name if actor is not None else texts.gettext("Someone")
 
 
 # -- the daily digest -------------------------------------------------------------------------------------------
@@ -201,24 +225,27 @@ class DigestService:
         return sorted(out, key=lambda line: (line.event.date, line.event.name, line.slot.id or 0))
 
     def _mail(self, user: User, lines: Sequence[DigestLine], today: dt.date) -> Mail:
-        lang = user.language
+        texts = self.ctx.translations(user.language)
         late = [line for line in lines if line.late]
         due = [line for line in lines if not line.late]
+        week_end = texts.format_date(today + dt.timedelta(days=6))
         sections = [
-            *self._sections(say(lang, "digest.late"), late, lang),
-            *self._sections(say(lang, "digest.due", due=long_date(today + dt.timedelta(days=6), lang)), due, lang),
+            *self._sections(texts.gettext("Late"), late, texts),
+            *self._sections(texts.gettext("Due this week (by %(due)s)") % {"due": week_end}, due, texts),
         ]
-        subject = say(lang, "digest.subject", today=long_date(today, lang), late=len(late), due=len(due))
-        return compose(lang, subject, subject, None, sections)
+        counts = {"today": texts.format_date(today), "late": len(late), "due": len(due)}
+        subject = texts.gettext("Digest for %(today)s: %(late)d late, %(due)d due this week") % counts
+        return compose(texts, subject, subject, None, sections)
 
-    def _sections(self, title: str, lines: Sequence[DigestLine], lang: Language) -> list[Section]:
-        """One section per event under ``title``: its slots, each linking to the event card."""
+    def _sections(self, title: str, lines: Sequence[DigestLine], texts: Translator) -> list[Section]:
+        """One section per event under ``title``: its slots and their status, each linking to the event card."""
         sections: list[Section] = []
         for event in _unique_events(lines):
             slots = [line.slot for line in lines if line.event.id == event.id]
             link = card_link(self.base_url, event.id or 0)
-            heading = f"{title} — {event.name} ({long_date(event.date, lang)})"
-            sections.append(Section(heading, [(f"{s.name} [{s.status.value}]", link) for s in slots]))
+            heading = f"{title} — {event.name} ({texts.format_date(event.date)})"
+            labels = [(f"{s.name} [{texts.gettext(STATUS_LABELS[s.status])}]", link) for s in slots]
+            sections.append(Section(heading, labels))
         return sections
 
 

@@ -24,6 +24,7 @@ from attrs import define, field, frozen
 from eventflow.core import errors
 from eventflow.core.model import Asset, Deliverable, Event, Role, Status, StorageTier
 from eventflow.core.ports import BlobStore, LeasedFile, LeasedFiles, Notifier, UnitOfWork
+from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, record, require_admin
 from eventflow.core.services.assets import LeaseCensus, Quota
 
@@ -302,10 +303,11 @@ class StorageService:
             target.delete(asset.storage_key)
             raise errors.Conflict("its bytes no longer match the checksum taken at upload; it was left where it is")
 
+    @replayed
     def _set_location(self, asset: Asset, tier: StorageTier) -> None:
         assert asset.id is not None
         with self.ctx.uow() as uow:
-            stored = uow.assets.get(asset.id)
+            stored = uow.assets.get_for_update(asset.id)
             if stored is None:
                 raise errors.NotFound("file", asset.id)
             before = uow.assets.stored_bytes()
@@ -339,7 +341,7 @@ class StorageService:
         for event in summary.events:
             assert event.id is not None
             with self.ctx.uow() as uow:
-                stored = uow.events.get(event.id)
+                stored = uow.events.get_for_update(event.id)
                 if stored is None:
                     continue
                 stored.archived_at = self.ctx.clock.now() if archived else None

@@ -12,6 +12,7 @@ from attrs import define
 from eventflow.core import errors
 from eventflow.core.model import NOTIFICATION_KINDS, ApiToken, Language, Role, Session, User
 from eventflow.core.ports import SessionCaller
+from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, changes, record, require_admin, require_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -64,6 +65,7 @@ def public(user: User) -> dict[str, object]:
 class UserService:
     ctx: Context
 
+    @replayed
     def add(
         self,
         actor: Actor,
@@ -108,13 +110,14 @@ class UserService:
             raise errors.NotFound("user", key)
         return user
 
+    @replayed
     def update(self, actor: Actor, user_id: int, **fields: object) -> User:
         """Change a user. Anyone may change their own name, language, bars and notifications; admins anything."""
         own = {"name", "language", "my_bar_ids", "notifications"}
         if actor is not None and (actor.id != user_id or set(fields) - own):
             require_admin(actor)
         with self.ctx.uow() as uow:
-            user = self._get(uow.users.get(user_id), user_id)
+            user = self._get(uow.users.get_for_update(user_id), user_id)
             before = public(user)
             self._apply(user, fields)
             if actor is not None and actor.id == user_id and not user.is_admin and actor.is_admin:
@@ -161,13 +164,14 @@ class UserService:
         assert user.id is not None
         return self.update(actor, user.id, active=False)
 
+    @replayed
     def set_password(self, actor: Actor, email: str, password: str) -> None:
         user = self.by_email(email)
         if actor is not None and actor.id != user.id:
             require_admin(actor)
         hashed = self.ctx.hasher.hash(check_password(password))
         with self.ctx.uow() as uow:
-            stored = self._get(uow.users.get(user.id or 0), email)
+            stored = self._get(uow.users.get_for_update(user.id or 0), email)
             stored.password_hash = hashed
             uow.users.update(stored)
             uow.sessions.delete_for_user(stored.id or 0)

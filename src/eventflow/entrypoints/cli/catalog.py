@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from eventflow.core.errors import InvalidInput
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
-from eventflow.entrypoints.web.views import bar_json, template_json, theme_json
 
 
 def parse_hardware(value: str | None) -> Any:
@@ -69,7 +69,7 @@ def bar_list(runtime: Runtime, as_json: bool) -> None:
     """Every bar with its screens."""
     bars = runtime.services.bars.list()
     if as_json:
-        echo_json([bar_json(b) for b in bars])
+        echo_json([presenters.Bar.json(b) for b in bars])
         return
     rows = [(b.id, b.name, b.location, screens_text(b.hardware)) for b in bars]
     echo_table(("ID", "NAME", "LOCATION", "SCREENS"), rows, empty="No bars yet: add one with `eventflow bar add`.")
@@ -99,7 +99,7 @@ def theme_list(runtime: Runtime, year: int | None, as_json: bool) -> None:
     """The monthly themes."""
     themes = runtime.services.themes.list(year)
     if as_json:
-        echo_json([{"id": t.id, **theme_json(t)} for t in themes])
+        echo_json([{"id": t.id, **presenters.Theme.json(t)} for t in themes])
         return
     rows = [(t.id, t.key, t.name, t.description) for t in themes]
     echo_table(
@@ -131,7 +131,7 @@ def template_list(runtime: Runtime, as_json: bool) -> None:
     """Every deliverable template."""
     templates = runtime.services.templates.list()
     if as_json:
-        echo_json([template_json(t) for t in templates])
+        echo_json([presenters.Template.json(t) for t in templates])
         return
     rows = [(t.id, t.name, t.specs, yes_no(t.is_default), t.hardware_kind or "-") for t in templates]
     echo_table(

@@ -6,8 +6,8 @@ import click
 
 from eventflow.core.model import OutboxMessage, OutboxStatus
 from eventflow.core.services.outbox import SendReport
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
-from eventflow.entrypoints.web.api_audit import outbox_json
 
 
 def say_sent(report: SendReport) -> None:
@@ -58,7 +58,7 @@ def outbox_list(runtime: Runtime, failed: bool, limit: int, as_json: bool) -> No
     """The newest e-mails first, with their state, attempts and last error."""
     messages = runtime.services.outbox.list(None, failing_only=failed, limit=limit)
     if as_json:
-        echo_json([outbox_json(m) for m in messages])
+        echo_json([presenters.OutboxMessage.json(m) for m in messages])
         return
     echo_table(
         ["ID", "STATUS", "TRIES", "TO", "SUBJECT", "NEXT TRY", "LAST ERROR"],

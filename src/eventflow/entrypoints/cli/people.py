@@ -6,8 +6,8 @@ import click
 
 from eventflow.core.model import Role
 from eventflow.core.services.users import check_password, normalise_email
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
-from eventflow.entrypoints.web.views import user_json
 
 
 def ask_password() -> str:
@@ -43,7 +43,7 @@ def user_list(runtime: Runtime, as_json: bool) -> None:
     """Every account, deactivated ones included."""
     users = runtime.services.users.list()
     if as_json:
-        echo_json([user_json(u) for u in users])
+        echo_json([presenters.User.json(u) for u in users])
         return
     rows = [(u.id, u.email, u.name, u.role.value, yes_no(u.active)) for u in users]
     echo_table(

@@ -8,9 +8,9 @@ import click
 
 from eventflow.core.model import Asset
 from eventflow.core.services.storage import Leftover, Plan, Summary
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
 from eventflow.entrypoints.startup import reclaim_leftovers
-from eventflow.entrypoints.web.assets import report_json
 
 VERBS = {"archived": "moved to cold storage", "deleted": "deleted", "restored": "brought back", "purged": "purged"}
 
@@ -137,7 +137,7 @@ def storage(ctx: click.Context, as_json: bool) -> None:
     assert runtime is not None, "the eventflow group sets the runtime"
     report = runtime.services.storage.report()
     if as_json:
-        echo_json(report_json(report))
+        echo_json(presenters.Storage.json(report))
         return
     click.echo(f"Used:       {human(report.used_bytes)} of {human(report.quota_bytes)} ({report.percent}%)")
     if report.reserved_bytes:

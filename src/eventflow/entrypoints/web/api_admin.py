@@ -12,6 +12,7 @@ from attrs import asdict, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core.services.users import MIN_PASSWORD
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param
@@ -24,12 +25,8 @@ from eventflow.entrypoints.web.views import (
     STR,
     Json,
     array_of,
-    bar_json,
     nullable,
     ref,
-    template_json,
-    theme_json,
-    user_json,
 )
 
 
@@ -92,20 +89,20 @@ class UsersResource:
         self._users = services.users
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = [user_json(u) for u in self._users.list()]
+        resp.media = [presenters.User.json(u) for u in self._users.list()]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = read_body(req, UserCreate)
         user = self._users.add(req.context.user, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
-        resp.media = user_json(user)
+        resp.media = presenters.User.json(user)
 
     def on_get_one(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        resp.media = user_json(self._users.get(user_id))
+        resp.media = presenters.User.json(self._users.get(user_id))
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
         changes = read_changes(req, UserChanges)
-        resp.media = user_json(self._users.update(req.context.user, user_id, **changes))
+        resp.media = presenters.User.json(self._users.update(req.context.user, user_id, **changes))
 
 
 class BarsResource:
@@ -113,20 +110,20 @@ class BarsResource:
         self._bars = services.bars
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = [bar_json(b) for b in self._bars.list()]
+        resp.media = [presenters.Bar.json(b) for b in self._bars.list()]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = read_body(req, BarCreate)
         bar = self._bars.add(req.context.user, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
-        resp.media = bar_json(bar)
+        resp.media = presenters.Bar.json(bar)
 
     def on_get_one(self, req: falcon.Request, resp: falcon.Response, bar_id: int) -> None:
-        resp.media = bar_json(self._bars.get(bar_id))
+        resp.media = presenters.Bar.json(self._bars.get(bar_id))
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, bar_id: int) -> None:
         changes = read_changes(req, BarChanges)
-        resp.media = bar_json(self._bars.update(req.context.user, bar_id, **changes))
+        resp.media = presenters.Bar.json(self._bars.update(req.context.user, bar_id, **changes))
 
 
 class ThemesResource:
@@ -134,11 +131,11 @@ class ThemesResource:
         self._themes = services.themes
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = [theme_json(t) for t in self._themes.list(int_param(req, "year", 2000, 2100))]
+        resp.media = [presenters.Theme.json(t) for t in self._themes.list(int_param(req, "year", 2000, 2100))]
 
     def on_put_month(self, req: falcon.Request, resp: falcon.Response, month: str) -> None:
         body = read_body(req, ThemeBody)
-        resp.media = theme_json(self._themes.set(req.context.user, month, body.name, body.description))
+        resp.media = presenters.Theme.json(self._themes.set(req.context.user, month, body.name, body.description))
 
 
 class TemplatesResource:
@@ -146,17 +143,17 @@ class TemplatesResource:
         self._templates = services.templates
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = [template_json(t) for t in self._templates.list()]
+        resp.media = [presenters.Template.json(t) for t in self._templates.list()]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = read_body(req, TemplateCreate)
         template = self._templates.add(req.context.user, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
-        resp.media = template_json(template)
+        resp.media = presenters.Template.json(template)
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, template_id: int) -> None:
         changes = read_changes(req, TemplateChanges)
-        resp.media = template_json(self._templates.update(req.context.user, template_id, **changes))
+        resp.media = presenters.Template.json(self._templates.update(req.context.user, template_id, **changes))
 
 
 def register(app: falcon.App, services: Services) -> None:

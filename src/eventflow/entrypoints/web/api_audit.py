@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Iterable
 from typing import Any
 
 import falcon
@@ -11,24 +13,17 @@ from attrs import frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
-from eventflow.core.model import OutboxMessage
-from eventflow.core.services.audit import MAX_ROWS, AuditEntry, AuditQuery, csv_rows
+from eventflow.core.services.audit import MAX_ROWS, AuditEntry, AuditQuery
 from eventflow.core.services.comments import MAX_COMMENT
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body
 from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param, period
 from eventflow.entrypoints.web.views import (
-    DATETIME,
     ID,
-    SCHEMAS,
     STR,
     Json,
-    _iso,
-    _obj,
-    activity_json,
     array_of,
-    comment_json,
-    nullable,
     ref,
 )
 
@@ -59,27 +54,6 @@ def flag_param(req: falcon.Request, name: str) -> bool:
     return value in ("true", "1")
 
 
-def audit_json(item: AuditEntry) -> Json:
-    actor = item.actor
-    return {**activity_json(item.entry), "actor_name": actor.name if actor else None}
-
-
-def outbox_json(message: OutboxMessage) -> Json:
-    return {
-        "id": message.id,
-        "kind": message.kind,
-        "recipient": message.recipient,
-        "subject": message.subject,
-        "status": message.status.value,
-        "attempts": message.attempts,
-        "last_error": message.last_error,
-        "event_id": message.event_id,
-        "created_at": _iso(message.created_at),
-        "next_attempt_at": _iso(message.next_attempt_at),
-        "sent_at": _iso(message.sent_at),
-    }
-
-
 class AuditResource:
     """``/api/audit`` (JSON) and ``/api/audit.csv`` (a spreadsheet download) over the same filters."""
 
@@ -87,7 +61,7 @@ class AuditResource:
         self._audit = services.audit
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = [audit_json(e) for e in self._audit.search(req.context.user, audit_query(req))]
+        resp.media = [presenters.AuditEntry.json(e) for e in self._audit.search(req.context.user, audit_query(req))]
 
     def on_get_csv(self, req: falcon.Request, resp: falcon.Response) -> None:
         entries = self._audit.search(req.context.user, audit_query(req))
@@ -104,10 +78,12 @@ class OutboxResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         failing = flag_param(req, "failed")
-        resp.media = [outbox_json(m) for m in self._outbox.list(req.context.user, failing_only=failing)]
+        resp.media = [
+            presenters.OutboxMessage.json(m) for m in self._outbox.list(req.context.user, failing_only=failing)
+        ]
 
     def on_post_retry(self, req: falcon.Request, resp: falcon.Response, message_id: int) -> None:
-        resp.media = outbox_json(self._outbox.retry(req.context.user, message_id))
+        resp.media = presenters.OutboxMessage.json(self._outbox.retry(req.context.user, message_id))
 
 
 class CommentResource:
@@ -116,10 +92,10 @@ class CommentResource:
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, comment_id: int) -> None:
         body = read_body(req, CommentEdit)
-        resp.media = comment_json(self._comments.edit(req.context.user, comment_id, body.text))
+        resp.media = presenters.Comment.json(self._comments.edit(req.context.user, comment_id, body.text))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, comment_id: int) -> None:
-        resp.media = comment_json(self._comments.delete(req.context.user, comment_id))
+        resp.media = presenters.Comment.json(self._comments.delete(req.context.user, comment_id))
 
 
 def register(app: falcon.App, services: Services) -> None:
@@ -217,40 +193,31 @@ OPENAPI: dict[str, Any] = {
             ),
         },
     },
-    "components": {
-        "schemas": {
-            # an activity entry (the same JSON as the event's stream) plus who that was, by name
-            "AuditEntry": {
-                **SCHEMAS["Activity"],
-                "required": [*SCHEMAS["Activity"]["required"], "actor_name"],
-                "properties": {**SCHEMAS["Activity"]["properties"], "actor_name": nullable(STR)},
-            },
-            "OutboxMessage": _obj(
-                [
-                    "id",
-                    "kind",
-                    "recipient",
-                    "subject",
-                    "status",
-                    "attempts",
-                    "last_error",
-                    "event_id",
-                    "created_at",
-                    "next_attempt_at",
-                    "sent_at",
-                ],
-                id=ID,
-                kind=STR,
-                recipient=STR,
-                subject=STR,
-                status={"type": "string", "enum": ["pending", "sent", "failed"]},
-                attempts={"type": "integer", "minimum": 0},
-                last_error=nullable(STR),
-                event_id=nullable(ID),
-                created_at=DATETIME,
-                next_attempt_at=DATETIME,
-                sent_at=nullable(DATETIME),
-            ),
-        }
-    },
 }
+
+
+# -- the CSV export ----------------------------------------------------------------------------------------------
+CSV_HEADER = ["at", "actor_id", "actor", "action", "entity_type", "entity_id", "event_id", "before", "after"]
+#: A spreadsheet runs a cell starting with these as a formula: such cells get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_rows(entries: Iterable[AuditEntry]) -> list[list[str]]:
+    """The CSV export: a header, then one row per entry; before/after as JSON; formula-looking cells defused."""
+    rows = [CSV_HEADER]
+    for item in entries:
+        a = item.entry
+        actor = f"{item.actor.name} <{item.actor.email}>" if item.actor else "command line"
+        cells = [a.at.isoformat(), a.actor_id, actor, a.action, a.entity_type, a.entity_id, a.event_id,
+                 _json(a.before), _json(a.after)]  # fmt: skip
+        rows.append([_safe_cell(cell) for cell in cells])
+    return rows
+
+
+def _json(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

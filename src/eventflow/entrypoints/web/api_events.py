@@ -11,7 +11,8 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import Health
 from eventflow.core.services.comments import MAX_COMMENT
-from eventflow.core.services.events import EventService, Matrix
+from eventflow.core.services.events import Matrix, SlotView
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
 from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
@@ -24,14 +25,9 @@ from eventflow.entrypoints.web.views import (
     NAME,
     STR,
     Json,
-    activity_json,
     array_of,
-    card_json,
-    comment_json,
     nullable,
     ref,
-    slot_json,
-    summary_json,
 )
 
 ACTIVITY_LIMIT = 200
@@ -83,9 +79,19 @@ class CommentCreate:
     deliverable_id: int | None = None
 
 
-def slot_in_card(events: EventService, event_id: int, slot_id: int | None) -> Json:
-    """A slot as the card shows it (lateness, due date, versions)."""
-    return next(slot_json(v) for v in events.card(event_id, activity_limit=0).slots if v.slot.id == slot_id)
+def expected_versions(req: falcon.Request, slot_id: int) -> frozenset[int] | None:
+    """The slot's row versions ``If-Match`` accepts; None without one (or with ``*``). A weak tag, or one that is not
+    this slot's, matches no version (strong comparison, RFC 9110)."""
+    if req.if_match is None or "*" in req.if_match:
+        return None
+    prefix = f"{slot_id}-"
+    versions = (tag.removeprefix(prefix) for tag in req.if_match if not tag.is_weak and tag.startswith(prefix))
+    return frozenset(int(v) for v in versions if v.isascii() and v.isdecimal())
+
+
+def send_slot(resp: falcon.Response, view: SlotView) -> None:
+    resp.etag = presenters.slot_etag(view.slot)
+    resp.media = presenters.Deliverable.json(view)
 
 
 class EventsResource:
@@ -95,14 +101,14 @@ class EventsResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         start, end = period(req)
         summaries = self._events.calendar(start, end, int_param(req, "bar"), enum_param(req, "health", Health))
-        resp.media = [summary_json(s) for s in summaries]
+        resp.media = [presenters.EventSummary.json(s) for s in summaries]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = read_body(req, EventCreate)
         card = self._events.create(req.context.user, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
         resp.location = f"/api/events/{card.summary.event.id}"
-        resp.media = card_json(card)
+        resp.media = presenters.EventCard.json(card)
 
 
 class EventResource:
@@ -110,11 +116,11 @@ class EventResource:
         self._events = services.events
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        resp.media = card_json(self._events.card(event_id))
+        resp.media = presenters.EventCard.json(self._events.card(event_id))
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         changes = read_changes(req, EventChanges)
-        resp.media = card_json(self._events.update(req.context.user, event_id, **changes))
+        resp.media = presenters.EventCard.json(self._events.update(req.context.user, event_id, **changes))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         self._events.delete(req.context.user, event_id)
@@ -131,11 +137,15 @@ class SlotsResource:
         body = read_body(req, SlotCreate)
         slot = self._events.add_slot(req.context.user, event_id, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
-        resp.media = slot_in_card(self._events, event_id, slot.id)
+        send_slot(resp, self._events.slot(slot.id or 0))
+
+    def on_get_one(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
+        send_slot(resp, self._events.slot(slot_id))
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
-        slot = self._events.update_slot(req.context.user, slot_id, **read_changes(req, SlotChanges))
-        resp.media = slot_in_card(self._events, slot.event_id, slot.id)
+        changes = read_changes(req, SlotChanges)
+        self._events.update_slot(req.context.user, slot_id, expected_versions(req, slot_id), **changes)
+        send_slot(resp, self._events.slot(slot_id))
 
 
 class CommentsResource:
@@ -143,13 +153,13 @@ class CommentsResource:
         self._comments = services.comments
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        resp.media = [comment_json(c) for c in self._comments.list(event_id)]
+        resp.media = [presenters.Comment.json(c) for c in self._comments.list(event_id)]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         body = read_body(req, CommentCreate)
         comment = self._comments.add(req.context.user, event_id, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
-        resp.media = comment_json(comment)
+        resp.media = presenters.Comment.json(comment)
 
 
 class ActivityResource:
@@ -158,7 +168,7 @@ class ActivityResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         limit = int_param(req, "limit", high=1000) or ACTIVITY_LIMIT
-        resp.media = [activity_json(a) for a in self._events.card(event_id, activity_limit=limit).activity]
+        resp.media = [presenters.Activity.json(a) for a in self._events.card(event_id, activity_limit=limit).activity]
 
 
 class ReviewQueueResource:
@@ -167,7 +177,7 @@ class ReviewQueueResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = [
-            {"event": summary_json(summary), "deliverable": slot_json(view)}
+            {"event": presenters.EventSummary.json(summary), "deliverable": presenters.Deliverable.json(view)}
             for summary, view in self._events.review_queue()
         ]
 
@@ -178,11 +188,14 @@ def matrix_json(month: str, matrix: Matrix) -> Json:
         "columns": matrix.columns,
         "rows": [
             {
-                "event": summary_json(summary),
+                "event": presenters.EventSummary.json(summary),
                 "cells": [
                     {
                         "column": column,
-                        "deliverables": [slot_json(v) for v in matrix.cells.get((summary.event.id or 0, column), [])],
+                        "deliverables": [
+                            presenters.Deliverable.json(v)
+                            for v in matrix.cells.get((summary.event.id or 0, column), [])
+                        ],
                     }
                     for column in matrix.columns
                 ],
@@ -242,6 +255,14 @@ _EVENT_FIELDS: dict[str, Json] = {
     "theme_override": nullable(STR),
 }
 _EVENT = [path_id("event_id")]
+_SLOT = path_id("slot_id", "deliverable id")
+_SLOT_ETAG: Json = {
+    "ETag": {
+        "description": "the slot's entity tag: changes with every change saved to the slot (a new version included)",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
 COMMENT_TEXT: Json = {**NAME, "maxLength": MAX_COMMENT, "description": "rich text (HTML, sanitised); @name mentions"}
 _COMPLIANCE: Json = {
     "type": "object",
@@ -318,18 +339,40 @@ OPENAPI: dict[str, Any] = {
                 body=body_schema(["name"], name=NAME, specs=STR, bar_id=nullable(ID), assignee_id=nullable(ID)),
                 errors=(403, 404),
                 operation_id="addDeliverable",
-                links=follow("updateDeliverable", param="slot_id"),
+                headers=_SLOT_ETAG,
+                links=follow("getDeliverable", "updateDeliverable", param="slot_id"),
             ),
         },
         "/api/deliverables/{slot_id}": {
-            "patch": operation(
-                "Change a slot's status, assignee, enabled flag, specs or name",
+            "get": operation(
+                "One slot as the card shows it, with its ETag",
                 "deliverables",
                 ref("Deliverable"),
-                params=[path_id("slot_id", "deliverable id")],
+                params=[_SLOT],
+                errors=(404,),
+                operation_id="getDeliverable",
+                headers=_SLOT_ETAG,
+            ),
+            "patch": operation(
+                "Change a slot's status, assignee, enabled flag, specs or name (only the fields given); with If-Match, "
+                "only if the slot is still as it was read",
+                "deliverables",
+                ref("Deliverable"),
+                params=[
+                    _SLOT,
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": False,
+                        "description": "the slot's ETag as it was read (GET, the card's `etag`, or a previous PATCH): "
+                        "if someone changed the slot since, nothing is changed and the answer is 412",
+                        "schema": {"type": "string"},
+                    },
+                ],
                 body=body_schema([], status=STATUS, assignee_id=nullable(ID), enabled=BOOL, specs=STR, name=NAME),
-                errors=(403, 404),
+                errors=(403, 404, 412),
                 operation_id="updateDeliverable",
+                headers=_SLOT_ETAG,
             ),
         },
         "/api/events/{event_id}/comments": {

@@ -2,6 +2,8 @@
 
 Uploads are streamed: the ``file`` part is read in chunks straight into the blob store (never ``part.data``), and a
 body announced larger than the per-file limit is refused with 413 from its ``Content-Length`` before a byte is read.
+The upload becomes visible only once the whole body has arrived: the rest of the form read to its closing boundary
+and the body to its declared length; a body cut before (a phone leaving the network) is a 400 and leaves nothing.
 Downloads hand the server a file object (``wsgi.file_wrapper``), so gunicorn answers with ``sendfile`` even for
 ranges; the content type comes from the checked upload, never from the file, and anything a browser could run
 (SVG, …) is only ever served as an attachment under a sandboxing CSP.
@@ -11,20 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 import falcon
-from falcon.media.multipart import BodyPart, MultipartParseOptions
+from falcon.media.multipart import BodyPart, MultipartParseError, MultipartParseOptions
 from falcon.util.reader import BufferedReader
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
-from eventflow.core.model import Asset
 from eventflow.core.services.assets import INLINE_TYPES, AssetService
-from eventflow.core.services.storage import StorageReport, Summary
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.openapi import operation, path_id
-from eventflow.entrypoints.web.views import INT, STR, Json, photo_json, version_json
+from eventflow.entrypoints.web.views import Json
 
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024
@@ -34,6 +38,8 @@ READ_CHUNK = 256 * 1024
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
 #: A PDF shown inline may also be framed by the app's own pages (the preview dialog), still sandboxed.
 PDF_CSP = f"{FILE_CSP}; frame-ancestors 'self'"
+#: What the ASCII ``filename`` fallback keeps; anything else (quotes, backslashes, ``;``, ``%``…) becomes ``_``.
+_FALLBACK_UNSAFE = re.compile(r"[^A-Za-z0-9 !#$&'()+,.=@\[\]^_{}~-]")
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d{0,19})\s*-\s*(\d{0,19})\s*$", re.IGNORECASE)
 
 
@@ -47,24 +53,79 @@ def declared_size(req: falcon.Request, assets: AssetService) -> int | None:
     return min(length, assets.max_upload_bytes)
 
 
-def multipart_parts(req: falcon.Request, max_bytes: int) -> Iterator[BodyPart]:
-    """The form's parts as they arrive; a body of unknown length (chunked) is read up to ``max_bytes`` at most."""
-    if not (req.content_type or "").lower().startswith("multipart/form-data"):
-        raise errors.UnsupportedMedia("send the file as multipart/form-data, in the field 'file'")
-    handler = req.options.media_handlers[falcon.MEDIA_MULTIPART]
-    length = req.content_length if req.content_length is not None else max_bytes
-    # Falcon's default 8 KiB refills cost a Python call into the server per 8 KiB; 1 MiB ones keep up with the disk.
-    stream = BufferedReader(req.stream.read, length, chunk_size=READ_CHUNK)
-    yield from handler.deserialize(stream, req.content_type, length)
+class WholeBody:
+    """The request body as the server hands it over, counted: a stream that ends before its ``Content-Length``
+    is a cut upload (the server takes a closed connection for the end of the body)."""
+
+    def __init__(self, read: Callable[[int], bytes], length: int | None) -> None:
+        self._read = read
+        self._length = length
+        self._received = 0
+        self._eof = False
+
+    def read(self, size: int) -> bytes:
+        chunk = self._read(size)
+        self._received += len(chunk)
+        if size > 0 and not chunk:
+            self._eof = True
+            if self._length is not None and self._received < self._length:
+                raise errors.UploadCut()
+        return chunk
+
+    @property
+    def ended(self) -> bool:
+        """Everything the client sent has been read (its declared length, or the end of a chunked body)."""
+        return self._eof or (self._length is not None and self._received >= self._length)
+
+
+class UploadForm:
+    """A multipart form read as it arrives: text fields, the ``file`` part (streamed by the caller), the rest.
+
+    ``finish()`` reads the form to its closing boundary and the body to its declared length; until it returns,
+    nothing received may become visible. A form that ends early is an UploadCut.
+    """
+
+    def __init__(self, req: falcon.Request, max_bytes: int) -> None:
+        if not (req.content_type or "").lower().startswith("multipart/form-data"):
+            raise errors.UnsupportedMedia("send the file as multipart/form-data, in the field 'file'")
+        handler = req.options.media_handlers[falcon.MEDIA_MULTIPART]
+        length = req.content_length if req.content_length is not None else max_bytes  # chunked: max_bytes at most
+        self._body = WholeBody(req.stream.read, req.content_length)
+        # Falcon's default 8 KiB refills cost a Python call into the server per 8 KiB; 1 MiB ones keep up with the disk.
+        self._stream = BufferedReader(self._body.read, length, chunk_size=READ_CHUNK)
+        self._parts: Iterator[BodyPart] = iter(handler.deserialize(self._stream, req.content_type, length))
+        self.fields: dict[str, str] = {}
+
+    def file(self, what: str) -> BodyPart:
+        """The ``file`` part, its bytes still to be read; the text fields before it go to ``fields``."""
+        with self._cut_when_ended():
+            for part in self._parts:
+                if part.name == "file":
+                    return part
+                self.fields[part.name or ""] = text_of(part)
+        raise errors.InvalidInput(f"no {what} was sent: put it in the multipart field 'file'", "file")
+
+    def finish(self) -> dict[str, str]:
+        """The text fields, once the whole form and body have arrived."""
+        with self._cut_when_ended():
+            for part in self._parts:
+                self.fields[part.name or ""] = text_of(part)
+        self._stream.exhaust()  # the epilogue, up to the declared length
+        return self.fields
+
+    @contextmanager
+    def _cut_when_ended(self) -> Iterator[None]:
+        """Falcon's parser calls a form whose body ran out before its boundaries malformed: it is a cut upload."""
+        try:
+            yield
+        except MultipartParseError as error:
+            if self._body.ended:
+                raise errors.UploadCut() from error
+            raise
 
 
 def text_of(part: BodyPart) -> str:
     return part.get_text() or ""
-
-
-def upload_json(asset: Asset) -> Json:
-    body = version_json(asset) if asset.deliverable_id is not None else photo_json(asset) | {"sha256": asset.sha256}
-    return body | {"preview": asset.media_info.get("preview"), "media": asset.media_info}
 
 
 class VersionsResource:
@@ -76,16 +137,14 @@ class VersionsResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
         self._assets.slot_exists(slot_id)
         size = declared_size(req, self._assets)
-        for part in multipart_parts(req, self._assets.max_upload_bytes + MULTIPART_SLACK):
-            if part.name == "file":
-                with self._assets.receive(part.filename, part.stream, size) as upload:
-                    asset = self._assets.add_version(req.context.user, slot_id, upload)
-                break
-        else:
-            raise errors.InvalidInput("no file was sent: put it in the multipart field 'file'", "file")
+        form = UploadForm(req, self._assets.max_upload_bytes + MULTIPART_SLACK)
+        part = form.file("file")
+        with self._assets.receive(part.filename, part.stream, size) as upload:
+            form.finish()
+            asset = self._assets.add_version(req.context.user, slot_id, upload)
         resp.status = falcon.HTTP_201
         resp.location = f"/api/assets/{asset.id}/content"
-        resp.media = upload_json(asset)
+        resp.media = presenters.Upload.json(asset)
 
 
 class PhotosResource:
@@ -97,21 +156,14 @@ class PhotosResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         self._assets.event_exists(event_id)
         size = declared_size(req, self._assets)
-        fields: dict[str, str] = {}
-        parts = multipart_parts(req, self._assets.max_upload_bytes + MULTIPART_SLACK)
-        for part in parts:
-            if part.name != "file":
-                fields[part.name or ""] = text_of(part)
-                continue
-            with self._assets.receive(part.filename, part.stream, size, photo=True) as upload:
-                fields.update((rest.name or "", text_of(rest)) for rest in parts)
-                asset = self._assets.add_photo(req.context.user, event_id, fields.get("category", ""), upload)
-            break
-        else:
-            raise errors.InvalidInput("no photo was sent: put it in the multipart field 'file'", "file")
+        form = UploadForm(req, self._assets.max_upload_bytes + MULTIPART_SLACK)
+        part = form.file("photo")
+        with self._assets.receive(part.filename, part.stream, size, photo=True) as upload:
+            fields = form.finish()
+            asset = self._assets.add_photo(req.context.user, event_id, fields.get("category", ""), upload)
         resp.status = falcon.HTTP_201
         resp.location = f"/api/assets/{asset.id}/content"
-        resp.media = upload_json(asset)
+        resp.media = presenters.Upload.json(asset)
 
 
 # -- downloads ---------------------------------------------------------------------------------------------------
@@ -208,6 +260,14 @@ def send_file(
     resp.stream = FileSlice(open_file(), start, end - start + 1)
 
 
+def content_disposition(disposition: str, filename: str) -> str:
+    """RFC 6266: an ASCII ``filename`` for old clients, with nothing that could end its quoted string or the header,
+    then the exact name as ``filename*`` (RFC 8187: UTF-8, percent-encoded), which browsers prefer."""
+    letters = "".join(ch for ch in unicodedata.normalize("NFKD", filename) if not unicodedata.combining(ch))
+    fallback = _FALLBACK_UNSAFE.sub("_", letters)
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 class ContentResource:
     """``GET /api/assets/{id}/content`` (the stored bytes) and ``/preview`` (the preview image)."""
 
@@ -219,13 +279,12 @@ class ContentResource:
         asset = download.asset
         resp.set_header("X-Content-Type-Options", "nosniff")
         resp.set_header("Content-Security-Policy", FILE_CSP)
-        if asset.content_type in INLINE_TYPES and not req.get_param_as_bool("download"):
-            resp.viewable_as = asset.filename
-            if asset.content_type == "application/pdf":
-                resp.set_header("Content-Security-Policy", PDF_CSP)
-                resp.set_header("X-Frame-Options", "SAMEORIGIN")
-        else:
-            resp.downloadable_as = asset.filename
+        inline = asset.content_type in INLINE_TYPES and not req.get_param_as_bool("download")
+        disposition = content_disposition("inline" if inline else "attachment", asset.filename)
+        resp.set_header("Content-Disposition", disposition)
+        if inline and asset.content_type == "application/pdf":
+            resp.set_header("Content-Security-Policy", PDF_CSP)
+            resp.set_header("X-Frame-Options", "SAMEORIGIN")
         send_file(req, resp, download.open, asset.size, f'"{asset.sha256}"', asset.created_at, asset.content_type)
 
     def on_head(self, req: falcon.Request, resp: falcon.Response, asset_id: int) -> None:
@@ -246,39 +305,12 @@ class ContentResource:
 
 
 # -- storage -----------------------------------------------------------------------------------------------------
-def report_json(report: StorageReport) -> Json:
-    return {
-        "used_bytes": report.used_bytes,
-        "quota_bytes": report.quota_bytes,
-        "percent": report.percent,
-        "disk_free_bytes": report.disk_free_bytes,
-        "reserved_bytes": report.reserved_bytes,
-        "archivable_bytes": report.archivable_bytes,
-        "archive_after_days": report.archive_after_days,
-        "biggest_events": [
-            {"event_id": u.event.id, "name": u.event.name, "date": u.event.date.isoformat(), "bytes": u.hot_bytes}
-            for u in report.biggest_events
-        ],
-    }
-
-
-def summary_json(summary: Summary) -> Json:
-    return {
-        "action": summary.action,
-        "event_ids": [e.id for e in summary.events],
-        "files": summary.files,
-        "freed_bytes": summary.freed_bytes,
-        "moved_bytes": summary.moved_bytes,
-        "problems": summary.problems,
-    }
-
-
 class StorageResource:
     def __init__(self, services: Services) -> None:
         self._storage = services.storage
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = report_json(self._storage.report())
+        resp.media = presenters.Storage.json(self._storage.report())
 
 
 class ArchiveResource:
@@ -289,11 +321,11 @@ class ArchiveResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         plan = self._storage.archive_plan(event_id=event_id)
-        resp.media = summary_json(self._storage.archive(req.context.user, plan))
+        resp.media = presenters.StorageJob.json(self._storage.archive(req.context.user, plan))
 
     def on_post_restore(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         plan = self._storage.restore_plan(event_id)
-        resp.media = summary_json(self._storage.restore(req.context.user, plan))
+        resp.media = presenters.StorageJob.json(self._storage.restore(req.context.user, plan))
 
 
 def register(app: falcon.App, services: Services) -> None:
@@ -326,7 +358,7 @@ def _multipart(**fields: Json) -> Json:
 
 def _upload(summary: str, op_id: str, param: Json, **fields: Json) -> Json:
     op = operation(
-        summary, "files", {"$ref": "#/components/schemas/Upload"}, status=201, params=[param],
+        summary, "files", presenters.Upload, status=201, params=[param],
         errors=(400, 403, 404, 413, 415, 422, 507), operation_id=op_id,
     )  # fmt: skip
     op["requestBody"] = _multipart(**fields)
@@ -374,7 +406,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "Disk usage, quota, free space, biggest events",
                 "storage",
-                {"$ref": "#/components/schemas/Storage"},
+                presenters.Storage,
                 operation_id="getStorage",
             )
         },
@@ -382,7 +414,7 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 "Move this event's files to cold storage now (admins)",
                 "storage",
-                {"$ref": "#/components/schemas/StorageJob"},
+                presenters.StorageJob,
                 params=[path_id("event_id")],
                 errors=(403, 404),
                 operation_id="archiveEvent",
@@ -392,62 +424,11 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 "Bring this event's archived files back (admins)",
                 "storage",
-                {"$ref": "#/components/schemas/StorageJob"},
+                presenters.StorageJob,
                 params=[path_id("event_id")],
                 errors=(403, 404, 507),
                 operation_id="restoreEvent",
             )
         },
-    },
-    "components": {
-        "schemas": {
-            "Upload": {
-                "type": "object",
-                "required": ["asset_id", "size", "sha256"],
-                "properties": {
-                    "version": {"type": "integer", "nullable": True},
-                    "asset_id": INT,
-                    "size": INT,
-                    "sha256": STR,
-                    "filename": STR,
-                    "content_type": STR,
-                    "category": {"type": "string", "nullable": True},
-                    "preview": {"type": "string", "nullable": True},
-                    "media": {"type": "object"},
-                },
-            },
-            "Storage": {
-                "type": "object",
-                "required": ["used_bytes", "quota_bytes", "percent", "disk_free_bytes"],
-                "properties": {
-                    "used_bytes": INT,
-                    "quota_bytes": INT,
-                    "percent": {"type": "number"},
-                    "disk_free_bytes": INT,
-                    "reserved_bytes": INT,
-                    "archivable_bytes": INT,
-                    "archive_after_days": INT,
-                    "biggest_events": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {"event_id": INT, "name": STR, "date": STR, "bytes": INT},
-                        },
-                    },
-                },
-            },
-            "StorageJob": {
-                "type": "object",
-                "required": ["action", "files", "freed_bytes"],
-                "properties": {
-                    "action": STR,
-                    "event_ids": {"type": "array", "items": INT},
-                    "files": INT,
-                    "freed_bytes": INT,
-                    "moved_bytes": INT,
-                    "problems": {"type": "array", "items": STR},
-                },
-            },
-        }
     },
 }

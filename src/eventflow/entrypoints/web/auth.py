@@ -25,10 +25,11 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import User
 from eventflow.core.services.users import SESSION_DAYS
+from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, operation
 from eventflow.entrypoints.web.throttle import LoginThrottle, TooManyAttempts
-from eventflow.entrypoints.web.views import ID, STR, Json, me_json, ref
+from eventflow.entrypoints.web.views import ID, STR, Json, ref
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "eventflow_session"
@@ -184,7 +185,7 @@ class SessionResource:
             self._users.close_session(req.context.session_key)
         key = self._users.open_session(user)
         req.context.session_key = key
-        resp.media = {**me_json(user), "csrf_token": self._auth.csrf_token(key)}
+        resp.media = {**presenters.Me.json(user), "csrf_token": self._auth.csrf_token(key)}
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response) -> None:
         if req.context.session_key:
@@ -199,12 +200,12 @@ class MeResource:
         self._users = services.users
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = me_json(req.context.user)
+        resp.media = presenters.Me.json(req.context.user)
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response) -> None:
         me: User = req.context.user
         assert me.id is not None
-        resp.media = me_json(self._users.update(me, me.id, **read_changes(req, MeChanges)))
+        resp.media = presenters.Me.json(self._users.update(me, me.id, **read_changes(req, MeChanges)))
 
 
 def register(app: falcon.App, services: Services, *, trust_forwarded_proto: bool = False) -> None:

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 import falcon
+from gunicorn.http.errors import NoMoreData
 
 from eventflow.core import errors
 from eventflow.entrypoints.web.bodies import BodyError
@@ -24,6 +25,11 @@ STATUS: tuple[tuple[type[errors.EventflowError], str, str], ...] = (
     (errors.FileTooLarge, falcon.HTTP_413, "File too large"),
     (errors.QuotaExceeded, falcon.HTTP_507, "Storage full"),
     (errors.UnsupportedMedia, falcon.HTTP_415, "Unsupported file type"),
+    (errors.UploadCut, falcon.HTTP_400, "Upload cut"),
+    (errors.StorageFull, falcon.HTTP_507, "Storage full"),
+    (errors.Outdated, falcon.HTTP_412, "Precondition failed"),
+    (errors.TryAgain, falcon.HTTP_503, "Busy"),
+    (errors.Unavailable, falcon.HTTP_503, "Busy"),
 )
 
 
@@ -47,6 +53,9 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.
     resp.media = error_body(title, str(exc), getattr(exc, "field", None))
     if isinstance(exc, errors.NotAuthenticated):
         resp.set_header("WWW-Authenticate", 'Bearer realm="eventflow"')
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        resp.set_header("Retry-After", str(retry_after))
 
 
 def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError, params: Any) -> None:
@@ -70,6 +79,19 @@ def _describe(code: int) -> str:
     return FALCON_DESCRIPTIONS.get(code) or str(falcon.code_to_http_status(code))
 
 
+#: How a client leaving mid-request reaches the app: its connection reset, or closed inside a chunked body.
+DEPARTURES = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, NoMoreData)
+
+
+def handle_departure(req: falcon.Request, resp: falcon.Response, exc: Exception, params: Any) -> None:
+    """The client went away while its request was read: one info line (nginx logs these as 499), no trace.
+    Everything it sent is dropped; the answer is for a client that only half-closed and still listens."""
+    request_id = req.context.get("request_id", "-")
+    log.info("client went away during %s %s (499) id=%s", req.method, req.path, request_id)
+    resp.status = falcon.HTTP_400
+    resp.media = error_body("Request cut", "the connection was cut before the request arrived whole: send it again")
+
+
 def handle_unexpected(req: falcon.Request, resp: falcon.Response, exc: Exception, params: Any) -> None:
     """A bug: log it with the request id, answer a plain 500 without a trace."""
     request_id = getattr(req.context, "request_id", "-")
@@ -89,5 +111,6 @@ PAGE_500 = """<!doctype html><html lang="fr"><meta charset="utf-8"><title>Erreur
 
 def register_error_handlers(app: falcon.App) -> None:
     app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(DEPARTURES, handle_departure)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(errors.EventflowError, handle_domain_error)

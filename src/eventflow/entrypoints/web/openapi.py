@@ -1,7 +1,9 @@
 """The OpenAPI document: each route module describes its own paths; this module merges them.
 
 A route module may expose ``OPENAPI = {"paths": {...}, "components": {"schemas": {...}}}``;
-``build_document`` merges every fragment with the shared schemas of ``views``.
+``build_document`` merges every fragment with the shared schemas of ``views``. An operation names its body and
+response by their attrs classes (``operation(..., EventCard, body=EventCreate)``, ``many(EventSummary)`` for a
+list): ``build_document`` generates their schemas (``schema.Components``), so a shape is written once, as a class.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
+import attrs
 import falcon
 
 from eventflow import __version__
+from eventflow.entrypoints import presenters
+from eventflow.entrypoints.web.schema import Components
 from eventflow.entrypoints.web.views import SCHEMAS, Json, ref
 
 ERROR_REASONS = {
@@ -22,15 +27,45 @@ ERROR_REASONS = {
     403: "Logged in, but the role does not allow it",
     404: "No such object",
     409: "Clashes with existing data",
+    412: "Changed by someone else since it was read (If-Match does not match its ETag)",
     413: "File too large",
     415: "Unsupported media type",
     422: "Missing or invalid field (named in `field`)",
     429: "Too many failed logins",
+    503: "The database stayed busy with concurrent changes to the same data; try again after Retry-After seconds",
     507: "Storage quota reached",
 }
-#: Every private operation may answer 401; a write with a body also 400, 403 (CSRF or role), 413, 415 and 422.
+#: Every private operation may answer 401; a write with a body also 400, 403 (CSRF or role), 413, 415 and 422, and
+#: 503 when concurrent changes kept the database busy.
 COMMON_ERRORS = (401,)
-BODY_ERRORS = (400, 403, 413, 415, 422)
+BODY_ERRORS = (400, 403, 413, 415, 422, 503)
+
+
+@attrs.frozen
+class Shape:
+    """An attrs class in an operation, described when the document is built: a response (or a list of them with
+    ``many``), or a request body (extra keys refused, defaulted fields optional)."""
+
+    cls: type
+    many: bool = False
+    request: bool = False
+
+    def describe(self, components: Components) -> Json:
+        if self.request:
+            return components.object_of(self.cls, request=True)
+        one = components.ref(self.cls)
+        return {"type": "array", "items": one} if self.many else one
+
+
+def many(cls: type) -> Shape:
+    """A response that is a JSON array of ``cls``."""
+    return Shape(cls, many=True)
+
+
+def _schema(value: Json | type | Shape) -> Json | Shape:
+    if isinstance(value, type):
+        return Shape(value)
+    return value
 
 
 def path_id(name: str, description: str = "") -> Json:
@@ -56,17 +91,19 @@ def query(name: str, schema: Json, description: str) -> Json:
 def operation(
     summary: str,
     tag: str,
-    response: Json | None,
+    response: Json | type | Shape | None,
     *,
     status: int = 200,
-    body: Json | None = None,
+    body: Json | type | None = None,
     params: Iterable[Json] = (),
     errors: Iterable[int] = (),
     public: bool = False,
     operation_id: str | None = None,
     links: dict[str, tuple[str, dict[str, str]]] | None = None,
+    headers: Json | None = None,
 ) -> Json:
-    """One operation: its success response (``None`` for 204), body schema, parameters and error statuses.
+    """One operation: its success response (``None`` for 204) and its ``headers``, body schema, parameters and error
+    statuses.
 
     ``links`` name the operations a client may call next with values of the response, e.g.
     ``{"GetEvent": ("getEvent", {"event_id": "$response.body#/id"})}`` (used by stateful fuzzing).
@@ -74,7 +111,9 @@ def operation(
     codes = set(errors) | (set() if public else set(COMMON_ERRORS)) | (set(BODY_ERRORS) if body else set())
     success: Json = {"description": summary}
     if response is not None:
-        success["content"] = {"application/json": {"schema": response}}
+        success["content"] = {"application/json": {"schema": _schema(response)}}
+    if headers:
+        success["headers"] = headers
     if links:
         success["links"] = {
             name: {"operationId": target, "parameters": parameters} for name, (target, parameters) in links.items()
@@ -88,7 +127,8 @@ def operation(
     if params:
         op["parameters"] = list(params)
     if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        schema = Shape(body, request=True) if isinstance(body, type) else body
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     if public:
         op["security"] = []
     return op
@@ -104,11 +144,18 @@ def body_schema(required: Iterable[str], **props: Json) -> Json:
 
 def build_document(modules: Iterable[ModuleType]) -> Json:
     paths: Json = {}
+    components = Components()
+    for shape in presenters.SHAPES:
+        components.ref(shape)
     schemas: Json = copy.deepcopy(SCHEMAS)
     for module in modules:
         fragment: Json = getattr(module, "OPENAPI", {})
-        paths.update(copy.deepcopy(fragment.get("paths", {})))
+        paths.update(_resolve(copy.deepcopy(fragment.get("paths", {})), components))
         schemas.update(copy.deepcopy(fragment.get("components", {}).get("schemas", {})))
+    clashes = schemas.keys() & components.schemas.keys()
+    if clashes:
+        raise TypeError(f"schemas described both by hand and by a class: {sorted(clashes)}")
+    schemas.update(components.schemas)
     return {
         "openapi": "3.0.3",
         "info": {
@@ -133,6 +180,17 @@ def build_document(modules: Iterable[ModuleType]) -> Json:
             },
         },
     }
+
+
+def _resolve(node: Any, components: Components) -> Any:
+    """``node`` with every :class:`Shape` in it replaced by its schema."""
+    if isinstance(node, Shape):
+        return node.describe(components)
+    if isinstance(node, dict):
+        return {key: _resolve(value, components) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolve(value, components) for value in node]
+    return node
 
 
 class OpenApiResource:

@@ -21,11 +21,16 @@ import binascii
 import datetime as dt
 import hashlib
 import os
+import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import falcon
 
+from eventflow.adapters.blobstore import disk_full
 from eventflow.adapters.resumable import UploadFolders, UploadInfo
 from eventflow.bootstrap import Services
 from eventflow.core import errors
@@ -51,6 +56,18 @@ class TusError(falcon.HTTPError):
             description=description,
             headers={"Tus-Resumable": TUS_VERSION, **(headers or {})},
         )
+
+
+@contextmanager
+def dropped_when_full(path: Path, offset: int) -> Iterator[None]:
+    """A disk too full for a PATCH's bytes: they are dropped (the upload stays at ``offset``) and it is a 507."""
+    try:
+        yield
+    except OSError as error:
+        if not disk_full(error):
+            raise
+        os.truncate(path, offset)
+        raise errors.StorageFull("uploads folder", shutil.disk_usage(path.parent).free) from error
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:
@@ -175,7 +192,8 @@ class UploadResource(TusBase):
             if _int_header(req, "Upload-Offset") != offset:
                 raise TusError(falcon.HTTP_409, f"the upload is at offset {offset}", {"Upload-Offset": str(offset)})
             if info.asset_id is None:
-                self._append(req, info, offset)
+                with dropped_when_full(self._uploads.data(info.id), offset):
+                    self._append(req, info, offset)
                 self._finish_if_whole(req.context.user, info)
         resp.status = falcon.HTTP_204
         self._describe(resp, info, expires)
@@ -227,7 +245,9 @@ class UploadResource(TusBase):
             out.seek(offset)
             try:
                 written = self._copy(req, out, room, checksum[1] if checksum else None)
-            except OSError:  # the client went away: keep what arrived (unless it must be checked), it resumes
+            except OSError as error:  # the client went away: keep what arrived (unless it must be checked), it resumes
+                if disk_full(error):
+                    raise
                 written = -1
             if checksum and (written < 0 or checksum[1].digest() != checksum[0]):
                 out.truncate(offset)

@@ -1,16 +1,14 @@
 """Jinja2 rendering for the pages, in the reader's language.
 
-Templates call ``_("English text")``; the French catalog (``locale/fr/LC_MESSAGES/messages.po``) is read once at
-start with Babel, so no compiled ``.mo`` file is needed. French is the default, English the user's choice.
+Templates call ``_("English text")``; the texts come from the gettext catalogs every reader's words come from
+(``adapters.translations``, shared with the e-mails). French is the default, English the user's choice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 from collections.abc import Callable, Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -18,12 +16,10 @@ from zoneinfo import ZoneInfo
 import falcon
 import jinja2
 import jinja2.ext
-from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 from jinja2.lexer import Token, TokenStream
 
+from eventflow.adapters.translations import BabelTranslator, translator
+from eventflow.core.i18n import N_, STATUS_LABELS
 from eventflow.core.model import Bar, Language, User
 
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -33,42 +29,29 @@ DEFAULT_LANGUAGE = Language.FR
 STATUS_CLASSES = ("todo", "in_progress", "review", "changes_requested", "approved")
 #: Texts the scripts show (upload errors, progress), translated like the templates and handed over as JSON.
 JS_MESSAGES = {
-    "too_big": "File too large: the limit is %(limit)s.",
-    "wrong_type": "This file type is not accepted here.",
-    "quota": "Storage is full: ask an admin to archive old events.",
-    "network": "Network error: check your connection and try again.",
-    "failed": "Upload failed",
-    "done": "Sent",
-    "saved": "Saved",
-    "error": "Something went wrong",
-    "confirm_deactivate": "Deactivate this user? Their history stays.",
-    "confirm_archive": "Move the files of this event to cold storage?",
-    "confirm_purge": "Delete every superseded version still stored?",
-    "new_password": "New password (at least 8 characters):",
-    "freed": "Freed",
-    "pick_event": "Choose an event first",
-    "about_slot": "About %(name)s",
-    "replying_to": "Replying to %(name)s",
-    "edit_comment": "Edit your comment",
-    "save": "Save",
-    "cancel": "Cancel",
-    "confirm_delete_comment": "Delete this comment? A trace stays in the thread.",
-    "mention_people": "People you can mention",
-    "retried": "The e-mail is queued again",
+    "too_big": N_("File too large: the limit is %(limit)s."),
+    "wrong_type": N_("This file type is not accepted here."),
+    "quota": N_("Storage is full: ask an admin to archive old events."),
+    "network": N_("Network error: check your connection and try again."),
+    "failed": N_("Upload failed"),
+    "done": N_("Sent"),
+    "saved": N_("Saved"),
+    "error": N_("Something went wrong"),
+    "confirm_deactivate": N_("Deactivate this user? Their history stays."),
+    "confirm_archive": N_("Move the files of this event to cold storage?"),
+    "confirm_purge": N_("Delete every superseded version still stored?"),
+    "new_password": N_("New password (at least 8 characters):"),
+    "freed": N_("Freed"),
+    "pick_event": N_("Choose an event first"),
+    "about_slot": N_("About %(name)s"),
+    "replying_to": N_("Replying to %(name)s"),
+    "edit_comment": N_("Edit your comment"),
+    "save": N_("Save"),
+    "cancel": N_("Cancel"),
+    "confirm_delete_comment": N_("Delete this comment? A trace stays in the thread."),
+    "mention_people": N_("People you can mention"),
+    "retried": N_("The e-mail is queued again"),
 }
-
-
-def load_translations(language: str) -> NullTranslations:
-    """The catalog of ``language``, compiled in memory from its ``.po`` file (English is the source text)."""
-    po = resources.files("eventflow") / "locale" / language / "LC_MESSAGES" / "messages.po"
-    if not po.is_file():
-        return NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
 
 
 def language_of(user: User | None) -> str:
@@ -109,14 +92,16 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         extensions=[TranslateLiterals],
     )
     env.filters["names"] = names
-    translations = load_translations(language)
+    texts = translator(Language(language))
     env.globals.update(
-        _=translations.gettext,
-        ngettext=lambda one, many, num: translations.ngettext(one, many, num) % {"num": num},
-        js_messages={key: translations.gettext(text) for key, text in JS_MESSAGES.items()},
+        _=texts.gettext,
+        ngettext=lambda one, many, num: texts.ngettext(one, many, num) % {"num": num},
+        js_messages={key: texts.gettext(text) for key, text in JS_MESSAGES.items()},
+        status_names={status.value: texts.gettext(label) for status, label in STATUS_LABELS.items()},
         lang=language,
-        fmt_date=date_formatter(language),
-        fmt_when=instant_formatter(language, ZoneInfo(timezone)),
+        fmt_date=texts.format_date,
+        fmt_when=instant_formatter(texts, ZoneInfo(timezone)),
+        fmt_size=texts.format_size,
         status_classes=STATUS_CLASSES,
     )
     return env
@@ -166,25 +151,8 @@ def names(bars: Iterable[Bar]) -> str:
     return ", ".join(bar.name for bar in bars)
 
 
-@functools.lru_cache(maxsize=8192)
-def _format_date(value: dt.date, pattern: str, language: str) -> str:
-    return format_date(value, pattern, locale=language)  # Babel is slow; a calendar shows the same days again and again
-
-
-def date_formatter(language: str) -> Callable[[dt.date, str], str]:
-    def fmt(value: dt.date, pattern: str = "medium") -> str:
-        return _format_date(value, pattern, language)
-
-    return fmt
-
-
-@functools.lru_cache(maxsize=8192)
-def _format_instant(value: dt.datetime, pattern: str, timezone: dt.tzinfo, language: str) -> str:
-    return format_datetime(value, pattern, tzinfo=timezone, locale=language)  # a card shows the same instants each time
-
-
-def instant_formatter(language: str, timezone: dt.tzinfo) -> Callable[[dt.datetime, str], str]:
+def instant_formatter(texts: BabelTranslator, timezone: dt.tzinfo) -> Callable[[dt.datetime, str], str]:
     def fmt(value: dt.datetime, pattern: str = "d MMM HH:mm") -> str:
-        return _format_instant(value, pattern, timezone, language)
+        return texts.format_instant(value, timezone, pattern)
 
     return fmt

@@ -1,0 +1,473 @@
+"""What the API and the command line's ``--json`` answer: one attrs class per shape, made from the core's entities.
+
+Both doors use these classes: the web app serves them and generates its OpenAPI schemas from them (each class is the
+component of its name), the CLI prints them. ``Shape.json(entity)`` presents an entity as JSON-ready data with
+the one converter: dates and instants in ISO 8601, enums as their values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Self
+
+import attrs
+from attrs import field, frozen
+from cattrs.preconf.json import make_converter
+
+from eventflow.core import model
+from eventflow.core.model import Health, Language, Role, Status, StorageTier
+from eventflow.core.services import audit, storage
+from eventflow.core.services import events as ev
+
+converter = make_converter()
+Json = dict[str, Any]
+#: OpenAPI keywords for an id: a positive integer that fits a database column.
+ID = {"openapi": {"minimum": 1, "maximum": 2**31 - 1}}
+
+
+class Shape:
+    """A presenter: ``of`` makes one from what the core returns, ``json`` makes that JSON-ready."""
+
+    @classmethod
+    def of(cls, source: Any) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def json(cls, source: Any) -> Json:
+        data: Json = converter.unstructure(cls.of(source))
+        return data
+
+
+# -- people ----------------------------------------------------------------------------------------------------
+@frozen
+class User(Shape):
+    id: int = field(metadata=ID)
+    email: str
+    name: str
+    role: Role
+    active: bool
+    language: Language
+
+    @classmethod
+    def of(cls, user: model.User) -> User:
+        return cls(_id(user.id), user.email, user.name, user.role, user.active, user.language)
+
+
+@frozen
+class Me(User):
+    my_bar_ids: list[int]
+    notifications: list[str]
+
+    @classmethod
+    def of(cls, user: model.User) -> Me:
+        base = attrs.asdict(User.of(user), recurse=False)
+        return cls(**base, my_bar_ids=list(user.my_bar_ids), notifications=list(user.notifications))
+
+
+# -- configuration ---------------------------------------------------------------------------------------------
+@frozen
+class Bar(Shape):
+    id: int = field(metadata=ID)
+    name: str
+    location: str
+    hardware: dict[str, Any]
+
+    @classmethod
+    def of(cls, bar: model.Bar) -> Bar:
+        return cls(_id(bar.id), bar.name, bar.location, bar.hardware)
+
+
+@frozen
+class Theme(Shape):
+    month: str = field(metadata={"openapi": {"pattern": r"^\d{4}-\d{2}$", "example": "2026-12"}})
+    year: int
+    name: str
+    description: str
+
+    @classmethod
+    def of(cls, theme: model.ThemePeriod) -> Theme:
+        return cls(theme.key, theme.year, theme.name, theme.description)
+
+
+@frozen
+class Template(Shape):
+    id: int = field(metadata=ID)
+    name: str
+    specs: str
+    is_default: bool
+    hardware_kind: str | None
+
+    @classmethod
+    def of(cls, template: model.DeliverableTemplate) -> Template:
+        return cls(_id(template.id), template.name, template.specs, template.is_default, template.hardware_kind)
+
+
+# -- events ----------------------------------------------------------------------------------------------------
+@frozen
+class BarName(Shape):
+    id: int = field(metadata=ID)
+    name: str
+
+
+@frozen
+class EventSummary(Shape):
+    id: int = field(metadata=ID)
+    name: str
+    date: dt.date
+    bars: list[BarName]
+    bar_ids: list[int]
+    theme: str | None
+    health: Health
+    countdown: int = field(metadata={"openapi": {"description": "days from today to the night; negative once past"}})
+    late_count: int = field(metadata={"openapi": {"minimum": 0}})
+
+    @classmethod
+    def of(cls, summary: ev.EventSummary) -> EventSummary:
+        event = summary.event
+        return cls(
+            id=_id(event.id),
+            name=event.name,
+            date=event.date,
+            bars=[BarName(_id(b.id), b.name) for b in summary.bars],
+            bar_ids=list(event.bar_ids),
+            theme=summary.theme,
+            health=summary.health,
+            countdown=summary.countdown,
+            late_count=summary.late_count,
+        )
+
+
+@frozen
+class Version(Shape):
+    version: int = field(metadata={"openapi": {"minimum": 1}})
+    asset_id: int = field(metadata=ID)
+    size: int = field(metadata={"openapi": {"minimum": 0}})
+    filename: str
+    content_type: str
+    sha256: str
+    location: StorageTier
+    uploaded_by: int | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, asset: model.Asset) -> Version:
+        return cls(
+            version=asset.version or 0,
+            asset_id=_id(asset.id),
+            size=asset.size,
+            filename=asset.filename,
+            content_type=asset.content_type,
+            sha256=asset.sha256,
+            location=asset.location,
+            uploaded_by=asset.uploaded_by,
+            created_at=asset.created_at,
+        )
+
+
+@frozen
+class Photo(Shape):
+    asset_id: int = field(metadata=ID)
+    category: model.PhotoCategory | None
+    filename: str
+    size: int = field(metadata={"openapi": {"minimum": 0}})
+    content_type: str
+    location: StorageTier
+    uploaded_by: int | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, asset: model.Asset) -> Photo:
+        return cls(
+            asset_id=_id(asset.id),
+            category=asset.category,
+            filename=asset.filename,
+            size=asset.size,
+            content_type=asset.content_type,
+            location=asset.location,
+            uploaded_by=asset.uploaded_by,
+            created_at=asset.created_at,
+        )
+
+
+@frozen
+class Deliverable(Shape):
+    id: int = field(metadata=ID)
+    event_id: int = field(metadata=ID)
+    name: str
+    specs: str
+    bar_id: int | None
+    status: Status
+    enabled: bool
+    assignee_id: int | None
+    late: bool
+    due: dt.date
+    versions: list[Version]
+    etag: str = field(metadata={"openapi": {"description": "the slot's ETag, to send back in If-Match"}})
+
+    @classmethod
+    def of(cls, view: ev.SlotView) -> Deliverable:
+        slot = view.slot
+        return cls(
+            id=_id(slot.id),
+            event_id=slot.event_id,
+            name=slot.name,
+            specs=slot.specs,
+            bar_id=slot.bar_id,
+            status=slot.status,
+            enabled=slot.enabled,
+            assignee_id=slot.assignee_id,
+            late=view.late,
+            due=view.due,
+            versions=[Version.of(a) for a in view.versions],
+            etag=f'"{slot_etag(slot)}"',
+        )
+
+
+@frozen
+class Comment(Shape):
+    id: int = field(metadata=ID)
+    text: str
+    author_id: int
+    parent_id: int | None
+    deliverable_id: int | None
+    mention_ids: list[int]
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, comment: model.Comment) -> Comment:
+        return cls(
+            id=_id(comment.id),
+            text=comment.text,
+            author_id=comment.author_id,
+            parent_id=comment.parent_id,
+            deliverable_id=comment.deliverable_id,
+            mention_ids=list(comment.mention_ids),
+            created_at=comment.created_at,
+        )
+
+
+@frozen
+class Activity(Shape):
+    id: int = field(metadata=ID)
+    action: str
+    entity_type: str
+    entity_id: int | None
+    actor_id: int | None
+    event_id: int | None
+    at: dt.datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, entry: model.Activity) -> Activity:
+        return cls(
+            id=_id(entry.id),
+            action=entry.action,
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            actor_id=entry.actor_id,
+            event_id=entry.event_id,
+            at=entry.at,
+            before=entry.before,
+            after=entry.after,
+        )
+
+
+RICH = {"openapi": {"description": "sanitised HTML"}}
+
+
+@frozen
+class EventCard(EventSummary):
+    description: str
+    brief: str = field(metadata=RICH)
+    notes: str = field(metadata=RICH)
+    theme_override: str | None
+    created_by: int | None
+    created_at: dt.datetime | None
+    deliverables: list[Deliverable]
+    photos: list[Photo]
+    comments: list[Comment]
+    activity: list[Activity]
+
+    @classmethod
+    def of(cls, card: ev.EventCard) -> EventCard:  # type: ignore[override]
+        event = card.summary.event
+        return cls(
+            **attrs.asdict(EventSummary.of(card.summary), recurse=False),
+            description=event.description,
+            brief=event.brief,
+            notes=event.notes,
+            theme_override=event.theme_override,
+            created_by=event.created_by,
+            created_at=event.created_at,
+            deliverables=[Deliverable.of(s) for s in card.slots],
+            photos=[Photo.of(a) for a in card.photos],
+            comments=[Comment.of(c) for c in card.comments],
+            activity=[Activity.of(a) for a in card.activity],
+        )
+
+
+@frozen
+class AuditEntry(Activity):
+    """An activity entry (the same JSON as the event's stream) plus who that was, by name."""
+
+    actor_name: str | None
+
+    @classmethod
+    def of(cls, item: audit.AuditEntry) -> AuditEntry:  # type: ignore[override]
+        entry = attrs.asdict(Activity.of(item.entry), recurse=False)
+        return cls(**entry, actor_name=item.actor.name if item.actor else None)
+
+
+@frozen
+class OutboxMessage(Shape):
+    id: int = field(metadata=ID)
+    kind: str
+    recipient: str
+    subject: str
+    status: model.OutboxStatus
+    attempts: int = field(metadata={"openapi": {"minimum": 0}})
+    last_error: str | None
+    event_id: int | None
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, message: model.OutboxMessage) -> OutboxMessage:
+        return cls(
+            id=_id(message.id),
+            kind=message.kind,
+            recipient=message.recipient,
+            subject=message.subject,
+            status=message.status,
+            attempts=message.attempts,
+            last_error=message.last_error,
+            event_id=message.event_id,
+            created_at=message.created_at,
+            next_attempt_at=message.next_attempt_at,
+            sent_at=message.sent_at,
+        )
+
+
+@frozen
+class Upload(Shape):
+    """A file just received: a slot's new version (``version``) or a moodboard photo (``category``)."""
+
+    version: int | None
+    asset_id: int = field(metadata=ID)
+    size: int
+    sha256: str
+    filename: str
+    content_type: str
+    location: StorageTier
+    uploaded_by: int | None
+    created_at: dt.datetime
+    category: model.PhotoCategory | None
+    preview: str | None = field(metadata={"openapi": {"description": "ready, or unavailable (see media)"}})
+    media: dict[str, Any]
+
+    @classmethod
+    def of(cls, asset: model.Asset) -> Upload:
+        return cls(
+            version=asset.version,
+            asset_id=_id(asset.id),
+            size=asset.size,
+            sha256=asset.sha256,
+            filename=asset.filename,
+            content_type=asset.content_type,
+            location=asset.location,
+            uploaded_by=asset.uploaded_by,
+            created_at=asset.created_at,
+            category=asset.category,
+            preview=asset.media_info.get("preview"),
+            media=asset.media_info,
+        )
+
+
+# -- storage ---------------------------------------------------------------------------------------------------
+@frozen
+class EventUsage(Shape):
+    event_id: int = field(metadata=ID)
+    name: str
+    date: dt.date
+    bytes: int
+
+
+@frozen
+class Storage(Shape):
+    used_bytes: int
+    quota_bytes: int
+    percent: float
+    disk_free_bytes: int
+    reserved_bytes: int = field(metadata={"openapi": {"description": "held by uploads under way"}})
+    archivable_bytes: int
+    archive_after_days: int
+    biggest_events: list[EventUsage]
+
+    @classmethod
+    def of(cls, report: storage.StorageReport) -> Storage:
+        return cls(
+            used_bytes=report.used_bytes,
+            quota_bytes=report.quota_bytes,
+            percent=report.percent,
+            disk_free_bytes=report.disk_free_bytes,
+            reserved_bytes=report.reserved_bytes,
+            archivable_bytes=report.archivable_bytes,
+            archive_after_days=report.archive_after_days,
+            biggest_events=[
+                EventUsage(_id(u.event.id), u.event.name, u.event.date, u.hot_bytes) for u in report.biggest_events
+            ],
+        )
+
+
+@frozen
+class StorageJob(Shape):
+    """What an archive, restore or purge did."""
+
+    action: str
+    event_ids: list[int]
+    files: int
+    freed_bytes: int
+    moved_bytes: int
+    problems: list[str]
+
+    @classmethod
+    def of(cls, summary: storage.Summary) -> StorageJob:
+        return cls(
+            action=summary.action,
+            event_ids=[_id(e.id) for e in summary.events],
+            files=summary.files,
+            freed_bytes=summary.freed_bytes,
+            moved_bytes=summary.moved_bytes,
+            problems=list(summary.problems),
+        )
+
+
+#: Every shape the API answers with; the OpenAPI document describes each of them.
+SHAPES: tuple[type, ...] = (
+    User,
+    Me,
+    Bar,
+    Theme,
+    Template,
+    EventSummary,
+    EventCard,
+    AuditEntry,
+    OutboxMessage,
+    Upload,
+    Storage,
+    StorageJob,
+)
+
+
+def slot_etag(slot: model.Deliverable) -> str:
+    """The slot's entity tag, unquoted: its id and how many changes it saw (a strong validator for If-Match)."""
+    return f"{slot.id}-{slot.row_version}"
+
+
+def _id(value: int | None) -> int:
+    """A stored entity's id (presenters only ever see stored entities)."""
+    if value is None:
+        raise ValueError("an entity must be stored before it is presented")
+    return value

@@ -1,0 +1,97 @@
+"""OpenAPI schemas generated from the attrs classes that carry the API's requests and responses.
+
+A class is described once, by its annotations: ``int``, ``str``, ``bool``, ``float``, dates and instants, enums
+(their values become the ``enum``), ``Literal[...]``, ``X | None`` (nullable), ``list[X]``, ``dict[str, X]`` and nested
+attrs classes (a ``$ref`` to their own component). A field's ``metadata={"openapi": {...}}`` adds what a type cannot
+say (bounds, patterns, a description). In a request class, a field without a default is required, and a field whose
+default is ``UNSET`` (a PATCH body) is optional; in a response every field is always present.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+Json = dict[str, Any]
+#: The key of a field's metadata that holds OpenAPI keywords.
+OPENAPI = "openapi"
+
+
+def doc(**keywords: Any) -> dict[str, Json]:
+    """Field metadata adding OpenAPI keywords: ``field(metadata=doc(minimum=1))``."""
+    return {OPENAPI: keywords}
+
+
+_SCALARS: Mapping[Any, Json] = {
+    int: {"type": "integer"},
+    str: {"type": "string"},
+    bool: {"type": "boolean"},
+    float: {"type": "number"},
+    dt.date: {"type": "string", "format": "date"},
+    dt.datetime: {"type": "string", "format": "date-time"},
+}
+
+
+class Components:
+    """The component schemas met while describing types; each attrs class is described once, by its name."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, Json] = {}
+        self._owners: dict[str, type] = {}
+
+    def ref(self, cls: type) -> Json:
+        """A ``$ref`` to ``cls``'s component, described on first use."""
+        name = cls.__name__
+        if self._owners.setdefault(name, cls) is not cls:
+            raise TypeError(f"two classes are both called {name!r} in the API")
+        if name not in self.schemas:
+            self.schemas[name] = {}  # placeholder first: a class may refer to itself
+            self.schemas[name] = self.object_of(cls)
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def object_of(self, cls: type, request: bool = False) -> Json:
+        """The object schema of an attrs class; ``request`` refuses extra keys and makes defaulted fields optional."""
+        hints = typing.get_type_hints(cls)
+        properties: Json = {}
+        required: list[str] = []
+        for field in attrs.fields(cls):
+            properties[field.name] = self.of(hints[field.name]) | field.metadata.get(OPENAPI, {})
+            if not request or field.default is attrs.NOTHING:
+                required.append(field.name)
+        schema: Json = {"type": "object", "properties": properties}
+        if required:  # OpenAPI 3.0 forbids an empty "required" list
+            schema["required"] = required
+        if request:
+            schema["additionalProperties"] = False
+        return schema
+
+    def of(self, annotation: Any) -> Json:
+        """The schema of one annotation."""
+        if annotation in _SCALARS:
+            return dict(_SCALARS[annotation])
+        if annotation is Any:
+            return {}
+        if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            return {"type": "string", "enum": [member.value for member in annotation]}
+        if attrs.has(annotation):
+            return self.ref(annotation)
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if origin in (types.UnionType, typing.Union):
+            present = [a for a in args if a is not type(None)]
+            if len(present) != 1:
+                raise TypeError(f"only X | None unions can be described, not {annotation}")
+            inner = self.of(present[0])
+            return {"allOf": [inner], "nullable": True} if "$ref" in inner else inner | {"nullable": True}
+        if origin is typing.Literal:
+            return {"type": "string" if all(isinstance(a, str) for a in args) else "integer", "enum": list(args)}
+        if origin in (list, tuple, Sequence):
+            return {"type": "array", "items": self.of(args[0])}
+        if origin is dict:
+            return {"type": "object", "additionalProperties": self.of(args[1]) or True}
+        raise TypeError(f"cannot describe {annotation!r} in OpenAPI")

@@ -1,0 +1,43 @@
+"""The Babel translator pages and e-mails share: catalog texts, dates and sizes in the reader's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventflow.adapters.translations import translator
+from eventflow.core.model import Language
+
+FR, EN = translator(Language.FR), translator(Language.EN)
+
+
+def spaced(text: str) -> str:
+    """``text`` with plain spaces: French keeps a number and its unit together with a (narrow) no-break space."""
+    return " ".join(text.split())
+
+
+def test_a_text_is_read_from_the_reader_catalog_and_falls_back_to_the_english() -> None:
+    assert FR.gettext("Open the card") == "Ouvrir la fiche"
+    assert EN.gettext("Open the card") == "Open the card"
+    assert FR.gettext("A text no catalog has") == "A text no catalog has"
+    assert FR.ngettext("%(num)d file", "%(num)d files", 2) == "%(num)d fichiers"
+
+
+def test_a_date_is_written_the_way_the_reader_writes_it() -> None:
+    day = dt.date(2026, 11, 25)
+    assert (FR.format_date(day), EN.format_date(day)) == ("25 novembre 2026", "November 25, 2026")
+    assert FR.format_date(day, "EEEE d MMMM") == "mercredi 25 novembre"
+
+
+@pytest.mark.parametrize(
+    ("size", "french", "english"),
+    [
+        (int(1.4 * 1024**3), "1,4 Go", "1.4 GB"),
+        (350 * 1024**2, "350,0 Mo", "350.0 MB"),
+        (12 * 1024 + 300, "12 ko", "12 kB"),
+        (12, "12 octets", "12 bytes"),
+    ],
+)
+def test_a_size_is_shown_in_its_largest_unit_with_the_reader_decimals(size: int, french: str, english: str) -> None:
+    assert (spaced(FR.format_size(size)), EN.format_size(size)) == (french, english)
