@@ -161,7 +161,8 @@ def test_the_storage_page_shows_what_uploads_under_way_hold(
     services: Services, as_admin_browser: Browser, admin: User
 ) -> None:
     services.assets.open_resumable(admin, "a" * 32, 3 * 1024 * 1024)  # an unfinished resumable upload
-    assert "Réservé par les envois en cours ou inachevés : 3.0 Mo." in as_admin_browser.get("/admin/storage").text
+    html = as_admin_browser.get("/admin/storage").text
+    assert "Réservé par les envois en cours ou inachevés : 3,0\u202fMo." in html
 
 
 def test_pages_have_no_inline_script_or_style(as_admin_browser: Browser, event: Event) -> None:
