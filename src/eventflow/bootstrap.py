@@ -56,7 +56,7 @@ class StoragePorts:
         from eventflow.adapters.media import MediaPreviewer
         from eventflow.adapters.resumable import UploadFolders
 
-        images = PillowImageProcessor()
+        images = PillowImageProcessor(decodes=settings.image_decodes)
         lease = ProcessLeases(ctx.uow, ctx.clock)
         return cls(
             hot=LocalBlobStore(settings.files_dir, "hot", lease=lease.current),

@@ -131,6 +131,8 @@ def test_a_bad_time_zone_is_one_line(tmp_path: Path) -> None:
         ("EVENTFLOW_DATABASE_URL", "oracle+nope://x/y", "unsupported database URL scheme"),
         ("EVENTFLOW_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/x", "cannot use the database"),
         ("EVENTFLOW_QUOTA_GB", "lots", "EVENTFLOW_QUOTA_GB='lots' is not a number"),
+        ("EVENTFLOW_BODY_TIMEOUT_SECONDS", "soon", "EVENTFLOW_BODY_TIMEOUT_SECONDS='soon' is not a number"),
+        ("EVENTFLOW_BODY_TIMEOUT_SECONDS", "0", "EVENTFLOW_BODY_TIMEOUT_SECONDS must be greater than 0"),
     ],
 )
 def test_bad_configuration_is_one_line(tmp_path: Path, variable: str, value: str, message: str) -> None:

@@ -20,11 +20,13 @@ from eventflow.core.ports import UnitOfWorkFactory
 from eventflow.entrypoints.web.server import run
 
 ADMIN_EMAIL = "ada@bars.fr"
+#: Settings a test may give the server through its environment.
+PASSED_THROUGH = ("EVENTFLOW_SMTP_URL", "EVENTFLOW_BODY_TIMEOUT_SECONDS")
 
 
 def build(data_dir: Path, backend: str = "memory", uow: UnitOfWorkFactory | None = None) -> Services:
-    smtp = {"EVENTFLOW_SMTP_URL": os.environ["EVENTFLOW_SMTP_URL"]} if "EVENTFLOW_SMTP_URL" in os.environ else {}
-    settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir), **smtp})
+    passed = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir), **passed})
     if uow is None and backend == "memory":
         uow = memory_uow_factory()
     return bootstrap(settings, uow=uow, hasher=Argon2Hasher(fast=True))

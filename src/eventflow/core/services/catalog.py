@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import asdict, define
+from attrs import asdict, define, evolve
 
 from eventflow.core import errors
+from eventflow.core.commands import TemplateChanges, given
 from eventflow.core.model import Bar, DeliverableTemplate, ThemePeriod
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, changes, found, record, require_admin, require_text
@@ -40,6 +41,15 @@ def parse_month(value: str) -> tuple[int, int]:
     if not (1 <= month <= 12 and 2000 <= year <= 2100 and len(year_text) == 4):
         raise errors.InvalidInput(f"{value!r} is not a month; write it YYYY-MM, e.g. 2026-12", "month")
     return year, month
+
+
+def _template_value(key: str, value: Any) -> Any:
+    """A requested value of a template's field, validated and normalised as the template stores it."""
+    if key in ("name", "specs"):
+        return require_text(value if isinstance(value, str) else None, key)
+    if key == "is_default":
+        return bool(value)
+    return (value if isinstance(value, str) else "").strip() or None  # hardware_kind
 
 
 @define
@@ -156,20 +166,12 @@ class TemplateService:
             return uow.templates.list()
 
     @replayed
-    def update(self, actor: Actor, template_id: int, **fields: Any) -> DeliverableTemplate:
+    def update(self, actor: Actor, template_id: int, change: TemplateChanges) -> DeliverableTemplate:
         require_admin(actor)
         with self.ctx.uow() as uow:
             template = found(uow.templates.get_for_update(template_id), "template", template_id)
             before = asdict(template)
-            for key, value in fields.items():
-                if key in ("name", "specs"):
-                    setattr(template, key, require_text(value, key))
-                elif key == "is_default":
-                    template.is_default = bool(value)
-                elif key == "hardware_kind":
-                    template.hardware_kind = (value or "").strip() or None
-                else:
-                    raise errors.InvalidInput(f"{key} cannot be changed", key)
+            template = evolve(template, **{key: _template_value(key, value) for key, value in given(change).items()})
             other = uow.templates.get_by_name(template.name)
             if other is not None and other.id != template_id:
                 raise errors.Conflict(f"a template named {template.name!r} already exists")

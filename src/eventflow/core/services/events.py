@@ -7,15 +7,15 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from attrs import define, frozen
+from attrs import define, evolve, frozen
 
 from eventflow.core import errors, rules
+from eventflow.core.commands import EventChanges, given
 from eventflow.core.model import Activity, Asset, Bar, Comment, Deliverable, Event, Health, Status, ThemePeriod, User
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, actor_id, changes, found, record, require_text
 
-EVENT_FIELDS = ("name", "date", "bar_ids", "description", "brief", "notes", "theme_override")
 RICH_FIELDS = ("brief", "notes")
 
 
@@ -266,21 +266,17 @@ class EventService:
             uow.commit()
         return event.id
 
-    def update(self, actor: Actor, event_id: int, **fields: Any) -> EventCard:
-        unknown = set(fields) - set(EVENT_FIELDS)
-        if unknown:
-            raise errors.InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed", sorted(unknown)[0])
-        self._change(actor, event_id, fields)
+    def update(self, actor: Actor, event_id: int, change: EventChanges) -> EventCard:
+        self._change(actor, event_id, change)
         return self.card(event_id)
 
     @replayed
-    def _change(self, actor: Actor, event_id: int, fields: dict[str, Any]) -> None:
+    def _change(self, actor: Actor, event_id: int, change: EventChanges) -> None:
         with self.ctx.uow() as uow:
             event = found(uow.events.get_for_update(event_id), "event", event_id)
             before = _snapshot(event)
-            for key, value in fields.items():
-                self._set_field(event, key, value)
-            if "bar_ids" in fields:
+            event = evolve(event, **{key: self._value(key, value) for key, value in given(change).items()})
+            if event.bar_ids != before["bar_ids"]:
                 self._rebar(uow, actor, event, before["bar_ids"])
             uow.events.update(event)
             old, new = changes(before, _snapshot(event))
@@ -288,21 +284,22 @@ class EventService:
                 record(self.ctx, uow, actor, "event.updated", "event", event_id, event_id, before=old, after=new)
             uow.commit()
 
-    def _set_field(self, event: Event, key: str, value: Any) -> None:
+    def _value(self, key: str, value: Any) -> Any:
+        """A requested value of an event's field, validated and normalised as the event stores it."""
         if key == "name":
-            event.name = require_text(value, "name")
-        elif key == "date":
-            event.date = parse_date(value)
-        elif key == "bar_ids":
-            event.bar_ids = self._unique(value)
-            if not event.bar_ids:
+            return require_text(value, "name")
+        if key == "date":
+            return parse_date(value)
+        if key == "bar_ids":
+            bar_ids = self._unique(value)
+            if not bar_ids:
                 raise errors.InvalidInput("an event needs at least one bar", "bar_ids")
-        elif key in RICH_FIELDS:
-            setattr(event, key, self.ctx.sanitize(value or ""))
-        elif key == "theme_override":
-            event.theme_override = (value or "").strip() or None
-        else:
-            event.description = (value or "").strip()
+            return bar_ids
+        if key in RICH_FIELDS:
+            return self.ctx.sanitize(value or "")
+        if key == "theme_override":
+            return (value or "").strip() or None
+        return (value or "").strip()
 
     def _rebar(self, uow: UnitOfWork, actor: Actor, event: Event, previous: list[int]) -> None:
         """Added bars get their slots (or get them back); removed bars have theirs disabled, never deleted."""

@@ -11,6 +11,7 @@ import falcon
 from attrs import asdict, frozen
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import TemplateChanges
 from eventflow.core.services.users import MIN_PASSWORD
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
@@ -74,14 +75,6 @@ class TemplateCreate:
     specs: str
     is_default: bool = False
     hardware_kind: str | None = None
-
-
-@frozen
-class TemplateChanges:
-    name: str = UNSET
-    specs: str = UNSET
-    is_default: bool = UNSET
-    hardware_kind: str | None = UNSET
 
 
 class UsersResource:
@@ -152,8 +145,8 @@ class TemplatesResource:
         resp.media = presenters.Template.json(template)
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, template_id: int) -> None:
-        changes = read_changes(req, TemplateChanges)
-        resp.media = presenters.Template.json(self._templates.update(req.context.user, template_id, **changes))
+        change = read_body(req, TemplateChanges)
+        resp.media = presenters.Template.json(self._templates.update(req.context.user, template_id, change))
 
 
 def register(app: falcon.App, services: Services) -> None:
@@ -280,7 +273,7 @@ OPENAPI: dict[str, Any] = {
                 "templates",
                 ref("Template"),
                 params=[path_id("template_id")],
-                body=body_schema([], name=NAME, specs=NAME, is_default=BOOL, hardware_kind=nullable(STR)),
+                body=TemplateChanges,
                 errors=_ADMIN_WRITE,
                 operation_id="updateTemplate",
             ),

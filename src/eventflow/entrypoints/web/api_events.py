@@ -9,6 +9,7 @@ from attrs import asdict, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.commands import EventChanges
 from eventflow.core.model import Health
 from eventflow.core.services.comments import MAX_COMMENT
 from eventflow.core.services.events import Matrix, SlotView
@@ -42,17 +43,6 @@ class EventCreate:
     brief: str = ""
     notes: str = ""
     theme_override: str | None = None
-
-
-@frozen
-class EventChanges:
-    name: str = UNSET
-    date: str = UNSET
-    bar_ids: list[int] = UNSET
-    description: str = UNSET
-    brief: str = UNSET
-    notes: str = UNSET
-    theme_override: str | None = UNSET
 
 
 @frozen
@@ -119,8 +109,8 @@ class EventResource:
         resp.media = presenters.EventCard.json(self._events.card(event_id))
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        changes = read_changes(req, EventChanges)
-        resp.media = presenters.EventCard.json(self._events.update(req.context.user, event_id, **changes))
+        change = read_body(req, EventChanges)
+        resp.media = presenters.EventCard.json(self._events.update(req.context.user, event_id, change))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         self._events.delete(req.context.user, event_id)
@@ -315,7 +305,7 @@ OPENAPI: dict[str, Any] = {
                 "events",
                 ref("EventCard"),
                 params=_EVENT,
-                body=body_schema([], **_EVENT_FIELDS),
+                body=EventChanges,
                 errors=(404,),
                 operation_id="updateEvent",
             ),

@@ -13,7 +13,7 @@ import falcon
 from falcon.routing import IntConverter
 
 from eventflow.bootstrap import Services
-from eventflow.entrypoints.web import api_admin, api_audit, api_events, assets, auth, openapi, pages, tus
+from eventflow.entrypoints.web import admission, api_admin, api_audit, api_events, assets, auth, openapi, pages, tus
 from eventflow.entrypoints.web.errors import register_error_handlers
 from eventflow.entrypoints.web.middleware import OneReadTransaction, RequestId, SecurityHeaders
 from eventflow.entrypoints.web.views import Json
@@ -36,6 +36,7 @@ def create_app(services: Services) -> falcon.App:
     app.resp_options.secure_cookies_by_default = False  # decided per request by auth.CookiePolicy
     register_error_handlers(app)
     auth.register(app, services, trust_forwarded_proto=services.settings.trust_forwarded_proto)
+    admission.register(app, services.settings.body_timeout_seconds)
     for module in ROUTE_MODULES:
         module.register(app, services)
     app.add_route("/api/openapi.json", openapi.OpenApiResource(api_document()))

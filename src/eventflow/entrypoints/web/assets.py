@@ -131,6 +131,8 @@ def text_of(part: BodyPart) -> str:
 class VersionsResource:
     """``POST /api/deliverables/{id}/versions``: the ``file`` field becomes the slot's next version."""
 
+    upload_methods = frozenset({"POST"})  # capped by admission.py
+
     def __init__(self, services: Services) -> None:
         self._assets = services.assets
 
@@ -149,6 +151,8 @@ class VersionsResource:
 
 class PhotosResource:
     """``POST /api/events/{id}/photos``: fields ``file`` and ``category`` (in either order)."""
+
+    upload_methods = frozenset({"POST"})  # capped by admission.py
 
     def __init__(self, services: Services) -> None:
         self._assets = services.assets

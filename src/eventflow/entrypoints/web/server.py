@@ -20,6 +20,7 @@ from eventflow.entrypoints.outbox_worker import start_outbox_worker
 from eventflow.entrypoints.startup import reclaim_leftovers
 from eventflow.entrypoints.web.app import create_app
 from eventflow.entrypoints.web.pages.render import compile_templates
+from eventflow.entrypoints.web.worker import worker_class
 
 #: A 500 MB upload on a slow uplink (~1 MB/s) still finishes within it.
 REQUEST_TIMEOUT_SECONDS = 600
@@ -54,7 +55,7 @@ def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": worker_count(services),
-        "worker_class": "gthread",
+        "worker_class": worker_class(services.settings.body_timeout_seconds),  # gthread, safe from stalled clients
         "threads": THREADS,
         "timeout": REQUEST_TIMEOUT_SECONDS,
         "graceful_timeout": 30,

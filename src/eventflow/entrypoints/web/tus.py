@@ -119,6 +119,8 @@ class TusBase:
 class UploadsResource(TusBase):
     """``OPTIONS`` (what the server supports) and ``POST`` (create an upload) on ``/api/uploads``."""
 
+    upload_methods = frozenset({"POST"})  # capped by admission.py
+
     def on_options(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.status = falcon.HTTP_204
         resp.set_header("Tus-Version", TUS_VERSION)
@@ -171,6 +173,8 @@ class UploadsResource(TusBase):
 
 class UploadResource(TusBase):
     """``HEAD`` (the offset), ``PATCH`` (more bytes) and ``DELETE`` (give up) on ``/api/uploads/{id}``."""
+
+    upload_methods = frozenset({"PATCH"})  # capped by admission.py
 
     def on_head(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
         self.require_version(req)
