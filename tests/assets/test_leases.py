@@ -9,6 +9,7 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -173,6 +174,14 @@ def test_a_completion_run_twice_stores_one_version_under_the_upload_hold(
     versions = [v for s in services.events.card(slot.event_id).slots if s.slot.id == slot.id for v in s.versions]
     assert [v.version for v in versions] == [1]
     assert [h.lease_id for h in holds(services)] == ["b" * 32]
+
+
+def test_an_upload_terminated_meanwhile_is_not_found_rather_than_locked(tmp_path: Path) -> None:
+    folders = UploadFolders(tmp_path)
+    folders.create(UploadInfo("a" * 32, 1, 100, "a.mp4", {"deliverable_id": 1}, "now"))
+    folders.delete("a" * 32)
+    with pytest.raises(errors.NotFound), folders.locked("a" * 32):
+        pass
 
 
 # -- the sweep ---------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 
 from attrs import asdict, define
 
+from eventflow.core import errors
 from eventflow.core.ports import LeasedFile
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -68,8 +69,12 @@ class UploadFolders:
 
     @contextmanager
     def locked(self, upload_id: str) -> Iterator[None]:
-        """One request at a time per upload, across threads and processes."""
-        with (self.root / upload_id / "info.json").open("rb") as handle:
+        """One request at a time per upload, across threads and processes (NotFound once it is gone)."""
+        try:
+            handle = (self.root / upload_id / "info.json").open("rb")
+        except FileNotFoundError:  # terminated or expired meanwhile
+            raise errors.NotFound("upload", upload_id) from None
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
