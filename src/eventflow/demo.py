@@ -119,7 +119,21 @@ def is_empty(services: Services) -> bool:
 
 
 def seed(services: Services) -> DemoReport:
-    """Fill an empty database; refuses one that already has users, bars or events."""
+    """Fill an empty database in one transaction; refuses one that already has users, bars or events.
+
+    A failure halfway leaves the database as it was, and the files stored until then are deleted (after a crash the
+    database is still empty; ``eventflow storage check`` reports the files left behind)."""
+    stored_before = set(services.files.hot.list_keys())
+    try:
+        with services.reads.one_transaction():
+            return _seed(services)
+    except BaseException:
+        for key in set(services.files.hot.list_keys()) - stored_before:
+            services.files.hot.delete(key)
+        raise
+
+
+def _seed(services: Services) -> DemoReport:
     if not is_empty(services):
         raise errors.Conflict("the database already has data; `eventflow demo` only fills an empty one")
     password = secrets.token_urlsafe(12)

@@ -78,7 +78,10 @@ def test_the_readme_gunicorn_command_serves_the_wsgi_module(tmp_path: Path) -> N
         resp = wait_for(lambda: urllib.request.urlopen(request, timeout=2))
         assert resp.status == 401  # a real answer from the app, on a fresh SQLite database
         with socket.create_connection(("127.0.0.1", port), timeout=5) as stalled:
-            stalled.sendall(b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            stalled.sendall(
+                b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n{"
+            )
             assert stalled.recv(100).startswith(b"HTTP/1.1 408")  # the worker's body timeout, from the environment
     finally:
         process.send_signal(signal.SIGTERM)

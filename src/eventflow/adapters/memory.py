@@ -25,6 +25,7 @@ from eventflow.core.model import (
     Deliverable,
     Event,
     Lease,
+    LoginFailure,
     OutboxMessage,
     OutboxStatus,
     Reservation,
@@ -87,8 +88,29 @@ class _Tokens(_Repo):
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         return self._one(lambda t: t.token_hash == token_hash)
 
+    def list_by_prefix(self, prefix: str) -> list[ApiToken]:
+        return self._where(lambda t: t.prefix == prefix, key=lambda t: (t.created_at, t.id))
+
     def list_for_user(self, user_id: int) -> list[ApiToken]:
-        return self._where(lambda t: t.user_id == user_id)
+        return self._where(lambda t: t.user_id == user_id, key=lambda t: (t.created_at, t.id))
+
+
+class _LoginFailures(_Repo):
+    def times(self, since: dt.datetime, *, email: str | None = None, address: str | None = None) -> list[dt.datetime]:
+        def counted(f: LoginFailure) -> bool:
+            return f.at > since and (f.email == email if email is not None else f.address == address)
+
+        return sorted(f.at for f in self._t.rows.values() if counted(f))
+
+    def delete_for_email(self, email: str) -> None:
+        for failure in self._where(lambda f: f.email == email):
+            self.delete(failure.id)
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        old = self._where(lambda f: f.at < instant)
+        for failure in old:
+            self.delete(failure.id)
+        return len(old)
 
 
 class _Sessions(_Repo):
@@ -291,6 +313,7 @@ TABLES = (
     "users",
     "tokens",
     "sessions",
+    "login_failures",
     "bars",
     "themes",
     "templates",
@@ -365,6 +388,7 @@ class MemoryUnitOfWork:
         self.users = _Users(t["users"])
         self.tokens = _Tokens(t["tokens"])
         self.sessions = _Sessions(t["sessions"], self.users, self._db.revision)
+        self.login_failures = _LoginFailures(t["login_failures"])
         self.bars = _Named(t["bars"])
         self.themes = _Themes(t["themes"])
         self.templates = _Named(t["templates"])

@@ -80,11 +80,15 @@ class User:
 
 @define
 class ApiToken:
+    """A personal token for scripts; only its hash is stored, and ``prefix``, its first characters, to tell it apart
+    (none for tokens made before prefixes were kept)."""
+
     user_id: int
     token_hash: str
     label: str
     created_at: dt.datetime
     last_used_at: dt.datetime | None = None
+    prefix: str | None = None
     id: int | None = None
 
 
@@ -217,6 +221,16 @@ class Lease:
     @property
     def of_process(self) -> bool:
         return self.pid is not None
+
+
+@define
+class LoginFailure:
+    """A failed login, counted for a while against the e-mail it tried and the address it came from."""
+
+    email: str
+    address: str
+    at: dt.datetime
+    id: int | None = None
 
 
 @define

@@ -23,6 +23,7 @@ from eventflow.core.model import (
     Event,
     Language,
     Lease,
+    LoginFailure,
     OutboxMessage,
     Reservation,
     Session,
@@ -100,8 +101,14 @@ class TokenRepository(Protocol):
     def add(self, token: ApiToken) -> ApiToken:
         """Store a new personal token."""
 
+    def get(self, token_id: int) -> ApiToken | None:
+        """The token with that id, or None."""
+
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         """The token with that hash, or None."""
+
+    def list_by_prefix(self, prefix: str) -> list[ApiToken]:
+        """The tokens whose stored prefix is ``prefix``, oldest first."""
 
     def list_for_user(self, user_id: int) -> list[ApiToken]:
         """A user's tokens, oldest first."""
@@ -142,6 +149,23 @@ class SessionRepository(Protocol):
 
     def delete_for_user(self, user_id: int) -> None:
         """End every session of a user."""
+
+
+class LoginFailureRepository(Protocol):
+    def add(self, failure: LoginFailure) -> LoginFailure:
+        """Count one failed login."""
+
+    def times(self, since: dt.datetime, *, email: str | None = None, address: str | None = None) -> list[dt.datetime]:
+        """When the failures for ``email`` (or else from ``address``) after ``since`` happened, oldest first."""
+
+    def delete(self, failure_id: int) -> None:
+        """Forget one failure."""
+
+    def delete_for_email(self, email: str) -> None:
+        """Forget the failures for ``email`` (it has just logged in)."""
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        """Forget the failures before ``instant``; how many there were."""
 
 
 class BarRepository(Protocol):
@@ -412,6 +436,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     tokens: TokenRepository
     sessions: SessionRepository
+    login_failures: LoginFailureRepository
     bars: BarRepository
     themes: ThemeRepository
     templates: TemplateRepository

@@ -64,6 +64,21 @@ class Me(User):
         return cls(**base, my_bar_ids=list(user.my_bar_ids), notifications=list(user.notifications))
 
 
+@frozen
+class Token(Shape):
+    """A personal token as its owner sees it: never the token, only its first characters."""
+
+    id: int = field(metadata=ID)
+    label: str
+    prefix: str | None = field(metadata={"openapi": {"description": "the token's first characters, to tell it apart"}})
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, token: model.ApiToken) -> Token:
+        return cls(_id(token.id), token.label, token.prefix, token.created_at, token.last_used_at)
+
+
 # -- configuration ---------------------------------------------------------------------------------------------
 @frozen
 class Bar(Shape):
@@ -448,6 +463,7 @@ class StorageJob(Shape):
 SHAPES: tuple[type, ...] = (
     User,
     Me,
+    Token,
     Bar,
     Theme,
     Template,

@@ -34,6 +34,7 @@ from eventflow.core.model import (
     Event,
     Language,
     Lease,
+    LoginFailure,
     OutboxMessage,
     OutboxStatus,
     PhotoCategory,
@@ -205,8 +206,32 @@ class Tokens(Repository[ApiToken]):
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         return self._one(self._t.c.token_hash == token_hash)
 
+    def list_by_prefix(self, prefix: str) -> list[ApiToken]:
+        return self._select(self._t.c.prefix == prefix, order_by=[self._t.c.created_at])
+
     def list_for_user(self, user_id: int) -> list[ApiToken]:
-        return self._select(self._t.c.user_id == user_id)
+        return self._select(self._t.c.user_id == user_id, order_by=[self._t.c.created_at])
+
+
+class LoginFailures(Repository[LoginFailure]):
+    def times(
+        self, since: dt.datetime, *, email: str | None = None, address: str | None = None
+    ) -> builtins.list[dt.datetime]:
+        c = self._t.c
+        key = c.email == email if email is not None else c.address == address
+        return list(self._db.run(select(c.at).where(key, c.at > since).order_by(c.at)).scalars())
+
+    def delete_for_email(self, email: str) -> None:
+        self._delete_ids(self._t.c.email == email)
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        return self._delete_ids(self._t.c.at < instant)
+
+    def _delete_ids(self, where: ColumnElement[bool]) -> int:
+        """Delete by primary key what a plain read found: a ranged DELETE would lock the index gaps on MariaDB
+        (InnoDB next-key locks) and deadlock with the attempts inserted at the same time."""
+        ids = list(self._db.run(select(self._t.c.id).where(where)).scalars())
+        return self._db.run(delete(self._t).where(self._t.c.id.in_(ids))).rowcount if ids else 0
 
 
 class Sessions(Repository[Session]):
@@ -449,6 +474,7 @@ USERS = EntityMap(
 )
 TOKENS = EntityMap(ApiToken, t.tokens)
 SESSIONS = EntityMap(Session, t.sessions)
+LOGIN_FAILURES = EntityMap(LoginFailure, t.login_failures)
 BARS = EntityMap(Bar, t.bars, keys={"name_key": "name"})
 THEMES = EntityMap(ThemePeriod, t.themes)
 TEMPLATES = EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"})

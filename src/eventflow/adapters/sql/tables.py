@@ -82,6 +82,7 @@ tokens = Table(
     Column("label", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_used_at", UtcDateTime),
+    Column("prefix", String(16), index=True),
     **MYSQL_OPTIONS,
 )
 
@@ -93,6 +94,19 @@ sessions = Table(
     _fk("user_id", "users.id", nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+#: Failed logins of the last minutes, shared by every process: throttling counts them by e-mail and by address.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    _id(),
+    Column("email", key_string(320), nullable=False),
+    Column("address", key_string(100), nullable=False),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Index("ix_login_failures_email_at", "email", "at"),
+    Index("ix_login_failures_address_at", "address", "at"),
     **MYSQL_OPTIONS,
 )
 

@@ -20,6 +20,7 @@ class SqlUnitOfWork:
     users: ports.UserRepository
     tokens: ports.TokenRepository
     sessions: ports.SessionRepository
+    login_failures: ports.LoginFailureRepository
     bars: ports.BarRepository
     themes: ports.ThemeRepository
     templates: ports.TemplateRepository
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.users = r.Users(db, r.USERS)
         self.tokens = r.Tokens(db, r.TOKENS)
         self.sessions = r.Sessions(db, r.SESSIONS)
+        self.login_failures = r.LoginFailures(db, r.LOGIN_FAILURES)
         self.bars = r.Named(db, r.BARS)
         self.themes = r.Themes(db, r.THEMES)
         self.templates = r.Named(db, r.TEMPLATES)

@@ -24,7 +24,7 @@ from eventflow.entrypoints.web.views import SCHEMAS, Json, ref
 ERROR_REASONS = {
     400: "Malformed JSON",
     401: "Not logged in (no or expired session, invalid token, deactivated account)",
-    403: "Logged in, but the role does not allow it",
+    403: "Not allowed: the role does not allow it, a cookie write lacks its CSRF token or comes from another site",
     404: "No such object",
     409: "Clashes with existing data",
     412: "Changed by someone else since it was read (If-Match does not match its ETag)",
