@@ -66,6 +66,8 @@ class Settings:
     body_timeout_seconds: float = 30.0
     #: Images each process decodes at once (a photo over 25 megapixels takes two turns).
     image_decodes: int = 2
+    unfinished_expiry_hours: float = 24
+    max_unfinished_bytes: int = 2048 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,11 +91,18 @@ class Settings:
             base_url=_base_url(env),
             body_timeout_seconds=_number(env, "EVENTFLOW_BODY_TIMEOUT_SECONDS", 30),
             image_decodes=_count(env, "EVENTFLOW_IMAGE_DECODES", 2),
+            unfinished_expiry_hours=_number(env, "EVENTFLOW_TUS_EXPIRY_HOURS", 24),
+            max_unfinished_bytes=int(_number(env, "EVENTFLOW_MAX_UNFINISHED_MB", 2048) * 1024 * 1024),
         )
 
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Unfinished resumable uploads (tus)."""
+        return self.data_dir / "uploads"
 
     def secret_key(self) -> str:
         """The configured key, or one generated once into the data folder and kept there."""

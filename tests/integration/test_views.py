@@ -19,6 +19,7 @@ from eventflow.core.model import (
     Deliverable,
     Event,
     Language,
+    Lease,
     PhotoCategory,
     Reservation,
     Role,
@@ -173,7 +174,8 @@ def test_a_session_is_read_with_its_user_and_the_revision(make_uow: UnitOfWorkFa
 
 
 def test_writes_no_cached_page_shows_leave_the_revision_as_it_was(make_uow: UnitOfWorkFactory) -> None:
-    """A session sliding, a token's last use, an e-mail sent or a quota hold must not empty every page cache."""
+    """A session sliding, a token's last use, an e-mail sent, a quota hold or a lease must not empty every page
+    cache."""
     with make_uow() as uow:
         user = uow.users.add(User("ada@bars.fr", "Ada"))
         session = uow.sessions.add(Session("hash-1", user.id or 0, at(0), at(60)))
@@ -186,10 +188,15 @@ def test_writes_no_cached_page_shows_leave_the_revision_as_it_was(make_uow: Unit
         uow.sessions.update(session)
         token.last_used_at = at(5)
         uow.tokens.update(token)
-        hold = uow.reservations.add(Reservation("upload-1", 1000, at(5)))
+        lease = uow.leases.add(Lease("u" * 32, "eventflow serve (pid 812) on web1", at(10), "web1#0", 812))
+        hold = uow.reservations.add(Reservation(lease.id, 1000, at(5)))
+        uow.commit()
+    with make_uow() as uow:
+        uow.leases.renew(lease.id, at(20), at(6))
         uow.commit()
     with make_uow() as uow:
         uow.reservations.delete(hold.id or 0)
+        uow.leases.delete([lease.id])
         uow.commit()
     with make_uow(read_only=True) as uow:
         after = uow.sessions.get_with_user("hash-1")

@@ -154,6 +154,14 @@ def test_the_storage_actions_need_the_csrf_token(as_admin_browser: Browser) -> N
     assert (job["action"], job["files"], job["freed_bytes"]) == ("purged", 0, 0)
 
 
+def test_the_storage_page_shows_what_uploads_under_way_hold(
+    services: Services, as_admin_browser: Browser, admin: User
+) -> None:
+    services.assets.open_resumable(admin, "a" * 32, 3 * 1024 * 1024)  # an unfinished resumable upload
+    html = as_admin_browser.get("/admin/storage").text
+    assert "Réservé par les envois en cours ou inachevés : 3,0\u202fMo." in html
+
+
 def test_pages_have_no_inline_script_or_style(as_admin_browser: Browser, event: Event) -> None:
     for path in ("/", f"/events/{event.id}", "/review", "/matrix", "/admin/storage"):
         html = as_admin_browser.get(path).text

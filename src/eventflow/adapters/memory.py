@@ -24,9 +24,11 @@ from eventflow.core.model import (
     Comment,
     Deliverable,
     Event,
+    Lease,
     LoginFailure,
     OutboxMessage,
     OutboxStatus,
+    Reservation,
     Session,
     Status,
     StorageTier,
@@ -189,6 +191,36 @@ class _Assets(_Repo):
     def stored_bytes(self) -> int:
         return sum((a.size if a.location is StorageTier.HOT else 0) + a.preview_size for a in self._t.rows.values())
 
+    def get_by_upload(self, upload_id: str) -> Asset | None:
+        return self._one(lambda a: a.upload_id == upload_id)
+
+
+class _Leases:
+    """Leases keyed by their own (chosen) id."""
+
+    def __init__(self, table: _Table) -> None:
+        self._rows: dict[str, Lease] = table.rows  # type: ignore[assignment]
+
+    def add(self, lease: Lease) -> Lease:
+        if lease.id in self._rows:
+            raise Conflict("cannot save: this lease already exists")
+        self._rows[lease.id] = copy.deepcopy(lease)
+        return lease
+
+    def list(self) -> list[Lease]:
+        return [copy.deepcopy(lease) for _, lease in sorted(self._rows.items())]
+
+    def renew(self, lease_id: str, until: dt.datetime, now: dt.datetime) -> bool:
+        lease = self._rows.get(lease_id)
+        if lease is None or lease.expires_at <= now:
+            return False
+        lease.expires_at = until
+        return True
+
+    def delete(self, lease_ids: Iterable[str]) -> None:
+        for lease_id in list(lease_ids):
+            self._rows.pop(lease_id, None)
+
 
 class _Reservations(_Repo):
     def lock(self) -> None:
@@ -197,11 +229,15 @@ class _Reservations(_Repo):
     def total(self) -> int:
         return sum(r.size for r in self._t.rows.values())
 
-    def delete_older_than(self, instant: dt.datetime) -> int:
-        old = [r.id for r in self._t.rows.values() if r.created_at < instant]
-        for key in old:
-            self.delete(key)
-        return len(old)
+    def list(self) -> list[Reservation]:
+        return self._where(lambda r: True, key=lambda r: (r.created_at, r.id))
+
+    def unfinished_bytes(self, user_id: int) -> int:
+        return sum(r.size for r in self._t.rows.values() if r.user_id == user_id)
+
+    def delete_for_lease(self, lease_id: str) -> None:
+        for hold in self._where(lambda r: r.lease_id == lease_id):
+            self.delete(hold.id)
 
 
 class _Comments(_Repo):
@@ -284,6 +320,7 @@ TABLES = (
     "events",
     "deliverables",
     "assets",
+    "leases",
     "reservations",
     "comments",
     "activity",
@@ -358,6 +395,7 @@ class MemoryUnitOfWork:
         self.events = _Events(t["events"])
         self.deliverables = _Deliverables(t["deliverables"])
         self.assets = _Assets(t["assets"])
+        self.leases = _Leases(t["leases"])
         self.reservations = _Reservations(t["reservations"])
         self.comments = _Comments(t["comments"])
         self.activity = _Activity(t["activity"])

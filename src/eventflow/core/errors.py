@@ -50,6 +50,24 @@ class QuotaExceeded(EventflowError):
         self.free = free
 
 
+class TooManyUnfinished(QuotaExceeded):
+    """A person's unfinished resumable uploads already hold as many bytes as they may."""
+
+    def __init__(self, needed: int, unfinished: int, cap: int) -> None:
+        EventflowError.__init__(
+            self,
+            f"this upload needs {_mb(needed)} but you already have {_mb(unfinished)} of unfinished uploads, and "
+            f"unfinished uploads may hold at most {_mb(cap)} per person: finish or cancel your other uploads, "
+            "then send this one again",
+        )
+        self.needed = needed
+        self.free = max(cap - unfinished, 0)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
 class UnsupportedMedia(EventflowError):
     """The file type is not accepted here."""
 

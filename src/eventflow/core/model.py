@@ -199,7 +199,28 @@ class Asset:
     preview_key: str | None = None
     preview_size: int = 0
     media_info: dict[str, Any] = field(factory=dict)
+    upload_id: str | None = None  # the resumable upload it came from: its completion stores it once
     id: int | None = None
+
+
+@define
+class Lease:
+    """What keeps temporary files and quota holds alive: a running process (its heartbeat renews the lease) or an
+    unfinished resumable upload (each request on it renews the lease).
+
+    A lease is dead once ``expires_at`` has passed, or as soon as its process is known to have ended; whatever a dead
+    lease kept (holds, temporary files, the upload's bytes) is reclaimed.
+    """
+
+    id: str  # 32 hex digits, also in the names of the files it keeps
+    owner: str  # for people: "eventflow serve (pid 812) on web1", "resumable upload of user 3"
+    expires_at: dt.datetime
+    host: str | None = None  # the machine of a process lease (None for an upload)
+    pid: int | None = None
+
+    @property
+    def of_process(self) -> bool:
+        return self.pid is not None
 
 
 @define
@@ -214,11 +235,12 @@ class LoginFailure:
 
 @define
 class Reservation:
-    """Bytes promised to an upload under way, so concurrent uploads cannot overshoot the quota."""
+    """Bytes promised to an upload under way, so concurrent uploads cannot overshoot the quota; kept by a lease."""
 
-    key: str
+    lease_id: str
     size: int
     created_at: dt.datetime
+    user_id: int | None = None  # set for a resumable upload's hold: counted in that person's unfinished bytes
     id: int | None = None
 
 

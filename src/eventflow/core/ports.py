@@ -22,6 +22,7 @@ from eventflow.core.model import (
     DeliverableTemplate,
     Event,
     Language,
+    Lease,
     LoginFailure,
     OutboxMessage,
     Reservation,
@@ -283,6 +284,24 @@ class AssetRepository(Protocol):
     def stored_bytes(self) -> int:
         """Bytes the quota counts: hot originals plus every preview."""
 
+    def get_by_upload(self, upload_id: str) -> Asset | None:
+        """The asset a resumable upload became, or None."""
+
+
+class LeaseRepository(Protocol):
+    def add(self, lease: Lease) -> Lease:
+        """Store a new lease (its id is chosen by the caller)."""
+
+    def list(self) -> list[Lease]:
+        """Every stored lease, live or dead."""
+
+    def renew(self, lease_id: str, until: dt.datetime, now: dt.datetime) -> bool:
+        """Push the expiry of a lease not yet expired at ``now`` back to ``until``; False when it has expired or is
+        gone (a dead lease never comes back: what it kept may already be reclaimed)."""
+
+    def delete(self, lease_ids: Iterable[str]) -> None:
+        """Forget those leases (unknown ids are ignored)."""
+
 
 class ReservationRepository(Protocol):
     def lock(self) -> None:
@@ -294,11 +313,17 @@ class ReservationRepository(Protocol):
     def delete(self, reservation_id: int) -> None:
         """Release a hold (the upload ended, stored or not)."""
 
+    def delete_for_lease(self, lease_id: str) -> None:
+        """Release every hold a lease keeps."""
+
+    def list(self) -> list[Reservation]:
+        """Every hold, oldest first."""
+
     def total(self) -> int:
         """Bytes held by every upload under way."""
 
-    def delete_older_than(self, instant: dt.datetime) -> int:
-        """Drop holds left by uploads that died; how many were dropped."""
+    def unfinished_bytes(self, user_id: int) -> int:
+        """Bytes held for that person's unfinished resumable uploads."""
 
 
 class CommentRepository(Protocol):
@@ -418,6 +443,7 @@ class UnitOfWork(Protocol):
     events: EventRepository
     deliverables: DeliverableRepository
     assets: AssetRepository
+    leases: LeaseRepository
     reservations: ReservationRepository
     comments: CommentRepository
     activity: ActivityRepository
@@ -458,8 +484,36 @@ class StoredBlob(Protocol):
     def sha256(self) -> str: ...
 
 
-class BlobStore(Protocol):
-    """A place for file bytes under generated keys; writes are atomic."""
+@frozen
+class LeasedFile:
+    """A file kept alive by a lease: the temporary file of a write under way, the bytes of an unfinished upload."""
+
+    lease_id: str | None  # None: its name names no lease (a leftover of an older eventflow)
+    name: str  # where it is inside its place
+    size: int
+
+
+class LeasedFiles(Protocol):
+    def leased_files(self) -> Iterator[LeasedFile]:
+        """Every file kept by a lease, whether the lease is alive or dead."""
+
+    def remove_leased(self, name: str) -> None:
+        """Delete one of them; no error when it is already gone."""
+
+
+class ProcessLease(Protocol):
+    """The lease of the running process (see ``Lease``)."""
+
+    def current(self) -> str:
+        """This process's lease id: taken on first use (and again in a forked child), renewed by a heartbeat."""
+
+    def ended(self, lease: Lease) -> bool:
+        """Whether ``lease`` names a process of this machine that no longer runs (no need to wait for its expiry)."""
+
+
+class BlobStore(LeasedFiles, Protocol):
+    """A place for file bytes under generated keys; writes are atomic, their temporary files kept by this process's
+    lease."""
 
     def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> StoredBlob:
         """Copy ``stream`` in chunks into a blob (a new key, or ``key`` replaced atomically); hash it on the way.

@@ -33,6 +33,7 @@ from eventflow.core.model import (
     DeliverableTemplate,
     Event,
     Language,
+    Lease,
     LoginFailure,
     OutboxMessage,
     OutboxStatus,
@@ -58,6 +59,8 @@ CONFLICTS = (
     (("pk_event_bars", "event_bars.event_id"), "a bar is listed twice for this event"),
     (("uq_outbox_dedupe_key", "outbox.dedupe_key"), "this message is already queued"),
     (("uq_assets_deliverable_id_version", "assets.deliverable_id"), "this slot already has a version with this number"),
+    (("uq_assets_upload_id", "assets.upload_id"), "this upload is already stored"),
+    (("pk_leases", "leases.id"), "this lease already exists"),
     (("foreign key",), "it refers to a user, bar, template, event, slot or comment that does not exist"),
 )
 
@@ -360,6 +363,34 @@ class Assets(Repository[Asset]):
         hot = case((self._t.c.location == StorageTier.HOT.value, self._t.c.size), else_=0)
         return self._db.scalar_int(select(func.sum(hot + self._t.c.preview_size)))
 
+    def get_by_upload(self, upload_id: str) -> Asset | None:
+        return self._one(self._t.c.upload_id == upload_id)
+
+
+class Leases:
+    """Leases under the id their taker chose; a renewal is one guarded UPDATE, so an expired lease stays dead."""
+
+    def __init__(self, db: Db, mapping: EntityMap[Lease]) -> None:
+        self._db = db
+        self._map = mapping
+        self._t = mapping.table
+
+    def add(self, lease: Lease) -> Lease:
+        self._db.run(insert(self._t).values(id=lease.id, **self._map.to_row(lease)))
+        return lease
+
+    def list(self) -> builtins.list[Lease]:
+        return [self._map.to_entity(row) for row in self._db.run(select(self._t).order_by(self._t.c.id)).mappings()]
+
+    def renew(self, lease_id: str, until: dt.datetime, now: dt.datetime) -> bool:
+        alive = update(self._t).where(self._t.c.id == lease_id, self._t.c.expires_at > now)
+        return self._db.run(alive.values(expires_at=until)).rowcount == 1
+
+    def delete(self, lease_ids: Iterable[str]) -> None:
+        ids = list(lease_ids)
+        if ids:
+            self._db.run(delete(self._t).where(self._t.c.id.in_(ids)))
+
 
 class Reservations(Repository[Reservation]):
     def lock(self) -> None:
@@ -369,8 +400,14 @@ class Reservations(Repository[Reservation]):
     def total(self) -> int:
         return self._db.scalar_int(select(func.sum(self._t.c.size)))
 
-    def delete_older_than(self, instant: dt.datetime) -> int:
-        return self._db.run(delete(self._t).where(self._t.c.created_at < instant)).rowcount
+    def list(self) -> builtins.list[Reservation]:
+        return self._select(order_by=[self._t.c.created_at])
+
+    def unfinished_bytes(self, user_id: int) -> int:
+        return self._db.scalar_int(select(func.sum(self._t.c.size)).where(self._t.c.user_id == user_id))
+
+    def delete_for_lease(self, lease_id: str) -> None:
+        self._db.run(delete(self._t).where(self._t.c.lease_id == lease_id))
 
 
 class Comments(Repository[Comment]):
@@ -444,6 +481,7 @@ TEMPLATES = EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"
 EVENTS = EntityMap(Event, t.events, keys={"name_key": "name"})
 DELIVERABLES = EntityMap(Deliverable, t.deliverables, enums={"status": Status})
 ASSETS = EntityMap(Asset, t.assets, enums={"category": PhotoCategory, "location": StorageTier})
+LEASES = EntityMap(Lease, t.leases)
 RESERVATIONS = EntityMap(Reservation, t.reservations)
 COMMENTS = EntityMap(Comment, t.comments)
 ACTIVITY = EntityMap(Activity, t.activity)

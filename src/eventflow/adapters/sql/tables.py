@@ -209,7 +209,21 @@ assets = Table(
     Column("preview_key", String(255)),
     Column("preview_size", BigInteger, nullable=False),
     Column("media_info", json_value(), nullable=False),
+    Column("upload_id", String(32)),  # the resumable upload it came from: stored once
     Index("uq_assets_deliverable_id_version", "deliverable_id", "version", unique=True),
+    Index("uq_assets_upload_id", "upload_id", unique=True),
+    **MYSQL_OPTIONS,
+)
+
+#: Who keeps temporary files and quota holds alive: a process (renewed by its heartbeat) or an unfinished upload.
+leases = Table(
+    "leases",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner", String(255), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("host", String(255)),
+    Column("pid", Integer),
     **MYSQL_OPTIONS,
 )
 
@@ -217,9 +231,10 @@ reservations = Table(
     "reservations",
     metadata,
     _id(),
-    Column("key", String(255), nullable=False),
+    Column("lease_id", String(32), nullable=False, index=True),
     Column("size", BigInteger, nullable=False),
     Column("created_at", UtcDateTime, nullable=False, index=True),
+    _fk("user_id", "users.id"),
     **MYSQL_OPTIONS,
 )
 

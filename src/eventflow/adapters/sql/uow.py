@@ -27,6 +27,7 @@ class SqlUnitOfWork:
     events: ports.EventRepository
     deliverables: ports.DeliverableRepository
     assets: ports.AssetRepository
+    leases: ports.LeaseRepository
     reservations: ports.ReservationRepository
     comments: ports.CommentRepository
     activity: ports.ActivityRepository
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.events = r.Events(db, r.EVENTS)
         self.deliverables = r.Deliverables(db, r.DELIVERABLES)
         self.assets = r.Assets(db, r.ASSETS)
+        self.leases = r.Leases(db, r.LEASES)
         self.reservations = r.Reservations(db, r.RESERVATIONS)
         self.comments = r.Comments(db, r.COMMENTS)
         self.activity = r.ActivityLog(db, r.ACTIVITY)

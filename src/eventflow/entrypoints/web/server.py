@@ -17,6 +17,7 @@ from gunicorn.app.base import BaseApplication
 
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.outbox_worker import start_outbox_worker
+from eventflow.entrypoints.startup import reclaim_leftovers
 from eventflow.entrypoints.web.app import create_app
 from eventflow.entrypoints.web.pages.render import compile_templates
 from eventflow.entrypoints.web.worker import worker_class
@@ -75,6 +76,7 @@ def run(services: Services, host: str = "127.0.0.1", port: int = 8000) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(services)
     compile_templates(services.settings.timezone)
+    reclaim_leftovers(services)
     dispose = getattr(services.database, "dispose", None)  # the SQL factory's pool; the memory fakes have none
     if callable(dispose):
         dispose()  # no pooled connection may cross the fork into the worker: it opens its own
