@@ -75,8 +75,11 @@ def test_the_readme_gunicorn_command_serves_the_wsgi_module(tmp_path: Path) -> N
             data=json.dumps({"email": "nobody@bars.fr", "password": "wrong password"}).encode(),
             headers={"Content-Type": "application/json", "X-Forwarded-Proto": "https"},
         )
-        resp = wait_for(lambda: urllib.request.urlopen(request, timeout=2))
-        assert resp.status == 401  # a real answer from the app, on a fresh SQLite database
+        # Up once /api/me answers (401: nobody logged in); a login retried on a slow start would count as guesses.
+        wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/api/me", timeout=2))
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.status == 401  # a real answer from the app, on a fresh SQLite database
         with socket.create_connection(("127.0.0.1", port), timeout=5) as stalled:
             stalled.sendall(
                 b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
