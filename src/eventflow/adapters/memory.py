@@ -328,7 +328,7 @@ TABLES = (
 )
 
 
-class ComposedViews:
+class ComposedReadModels:
     """The page reads made of the single repositories of a unit of work: the reference any faster
     implementation must agree with."""
 
@@ -400,7 +400,7 @@ class MemoryUnitOfWork:
         self.comments = _Comments(t["comments"])
         self.activity = _Activity(t["activity"])
         self.outbox = _Outbox(t["outbox"])
-        self.views = ComposedViews(self)
+        self.read_models = ComposedReadModels(self)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

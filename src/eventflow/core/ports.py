@@ -411,7 +411,7 @@ class CardRows:
     users: list[User]
 
 
-class ViewRepository(Protocol):
+class ReadModels(Protocol):
     """Reads of several tables a page needs at once, in the order the single repositories give them."""
 
     def calendar(self, start: dt.date, end: dt.date, bar_id: int | None = None) -> CalendarRows:
@@ -448,7 +448,7 @@ class UnitOfWork(Protocol):
     comments: CommentRepository
     activity: ActivityRepository
     outbox: OutboxRepository
-    views: ViewRepository
+    read_models: ReadModels
 
     def __enter__(self) -> Self:
         """Begin the transaction (SQLite: take the write lock up front)."""

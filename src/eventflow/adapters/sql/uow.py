@@ -10,7 +10,7 @@ from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
 from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_engine
-from eventflow.adapters.sql.views import Views
+from eventflow.adapters.sql.read_models import SqlReadModels
 from eventflow.core import ports
 
 
@@ -32,7 +32,7 @@ class SqlUnitOfWork:
     comments: ports.CommentRepository
     activity: ports.ActivityRepository
     outbox: ports.OutboxRepository
-    views: ports.ViewRepository
+    read_models: ports.ReadModels
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -64,7 +64,7 @@ class SqlUnitOfWork:
         self.comments = r.Comments(db, r.COMMENTS)
         self.activity = r.ActivityLog(db, r.ACTIVITY)
         self.outbox = r.Outbox(db, r.OUTBOX)
-        self.views = Views(db)
+        self.read_models = SqlReadModels(db)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

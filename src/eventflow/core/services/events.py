@@ -137,7 +137,7 @@ class EventService:
     def agenda(self, start: dt.date, end: dt.date, bar_id: int | None = None, health: Health | None = None) -> Agenda:
         """The events of a period with every bar and the themes of its months, read at once (the calendar page)."""
         with self.ctx.uow(read_only=True) as uow:
-            rows = uow.views.calendar(start, end, bar_id)
+            rows = uow.read_models.calendar(start, end, bar_id)
         summaries = self._summaries(rows.events, rows.slots, rows.bars, rows.themes)
         return Agenda(
             events=[s for s in summaries if health is None or s.health is health], bars=rows.bars, themes=rows.themes
@@ -145,7 +145,7 @@ class EventService:
 
     def card(self, event_id: int, activity_limit: int | None = 200) -> EventCard:
         with self.ctx.uow(read_only=True) as uow:
-            rows = uow.views.card(event_id, activity_limit)
+            rows = uow.read_models.card(event_id, activity_limit)
         if rows is None:
             raise errors.NotFound("event", event_id)
         versions = self._versions_by_slot(rows.assets)

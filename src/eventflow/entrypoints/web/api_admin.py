@@ -17,10 +17,10 @@ from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import follow, many, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param
-from eventflow.entrypoints.web.schema import doc
-from eventflow.entrypoints.web.views import (
+from eventflow.entrypoints.web.schema import (
     HARDWARE,
     MONTH,
+    doc,
 )
 
 #: What the OpenAPI document says of the bodies' fields, beyond their types.

@@ -19,11 +19,11 @@ from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body
 from eventflow.entrypoints.web.openapi import many, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param, period
-from eventflow.entrypoints.web.schema import doc
-from eventflow.entrypoints.web.views import (
+from eventflow.entrypoints.web.schema import (
     ID,
     STR,
     Json,
+    doc,
 )
 
 

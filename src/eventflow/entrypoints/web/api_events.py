@@ -17,7 +17,7 @@ from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
 from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
-from eventflow.entrypoints.web.views import (
+from eventflow.entrypoints.web.schema import (
     BOOL,
     DATE,
     ID,

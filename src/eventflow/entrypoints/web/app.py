@@ -28,7 +28,7 @@ from eventflow.entrypoints.web import (
 )
 from eventflow.entrypoints.web.errors import register_error_handlers
 from eventflow.entrypoints.web.middleware import OneReadTransaction, RequestId, SecurityHeaders
-from eventflow.entrypoints.web.views import Json
+from eventflow.entrypoints.web.schema import Json
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (api_events, api_admin, api_audit, credentials, assets, tus, pages)
 

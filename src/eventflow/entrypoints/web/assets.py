@@ -28,7 +28,7 @@ from eventflow.core import errors
 from eventflow.core.services.assets import INLINE_TYPES, AssetService
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.openapi import operation, path_id
-from eventflow.entrypoints.web.views import Json
+from eventflow.entrypoints.web.schema import Json
 
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024

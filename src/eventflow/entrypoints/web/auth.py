@@ -36,8 +36,7 @@ from eventflow.core.services.users import SESSION_DAYS
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import operation
-from eventflow.entrypoints.web.schema import doc
-from eventflow.entrypoints.web.views import STR, Json
+from eventflow.entrypoints.web.schema import STR, Json, doc
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "eventflow_session"

@@ -1,7 +1,7 @@
 """The OpenAPI document: each route module describes its own paths; this module merges them.
 
 A route module may expose ``OPENAPI = {"paths": {...}, "components": {"schemas": {...}}}``;
-``build_document`` merges every fragment with the shared schemas of ``views``. An operation names its body and
+``build_document`` merges every fragment with the shared schemas of ``schema``. An operation names its body and
 response by their attrs classes (``operation(..., EventCard, body=EventCreate)``, ``many(EventSummary)`` for a
 list): ``build_document`` generates their schemas (``schema.Components``), so a shape is written once, as a class.
 """
@@ -18,8 +18,7 @@ import falcon
 
 from eventflow import __version__
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.schema import Components
-from eventflow.entrypoints.web.views import SCHEMAS, Json, ref
+from eventflow.entrypoints.web.schema import SCHEMAS, Components, Json, ref
 
 ERROR_REASONS = {
     400: "Malformed JSON",

@@ -36,7 +36,7 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import User
 from eventflow.core.services.assets import AssetService, UploadTarget, kind_for, parse_category
-from eventflow.entrypoints.web.views import Json
+from eventflow.entrypoints.web.schema import Json
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,checksum,termination,expiration"

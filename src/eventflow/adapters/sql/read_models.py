@@ -1,4 +1,4 @@
-"""The page reads (``ViewRepository``): several SELECTs answered by one SQL statement.
+"""The page reads (``ReadModels``): several SELECTs answered by one SQL statement.
 
 Each SELECT becomes a scalar subquery aggregating its rows into a JSON array of arrays (``json_group_array`` on
 SQLite, ``json_agg`` on PostgreSQL, ``JSON_ARRAYAGG`` on MySQL/MariaDB), so a page costs one round trip and reads
@@ -139,7 +139,7 @@ CALENDAR = {at_bar: _calendar(at_bar) for at_bar in (False, True)}
 CARD = {limited: _card(limited) for limited in (False, True)}
 
 
-class Views:
+class SqlReadModels:
     def __init__(self, db: r.Db) -> None:
         self._db = db
 

@@ -9,7 +9,7 @@ import datetime as dt
 import attrs
 import pytest
 
-from eventflow.adapters.memory import ComposedViews
+from eventflow.adapters.memory import ComposedReadModels
 from eventflow.core.model import (
     Activity,
     ApiToken,
@@ -108,8 +108,8 @@ def test_calendar_reads_what_the_repositories_give(filled: tuple[UnitOfWorkFacto
     make_uow, _ = filled
     with make_uow(read_only=True) as uow:
         bar_id = (uow.bars.get_by_name(bar) or Bar("?")).id if bar else None
-        read = uow.views.calendar(start, end, bar_id)
-        assert read == ComposedViews(uow).calendar(start, end, bar_id)
+        read = uow.read_models.calendar(start, end, bar_id)
+        assert read == ComposedReadModels(uow).calendar(start, end, bar_id)
     if start.year == 2026:
         assert [e.name for e in read.events][:2] == ["after", "Before"] if bar is None else ["after", "Réveillon"]
         assert {t.name for t in read.themes} >= {"Noël 🎄"}
@@ -124,9 +124,9 @@ def test_the_card_reads_every_field_of_everything_it_shows(filled: tuple[UnitOfW
     make_uow, dated = filled
     night = dated["Réveillon"]
     with make_uow(read_only=True) as uow:
-        read = uow.views.card(night, activity_limit=limit)
-        assert read == ComposedViews(uow).card(night, activity_limit=limit)
-        assert uow.views.card(99999) is None
+        read = uow.read_models.card(night, activity_limit=limit)
+        assert read == ComposedReadModels(uow).card(night, activity_limit=limit)
+        assert uow.read_models.card(99999) is None
     assert read is not None
     bars = {b.name: b.id for b in read.bars}
     assert read.event.bar_ids == [bars["alpha"], bars["Le Zinc é"]]  # in the order they were chosen
@@ -150,7 +150,7 @@ def test_a_month_of_long_briefs_is_read_whole(make_uow: UnitOfWorkFactory) -> No
             uow.events.add(Event(f"Soirée {day}", dt.date(2026, 12, day), [bar], brief=brief, notes=brief))
         uow.commit()
     with make_uow(read_only=True) as uow:
-        read = uow.views.calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+        read = uow.read_models.calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
     assert len(read.events) == 28 and all(e.brief == e.notes == brief for e in read.events)
 
 
