@@ -183,8 +183,8 @@ def test_a_burst_of_guesses_at_once_over_two_apps_gets_five_tries_in_all(
     with ThreadPoolExecutor(20) as pool:
         statuses = list(pool.map(guess, range(20)))
 
-    checked = statuses.count(401)  # attempts under way count too: a burst may even check fewer than five
+    checked = statuses.count(401)  # attempts under way count too: a burst may check fewer than five, even none
     busy = statuses.count(503)  # past six bodies at once, a worker turns the rest away before reading them
-    assert 1 <= checked <= 5 and statuses.count(429) + busy == 20 - checked
+    assert checked <= 5 and statuses.count(429) + busy == 20 - checked
     later = [login(two_apps[i % 2], "max@bars.fr", "one more guess").status_code for i in range(6)]
     assert later == [401] * (5 - checked) + [429] * (1 + checked)
