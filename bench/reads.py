@@ -1,5 +1,5 @@
 """How a page reads, decided with numbers: one JSON-aggregating statement per page (``adapters/sql/views.py``) vs the
-plain repository reads it replaced (``ComposedViews``), on SQLite and PostgreSQL, with 1 and 10 years of nights.
+plain repository reads it replaced (``ComposedReadModels``), on SQLite and PostgreSQL, with 1 and 10 years of nights.
 
     .venv/bin/python bench/reads.py [--years 1,10] [--repeat 200]
 
@@ -40,7 +40,7 @@ def median_ms(read: Callable[[], Any], repeat: int) -> float:
 
 
 def measure(data_dir: Path, years: int, url: str | None, repeat: int) -> dict[str, float]:
-    from eventflow.adapters.memory import ComposedViews
+    from eventflow.adapters.memory import ComposedReadModels
     from eventflow.bootstrap import bootstrap
 
     seeded = seed(data_dir, years, url)
@@ -52,7 +52,7 @@ def measure(data_dir: Path, years: int, url: str | None, repeat: int) -> dict[st
     def read(how: str, page: str) -> Callable[[], Any]:
         def run() -> Any:
             with services.uow(read_only=True) as uow:
-                views = uow.views if how == "one statement" else ComposedViews(uow)
+                views = uow.read_models if how == "one statement" else ComposedReadModels(uow)
                 return views.calendar(start, end) if page == "calendar" else views.card(card_id, 200)
 
         return run

@@ -42,7 +42,7 @@ def main() -> None:
         services = bootstrap(Settings.from_env({"EVENTFLOW_DATA_DIR": tmp}), hasher=Argon2Hasher(fast=True))
         demo.seed(services)
         with services.uow(read_only=True) as uow:
-            rows = uow.views.history(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+            rows = uow.read_models.history(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
             names = {e.id: e.name for e in uow.events.list()}
         clock = services.clock
         replayed = replay(

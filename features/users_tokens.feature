@@ -20,3 +20,9 @@ Feature: Team accounts and personal API tokens
     When "max@bars.fr" has been deactivated
     Then their token is no longer accepted
     And the team list still shows "max@bars.fr" as inactive
+
+  Scenario: A revoked token stops working at once
+    Given "max@bars.fr" has a personal token
+    When "ada@bars.fr" revokes that token
+    Then their token is no longer accepted
+    And the audit log shows "ada@bars.fr" revoked a token of "max@bars.fr"

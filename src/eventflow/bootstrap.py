@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from attrs import define, field
 
 from eventflow.adapters.security import Argon2Hasher, sanitize_html
@@ -12,9 +14,11 @@ from eventflow.core.ports import (
     BlobStore,
     Clock,
     ImageProcessor,
+    LeasedFiles,
     MediaProbe,
     Notifier,
     PasswordHasher,
+    ProcessLease,
     Translator,
     UnitOfWorkFactory,
 )
@@ -34,27 +38,35 @@ from eventflow.core.shared_reads import SharedReads
 
 @define
 class StoragePorts:
-    """The file-side adapters: hot and cold blob stores, notifier, image processor, media probe."""
+    """The file-side adapters: hot and cold blob stores, unfinished resumable uploads, notifier, image processor,
+    media probe, and the lease of this process that keeps its temporary files and quota holds."""
 
     hot: BlobStore
     cold: BlobStore
+    uploads: LeasedFiles
     notifier: Notifier
     images: ImageProcessor
     probe: MediaProbe
+    lease: ProcessLease
 
     @classmethod
-    def local(cls, settings: Settings, notifier: Notifier | None = None) -> StoragePorts:
+    def local(cls, settings: Settings, ctx: Context, notifier: Notifier | None = None) -> StoragePorts:
         from eventflow.adapters.blobstore import LocalBlobStore
         from eventflow.adapters.images import PillowImageProcessor
+        from eventflow.adapters.leases import ProcessLeases
         from eventflow.adapters.media import MediaPreviewer
+        from eventflow.adapters.resumable import UploadFolders
 
-        images = PillowImageProcessor()
+        images = PillowImageProcessor(decodes=settings.image_decodes)
+        lease = ProcessLeases(ctx.uow, ctx.clock)
         return cls(
-            hot=LocalBlobStore(settings.files_dir, "hot"),
-            cold=LocalBlobStore(settings.cold_dir, "cold"),
+            hot=LocalBlobStore(settings.files_dir, "hot", lease=lease.current),
+            cold=LocalBlobStore(settings.cold_dir, "cold", lease=lease.current),
+            uploads=UploadFolders(settings.uploads_dir),
             notifier=notifier or mail_notifier(settings),
             images=images,
             probe=MediaPreviewer(images),
+            lease=lease,
         )
 
 
@@ -103,7 +115,7 @@ class Services:
         self.templates = TemplateService(self.ctx)
         self.events = EventService(self.ctx)
         self.comments = CommentService(self.ctx)
-        quota = Quota(self.ctx, self.settings.quota_bytes)
+        quota = Quota(self.ctx, self.settings.quota_bytes, self.files.lease)
         self.assets = AssetService(
             self.ctx,
             self.files.hot,
@@ -112,8 +124,12 @@ class Services:
             self.files.probe,
             quota,
             self.settings.max_upload_bytes,
+            unfinished_expiry=dt.timedelta(hours=self.settings.unfinished_expiry_hours),
+            max_unfinished_bytes=self.settings.max_unfinished_bytes,
         )
-        self.storage = StorageService(self.ctx, self.files.hot, self.files.cold, quota, self.files.notifier)
+        self.storage = StorageService(
+            self.ctx, self.files.hot, self.files.cold, quota, self.files.notifier, self.files.uploads
+        )
         self.ctx.on_activity.append(NotificationPlanner(self.ctx, self.settings.base_url))
         self.digest = DigestService(self.ctx, self.settings.base_url)
         self.outbox = OutboxService(self.ctx, self.files.notifier)
@@ -163,4 +179,4 @@ def bootstrap(
         sanitize=sanitize_html,
         translations=translations,
     )
-    return Services(settings=settings, ctx=ctx, files=files or StoragePorts.local(settings, notifier))
+    return Services(settings=settings, ctx=ctx, files=files or StoragePorts.local(settings, ctx, notifier))

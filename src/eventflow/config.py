@@ -30,6 +30,15 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}={raw!r} must be a whole number of 1 or more")
+    return int(raw)
+
+
 def _base_url(env: Mapping[str, str]) -> str:
     """Where people open eventflow: e-mails link to ``{base_url}/events/{id}``."""
     raw = (env.get("EVENTFLOW_BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
@@ -52,6 +61,13 @@ class Settings:
     secret_key_value: str | None = None
     trust_forwarded_proto: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    #: A request (headers or body) that sends nothing for this long, or a client that reads none of its response
+    #: for this long, is cut off: a stalled client cannot hold a server thread for ever.
+    body_timeout_seconds: float = 30.0
+    #: Images each process decodes at once (a photo over 25 megapixels takes two turns).
+    image_decodes: int = 2
+    unfinished_expiry_hours: float = 24
+    max_unfinished_bytes: int = 2048 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,11 +89,20 @@ class Settings:
             secret_key_value=env.get("EVENTFLOW_SECRET_KEY") or None,
             trust_forwarded_proto=env.get("EVENTFLOW_TRUST_FORWARDED_PROTO", "").strip().lower() in TRUE_WORDS,
             base_url=_base_url(env),
+            body_timeout_seconds=_number(env, "EVENTFLOW_BODY_TIMEOUT_SECONDS", 30),
+            image_decodes=_count(env, "EVENTFLOW_IMAGE_DECODES", 2),
+            unfinished_expiry_hours=_number(env, "EVENTFLOW_TUS_EXPIRY_HOURS", 24),
+            max_unfinished_bytes=int(_number(env, "EVENTFLOW_MAX_UNFINISHED_MB", 2048) * 1024 * 1024),
         )
 
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Unfinished resumable uploads (tus)."""
+        return self.data_dir / "uploads"
 
     def secret_key(self) -> str:
         """The configured key, or one generated once into the data folder and kept there."""

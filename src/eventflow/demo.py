@@ -135,7 +135,21 @@ def is_empty(services: Services) -> bool:
 
 
 def seed(services: Services) -> DemoReport:
-    """Fill an empty database; refuses one that already has users, bars or events."""
+    """Fill an empty database in one transaction; refuses one that already has users, bars or events.
+
+    A failure halfway leaves the database as it was, and the files stored until then are deleted (after a crash the
+    database is still empty; ``eventflow storage check`` reports the files left behind)."""
+    stored_before = set(services.files.hot.list_keys())
+    try:
+        with services.reads.one_transaction():
+            return _seed(services)
+    except BaseException:
+        for key in set(services.files.hot.list_keys()) - stored_before:
+            services.files.hot.delete(key)
+        raise
+
+
+def _seed(services: Services) -> DemoReport:
     if not is_empty(services):
         raise errors.Conflict("the database already has data; `eventflow demo` only fills an empty one")
     password = secrets.token_urlsafe(12)
@@ -303,8 +317,7 @@ class _Night:
 def _add_history(services: Services, bar_ids: list[int], admin: int, designers: list[int]) -> int:
     """The past year's nights with everything that happened to their deliverables; how many nights."""
     rng = random.Random(14)
-    today = services.clock.today()
-    nights = [today - dt.timedelta(days=d) for d in range(HISTORY_DAYS, HISTORY_UNTIL - 1, -HISTORY_EVERY)]
+    nights = history_nights(services.clock.today())
     _add_past_themes(services, nights)
     with services.uow() as uow:
         templates = uow.templates.list()
@@ -329,6 +342,11 @@ def _add_history(services: Services, bar_ids: list[int], admin: int, designers: 
                 uow.activity.add(entry)
         uow.commit()
     return len(nights)
+
+
+def history_nights(today: dt.date) -> list[dt.date]:
+    """The days of the past nights of the demo's history."""
+    return [today - dt.timedelta(days=d) for d in range(HISTORY_DAYS, HISTORY_UNTIL - 1, -HISTORY_EVERY)]
 
 
 def _pace(rng: random.Random) -> float:

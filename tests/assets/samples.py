@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import av
 import pillow_heif
@@ -67,7 +69,11 @@ SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>a
 
 
 def pixel_flood_png(width: int = 10_000, height: int = 10_000) -> bytes:
-    """A PNG header announcing 100 MP: refused before any decoding (the pixel data is tiny)."""
-    out = io.BytesIO()
-    Image.new("1", (width, height)).save(out, "PNG")
-    return out.getvalue()
+    """A PNG whose header announces ``width`` x ``height`` RGB pixels with no pixel data behind it (a few dozen
+    bytes): a size check on the header refuses it; decoding it would fail on the missing pixels instead."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, deflate, no interlace
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")

@@ -13,8 +13,7 @@ from PIL import Image
 from eventflow.adapters.notifier import RecordingNotifier
 from eventflow.bootstrap import Services
 from eventflow.core import errors
-from eventflow.core.clock import FixedClock
-from eventflow.core.model import Deliverable, Event, Reservation, Status, User
+from eventflow.core.model import Deliverable, Event, Status, User
 from tests.assets import samples
 from tests.assets.conftest import LIMIT_MB, MB, QUOTA_BYTES, stored_files
 
@@ -156,15 +155,6 @@ def test_two_concurrent_uploads_that_together_cross_the_quota_exactly_one_succee
     first.join(5)
     assert sorted(type(o).__name__ for o in outcomes) == ["Asset", "QuotaExceeded"]
     assert used(services) <= QUOTA_BYTES
-
-
-def test_stale_holds_of_dead_uploads_are_swept(services: Services, clock: FixedClock) -> None:
-    with services.uow() as uow:
-        uow.reservations.add(Reservation(key="dead", size=QUOTA_BYTES, created_at=clock.now()))
-        uow.commit()
-    clock.advance(hours=7)
-    assert services.assets.quota.sweep() == 1
-    assert used(services) == 0
 
 
 def test_admins_are_alerted_once_when_usage_crosses_80_percent_and_again_after_falling_below(

@@ -23,7 +23,7 @@ import pytest
 import requests
 from sqlalchemy.exc import OperationalError
 
-from eventflow.adapters.sql.uow import disk_full
+from eventflow.adapters.sql.repositories import database_full
 from eventflow.bootstrap import Services
 from eventflow.config import Settings
 from eventflow.core.model import Deliverable, Event, StorageTier, User
@@ -200,7 +200,7 @@ def test_archiving_to_a_full_cold_store_reports_the_file_and_keeps_it_hot(
 )
 def test_postgresql_and_mariadb_say_disk_full_in_their_own_words(driver_error: Exception, full: bool) -> None:
     """Filling a database server's disk is out of reach here; its error, as its driver raises it, is not."""
-    assert disk_full(OperationalError("COMMIT", {}, driver_error)) is full
+    assert database_full(OperationalError("COMMIT", {}, driver_error)) is full
 
 
 # -- gunicorn on SQLite, its whole data folder on a small tmpfs --------------------------------------------------

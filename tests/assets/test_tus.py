@@ -108,11 +108,11 @@ def test_a_dropped_connection_resumes_from_its_offset_and_ends_with_the_same_sha
 
 
 def test_an_upload_survives_a_server_restart(data_dir: Path) -> None:
-    with live_server(data_dir) as before:
+    with live_server(data_dir, "sqlite") as before:
         up = uploader(before, VIDEO)
         up.upload_chunk()
         url_path = urlsplit(up.url).path
-    with live_server(data_dir) as after:
+    with live_server(data_dir, "sqlite") as after:
         resumed = uploader(after, VIDEO, url=f"{after.url}{url_path}")
         assert resumed.offset == CHUNK
         resumed.upload()
@@ -149,7 +149,7 @@ def test_termination_and_protocol_errors(live: LiveServer) -> None:
     assert api(live, path, "DELETE", headers=tus_header).status_code == 204
     assert api(live, path, "HEAD", headers=tus_header).status_code == 404
     options = api(live, "/api/uploads", "OPTIONS")
-    assert options.headers["Tus-Extension"] == "creation,checksum,termination"
+    assert options.headers["Tus-Extension"] == "creation,checksum,termination,expiration"
 
 
 @pytest.mark.parametrize(

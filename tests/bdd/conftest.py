@@ -19,6 +19,7 @@ from pytest_bdd import given, parsers, then, when
 from eventflow.bootstrap import Services
 from eventflow.core import rules
 from eventflow.core.clock import FixedClock
+from eventflow.core.commands import EventChanges
 from eventflow.core.model import Bar, Deliverable, Health, Status
 from eventflow.core.services.events import EventSummary, parse_date
 from eventflow.entrypoints.web.app import create_app
@@ -148,13 +149,15 @@ def plan_event(services: Services, name: str, day: dt.date, bars: str) -> None:
 def remove_bar(services: Services, bar: str, event: str) -> None:
     current = summary(services, event).event.bar_ids
     gone = bar_named(services, bar).id
-    services.events.update(None, event_id(services, event), bar_ids=[b for b in current if b != gone])
+    services.events.update(None, event_id(services, event), EventChanges(bar_ids=[b for b in current if b != gone]))
 
 
 @when(step('"{bar}" is added to "{event}"'))
 def add_bar(services: Services, bar: str, event: str) -> None:
     current = summary(services, event).event.bar_ids
-    services.events.update(None, event_id(services, event), bar_ids=[*current, bar_named(services, bar).id])
+    services.events.update(
+        None, event_id(services, event), EventChanges(bar_ids=[*current, bar_named(services, bar).id])
+    )
 
 
 @when(step('the team adds the deliverable "{name}" with the specs "{specs}" to "{event}"'))

@@ -9,6 +9,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from eventflow.bootstrap import Services
 from eventflow.core.errors import Conflict, NotAuthenticated
+from eventflow.core.services.audit import AuditQuery
 
 scenarios("users_tokens.feature")
 
@@ -64,3 +65,18 @@ def token_no_longer_accepted(services: Services, tokens: dict[str, Any]) -> None
 @then(parsers.parse('the team list still shows "{email}" as inactive'))
 def still_listed(services: Services, email: str) -> None:
     assert [u.active for u in services.users.list() if u.email == email] == [False]
+
+
+@when(parsers.parse('"{email}" revokes that token'))
+def revoke(services: Services, tokens: dict[str, Any], email: str) -> None:
+    token = services.users.find_token(tokens["token"])
+    services.users.revoke_token(services.users.by_email(email), token.user_id, token.id or 0)
+
+
+@then(parsers.parse('the audit log shows "{actor}" revoked a token of "{owner}"'))
+def revocation_audited(services: Services, actor: str, owner: str) -> None:
+    entry = services.audit.search(None, AuditQuery(action="token.revoked"))[0]
+    assert (entry.entry.actor_id, entry.entry.before) == (
+        services.users.by_email(actor).id,
+        {"user": owner, "label": "cli"},
+    )

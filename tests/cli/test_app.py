@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -9,10 +10,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 from sqlalchemy.exc import OperationalError
 
 from eventflow import demo
-from eventflow.bootstrap import Services
+from eventflow.adapters.security import Argon2Hasher
+from eventflow.bootstrap import Services, bootstrap
+from eventflow.config import Settings
+from eventflow.core.clock import FixedClock
+from eventflow.core.services.audit import AuditQuery
+from eventflow.core.services.events import EventService
 from eventflow.entrypoints.cli import cli
 from eventflow.entrypoints.web import server
 from tests.cli.conftest import Run, assert_one_line_error, stored
@@ -80,6 +87,48 @@ def test_demo_if_empty_seeds_a_first_start(run: Run, services: Services) -> None
     assert services.events.calendar()
 
 
+def tiny_png(*_: object) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (219, 39, 119)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def empty_site(request: pytest.FixtureRequest, services: Services, settings: Settings, clock: FixedClock) -> Services:
+    if request.param == "memory":
+        return services
+    return bootstrap(settings, clock=clock, hasher=Argon2Hasher(fast=True))
+
+
+def test_a_demo_that_fails_halfway_leaves_nothing_and_runs_again(
+    empty_site: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    update_slot = EventService.update_slot
+    seen_at_failure: list[str] = []
+
+    def power_cut_on_the_30th_slot(self: EventService, *args: Any, **kwargs: Any) -> Any:
+        if len(calls) == 29:
+            seen_at_failure.extend(empty_site.files.hot.list_keys())
+            raise RuntimeError("power cut")
+        calls.append(args)
+        return update_slot(self, *args, **kwargs)
+
+    calls: list[Any] = []
+    monkeypatch.setattr(demo, "_mockup", tiny_png)  # the poster mock-ups are slow to draw and beside the point
+    monkeypatch.setattr(EventService, "update_slot", power_cut_on_the_30th_slot)
+    with pytest.raises(RuntimeError, match="power cut"):
+        demo.seed(empty_site)
+    assert seen_at_failure, "files were stored (and events, bars, people written) before the failure"
+
+    assert demo.is_empty(empty_site)
+    assert list(empty_site.files.hot.list_keys()) == []
+    assert empty_site.audit.search(None, AuditQuery()) == []
+    monkeypatch.setattr(EventService, "update_slot", update_slot)
+    result = CliRunner().invoke(cli, ["demo"], obj=empty_site)
+    assert result.exit_code == 0, result.output
+    assert len(empty_site.events.calendar()) == len(demo.EVENTS) + len(demo.history_nights(empty_site.clock.today()))
+
+
 def test_serve_hands_the_services_to_the_web_server(
     run: Run, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -131,6 +180,8 @@ def test_a_bad_time_zone_is_one_line(tmp_path: Path) -> None:
         ("EVENTFLOW_DATABASE_URL", "oracle+nope://x/y", "unsupported database URL scheme"),
         ("EVENTFLOW_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/x", "cannot use the database"),
         ("EVENTFLOW_QUOTA_GB", "lots", "EVENTFLOW_QUOTA_GB='lots' is not a number"),
+        ("EVENTFLOW_BODY_TIMEOUT_SECONDS", "soon", "EVENTFLOW_BODY_TIMEOUT_SECONDS='soon' is not a number"),
+        ("EVENTFLOW_BODY_TIMEOUT_SECONDS", "0", "EVENTFLOW_BODY_TIMEOUT_SECONDS must be greater than 0"),
     ],
 )
 def test_bad_configuration_is_one_line(tmp_path: Path, variable: str, value: str, message: str) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,27 @@ def test_first_start_seeds_once(tmp_path: Path) -> None:
     assert "Log in as camille.durand@bars.example with the password:" in first
     assert "kept it as it is" in second
     assert eventflow(data, "demo", ok=False).returncode == 1
+
+
+def test_a_demo_killed_halfway_leaves_an_empty_database_and_runs_again(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    eventflow(data, "db", "upgrade")
+    env = {**os.environ, "EVENTFLOW_DATA_DIR": str(data)}
+    env.pop("EVENTFLOW_DATABASE_URL", None)
+    demo = subprocess.Popen([str(EVENTFLOW), "demo"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # The mock-up files come after the people, bars, templates, themes and first events: once one is stored,
+        # the demo is well under way.
+        deadline = time.monotonic() + 60
+        while not any((data / "files").glob("??/*")) and demo.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert demo.poll() is None, "the demo ended before a file was stored"
+        demo.kill()
+    finally:
+        demo.wait(timeout=30)
+    assert demo.returncode == -signal.SIGKILL
+
+    assert json.loads(eventflow(data, "user", "list", "--json").stdout) == []
+    assert json.loads(eventflow(data, "bar", "list", "--json").stdout) == []
+    assert json.loads(eventflow(data, "event", "list", "--json").stdout) == []
+    assert "Log in as camille.durand@bars.example" in eventflow(data, "demo").stdout

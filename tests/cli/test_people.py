@@ -8,6 +8,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.errors import NotAuthenticated
+from eventflow.core.services.audit import AuditQuery
 from tests.cli.conftest import Run, assert_one_line_error, rows, stored
 
 PASSWORD = "correct horse battery"
@@ -165,3 +166,60 @@ def test_set_password_keeps_the_old_one_when_the_new_one_is_too_short(run: Run, 
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: the password must have at least 8 characters"
     assert services.users.authenticate("max@bars.fr", PASSWORD)
+
+
+@pytest.fixture
+def max_tokens(run: Run) -> list[str]:
+    """Max has two tokens (ids 1 and 2)."""
+    run("user", "add", "max@bars.fr", "--name", "Max", "--password", PASSWORD)
+    return [run("token", "create", "max@bars.fr").stdout.strip() for _ in range(2)]
+
+
+def test_token_list_shows_ids_and_prefixes_never_the_secrets(run: Run, max_tokens: list[str]) -> None:
+    listed = run("token", "list", "max@bars.fr")
+
+    assert listed.exit_code == 0, listed.output
+    table = rows(listed.stdout)
+    assert table[0] == ["ID", "PREFIX", "LABEL", "CREATED", "LAST USED"]
+    assert [(r[0], r[1], r[2], r[-1]) for r in table[1:]] == [
+        ("1", max_tokens[0][:11], "cli", "never"),
+        ("2", max_tokens[1][:11], "cli", "never"),
+    ]
+    assert not any(secret in listed.stdout for secret in max_tokens)
+    as_json = json.loads(run("token", "list", "max@bars.fr", "--json").stdout)
+    assert [(t["id"], t["prefix"], t["last_used_at"]) for t in as_json] == [
+        (1, max_tokens[0][:11], None),
+        (2, max_tokens[1][:11], None),
+    ]
+
+
+@pytest.mark.parametrize("reference", ["id", "prefix", "whole token"])
+def test_token_revoke_by_id_prefix_or_the_token_itself_stops_it_at_once(
+    run: Run, services: Services, max_tokens: list[str], reference: str
+) -> None:
+    given = {"id": "2", "prefix": max_tokens[1][:11], "whole token": max_tokens[1]}[reference]
+
+    result = run("token", "revoke", given)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Revoked token 2 ({max_tokens[1][:11]}…, cli) of max@bars.fr.\n"
+    with pytest.raises(NotAuthenticated):
+        services.users.user_for_token(max_tokens[1])
+    assert services.users.user_for_token(max_tokens[0]).email == "max@bars.fr"  # the other one still works
+    newest = services.audit.search(None, AuditQuery(entity_type="token"))[0].entry
+    assert (newest.action, newest.entity_id) == ("token.revoked", 2)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("7", "token 7 does not exist"),
+        ("ef_doesnotexist", "token ef_doesnotexist does not exist"),
+        ("ef_", "give the token's id (`eventflow token list EMAIL`) or at least its first 11 characters"),
+    ],
+)
+def test_token_revoke_of_an_unknown_token_is_one_line_and_exit_1(
+    run: Run, services: Services, max_tokens: list[str], given: str, message: str
+) -> None:
+    assert_one_line_error(run("token", "revoke", given), message)
+    assert all(services.users.user_for_token(secret) for secret in max_tokens)

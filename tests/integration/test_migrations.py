@@ -3,18 +3,24 @@ a database that a newer eventflow migrated."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Connection, insert, select, text
 
 from eventflow.adapters.sql import DatabaseError, SqlUnitOfWorkFactory, status, upgrade
-from eventflow.adapters.sql.migrate import head_revision
+from eventflow.adapters.sql import tables as t
+from eventflow.adapters.sql.engine import create_engine_for
+from eventflow.adapters.sql.migrate import alembic_config, head_revision
 from eventflow.adapters.sql.tables import metadata
 from eventflow.config import ConfigError
+from tests.integration.backends import SERVER_URL_VARIABLES, SQL_BACKENDS, server_url, throwaway_database
 
 
 def url_of(factory: SqlUnitOfWorkFactory) -> str:
@@ -86,3 +92,72 @@ def test_a_server_database_without_its_driver_names_the_extra_to_install(
     with pytest.raises(DatabaseError, match=rf"pip install 'eventflow\[{extra}\]'") as refused:
         SqlUnitOfWorkFactory.from_url(url)
     assert "secret" not in str(refused.value)
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+def test_versions_numbered_twice_by_concurrent_uploads_are_renumbered_in_upload_order(
+    backend: str, tmp_path: Path
+) -> None:
+    """0005 makes version numbers unique per slot; a database where racing uploads numbered two files alike is
+    renumbered first (by id, the order they were stored), and slots without duplicates keep their numbers."""
+    if backend != "sqlite" and server_url(backend) is None:
+        pytest.skip(f"{backend}: set {SERVER_URL_VARIABLES[backend]} to run against it")
+    with throwaway_database(backend, tmp_path) as url:
+        engine = create_engine_for(url)
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0004")
+            raced, kept = stored_slots(connection)
+            for number in (1, 1, 2, 2, 2, 3, 3, 3):
+                store_asset(connection, raced, number)
+            for number in (1, 2, 4):
+                store_asset(connection, kept, number)
+            store_asset(connection, None, None)
+            store_asset(connection, None, None)
+        engine.dispose()
+
+        upgrade(url)
+
+        factory = SqlUnitOfWorkFactory.from_url(url)
+        with factory() as uow:
+            assets = uow.assets.list_for_events([uow.deliverables.get(raced).event_id])  # type: ignore[union-attr]
+            assert [a.version for a in assets if a.deliverable_id == raced] == [1, 2, 3, 4, 5, 6, 7, 8]
+            assert [a.version for a in assets if a.deliverable_id == kept] == [1, 2, 4]
+            assert [a.version for a in assets if a.deliverable_id is None] == [None, None]
+            assert uow.deliverables.get(kept).row_version == 1  # type: ignore[union-attr]
+        factory.dispose()
+
+
+def stored_slots(connection: Connection) -> tuple[int, int]:
+    bar = connection.execute(
+        insert(t.bars).values(name="Bar", name_key="bar", location="", hardware={})
+    ).inserted_primary_key[0]
+    event_id = connection.execute(
+        insert(t.events).values(
+            name="Nuit", name_key="nuit", date=dt.date(2026, 12, 12), description="", brief="", notes=""
+        )
+    ).inserted_primary_key[0]
+    connection.execute(insert(t.event_bars).values(event_id=event_id, bar_id=bar, position=0))
+    slot = insert(t.deliverables).values(event_id=event_id, specs="", status="review", enabled=True)
+    raced = connection.execute(slot.values(name="Raced")).inserted_primary_key[0]
+    kept = connection.execute(slot.values(name="Kept")).inserted_primary_key[0]
+    return raced, kept
+
+
+def store_asset(connection: Connection, slot_id: int | None, version: int | None) -> None:
+    event_id = connection.execute(select(t.events.c.id)).scalar_one()
+    connection.execute(
+        insert(t.assets).values(
+            event_id=event_id,
+            filename="f.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            storage_key=uuid.uuid4().hex,
+            created_at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+            deliverable_id=slot_id,
+            version=version,
+            location="hot",
+            preview_size=0,
+            media_info={},
+        )
+    )

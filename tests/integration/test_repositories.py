@@ -22,6 +22,7 @@ from eventflow.core.model import (
     DeliverableTemplate,
     Event,
     Language,
+    Lease,
     PhotoCategory,
     Reservation,
     Role,
@@ -402,20 +403,65 @@ def test_assets_oldest_first_and_stored_bytes_count_hot_originals_and_every_prev
         assert stored is not None and stored.category is PhotoCategory.DECO and stored.created_at == at(0)
 
 
-def test_reservations_total_exactly_and_old_ones_are_dropped(make_uow: UnitOfWorkFactory) -> None:
+def test_reservations_total_exactly_per_person_and_per_lease(make_uow: UnitOfWorkFactory) -> None:
     with make_uow() as uow:
-        assert uow.reservations.total() == 0
-        old = uow.reservations.add(Reservation("upload-1", 2 * 1024**3, at(0)))
-        uow.reservations.add(Reservation("upload-2", 2 * 1024**3 + 1, at(30)))
-        gone = uow.reservations.add(Reservation("upload-3", 10, at(40)))
+        person, other = add_user(uow).id, add_user(uow, "b@x.fr", "Bea").id
+        assert uow.reservations.total() == 0 and uow.reservations.unfinished_bytes(person or 0) == 0
+        first = uow.reservations.add(Reservation("a" * 32, 2 * 1024**3, at(5), user_id=person))
+        uow.reservations.add(Reservation("b" * 32, 2 * 1024**3 + 1, at(0), user_id=person))
+        process = uow.reservations.add(Reservation("c" * 32, 10, at(9)))
+        uow.reservations.add(Reservation("c" * 32, 20, at(10)))
+        uow.reservations.add(Reservation("d" * 32, 7, at(1), user_id=other))
         uow.commit()
     with make_uow() as uow:
         total = uow.reservations.total()
-        assert total == 4 * 1024**3 + 11 and type(total) is int
-        uow.reservations.delete(gone.id or 0)
-        assert uow.reservations.delete_older_than(at(30)) == 1
-        assert uow.reservations.total() == 2 * 1024**3 + 1
-        assert uow.reservations.get(old.id or 0) is None
+        assert total == 4 * 1024**3 + 38 and type(total) is int
+        unfinished = uow.reservations.unfinished_bytes(person or 0)
+        assert unfinished == 4 * 1024**3 + 1 and type(unfinished) is int
+        assert [r.size for r in uow.reservations.list()] == [2 * 1024**3 + 1, 7, 2 * 1024**3, 10, 20]
+        uow.reservations.delete_for_lease("c" * 32)
+        uow.reservations.delete(first.id or 0)
+        uow.commit()
+    with make_uow() as uow:
+        assert [(r.lease_id, r.size, r.created_at, r.user_id) for r in uow.reservations.list()] == [
+            ("b" * 32, 2 * 1024**3 + 1, at(0), person),
+            ("d" * 32, 7, at(1), other),
+        ]
+        assert uow.reservations.get(process.id or 0) is None
+
+
+def test_leases_are_stored_under_their_own_id_and_an_expired_one_is_never_renewed(make_uow: UnitOfWorkFactory) -> None:
+    process = Lease("f" * 32, "eventflow serve (pid 812) on web1", at(5), host="web1#abc", pid=812)
+    upload = Lease("0" * 32, "unfinished upload of Bea (user 2)", at(60))
+    with make_uow() as uow:
+        assert uow.leases.add(process) is process
+        uow.leases.add(upload)
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.leases.list() == [upload, process]
+        assert uow.leases.renew(process.id, until=at(10), now=at(4))
+        assert not uow.leases.renew(upload.id, until=at(90), now=at(60))  # expired at that instant
+        assert not uow.leases.renew("9" * 32, until=at(90), now=at(0))  # unknown
+        uow.commit()
+    with make_uow() as uow:
+        expiries = [(lease.id, lease.expires_at) for lease in uow.leases.list()]
+        assert expiries == [(upload.id, at(60)), (process.id, at(10))]
+        uow.leases.delete([upload.id, "9" * 32])
+        uow.leases.delete([])
+        uow.commit()
+    with make_uow() as uow:
+        assert [lease.id for lease in uow.leases.list()] == [process.id]
+
+
+def test_an_asset_is_found_by_the_resumable_upload_it_came_from(make_uow: UnitOfWorkFactory) -> None:
+    with make_uow() as uow:
+        event_id = add_event(uow).id or 0
+        add_asset(uow, event_id, 0)
+        stored = add_asset(uow, event_id, 1, upload_id="e" * 32)
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.assets.get_by_upload("e" * 32) == stored
+        assert uow.assets.get_by_upload("a" * 32) is None
 
 
 def test_comments_oldest_first_with_threads_mentions_and_edits(make_uow: UnitOfWorkFactory) -> None:
@@ -511,6 +557,15 @@ def test_duplicate_token_or_session_hash_is_a_conflict(sql_factory: UnitOfWorkFa
         uow.sessions.add(Session("same", user_id, T0, T0))
 
 
+def test_an_upload_becomes_one_asset_at_most(sql_factory: UnitOfWorkFactory) -> None:
+    with sql_factory() as uow:
+        event_id = add_event(uow).id or 0
+        add_asset(uow, event_id, 0, upload_id="e" * 32)
+        uow.commit()
+    with pytest.raises(Conflict, match="this upload is already stored"), sql_factory() as uow:
+        add_asset(uow, event_id, 1, upload_id="e" * 32)
+
+
 def test_a_reference_to_a_missing_row_is_a_conflict(sql_factory: UnitOfWorkFactory) -> None:
     with pytest.raises(Conflict, match="does not exist"), sql_factory() as uow:
         uow.events.add(Event(name="Ghost bar", date=dt.date(2026, 12, 1), bar_ids=[424242]))
@@ -533,4 +588,4 @@ def test_datetimes_come_back_aware_in_utc_whatever_zone_they_were_given_in(sql_f
 
 def test_a_naive_datetime_is_refused_rather_than_stored_in_an_unknown_zone(sql_factory: UnitOfWorkFactory) -> None:
     with pytest.raises(Exception, match="naive datetime"), sql_factory() as uow:
-        uow.reservations.add(Reservation("r", 1, dt.datetime(2026, 1, 1)))
+        uow.reservations.add(Reservation("r" * 32, 1, dt.datetime(2026, 1, 1)))

@@ -141,20 +141,25 @@ def test_admin_pages_are_for_admins(as_member_browser: Browser, as_admin_browser
 
 
 def test_an_admin_resets_a_password(client: falcon.testing.TestClient, as_admin_browser: Browser, member: User) -> None:
-    reset = as_admin_browser.send("POST", f"/admin/users/{member.id}/password", json={"password": "a brand new one"})
+    reset = as_admin_browser.send("POST", f"/api/users/{member.id}/password", json={"password": "a brand new one"})
     assert reset.status_code == 204
     login = client.simulate_post("/api/session", json={"email": member.email, "password": "a brand new one"})
     assert login.status_code == 200
 
 
 def test_the_storage_actions_need_the_csrf_token(as_admin_browser: Browser) -> None:
-    result = as_admin_browser.client.simulate_post("/admin/storage/purge", headers={"Cookie": as_admin_browser.cookie})
+    result = as_admin_browser.client.simulate_post("/api/storage/purge", headers={"Cookie": as_admin_browser.cookie})
     assert result.status_code == 403
-    assert as_admin_browser.send("POST", "/admin/storage/purge").json == {
-        "action": "purged",
-        "files": 0,
-        "freed_bytes": 0,
-    }
+    job = as_admin_browser.send("POST", "/api/storage/purge").json
+    assert (job["action"], job["files"], job["freed_bytes"]) == ("purged", 0, 0)
+
+
+def test_the_storage_page_shows_what_uploads_under_way_hold(
+    services: Services, as_admin_browser: Browser, admin: User
+) -> None:
+    services.assets.open_resumable(admin, "a" * 32, 3 * 1024 * 1024)  # an unfinished resumable upload
+    html = as_admin_browser.get("/admin/storage").text
+    assert "Réservé par les envois en cours ou inachevés : 3,0\u202fMo." in html
 
 
 def test_pages_have_no_inline_script_or_style(as_admin_browser: Browser, event: Event) -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.commands import EventChanges
 from eventflow.core.model import Health, Status
 
 NIGHT = dt.date(2026, 12, 12)
@@ -37,10 +38,10 @@ def test_removing_a_bar_disables_its_slots_and_adding_it_back_enables_them(
 ) -> None:
     card = services.events.create(None, "Night", NIGHT, [world["cube"], world["cave"]])
     event_id = card.summary.event.id or 0
-    card = services.events.update(None, event_id, bar_ids=[world["cube"]])
+    card = services.events.update(None, event_id, EventChanges(bar_ids=[world["cube"]]))
     door = next(v.slot for v in card.slots if v.slot.name == "Door LED")
     assert not door.enabled
-    card = services.events.update(None, event_id, bar_ids=[world["cube"], world["cave"]])
+    card = services.events.update(None, event_id, EventChanges(bar_ids=[world["cube"], world["cave"]]))
     assert [v.slot.enabled for v in card.slots if v.slot.name == "Door LED"] == [True]
 
 
@@ -77,7 +78,9 @@ def test_a_bar_added_later_brings_its_screens_slots_and_says_so_in_the_activity(
     services: Services, world: dict[str, int]
 ) -> None:
     card = services.events.create(None, "Night", NIGHT, [world["cube"]])
-    card = services.events.update(None, card.summary.event.id or 0, bar_ids=[world["cube"], world["cave"]])
+    card = services.events.update(
+        None, card.summary.event.id or 0, EventChanges(bar_ids=[world["cube"], world["cave"]])
+    )
     assert [(v.slot.name, v.slot.bar_id) for v in card.slots if v.slot.name == "Door LED"] == [
         ("Door LED", world["cave"])
     ]

@@ -2,7 +2,8 @@
 
 ``python -m tests.web.live_server PORT DATA_DIR [memory|sqlite]`` seeds an admin, a bar with a screen, two
 templates and an event with a comment mentioning Max (one e-mail queued, sent when ``EVENTFLOW_SMTP_URL`` is
-set), writes the admin's API token to ``DATA_DIR/token`` and serves until SIGTERM.
+set), writes the admin's API token to ``DATA_DIR/token`` and serves until SIGTERM. Started again on the SQLite database
+it made, it keeps that database (and the token).
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from eventflow.core.ports import UnitOfWorkFactory
 from eventflow.entrypoints.web.server import run
 
 ADMIN_EMAIL = "ada@bars.fr"
+#: Settings a test may give the server through its environment.
+PASSED_THROUGH = ("EVENTFLOW_SMTP_URL", "EVENTFLOW_BODY_TIMEOUT_SECONDS")
 
 
 def build(data_dir: Path, backend: str = "memory", uow: UnitOfWorkFactory | None = None) -> Services:
-    smtp = {"EVENTFLOW_SMTP_URL": os.environ["EVENTFLOW_SMTP_URL"]} if "EVENTFLOW_SMTP_URL" in os.environ else {}
-    settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir), **smtp})
+    passed = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(data_dir), **passed})
     if uow is None and backend == "memory":
         uow = memory_uow_factory()
     return bootstrap(settings, uow=uow, hasher=Argon2Hasher(fast=True))
@@ -44,10 +47,12 @@ def seed(services: Services) -> str:
 
 def main(port: int, data_dir: Path, backend: str = "memory") -> None:
     services = build(data_dir, backend)
-    token = seed(services)
-    partial = data_dir / "token.partial"
-    partial.write_text(token)
-    partial.rename(data_dir / "token")  # the test waits for this file: it appears whole or not at all
+    with services.uow(read_only=True) as uow:
+        restarted = uow.has_data()  # a restart on a kept database keeps its data and its token
+    if not restarted:
+        partial = data_dir / "token.partial"
+        partial.write_text(seed(services))
+        partial.rename(data_dir / "token")  # the test waits for this file: it appears whole or not at all
     run(services, "127.0.0.1", port)
 
 

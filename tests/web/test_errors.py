@@ -22,6 +22,9 @@ DOMAIN_ERRORS = {
     "media": (errors.UnsupportedMedia("only images here"), 415),
     "cut": (errors.UploadCut(), 400),
     "disk-full": (errors.StorageFull("hot store", 0), 507),
+    "outdated": (errors.Outdated("deliverable", 7), 412),
+    "clash": (errors.TryAgain("the database cancelled this change"), 503),
+    "busy": (errors.Unavailable("the database is busy; try again in a moment", retry_after=2), 503),
 }
 
 
@@ -52,6 +55,11 @@ def test_domain_errors_map_to_their_status_with_the_message(raising: falcon.test
     assert resp.status_code == status
     assert resp.json["description"] == str(exc)
     assert resp.json["title"]
+
+
+@pytest.mark.parametrize(("kind", "seconds"), [("clash", "1"), ("busy", "2")])
+def test_a_busy_database_says_when_to_try_again(raising: falcon.testing.TestClient, kind: str, seconds: str) -> None:
+    assert raising.simulate_get(f"/test/raise/{kind}").headers["Retry-After"] == seconds
 
 
 def test_invalid_input_names_the_field(raising: falcon.testing.TestClient) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from gunicorn.workers.gthread import ThreadWorker
 
 from eventflow.bootstrap import Services
 from eventflow.config import Settings
@@ -28,7 +30,8 @@ def test_a_500_mb_upload_at_1_mb_per_second_fits_in_the_timeout() -> None:
 def test_options_use_threads_and_trust_the_proxy_only_when_told(services: Services, settings: Settings) -> None:
     options = server_options(services, "::1", 8080)
     assert options["bind"] == "[::1]:8080"
-    assert options["worker_class"] == "gthread" and options["threads"] > 1
+    assert issubclass(options["worker_class"], ThreadWorker) and options["threads"] > 1
+    assert options["worker_class"].idle_timeout == settings.body_timeout_seconds == 30
     assert options["forwarded_allow_ips"] == ""
     services.settings = Settings.from_env(
         {"EVENTFLOW_DATA_DIR": str(settings.data_dir), "EVENTFLOW_TRUST_FORWARDED_PROTO": "yes"}
@@ -51,10 +54,16 @@ def test_the_server_answers_and_stops_gracefully(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_readme_gunicorn_command_serves_the_wsgi_module(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "EVENTFLOW_DATA_DIR": str(tmp_path), "EVENTFLOW_TRUST_FORWARDED_PROTO": "1"}
+    env = {
+        **os.environ,
+        "EVENTFLOW_DATA_DIR": str(tmp_path),
+        "EVENTFLOW_TRUST_FORWARDED_PROTO": "1",
+        "EVENTFLOW_BODY_TIMEOUT_SECONDS": "1",
+    }
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        *("--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "600"),
+        *("--worker-class", "eventflow.entrypoints.web.worker.SlowClientWorker"),
+        *("--workers", "2", "--threads", "8", "--timeout", "600"),
         *("--graceful-timeout", "30", "--forwarded-allow-ips", "127.0.0.1", "--bind", f"127.0.0.1:{port}"),
         "eventflow.entrypoints.web.wsgi:application",
     ]
@@ -66,8 +75,17 @@ def test_the_readme_gunicorn_command_serves_the_wsgi_module(tmp_path: Path) -> N
             data=json.dumps({"email": "nobody@bars.fr", "password": "wrong password"}).encode(),
             headers={"Content-Type": "application/json", "X-Forwarded-Proto": "https"},
         )
-        resp = wait_for(lambda: urllib.request.urlopen(request, timeout=2))
-        assert resp.status == 401  # a real answer from the app, on a fresh SQLite database
+        # Up once /api/me answers (401: nobody logged in); a login retried on a slow start would count as guesses.
+        wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/api/me", timeout=2))
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.status == 401  # a real answer from the app, on a fresh SQLite database
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as stalled:
+            stalled.sendall(
+                b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n{"
+            )
+            assert stalled.recv(100).startswith(b"HTTP/1.1 408")  # the worker's body timeout, from the environment
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=40) == 0

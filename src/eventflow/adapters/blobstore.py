@@ -4,6 +4,9 @@ A blob is written in 1 MiB chunks (memory stays flat whatever the size) into a t
 target folder, hashed on the way, fsynced, renamed into place and the folder fsynced: a crash or a cut
 upload never leaves a half file under a real key. Keys are generated (``ab/<32 hex>``), never a user's name.
 A disk without room (ENOSPC, EDQUOT) is StorageFull, the temporary file removed.
+
+A temporary file is named after the lease of the process writing it (``.incoming-<lease>-<random>``): once that
+lease is dead (the process was killed), the sweep knows the file is a leftover and removes it.
 """
 
 from __future__ import annotations
@@ -15,18 +18,20 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from attrs import frozen
 
 from eventflow.core import errors
-from eventflow.core.ports import ByteSource
+from eventflow.core.ports import ByteSource, LeasedFile
 
 CHUNK = 1024 * 1024
 TEMP_PREFIX = ".incoming-"
 _KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{32}$")
+_FOLDER = re.compile(r"^[0-9a-f]{2}$")
+_LEASED_TEMP = re.compile(rf"^{re.escape(TEMP_PREFIX)}([0-9a-f]{{32}})-")
 
 
 @frozen
@@ -44,9 +49,10 @@ def new_key() -> str:
 class LocalBlobStore:
     """Files under ``root``; the same class serves as the hot and the cold store."""
 
-    def __init__(self, root: Path, name: str = "hot") -> None:
+    def __init__(self, root: Path, name: str = "hot", *, lease: Callable[[], str]) -> None:
         self.root = Path(root)
         self.name = name
+        self._lease = lease
 
     def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> Blob:
         try:
@@ -59,7 +65,7 @@ class LocalBlobStore:
     def _put(self, stream: ByteSource, limit: int | None, key: str) -> Blob:
         target = self._file(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+        fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{self._lease()}-", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
                 size, digest = _copy(stream, out, limit)
@@ -100,14 +106,31 @@ class LocalBlobStore:
 
     def list_keys(self) -> Iterator[str]:
         """Every stored key (temporary files of writes under way excluded)."""
-        if not self.root.is_dir():
-            return
-        for folder in sorted(self.root.iterdir()):
-            if folder.is_dir():
-                for file in sorted(folder.iterdir()):
-                    key = f"{folder.name}/{file.name}"
-                    if _KEY.match(key):
-                        yield key
+        for folder in self._folders():
+            for file in sorted(folder.iterdir()):
+                key = f"{folder.name}/{file.name}"
+                if _KEY.match(key):
+                    yield key
+
+    def _folders(self) -> Iterator[Path]:
+        if self.root.is_dir():
+            yield from (f for f in sorted(self.root.iterdir()) if _FOLDER.match(f.name) and f.is_dir())
+
+    def leased_files(self) -> Iterator[LeasedFile]:
+        """The temporary files of writes under way, or cut short by a crash (``ab/.incoming-<lease>-<random>``)."""
+        for folder in self._folders():
+            for file in folder.iterdir():
+                if file.name.startswith(TEMP_PREFIX):
+                    size = _size(file)
+                    if size is not None:
+                        lease = _LEASED_TEMP.match(file.name)
+                        yield LeasedFile(lease[1] if lease else None, f"{folder.name}/{file.name}", size)
+
+    def remove_leased(self, name: str) -> None:
+        folder, _, file = name.partition("/")
+        if not (_FOLDER.match(folder) and file.startswith(TEMP_PREFIX) and "/" not in file):
+            raise errors.NotFound(f"temporary file in the {self.name} store", name)
+        (self.root / folder / file).unlink(missing_ok=True)
 
     def free_bytes(self) -> int:
         """Free space on the volume holding the store."""
@@ -135,6 +158,13 @@ def _copy(stream: ByteSource, out: BinaryIO, limit: int | None) -> tuple[int, st
         digest.update(chunk)
         out.write(chunk)
     return size, digest.hexdigest()
+
+
+def _size(file: Path) -> int | None:
+    try:
+        return file.stat().st_size
+    except FileNotFoundError:  # its write just ended
+        return None
 
 
 def _fsync_dir(folder: Path) -> None:

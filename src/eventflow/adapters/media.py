@@ -45,9 +45,12 @@ class MediaPreviewer:
 
     def _image(self, source: BinaryIO) -> MediaPreview:
         with Image.open(source) as img:
-            width, height = img.size
+            facts = {"width": img.width, "height": img.height}
         source.seek(0)
-        return MediaPreview(image=self._images.thumbnail(source), facts={"width": width, "height": height})
+        try:
+            return MediaPreview(image=self._images.thumbnail(source), facts=facts)
+        except errors.InvalidInput as exc:  # too many pixels to preview: the file is kept, its size is known
+            return MediaPreview(facts=facts, error=str(exc))
 
     def _pdf(self, source: BinaryIO) -> MediaPreview:
         """The first pages side by side (a cover alone for a one-page PDF)."""
@@ -58,13 +61,16 @@ class MediaPreviewer:
             pages = len(doc)
             width, height = doc[0].get_size()
             edge = self._images.thumbnail_edge
-            images = [
-                doc[i].render(scale=edge / max(*doc[i].get_size(), 1)).to_pil() for i in range(min(pages, PDF_PAGES))
-            ]
+            with self._images.decoding():  # pages are rendered small, but pdfium decodes their images whole
+                images = [
+                    doc[i].render(scale=edge / max(*doc[i].get_size(), 1)).to_pil()
+                    for i in range(min(pages, PDF_PAGES))
+                ]
+                strip = self._images.encode(side_by_side(images), thumbnail=True)
         finally:
             doc.close()
         facts = {"pages": pages, "width_pt": round(width), "height_pt": round(height)}
-        return MediaPreview(image=self._images.encode(side_by_side(images), thumbnail=True), facts=facts)
+        return MediaPreview(image=strip, facts=facts)
 
     def _video(self, source: BinaryIO) -> MediaPreview:
         import av
@@ -79,11 +85,13 @@ class MediaPreviewer:
                 "height": stream.codec_context.height,
                 "codec": stream.codec_context.name,
             }
-            check_pixels((stream.codec_context.width, stream.codec_context.height))
-            frame = _poster_frame(container, stream, facts.get("duration"))
-        if frame is None:
+            check_pixels((facts["width"], facts["height"]))
+            with self._images.decoding(facts["width"] * facts["height"]):
+                frame = _poster_frame(container, stream, facts.get("duration"))
+                poster = None if frame is None else self._from_pil(frame)
+        if poster is None:
             return MediaPreview(facts=facts, error="no frame of this video could be decoded")
-        return MediaPreview(image=self._from_pil(frame), facts=facts)
+        return MediaPreview(image=poster, facts=facts)
 
     def _from_pil(self, image: Image.Image) -> EncodedImage:
         image.thumbnail((self._images.thumbnail_edge, self._images.thumbnail_edge))
@@ -112,5 +120,6 @@ def _poster_frame(container: Any, stream: Any, duration: float | None) -> Image.
     if at and stream.time_base:
         container.seek(int(at / stream.time_base), stream=stream)
     for frame in container.decode(stream):
-        return frame.to_image()
+        image: Image.Image = frame.to_image()
+        return image
     return None

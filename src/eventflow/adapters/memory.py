@@ -24,8 +24,11 @@ from eventflow.core.model import (
     Comment,
     Deliverable,
     Event,
+    Lease,
+    LoginFailure,
     OutboxMessage,
     OutboxStatus,
+    Reservation,
     Session,
     Status,
     StorageTier,
@@ -66,6 +69,10 @@ class _Repo:
         row = self._t.rows.get(entity_id)
         return copy.deepcopy(row)
 
+    def get_for_update(self, entity_id: int) -> Any:
+        """``get``: every in-memory unit of work holds the database's lock from start to end."""
+        return self.get(entity_id)
+
     def update(self, entity: Any) -> None:
         self._t.rows[entity.id] = copy.deepcopy(entity)
 
@@ -92,8 +99,29 @@ class _Tokens(_Repo):
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         return self._one(lambda t: t.token_hash == token_hash)
 
+    def list_by_prefix(self, prefix: str) -> list[ApiToken]:
+        return self._where(lambda t: t.prefix == prefix, key=lambda t: (t.created_at, t.id))
+
     def list_for_user(self, user_id: int) -> list[ApiToken]:
-        return self._where(lambda t: t.user_id == user_id)
+        return self._where(lambda t: t.user_id == user_id, key=lambda t: (t.created_at, t.id))
+
+
+class _LoginFailures(_Repo):
+    def times(self, since: dt.datetime, *, email: str | None = None, address: str | None = None) -> list[dt.datetime]:
+        def counted(f: LoginFailure) -> bool:
+            return f.at > since and (f.email == email if email is not None else f.address == address)
+
+        return sorted(f.at for f in self._t.rows.values() if counted(f))
+
+    def delete_for_email(self, email: str) -> None:
+        for failure in self._where(lambda f: f.email == email):
+            self.delete(failure.id)
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        old = self._where(lambda f: f.at < instant)
+        for failure in old:
+            self.delete(failure.id)
+        return len(old)
 
 
 class _Sessions(_Repo):
@@ -148,6 +176,10 @@ class _Events(_Repo):
 
 
 class _Deliverables(_Repo):
+    def update(self, entity: Any) -> None:
+        entity.row_version += 1
+        super().update(entity)
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
         wanted = set(event_ids)
         return self._where(lambda d: d.event_id in wanted)
@@ -157,12 +189,48 @@ class _Deliverables(_Repo):
 
 
 class _Assets(_Repo):
+    def add(self, entity: Any) -> Any:
+        version = (entity.deliverable_id, entity.version)
+        if None not in version and self._one(lambda a: (a.deliverable_id, a.version) == version):
+            raise Conflict("cannot save: this slot already has a version with this number")
+        return super().add(entity)
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
         wanted = set(event_ids)
         return self._where(lambda a: a.event_id in wanted, key=lambda a: (a.created_at, a.id))
 
     def stored_bytes(self) -> int:
         return sum((a.size if a.location is StorageTier.HOT else 0) + a.preview_size for a in self._t.rows.values())
+
+    def get_by_upload(self, upload_id: str) -> Asset | None:
+        return self._one(lambda a: a.upload_id == upload_id)
+
+
+class _Leases:
+    """Leases keyed by their own (chosen) id."""
+
+    def __init__(self, table: _Table) -> None:
+        self._rows: dict[str, Lease] = table.rows  # type: ignore[assignment]
+
+    def add(self, lease: Lease) -> Lease:
+        if lease.id in self._rows:
+            raise Conflict("cannot save: this lease already exists")
+        self._rows[lease.id] = copy.deepcopy(lease)
+        return lease
+
+    def list(self) -> list[Lease]:
+        return [copy.deepcopy(lease) for _, lease in sorted(self._rows.items())]
+
+    def renew(self, lease_id: str, until: dt.datetime, now: dt.datetime) -> bool:
+        lease = self._rows.get(lease_id)
+        if lease is None or lease.expires_at <= now:
+            return False
+        lease.expires_at = until
+        return True
+
+    def delete(self, lease_ids: Iterable[str]) -> None:
+        for lease_id in list(lease_ids):
+            self._rows.pop(lease_id, None)
 
 
 class _Reservations(_Repo):
@@ -172,11 +240,15 @@ class _Reservations(_Repo):
     def total(self) -> int:
         return sum(r.size for r in self._t.rows.values())
 
-    def delete_older_than(self, instant: dt.datetime) -> int:
-        old = [r.id for r in self._t.rows.values() if r.created_at < instant]
-        for key in old:
-            self.delete(key)
-        return len(old)
+    def list(self) -> list[Reservation]:
+        return self._where(lambda r: True, key=lambda r: (r.created_at, r.id))
+
+    def unfinished_bytes(self, user_id: int) -> int:
+        return sum(r.size for r in self._t.rows.values() if r.user_id == user_id)
+
+    def delete_for_lease(self, lease_id: str) -> None:
+        for hold in self._where(lambda r: r.lease_id == lease_id):
+            self.delete(hold.id)
 
 
 class _Comments(_Repo):
@@ -252,12 +324,14 @@ TABLES = (
     "users",
     "tokens",
     "sessions",
+    "login_failures",
     "bars",
     "themes",
     "templates",
     "events",
     "deliverables",
     "assets",
+    "leases",
     "reservations",
     "comments",
     "activity",
@@ -265,7 +339,7 @@ TABLES = (
 )
 
 
-class ComposedViews:
+class ComposedReadModels:
     """The page reads made of the single repositories of a unit of work: the reference any faster
     implementation must agree with."""
 
@@ -355,17 +429,19 @@ class MemoryUnitOfWork:
         self.users = _Users(t["users"])
         self.tokens = _Tokens(t["tokens"])
         self.sessions = _Sessions(t["sessions"], self.users, self._db.revision)
+        self.login_failures = _LoginFailures(t["login_failures"])
         self.bars = _Named(t["bars"])
         self.themes = _Themes(t["themes"])
         self.templates = _Named(t["templates"])
         self.events = _Events(t["events"])
         self.deliverables = _Deliverables(t["deliverables"])
         self.assets = _Assets(t["assets"])
+        self.leases = _Leases(t["leases"])
         self.reservations = _Reservations(t["reservations"])
         self.comments = _Comments(t["comments"])
         self.activity = _Activity(t["activity"])
         self.outbox = _Outbox(t["outbox"])
-        self.views = ComposedViews(self)
+        self.read_models = ComposedReadModels(self)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -50,6 +50,24 @@ class QuotaExceeded(EventflowError):
         self.free = free
 
 
+class TooManyUnfinished(QuotaExceeded):
+    """A person's unfinished resumable uploads already hold as many bytes as they may."""
+
+    def __init__(self, needed: int, unfinished: int, cap: int) -> None:
+        EventflowError.__init__(
+            self,
+            f"this upload needs {_mb(needed)} but you already have {_mb(unfinished)} of unfinished uploads, and "
+            f"unfinished uploads may hold at most {_mb(cap)} per person: finish or cancel your other uploads, "
+            "then send this one again",
+        )
+        self.needed = needed
+        self.free = max(cap - unfinished, 0)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
 class UnsupportedMedia(EventflowError):
     """The file type is not accepted here."""
 
@@ -69,3 +87,27 @@ class StorageFull(EventflowError):
         super().__init__(f"storage full: the disk holding the {place} is full ({room}); archive or purge old events")
         self.place = place
         self.free = free
+
+
+class TryAgain(EventflowError):
+    """The database gave up this transaction because of a concurrent one (deadlock, serialisation failure, lock wait
+    timed out): it was rolled back whole, and running the same unit of work again may well succeed."""
+
+    retry_after = 1  # seconds, for a client that meets it (a use case not run again by ``core.replay``)
+
+
+class Unavailable(EventflowError):
+    """Still busy after several attempts; ``retry_after`` is the number of seconds worth waiting before asking again."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Outdated(EventflowError):
+    """The caller changes something it read before someone else changed it (``If-Match`` no longer matches)."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"{kind} {key} was changed by someone else since you read it; reload it and try again")
+        self.kind = kind
+        self.key = key

@@ -80,11 +80,15 @@ class User:
 
 @define
 class ApiToken:
+    """A personal token for scripts; only its hash is stored, and ``prefix``, its first characters, to tell it apart
+    (none for tokens made before prefixes were kept)."""
+
     user_id: int
     token_hash: str
     label: str
     created_at: dt.datetime
     last_used_at: dt.datetime | None = None
+    prefix: str | None = None
     id: int | None = None
 
 
@@ -172,6 +176,7 @@ class Deliverable:
     status: Status = Status.TODO
     enabled: bool = True
     approved_at: dt.datetime | None = None
+    row_version: int = 1  # counts the saved changes: what the API's ETag of a slot is made of
     status_since: dt.datetime | None = None  # when it entered its status (None: before eventflow kept it)
     id: int | None = None
 
@@ -195,16 +200,48 @@ class Asset:
     preview_key: str | None = None
     preview_size: int = 0
     media_info: dict[str, Any] = field(factory=dict)
+    upload_id: str | None = None  # the resumable upload it came from: its completion stores it once
+    id: int | None = None
+
+
+@define
+class Lease:
+    """What keeps temporary files and quota holds alive: a running process (its heartbeat renews the lease) or an
+    unfinished resumable upload (each request on it renews the lease).
+
+    A lease is dead once ``expires_at`` has passed, or as soon as its process is known to have ended; whatever a dead
+    lease kept (holds, temporary files, the upload's bytes) is reclaimed.
+    """
+
+    id: str  # 32 hex digits, also in the names of the files it keeps
+    owner: str  # for people: "eventflow serve (pid 812) on web1", "resumable upload of user 3"
+    expires_at: dt.datetime
+    host: str | None = None  # the machine of a process lease (None for an upload)
+    pid: int | None = None
+
+    @property
+    def of_process(self) -> bool:
+        return self.pid is not None
+
+
+@define
+class LoginFailure:
+    """A failed login, counted for a while against the e-mail it tried and the address it came from."""
+
+    email: str
+    address: str
+    at: dt.datetime
     id: int | None = None
 
 
 @define
 class Reservation:
-    """Bytes promised to an upload under way, so concurrent uploads cannot overshoot the quota."""
+    """Bytes promised to an upload under way, so concurrent uploads cannot overshoot the quota; kept by a lease."""
 
-    key: str
+    lease_id: str
     size: int
     created_at: dt.datetime
+    user_id: int | None = None  # set for a resumable upload's hold: counted in that person's unfinished bytes
     id: int | None = None
 
 

@@ -22,6 +22,8 @@ from eventflow.core.model import (
     DeliverableTemplate,
     Event,
     Language,
+    Lease,
+    LoginFailure,
     OutboxMessage,
     Reservation,
     Session,
@@ -85,6 +87,9 @@ class UserRepository(Protocol):
     def get(self, user_id: int) -> User | None:
         """The user with that id, or None."""
 
+    def get_for_update(self, user_id: int) -> User | None:
+        """``get``, locking the user until this unit of work ends (see ``UnitOfWork``)."""
+
     def get_by_email(self, email: str) -> User | None:
         """The user with that e-mail (case-insensitive), or None."""
 
@@ -99,8 +104,14 @@ class TokenRepository(Protocol):
     def add(self, token: ApiToken) -> ApiToken:
         """Store a new personal token."""
 
+    def get(self, token_id: int) -> ApiToken | None:
+        """The token with that id, or None."""
+
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         """The token with that hash, or None."""
+
+    def list_by_prefix(self, prefix: str) -> list[ApiToken]:
+        """The tokens whose stored prefix is ``prefix``, oldest first."""
 
     def list_for_user(self, user_id: int) -> list[ApiToken]:
         """A user's tokens, oldest first."""
@@ -143,12 +154,32 @@ class SessionRepository(Protocol):
         """End every session of a user."""
 
 
+class LoginFailureRepository(Protocol):
+    def add(self, failure: LoginFailure) -> LoginFailure:
+        """Count one failed login."""
+
+    def times(self, since: dt.datetime, *, email: str | None = None, address: str | None = None) -> list[dt.datetime]:
+        """When the failures for ``email`` (or else from ``address``) after ``since`` happened, oldest first."""
+
+    def delete(self, failure_id: int) -> None:
+        """Forget one failure."""
+
+    def delete_for_email(self, email: str) -> None:
+        """Forget the failures for ``email`` (it has just logged in)."""
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        """Forget the failures before ``instant``; how many there were."""
+
+
 class BarRepository(Protocol):
     def add(self, bar: Bar) -> Bar:
         """Store a new bar."""
 
     def get(self, bar_id: int) -> Bar | None:
         """The bar with that id, or None."""
+
+    def get_for_update(self, bar_id: int) -> Bar | None:
+        """``get``, locking the bar until this unit of work ends (see ``UnitOfWork``)."""
 
     def get_by_name(self, name: str) -> Bar | None:
         """The bar with that name (case-insensitive), or None."""
@@ -181,6 +212,9 @@ class TemplateRepository(Protocol):
     def get(self, template_id: int) -> DeliverableTemplate | None:
         """The template with that id, or None."""
 
+    def get_for_update(self, template_id: int) -> DeliverableTemplate | None:
+        """``get``, locking the template until this unit of work ends (see ``UnitOfWork``)."""
+
     def get_by_name(self, name: str) -> DeliverableTemplate | None:
         """The template with that name (case-insensitive), or None."""
 
@@ -197,6 +231,9 @@ class EventRepository(Protocol):
 
     def get(self, event_id: int) -> Event | None:
         """The event with that id, or None."""
+
+    def get_for_update(self, event_id: int) -> Event | None:
+        """``get``, locking the event until this unit of work ends (see ``UnitOfWork``)."""
 
     def get_many(self, event_ids: Iterable[int]) -> list[Event]:
         """The events with those ids (unknown ones left out), by date then name, in one query."""
@@ -218,6 +255,9 @@ class DeliverableRepository(Protocol):
     def get(self, slot_id: int) -> Deliverable | None:
         """The slot with that id, or None."""
 
+    def get_for_update(self, slot_id: int) -> Deliverable | None:
+        """``get``, locking the slot until this unit of work ends (see ``UnitOfWork``)."""
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
         """The slots of those events, in creation order (one query however many events)."""
 
@@ -225,7 +265,7 @@ class DeliverableRepository(Protocol):
         """Every slot in that status."""
 
     def update(self, slot: Deliverable) -> None:
-        """Save a slot's changed fields."""
+        """Save a slot's changed fields and count the change in its ``row_version`` (on ``slot`` too)."""
 
 
 class AssetRepository(Protocol):
@@ -235,6 +275,9 @@ class AssetRepository(Protocol):
     def get(self, asset_id: int) -> Asset | None:
         """The asset with that id, or None."""
 
+    def get_for_update(self, asset_id: int) -> Asset | None:
+        """``get``, locking the asset until this unit of work ends (see ``UnitOfWork``)."""
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Asset]:
         """Assets (versions and photos) of those events, oldest first."""
 
@@ -243,6 +286,24 @@ class AssetRepository(Protocol):
 
     def stored_bytes(self) -> int:
         """Bytes the quota counts: hot originals plus every preview."""
+
+    def get_by_upload(self, upload_id: str) -> Asset | None:
+        """The asset a resumable upload became, or None."""
+
+
+class LeaseRepository(Protocol):
+    def add(self, lease: Lease) -> Lease:
+        """Store a new lease (its id is chosen by the caller)."""
+
+    def list(self) -> list[Lease]:
+        """Every stored lease, live or dead."""
+
+    def renew(self, lease_id: str, until: dt.datetime, now: dt.datetime) -> bool:
+        """Push the expiry of a lease not yet expired at ``now`` back to ``until``; False when it has expired or is
+        gone (a dead lease never comes back: what it kept may already be reclaimed)."""
+
+    def delete(self, lease_ids: Iterable[str]) -> None:
+        """Forget those leases (unknown ids are ignored)."""
 
 
 class ReservationRepository(Protocol):
@@ -255,11 +316,17 @@ class ReservationRepository(Protocol):
     def delete(self, reservation_id: int) -> None:
         """Release a hold (the upload ended, stored or not)."""
 
+    def delete_for_lease(self, lease_id: str) -> None:
+        """Release every hold a lease keeps."""
+
+    def list(self) -> list[Reservation]:
+        """Every hold, oldest first."""
+
     def total(self) -> int:
         """Bytes held by every upload under way."""
 
-    def delete_older_than(self, instant: dt.datetime) -> int:
-        """Drop holds left by uploads that died; how many were dropped."""
+    def unfinished_bytes(self, user_id: int) -> int:
+        """Bytes held for that person's unfinished resumable uploads."""
 
 
 class CommentRepository(Protocol):
@@ -268,6 +335,9 @@ class CommentRepository(Protocol):
 
     def get(self, comment_id: int) -> Comment | None:
         """The comment with that id, or None."""
+
+    def get_for_update(self, comment_id: int) -> Comment | None:
+        """``get``, locking the comment until this unit of work ends (see ``UnitOfWork``)."""
 
     def list_for_event(self, event_id: int) -> list[Comment]:
         """An event's comments, oldest first."""
@@ -388,7 +458,7 @@ class CardRows:
     history: HistoryRows | None = None
 
 
-class ViewRepository(Protocol):
+class ReadModels(Protocol):
     """Reads of several tables a page needs at once, in the order the single repositories give them."""
 
     def calendar(
@@ -408,22 +478,32 @@ class ViewRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back.
+
+    Read what you are going to change with ``get_for_update``: the row stays locked until the unit of work ends, so
+    a concurrent one that wants to change it too waits for this one and then reads what it committed (no change is
+    lost). On PostgreSQL and MySQL/MariaDB that is ``SELECT ... FOR UPDATE``; SQLite and the in-memory store let
+    one writer in at a time, so every row is already locked. A transaction the database cancels to settle a
+    clash with another (deadlock, serialisation failure, lock wait timeout) raises ``errors.TryAgain`` after it
+    was rolled back whole; ``core.replay.replayed`` runs such a use case again.
+    """
 
     users: UserRepository
     tokens: TokenRepository
     sessions: SessionRepository
+    login_failures: LoginFailureRepository
     bars: BarRepository
     themes: ThemeRepository
     templates: TemplateRepository
     events: EventRepository
     deliverables: DeliverableRepository
     assets: AssetRepository
+    leases: LeaseRepository
     reservations: ReservationRepository
     comments: CommentRepository
     activity: ActivityRepository
     outbox: OutboxRepository
-    views: ViewRepository
+    read_models: ReadModels
 
     def __enter__(self) -> Self:
         """Begin the transaction (SQLite: take the write lock up front)."""
@@ -459,8 +539,36 @@ class StoredBlob(Protocol):
     def sha256(self) -> str: ...
 
 
-class BlobStore(Protocol):
-    """A place for file bytes under generated keys; writes are atomic."""
+@frozen
+class LeasedFile:
+    """A file kept alive by a lease: the temporary file of a write under way, the bytes of an unfinished upload."""
+
+    lease_id: str | None  # None: its name names no lease (a leftover of an older eventflow)
+    name: str  # where it is inside its place
+    size: int
+
+
+class LeasedFiles(Protocol):
+    def leased_files(self) -> Iterator[LeasedFile]:
+        """Every file kept by a lease, whether the lease is alive or dead."""
+
+    def remove_leased(self, name: str) -> None:
+        """Delete one of them; no error when it is already gone."""
+
+
+class ProcessLease(Protocol):
+    """The lease of the running process (see ``Lease``)."""
+
+    def current(self) -> str:
+        """This process's lease id: taken on first use (and again in a forked child), renewed by a heartbeat."""
+
+    def ended(self, lease: Lease) -> bool:
+        """Whether ``lease`` names a process of this machine that no longer runs (no need to wait for its expiry)."""
+
+
+class BlobStore(LeasedFiles, Protocol):
+    """A place for file bytes under generated keys; writes are atomic, their temporary files kept by this process's
+    lease."""
 
     def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> StoredBlob:
         """Copy ``stream`` in chunks into a blob (a new key, or ``key`` replaced atomically); hash it on the way.

@@ -1,9 +1,13 @@
-"""One read transaction for a whole request.
+"""One read transaction for a whole request, or one transaction for a whole job.
 
 A page request reads its caller (the session) and then its data; each service opens its own read-only unit of
 work, which would cost a transaction (and, on SQLite, a ``BEGIN``) each. Inside ``sharing()``, the read-only units
 of work of the current thread (or task) join one, begun at the first read and ended with the block. Units of work
 that write are never shared: they begin and commit on their own, as everywhere else.
+
+Inside ``one_transaction()`` every unit of work of the current thread, reading or writing, joins one writing
+transaction: their ``commit()`` waits for the block, which commits everything when it ends normally and rolls
+everything back when it raises (``eventflow demo``: all its sample data or none).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import cast
+from typing import Any, cast
 
 from attrs import define
 
@@ -21,6 +25,7 @@ from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory
 @define
 class _Shared:
     uow: UnitOfWork | None = None
+    writing: bool = False
 
 
 class SharedReads:
@@ -32,7 +37,7 @@ class SharedReads:
 
     def __call__(self, read_only: bool = False) -> UnitOfWork:
         shared = self._current.get()
-        if read_only and shared is not None:
+        if shared is not None and (read_only or shared.writing):
             return cast(UnitOfWork, _Joined(self.factory, shared))
         return self.factory(read_only)
 
@@ -50,9 +55,22 @@ class SharedReads:
             if shared.uow is not None:
                 shared.uow.__exit__(None, None, None)
 
+    @contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        if self._current.get() is not None:
+            raise RuntimeError("one_transaction() cannot start inside another shared block")
+        uow = self.factory().__enter__()
+        token = self._current.set(_Shared(uow, writing=True))
+        try:
+            yield
+            uow.commit()
+        finally:
+            self._current.reset(token)
+            uow.__exit__(None, None, None)
+
 
 class _Joined:
-    """A read-only unit of work joining the shared one (beginning it if it is the first); leaving it ends nothing."""
+    """A unit of work joining the shared one (a read beginning it if it is the first); leaving it ends nothing."""
 
     def __init__(self, factory: UnitOfWorkFactory, shared: _Shared) -> None:
         self._factory = factory
@@ -61,7 +79,22 @@ class _Joined:
     def __enter__(self) -> UnitOfWork:
         if self._shared.uow is None:
             self._shared.uow = self._factory(read_only=True).__enter__()
+        if self._shared.writing:
+            return cast(UnitOfWork, _CommitLater(self._shared.uow))
         return self._shared.uow
 
     def __exit__(self, *exc_info: object) -> None:
+        pass
+
+
+class _CommitLater:
+    """The shared writing unit of work, as one use case sees it: its ``commit()`` is the block's, at the end."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow, name)
+
+    def commit(self) -> None:
         pass

@@ -64,6 +64,21 @@ class Me(User):
         return cls(**base, my_bar_ids=list(user.my_bar_ids), notifications=list(user.notifications))
 
 
+@frozen
+class Token(Shape):
+    """A personal token as its owner sees it: never the token, only its first characters."""
+
+    id: int = field(metadata=ID)
+    label: str
+    prefix: str | None = field(metadata={"openapi": {"description": "the token's first characters, to tell it apart"}})
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, token: model.ApiToken) -> Token:
+        return cls(_id(token.id), token.label, token.prefix, token.created_at, token.last_used_at)
+
+
 # -- configuration ---------------------------------------------------------------------------------------------
 @frozen
 class Bar(Shape):
@@ -213,6 +228,7 @@ class Deliverable(Shape):
     late: bool
     due: dt.date
     versions: list[Version]
+    etag: str = field(metadata={"openapi": {"description": "the slot's ETag, to send back in If-Match"}})
 
     @classmethod
     def of(cls, view: ev.SlotView) -> Deliverable:
@@ -229,6 +245,7 @@ class Deliverable(Shape):
             late=view.late,
             due=view.due,
             versions=[Version.of(a) for a in view.versions],
+            etag=f'"{slot_etag(slot)}"',
         )
 
 
@@ -524,6 +541,7 @@ class Stats(Shape):
 SHAPES: tuple[type, ...] = (
     User,
     Me,
+    Token,
     Bar,
     Theme,
     Template,
@@ -536,6 +554,11 @@ SHAPES: tuple[type, ...] = (
     StorageJob,
     Stats,
 )
+
+
+def slot_etag(slot: model.Deliverable) -> str:
+    """The slot's entity tag, unquoted: its id and how many changes it saw (a strong validator for If-Match)."""
+    return f"{slot.id}-{slot.row_version}"
 
 
 def _id(value: int | None) -> int:

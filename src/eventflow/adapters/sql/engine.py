@@ -88,8 +88,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _mysql_connect(dbapi_connection: Any, _record: Any) -> None:
-    # JSON_ARRAYAGG (the page reads, adapters.sql.views) stops at group_concat_max_len, 1 MB by default: lift it to
-    # what the server may send at all (max_allowed_packet).
+    # JSON_ARRAYAGG (the page reads, adapters.sql.read_models) stops at group_concat_max_len, 1 MB by default: lift it
+    # to what the server may send at all (max_allowed_packet).
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("SET SESSION group_concat_max_len = @@max_allowed_packet")

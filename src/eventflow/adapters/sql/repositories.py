@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
 from attrs import AttrsInstance
 from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.dml import UpdateBase
 
 from eventflow.adapters import VOLATILE_TABLES
 from eventflow.adapters.sql import tables as t
 from eventflow.adapters.sql.mapping import EntityMap
-from eventflow.core.errors import Conflict
+from eventflow.core.errors import Conflict, StorageFull, TryAgain
 from eventflow.core.model import (
     Activity,
     ApiToken,
@@ -31,6 +33,8 @@ from eventflow.core.model import (
     DeliverableTemplate,
     Event,
     Language,
+    Lease,
+    LoginFailure,
     OutboxMessage,
     OutboxStatus,
     PhotoCategory,
@@ -54,6 +58,9 @@ CONFLICTS = (
     (("uq_sessions_key_hash", "sessions.key_hash"), "this session already exists"),
     (("pk_event_bars", "event_bars.event_id"), "a bar is listed twice for this event"),
     (("uq_outbox_dedupe_key", "outbox.dedupe_key"), "this message is already queued"),
+    (("uq_assets_deliverable_id_version", "assets.deliverable_id"), "this slot already has a version with this number"),
+    (("uq_assets_upload_id", "assets.upload_id"), "this upload is already stored"),
+    (("pk_leases", "leases.id"), "this lease already exists"),
     (("foreign key",), "it refers to a user, bar, template, event, slot or comment that does not exist"),
 )
 
@@ -67,9 +74,59 @@ def explain(error: IntegrityError) -> str:
     return "cannot save: the change clashes with data already stored"
 
 
+#: How each driver says the database cancelled a transaction to settle a clash with a concurrent one.
+CLASH_SQLSTATES = {"40001", "40P01"}  # PostgreSQL: serialization_failure, deadlock_detected
+CLASH_MYSQL_CODES = {1205, 1213}  # MySQL/MariaDB: lock wait timeout exceeded, deadlock found
+CLASH_SQLITE_CODES = {5, 6}  # SQLite: SQLITE_BUSY ("database is locked", once the busy timeout ran out), SQLITE_LOCKED
+
+
+def is_clash(error: DBAPIError) -> bool:
+    """Whether ``error`` is a transaction given up because of another one (running it again may succeed)."""
+    driver_error = error.orig
+    if getattr(driver_error, "sqlstate", None) in CLASH_SQLSTATES:
+        return True
+    sqlite_code = getattr(driver_error, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in CLASH_SQLITE_CODES  # the primary code, whatever the extended one
+    args = getattr(driver_error, "args", ())
+    return bool(args) and args[0] in CLASH_MYSQL_CODES
+
+
+#: How PostgreSQL (SQLSTATE disk_full) and MariaDB (ER_DISK_FULL, ER_RECORD_FILE_FULL) say their disk is full.
+POSTGRES_DISK_FULL = "53100"
+MYSQL_DISK_FULL = (1021, 1114)
+
+
+def database_full(error: DBAPIError) -> bool:
+    """The database refused a write for want of room (SQLite: "database or disk is full")."""
+    driver = error.orig
+    code = driver.args[0] if driver is not None and driver.args else None
+    return (
+        getattr(driver, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+        or getattr(driver, "sqlstate", None) == POSTGRES_DISK_FULL
+        or code in MYSQL_DISK_FULL
+    )
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Driver errors as the core's: a constraint violated is a :class:`Conflict`, a clash a :class:`TryAgain`, a
+    full disk :class:`StorageFull`."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise Conflict(explain(error)) from error
+    except DBAPIError as error:
+        if is_clash(error):
+            raise TryAgain("the database cancelled this change: another one touched the same data at once") from error
+        if database_full(error):
+            raise StorageFull("database") from error
+        raise
+
+
 class Db:
-    """The unit of work's connection; constraint violations surface as :class:`Conflict`. ``content_changed`` says
-    whether a statement wrote a table that pages show."""
+    """The unit of work's connection; driver errors surface as the core's (see :func:`translated`).
+    ``content_changed`` says whether a statement wrote a table that pages show."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -80,10 +137,8 @@ class Db:
     ) -> CursorResult[Any]:
         if isinstance(statement, UpdateBase) and statement.table.name not in VOLATILE_TABLES:  # type: ignore[attr-defined]
             self.content_changed = True
-        try:
+        with translated():
             return self.connection.execute(statement, rows)
-        except IntegrityError as error:
-            raise Conflict(explain(error)) from error
 
     def scalar_int(self, statement: Executable) -> int:
         """A SUM or COUNT as an exact int (some backends return Decimal, or NULL for no rows)."""
@@ -111,18 +166,31 @@ class Repository(Generic[E]):
     def get(self, entity_id: int) -> E | None:
         return self._one(self._t.c.id == entity_id)
 
+    def get_for_update(self, entity_id: int) -> E | None:
+        return self._one(self._t.c.id == entity_id, for_update=True)
+
     def update(self, entity: E) -> None:
         self._db.run(update(self._t).where(self._t.c.id == entity.id).values(self._map.to_row(entity)))
 
     def delete(self, entity_id: int) -> None:
         self._db.run(delete(self._t).where(self._t.c.id == entity_id))
 
-    def _one(self, *where: ColumnElement[bool]) -> E | None:
-        found = self._select(*where, limit=1)
+    def _one(self, *where: ColumnElement[bool], for_update: bool = False) -> E | None:
+        found = self._select(*where, limit=1, for_update=for_update)
         return found[0] if found else None
 
-    def _select(self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None) -> list[E]:
+    def _select(
+        self,
+        *where: ColumnElement[bool],
+        order_by: Sequence[Any] = (),
+        limit: int | None = None,
+        for_update: bool = False,
+    ) -> list[E]:
         query = select(self._t).where(*where).order_by(*order_by, self._t.c.id).limit(limit)
+        if for_update:
+            # PostgreSQL: FOR NO KEY UPDATE, which lets others insert rows referring to this one meanwhile;
+            # MySQL/MariaDB: FOR UPDATE; SQLite: nothing (BEGIN IMMEDIATE already let one writer in).
+            query = query.with_for_update(key_share=True)
         return [self._map.to_entity(row) for row in self._db.run(query).mappings()]
 
 
@@ -138,8 +206,32 @@ class Tokens(Repository[ApiToken]):
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         return self._one(self._t.c.token_hash == token_hash)
 
+    def list_by_prefix(self, prefix: str) -> list[ApiToken]:
+        return self._select(self._t.c.prefix == prefix, order_by=[self._t.c.created_at])
+
     def list_for_user(self, user_id: int) -> list[ApiToken]:
-        return self._select(self._t.c.user_id == user_id)
+        return self._select(self._t.c.user_id == user_id, order_by=[self._t.c.created_at])
+
+
+class LoginFailures(Repository[LoginFailure]):
+    def times(
+        self, since: dt.datetime, *, email: str | None = None, address: str | None = None
+    ) -> builtins.list[dt.datetime]:
+        c = self._t.c
+        key = c.email == email if email is not None else c.address == address
+        return list(self._db.run(select(c.at).where(key, c.at > since).order_by(c.at)).scalars())
+
+    def delete_for_email(self, email: str) -> None:
+        self._delete_ids(self._t.c.email == email)
+
+    def delete_older_than(self, instant: dt.datetime) -> int:
+        return self._delete_ids(self._t.c.at < instant)
+
+    def _delete_ids(self, where: ColumnElement[bool]) -> int:
+        """Delete by primary key what a plain read found: a ranged DELETE would lock the index gaps on MariaDB
+        (InnoDB next-key locks) and deadlock with the attempts inserted at the same time."""
+        ids = list(self._db.run(select(self._t.c.id).where(where)).scalars())
+        return self._db.run(delete(self._t).where(self._t.c.id.in_(ids))).rowcount if ids else 0
 
 
 class Sessions(Repository[Session]):
@@ -220,9 +312,13 @@ class Events(Repository[Event]):
         return self._select(self._t.c.id.in_(list(event_ids)), order_by=[self._t.c.date, self._t.c.name_key])
 
     def _select(
-        self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
+        self,
+        *where: ColumnElement[bool],
+        order_by: Sequence[Any] = (),
+        limit: int | None = None,
+        for_update: bool = False,
     ) -> builtins.list[Event]:
-        found = super()._select(*where, order_by=order_by, limit=limit)
+        found = super()._select(*where, order_by=order_by, limit=limit, for_update=for_update)
         bar_ids = self._bar_ids([e.id for e in found if e.id is not None])
         for event in found:
             event.bar_ids = bar_ids.get(event.id or 0, [])
@@ -245,6 +341,11 @@ class Events(Repository[Event]):
 
 
 class Deliverables(Repository[Deliverable]):
+    def update(self, slot: Deliverable) -> None:
+        changed = {**self._map.to_row(slot), "row_version": self._t.c.row_version + 1}
+        self._db.run(update(self._t).where(self._t.c.id == slot.id).values(changed))
+        slot.row_version += 1
+
     def list_for_events(self, event_ids: Iterable[int]) -> list[Deliverable]:
         wanted = list(event_ids)
         return self._select(self._t.c.event_id.in_(wanted)) if wanted else []
@@ -262,6 +363,34 @@ class Assets(Repository[Asset]):
         hot = case((self._t.c.location == StorageTier.HOT.value, self._t.c.size), else_=0)
         return self._db.scalar_int(select(func.sum(hot + self._t.c.preview_size)))
 
+    def get_by_upload(self, upload_id: str) -> Asset | None:
+        return self._one(self._t.c.upload_id == upload_id)
+
+
+class Leases:
+    """Leases under the id their taker chose; a renewal is one guarded UPDATE, so an expired lease stays dead."""
+
+    def __init__(self, db: Db, mapping: EntityMap[Lease]) -> None:
+        self._db = db
+        self._map = mapping
+        self._t = mapping.table
+
+    def add(self, lease: Lease) -> Lease:
+        self._db.run(insert(self._t).values(id=lease.id, **self._map.to_row(lease)))
+        return lease
+
+    def list(self) -> builtins.list[Lease]:
+        return [self._map.to_entity(row) for row in self._db.run(select(self._t).order_by(self._t.c.id)).mappings()]
+
+    def renew(self, lease_id: str, until: dt.datetime, now: dt.datetime) -> bool:
+        alive = update(self._t).where(self._t.c.id == lease_id, self._t.c.expires_at > now)
+        return self._db.run(alive.values(expires_at=until)).rowcount == 1
+
+    def delete(self, lease_ids: Iterable[str]) -> None:
+        ids = list(lease_ids)
+        if ids:
+            self._db.run(delete(self._t).where(self._t.c.id.in_(ids)))
+
 
 class Reservations(Repository[Reservation]):
     def lock(self) -> None:
@@ -271,8 +400,14 @@ class Reservations(Repository[Reservation]):
     def total(self) -> int:
         return self._db.scalar_int(select(func.sum(self._t.c.size)))
 
-    def delete_older_than(self, instant: dt.datetime) -> int:
-        return self._db.run(delete(self._t).where(self._t.c.created_at < instant)).rowcount
+    def list(self) -> builtins.list[Reservation]:
+        return self._select(order_by=[self._t.c.created_at])
+
+    def unfinished_bytes(self, user_id: int) -> int:
+        return self._db.scalar_int(select(func.sum(self._t.c.size)).where(self._t.c.user_id == user_id))
+
+    def delete_for_lease(self, lease_id: str) -> None:
+        self._db.run(delete(self._t).where(self._t.c.lease_id == lease_id))
 
 
 class Comments(Repository[Comment]):
@@ -339,12 +474,14 @@ USERS = EntityMap(
 )
 TOKENS = EntityMap(ApiToken, t.tokens)
 SESSIONS = EntityMap(Session, t.sessions)
+LOGIN_FAILURES = EntityMap(LoginFailure, t.login_failures)
 BARS = EntityMap(Bar, t.bars, keys={"name_key": "name"})
 THEMES = EntityMap(ThemePeriod, t.themes)
 TEMPLATES = EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"})
 EVENTS = EntityMap(Event, t.events, keys={"name_key": "name"})
 DELIVERABLES = EntityMap(Deliverable, t.deliverables, enums={"status": Status})
 ASSETS = EntityMap(Asset, t.assets, enums={"category": PhotoCategory, "location": StorageTier})
+LEASES = EntityMap(Lease, t.leases)
 RESERVATIONS = EntityMap(Reservation, t.reservations)
 COMMENTS = EntityMap(Comment, t.comments)
 ACTIVITY = EntityMap(Activity, t.activity)

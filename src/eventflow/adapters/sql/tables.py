@@ -82,6 +82,7 @@ tokens = Table(
     Column("label", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_used_at", UtcDateTime),
+    Column("prefix", String(16), index=True),
     **MYSQL_OPTIONS,
 )
 
@@ -93,6 +94,19 @@ sessions = Table(
     _fk("user_id", "users.id", nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+#: Failed logins of the last minutes, shared by every process: throttling counts them by e-mail and by address.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    _id(),
+    Column("email", key_string(320), nullable=False),
+    Column("address", key_string(100), nullable=False),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Index("ix_login_failures_email_at", "email", "at"),
+    Index("ix_login_failures_address_at", "address", "at"),
     **MYSQL_OPTIONS,
 )
 
@@ -172,6 +186,7 @@ deliverables = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("enabled", Boolean, nullable=False),
     Column("approved_at", UtcDateTime),
+    Column("row_version", Integer, nullable=False, server_default="1"),
     Column("status_since", UtcDateTime),
     **MYSQL_OPTIONS,
 )
@@ -195,6 +210,21 @@ assets = Table(
     Column("preview_key", String(255)),
     Column("preview_size", BigInteger, nullable=False),
     Column("media_info", json_value(), nullable=False),
+    Column("upload_id", String(32)),  # the resumable upload it came from: stored once
+    Index("uq_assets_deliverable_id_version", "deliverable_id", "version", unique=True),
+    Index("uq_assets_upload_id", "upload_id", unique=True),
+    **MYSQL_OPTIONS,
+)
+
+#: Who keeps temporary files and quota holds alive: a process (renewed by its heartbeat) or an unfinished upload.
+leases = Table(
+    "leases",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner", String(255), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("host", String(255)),
+    Column("pid", Integer),
     **MYSQL_OPTIONS,
 )
 
@@ -202,9 +232,10 @@ reservations = Table(
     "reservations",
     metadata,
     _id(),
-    Column("key", String(255), nullable=False),
+    Column("lease_id", String(32), nullable=False, index=True),
     Column("size", BigInteger, nullable=False),
     Column("created_at", UtcDateTime, nullable=False, index=True),
+    _fk("user_id", "users.id"),
     **MYSQL_OPTIONS,
 )
 

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Self
 
 from sqlalchemy import Connection, Engine, exists, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
 from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_engine
-from eventflow.adapters.sql.views import Views
+from eventflow.adapters.sql.read_models import SqlReadModels
 from eventflow.core import ports
-from eventflow.core.errors import Conflict, StorageFull
-
-#: How PostgreSQL (SQLSTATE disk_full) and MariaDB (ER_DISK_FULL, ER_RECORD_FILE_FULL) say their disk is full.
-POSTGRES_DISK_FULL = "53100"
-MYSQL_DISK_FULL = (1021, 1114)
 
 
 class SqlUnitOfWork:
@@ -27,17 +20,19 @@ class SqlUnitOfWork:
     users: ports.UserRepository
     tokens: ports.TokenRepository
     sessions: ports.SessionRepository
+    login_failures: ports.LoginFailureRepository
     bars: ports.BarRepository
     themes: ports.ThemeRepository
     templates: ports.TemplateRepository
     events: ports.EventRepository
     deliverables: ports.DeliverableRepository
     assets: ports.AssetRepository
+    leases: ports.LeaseRepository
     reservations: ports.ReservationRepository
     comments: ports.CommentRepository
     activity: ports.ActivityRepository
     outbox: ports.OutboxRepository
-    views: ports.ViewRepository
+    read_models: ports.ReadModels
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -48,7 +43,8 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self._connection = self._engine.connect().execution_options(**{READ_ONLY: self._read_only})
         try:
-            self._connection.begin()  # SQLite: BEGIN IMMEDIATE (the write lock up front), or BEGIN to only read
+            with r.translated():  # SQLite: BEGIN IMMEDIATE (the write lock up front), or BEGIN to only read
+                self._connection.begin()
         except BaseException:
             self._connection.close()
             raise
@@ -56,17 +52,19 @@ class SqlUnitOfWork:
         self.users = r.Users(db, r.USERS)
         self.tokens = r.Tokens(db, r.TOKENS)
         self.sessions = r.Sessions(db, r.SESSIONS)
+        self.login_failures = r.LoginFailures(db, r.LOGIN_FAILURES)
         self.bars = r.Named(db, r.BARS)
         self.themes = r.Themes(db, r.THEMES)
         self.templates = r.Named(db, r.TEMPLATES)
         self.events = r.Events(db, r.EVENTS)
         self.deliverables = r.Deliverables(db, r.DELIVERABLES)
         self.assets = r.Assets(db, r.ASSETS)
+        self.leases = r.Leases(db, r.LEASES)
         self.reservations = r.Reservations(db, r.RESERVATIONS)
         self.comments = r.Comments(db, r.COMMENTS)
         self.activity = r.ActivityLog(db, r.ACTIVITY)
         self.outbox = r.Outbox(db, r.OUTBOX)
-        self.views = Views(db)
+        self.read_models = SqlReadModels(db)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -81,19 +79,13 @@ class SqlUnitOfWork:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         connection = self._open()
-        try:
+        with r.translated():
             if self._db is not None and self._db.content_changed:  # what pages show changed: their caches must let go
                 revision = tables.revision.c
                 connection.execute(
                     update(tables.revision).where(revision.id == tables.REVISION_ROW).values(number=revision.number + 1)
                 )
             connection.commit()
-        except IntegrityError as error:
-            raise Conflict(r.explain(error)) from error
-        except OperationalError as error:
-            if not disk_full(error):
-                raise
-            raise StorageFull("database") from error
 
     def has_data(self) -> bool:
         stored = [exists().select_from(table) for table in (tables.users, tables.bars, tables.events)]
@@ -103,17 +95,6 @@ class SqlUnitOfWork:
         if self._connection is None:
             raise RuntimeError("use the unit of work inside a `with` block")
         return self._connection
-
-
-def disk_full(error: OperationalError) -> bool:
-    """The database refused a write for want of room (SQLite: "database or disk is full")."""
-    driver = error.orig
-    code = driver.args[0] if driver is not None and driver.args else None
-    return (
-        getattr(driver, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
-        or getattr(driver, "sqlstate", None) == POSTGRES_DISK_FULL
-        or code in MYSQL_DISK_FULL
-    )
 
 
 class SqlUnitOfWorkFactory:

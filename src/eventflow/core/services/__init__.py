@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from attrs import define, field
 
@@ -44,6 +44,16 @@ def require_admin(actor: Actor) -> None:
 
 def actor_id(actor: Actor) -> int | None:
     return actor.id if actor is not None else None
+
+
+T = TypeVar("T")
+
+
+def found(entity: T | None, kind: str, key: object) -> T:
+    """``entity``, when the repository found it; NotFound naming ``kind`` and ``key`` otherwise."""
+    if entity is None:
+        raise errors.NotFound(kind, key)
+    return entity
 
 
 def record(

@@ -18,23 +18,33 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from attrs import define, evolve, field, frozen
 
 from eventflow.core import errors, rules
-from eventflow.core.model import Asset, Deliverable, PhotoCategory, Reservation, StorageTier
-from eventflow.core.ports import BlobStore, ByteSource, ImageProcessor, MediaProbe, StoredBlob, UnitOfWork
-from eventflow.core.services import Actor, Context, actor_id, record
+from eventflow.core.model import Asset, Deliverable, Lease, PhotoCategory, Reservation, StorageTier, User
+from eventflow.core.ports import (
+    BlobStore,
+    ByteSource,
+    ImageProcessor,
+    MediaProbe,
+    ProcessLease,
+    StoredBlob,
+    UnitOfWork,
+)
+from eventflow.core.replay import replayed
+from eventflow.core.services import Actor, Context, actor_id, found, record
 from eventflow.core.services.events import EventService
 
 HEAD_BYTES = 4096
-#: A hold older than this belongs to an upload that died (the server's request timeout is 10 minutes).
-STALE_RESERVATION = dt.timedelta(hours=6)
 MAX_FILENAME = 200
+#: An unfinished resumable upload nobody resumes for this long expires (EVENTFLOW_TUS_EXPIRY_HOURS).
+UNFINISHED_EXPIRY = dt.timedelta(hours=24)
+#: What one person's unfinished resumable uploads may hold at most (EVENTFLOW_MAX_UNFINISHED_MB).
+MAX_UNFINISHED_BYTES = 2048 * 1024 * 1024
 
 
 # -- file types ------------------------------------------------------------------------------------------------
@@ -158,46 +168,71 @@ class Prefixed:
 
 
 # -- quota -----------------------------------------------------------------------------------------------------
+@frozen
+class LeaseCensus:
+    """Which leases are alive, which are dead, and the holds no live lease keeps (read under the quota lock)."""
+
+    live: frozenset[str]
+    dead: list[Lease]
+    orphan_holds: list[Reservation]
+
+
 @define
 class Quota:
-    """Holds bytes for uploads under way and alerts admins when usage crosses the alert line."""
+    """Holds bytes for uploads under way and alerts admins when usage crosses the alert line.
+
+    Every hold is kept by a lease: this process's (a multipart upload, a restore) or a resumable upload's. The holds
+    of a dead lease are dropped by the next sweep, and at once when they stand in the way of a new hold.
+    """
 
     ctx: Context
     quota_bytes: int
+    process: ProcessLease
 
     def reserve(self, size: int) -> int:
-        """Hold ``size`` bytes (in a committed transaction) or raise QuotaExceeded; returns the hold's id."""
-        now = self.ctx.clock.now()
+        """Hold ``size`` bytes for this process (committed) or raise QuotaExceeded; returns the hold's id."""
+        lease_id = self.process.current()  # before the transaction: taking it may write
         with self.ctx.uow() as uow:
-            uow.reservations.lock()
-            uow.reservations.delete_older_than(now - STALE_RESERVATION)
-            decision = rules.quota_check(uow.assets.stored_bytes(), uow.reservations.total(), size, self.quota_bytes)
-            if not decision.allowed:
-                uow.commit()
-                raise errors.QuotaExceeded(size, decision.free)
-            hold = uow.reservations.add(Reservation(key=uuid.uuid4().hex, size=size, created_at=now))
+            hold = self._hold(uow, Reservation(lease_id, size, self.ctx.clock.now()))
             uow.commit()
         assert hold.id is not None
         return hold.id
 
-    def check_room(self, size: int) -> None:
-        """Refuse early (QuotaExceeded) a file that could not fit now; holds nothing."""
-        with self.ctx.uow(read_only=True) as uow:
-            decision = rules.quota_check(uow.assets.stored_bytes(), uow.reservations.total(), size, self.quota_bytes)
-        if not decision.allowed:
-            raise errors.QuotaExceeded(size, decision.free)
+    def hold_unfinished(self, lease: Lease, size: int, user_id: int, cap: int) -> None:
+        """Store ``lease`` with a hold of ``size`` bytes for a resumable upload of ``user_id``, within the quota and
+        the person's ``cap`` of unfinished bytes (TooManyUnfinished beyond it)."""
+        with self.ctx.uow() as uow:
+            self._hold(uow, Reservation(lease.id, size, self.ctx.clock.now(), user_id=user_id), cap)
+            uow.leases.add(lease)
+            uow.commit()
 
     def release(self, reservation_id: int) -> None:
         with self.ctx.uow() as uow:
             uow.reservations.delete(reservation_id)
             uow.commit()
 
-    def sweep(self) -> int:
-        """Drop holds left by uploads that died; how many."""
+    def release_lease(self, lease_id: str, forget: bool = False) -> None:
+        """Release the holds a lease keeps; with ``forget``, the lease itself too."""
         with self.ctx.uow() as uow:
-            dropped = uow.reservations.delete_older_than(self.ctx.clock.now() - STALE_RESERVATION)
+            uow.reservations.delete_for_lease(lease_id)
+            if forget:
+                uow.leases.delete([lease_id])
             uow.commit()
-        return dropped
+
+    def census(self, uow: UnitOfWork) -> LeaseCensus:
+        now = self.ctx.clock.now()
+        leases = uow.leases.list()
+        dead = [lease for lease in leases if lease.expires_at <= now or self.process.ended(lease)]
+        live = frozenset(lease.id for lease in leases) - {lease.id for lease in dead}
+        return LeaseCensus(live, dead, [r for r in uow.reservations.list() if r.lease_id not in live])
+
+    def reclaim(self, uow: UnitOfWork) -> LeaseCensus:
+        """Drop the holds no live lease keeps (call it holding the quota lock); the dead leases stay stored until
+        the sweep has removed their files too."""
+        census = self.census(uow)
+        for hold in census.orphan_holds:
+            uow.reservations.delete(hold.id or 0)
+        return census
 
     def alert_if_crossed(self, uow: UnitOfWork, before: int) -> None:
         """Record ``storage.alert`` when ``uow``'s changes took usage from ``before`` across the alert line.
@@ -214,6 +249,24 @@ class Quota:
             }
             record(self.ctx, uow, None, "storage.alert", "storage", None, after=facts)
 
+    def _hold(self, uow: UnitOfWork, hold: Reservation, cap: int | None = None) -> Reservation:
+        uow.reservations.lock()
+        refusal = self._refusal(uow, hold, cap)
+        if refusal is not None and self.reclaim(uow).orphan_holds:
+            refusal = self._refusal(uow, hold, cap)
+        if refusal is not None:
+            uow.commit()  # what was reclaimed stays reclaimed
+            raise refusal
+        return uow.reservations.add(hold)
+
+    def _refusal(self, uow: UnitOfWork, hold: Reservation, cap: int | None) -> errors.QuotaExceeded | None:
+        if cap is not None and hold.user_id is not None:
+            unfinished = uow.reservations.unfinished_bytes(hold.user_id)
+            if unfinished + hold.size > cap:
+                return errors.TooManyUnfinished(hold.size, unfinished, cap)
+        decision = rules.quota_check(uow.assets.stored_bytes(), uow.reservations.total(), hold.size, self.quota_bytes)
+        return None if decision.allowed else errors.QuotaExceeded(hold.size, decision.free)
+
 
 # -- uploads ---------------------------------------------------------------------------------------------------
 @define
@@ -223,7 +276,17 @@ class Upload:
     filename: str
     kind: FileKind
     blob: StoredBlob
+    upload_id: str | None = None  # the resumable upload it completes
     kept: bool = False
+
+
+@frozen
+class UploadTarget:
+    """Where a resumable upload goes: a new version of a slot, or a moodboard photo of an event."""
+
+    deliverable_id: int | None = None
+    event_id: int | None = None
+    category: str | None = None
 
 
 @frozen
@@ -244,6 +307,8 @@ class AssetService:
     probe: MediaProbe
     quota: Quota
     max_upload_bytes: int
+    unfinished_expiry: dt.timedelta = UNFINISHED_EXPIRY
+    max_unfinished_bytes: int = MAX_UNFINISHED_BYTES
     _events: EventService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -257,34 +322,51 @@ class AssetService:
 
     @contextmanager
     def receive(
-        self, filename: str | None, stream: ByteSource, declared_size: int | None = None, photo: bool = False
+        self,
+        filename: str | None,
+        stream: ByteSource,
+        declared_size: int | None = None,
+        photo: bool = False,
+        upload_id: str | None = None,
     ) -> Iterator[Upload]:
-        """Store a file's bytes under a quota hold; the body of the ``with`` turns it into an asset (or fails)."""
+        """Store a file's bytes under a quota hold; the body of the ``with`` turns it into an asset (or fails).
+
+        A resumable upload (``upload_id``) already holds its bytes: its hold is used, not a new one.
+        """
         name = clean_filename(filename)
         kind = kind_for(name, photo)
         self.check_size(declared_size)
-        hold = self.quota.reserve(min(declared_size or self.max_upload_bytes, self.max_upload_bytes))
+        size = min(declared_size or self.max_upload_bytes, self.max_upload_bytes)
+        hold = None if upload_id else self.quota.reserve(size)
         upload: Upload | None = None
         try:
             head = read_head(stream)
             check_content(kind, head, name)
-            upload = Upload(name, kind, self.hot.put(Prefixed(head, stream), self.max_upload_bytes))
+            upload = Upload(name, kind, self.hot.put(Prefixed(head, stream), self.max_upload_bytes), upload_id)
             yield upload
         finally:
             if upload is not None and not upload.kept:
                 self.hot.delete(upload.blob.key)
-            self.quota.release(hold)
+            if hold is not None:
+                self.quota.release(hold)
 
     def add_version(self, actor: Actor, slot_id: int, upload: Upload) -> Asset:
         """The received file becomes the slot's next version (v1, v2…); the slot goes to review."""
+        asset = self._record_version(actor, slot_id, upload)
+        upload.kept = True
+        return self.with_preview(asset)
+
+    @replayed
+    def _record_version(self, actor: Actor, slot_id: int, upload: Upload) -> Asset:
+        """The version's row, numbered under the slot's lock: concurrent uploads to one slot take turns."""
         with self.ctx.uow() as uow:
-            slot = self.slot(uow, slot_id)
+            slot = found(uow.deliverables.get_for_update(slot_id), "deliverable", slot_id)
             before = uow.assets.stored_bytes()
             taken = [a.version or 0 for a in uow.assets.list_for_events([slot.event_id]) if a.deliverable_id == slot_id]
             asset = uow.assets.add(
                 self._new_asset(
                     actor, slot.event_id, upload.filename, upload.kind.content_type, upload.blob,
-                    deliverable_id=slot_id, version=max(taken, default=0) + 1,
+                    deliverable_id=slot_id, version=max(taken, default=0) + 1, upload_id=upload.upload_id,
                 )
             )  # fmt: skip
             old_status = slot.status
@@ -297,8 +379,7 @@ class AssetService:
             )  # fmt: skip
             self.quota.alert_if_crossed(uow, before)
             uow.commit()
-        upload.kept = True
-        return self.with_preview(asset)
+        return asset
 
     def add_photo(self, actor: Actor, event_id: int, category: str, upload: Upload) -> Asset:
         """The received photo is compressed (upright, no metadata, long edge capped) and joins the moodboard."""
@@ -313,7 +394,9 @@ class AssetService:
                 self.event_exists(event_id, uow)
                 before = uow.assets.stored_bytes()
                 asset = uow.assets.add(
-                    self._new_asset(actor, event_id, name, encoded.content_type, blob, category=chosen)
+                    self._new_asset(
+                        actor, event_id, name, encoded.content_type, blob, category=chosen, upload_id=upload.upload_id
+                    )
                 )
                 record(
                     self.ctx, uow, actor, "asset.photo_added", "asset", asset.id, event_id,
@@ -345,6 +428,51 @@ class AssetService:
         with self.receive(filename, stream, declared_size, photo=True) as upload:
             return self.add_photo(actor, event_id, category, upload)
 
+    # -- resumable uploads -------------------------------------------------------------------------------------
+    def open_resumable(self, actor: User, upload_id: str, size: int) -> dt.datetime:
+        """Hold ``size`` bytes for a new resumable upload, kept by its own lease (``upload_id``), within the quota and
+        the person's cap of unfinished bytes; returns when it expires unless resumed before."""
+        assert actor.id is not None
+        self.check_size(size)
+        expires = self.ctx.clock.now() + self.unfinished_expiry
+        lease = Lease(upload_id, f"unfinished upload of {actor.name} (user {actor.id})", expires)
+        self.quota.hold_unfinished(lease, size, actor.id, self.max_unfinished_bytes)
+        return expires
+
+    def keep_resumable(self, upload_id: str) -> dt.datetime | None:
+        """Push back the expiry of a resumable upload that is still alive; None when it has expired (or is unknown)."""
+        now = self.ctx.clock.now()
+        until = now + self.unfinished_expiry
+        with self.ctx.uow() as uow:
+            alive = uow.leases.renew(upload_id, until, now)
+            uow.commit()
+        return until if alive else None
+
+    def drop_resumable(self, upload_id: str) -> None:
+        """Forget a resumable upload given up (or refused): its hold is released at once."""
+        self.quota.release_lease(upload_id, forget=True)
+
+    def complete_resumable(
+        self, actor: User, upload_id: str, target: UploadTarget, filename: str, stream: ByteSource, size: int
+    ) -> Asset:
+        """The whole file of a resumable upload becomes an asset under the upload's hold, exactly once: run again
+        (after a crash), it returns the asset the first run stored."""
+        asset = self._asset_of_upload(upload_id)
+        if asset is None:
+            with self.receive(filename, stream, size, photo=target.event_id is not None, upload_id=upload_id) as up:
+                if target.event_id is not None:
+                    asset = self.add_photo(actor, target.event_id, target.category or "", up)
+                else:
+                    asset = self.add_version(actor, target.deliverable_id or 0, up)
+        elif "preview" not in asset.media_info:  # stored, but the first run ended before its preview
+            asset = self.with_preview(asset)
+        self.quota.release_lease(upload_id)  # the lease stays: HEAD still names the asset until it expires
+        return asset
+
+    def _asset_of_upload(self, upload_id: str) -> Asset | None:
+        with self.ctx.uow(read_only=True) as uow:
+            return uow.assets.get_by_upload(upload_id)
+
     # -- previews ----------------------------------------------------------------------------------------------
     def with_preview(self, asset: Asset) -> Asset:
         """Make and cache the asset's preview (counted in the quota); a file without one says why.
@@ -352,29 +480,33 @@ class AssetService:
         The asset is stored already: a disk too full for its preview costs the preview, not the upload.
         """
         try:
-            return self._save_preview(asset)
+            return self._make_preview(asset)
         except errors.StorageFull as full:
             return evolve(asset, media_info={**asset.media_info, "preview": "unavailable", "preview_error": str(full)})
 
-    def _save_preview(self, asset: Asset) -> Asset:
+    def _make_preview(self, asset: Asset) -> Asset:
         assert asset.id is not None
         with self.store_of(asset).open(asset.storage_key) as source:
             made = self.probe.preview(source, asset.content_type)
         blob = self.hot.put(io.BytesIO(made.image.data)) if made.image else None
         status = {"preview": "ready"} if blob else {"preview": "unavailable", "preview_error": made.error}
         try:
-            with self.ctx.uow() as uow:
-                stored = self.asset(asset.id, uow)
-                before = uow.assets.stored_bytes()
-                stored.media_info = {**made.facts, **status}
-                stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
-                uow.assets.update(stored)
-                self.quota.alert_if_crossed(uow, before)
-                uow.commit()
+            return self._save_preview(asset.id, {**made.facts, **status}, blob)
         except BaseException:
             if blob:
                 self.hot.delete(blob.key)
             raise
+
+    @replayed
+    def _save_preview(self, asset_id: int, media_info: dict[str, Any], blob: StoredBlob | None) -> Asset:
+        with self.ctx.uow() as uow:
+            stored = found(uow.assets.get_for_update(asset_id), "file", asset_id)
+            before = uow.assets.stored_bytes()
+            stored.media_info = media_info
+            stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
+            uow.assets.update(stored)
+            self.quota.alert_if_crossed(uow, before)
+            uow.commit()
         return stored
 
     # -- reading -----------------------------------------------------------------------------------------------
@@ -431,6 +563,7 @@ class AssetService:
         deliverable_id: int | None = None,
         version: int | None = None,
         category: PhotoCategory | None = None,
+        upload_id: str | None = None,
     ) -> Asset:
         return Asset(
             event_id=event_id,
@@ -444,6 +577,7 @@ class AssetService:
             deliverable_id=deliverable_id,
             version=version,
             category=category,
+            upload_id=upload_id,
         )
 
 

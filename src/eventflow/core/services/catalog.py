@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrs import asdict, define
+from attrs import asdict, define, evolve
 
 from eventflow.core import errors
+from eventflow.core.commands import TemplateChanges, given
 from eventflow.core.model import Bar, DeliverableTemplate, ThemePeriod
-from eventflow.core.services import Actor, Context, changes, record, require_admin, require_text
+from eventflow.core.replay import replayed
+from eventflow.core.services import Actor, Context, changes, found, record, require_admin, require_text
 
 
 def validate_hardware(hardware: object) -> dict[str, Any]:
@@ -41,10 +43,20 @@ def parse_month(value: str) -> tuple[int, int]:
     return year, month
 
 
+def _template_value(key: str, value: Any) -> Any:
+    """A requested value of a template's field, validated and normalised as the template stores it."""
+    if key in ("name", "specs"):
+        return require_text(value if isinstance(value, str) else None, key)
+    if key == "is_default":
+        return bool(value)
+    return (value if isinstance(value, str) else "").strip() or None  # hardware_kind
+
+
 @define
 class BarService:
     ctx: Context
 
+    @replayed
     def add(self, actor: Actor, name: str, location: str = "", hardware: object = None) -> Bar:
         require_admin(actor)
         bar = Bar(
@@ -69,14 +81,13 @@ class BarService:
             raise errors.NotFound("bar", bar_id)
         return bar
 
+    @replayed
     def update(
         self, actor: Actor, bar_id: int, name: str | None = None, location: str | None = None, hardware: object = None
     ) -> Bar:
         require_admin(actor)
         with self.ctx.uow() as uow:
-            bar = uow.bars.get(bar_id)
-            if bar is None:
-                raise errors.NotFound("bar", bar_id)
+            bar = found(uow.bars.get_for_update(bar_id), "bar", bar_id)
             before = asdict(bar)
             if name is not None:
                 bar.name = require_text(name, "name")
@@ -98,6 +109,7 @@ class BarService:
 class ThemeService:
     ctx: Context
 
+    @replayed
     def set(self, actor: Actor, month: str, name: str, description: str = "") -> ThemePeriod:
         """Give a month its theme, replacing the one it had."""
         require_admin(actor)
@@ -130,6 +142,7 @@ class ThemeService:
 class TemplateService:
     ctx: Context
 
+    @replayed
     def add(
         self, actor: Actor, name: str, specs: str, is_default: bool = False, hardware_kind: str | None = None
     ) -> DeliverableTemplate:
@@ -152,22 +165,13 @@ class TemplateService:
         with self.ctx.uow(read_only=True) as uow:
             return uow.templates.list()
 
-    def update(self, actor: Actor, template_id: int, **fields: Any) -> DeliverableTemplate:
+    @replayed
+    def update(self, actor: Actor, template_id: int, change: TemplateChanges) -> DeliverableTemplate:
         require_admin(actor)
         with self.ctx.uow() as uow:
-            template = uow.templates.get(template_id)
-            if template is None:
-                raise errors.NotFound("template", template_id)
+            template = found(uow.templates.get_for_update(template_id), "template", template_id)
             before = asdict(template)
-            for key, value in fields.items():
-                if key in ("name", "specs"):
-                    setattr(template, key, require_text(value, key))
-                elif key == "is_default":
-                    template.is_default = bool(value)
-                elif key == "hardware_kind":
-                    template.hardware_kind = (value or "").strip() or None
-                else:
-                    raise errors.InvalidInput(f"{key} cannot be changed", key)
+            template = evolve(template, **{key: _template_value(key, value) for key, value in given(change).items()})
             other = uow.templates.get_by_name(template.name)
             if other is not None and other.id != template_id:
                 raise errors.Conflict(f"a template named {template.name!r} already exists")

@@ -10,6 +10,7 @@ from attrs import define
 from eventflow.core import errors
 from eventflow.core.model import Comment, User
 from eventflow.core.ports import UnitOfWork
+from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, record
 
 MAX_COMMENT = 5000
@@ -28,6 +29,7 @@ def mentioned_ids(text: str, users: Iterable[User], author_id: int | None = None
 class CommentService:
     ctx: Context
 
+    @replayed
     def add(
         self,
         actor: Actor,
@@ -74,6 +76,7 @@ class CommentService:
                 raise errors.NotFound("event", event_id)
             return uow.comments.list_for_event(event_id)
 
+    @replayed
     def edit(self, actor: Actor, comment_id: int, text: str) -> Comment:
         """The author rewrites their comment; people newly @mentioned hear of it."""
         body = self._text(text)
@@ -88,6 +91,7 @@ class CommentService:
             uow.commit()
         return comment
 
+    @replayed
     def delete(self, actor: Actor, comment_id: int) -> Comment:
         """The author (or an admin) removes a comment; a trace stays in the thread and the text in the audit log."""
         with self.ctx.uow() as uow:
@@ -101,7 +105,7 @@ class CommentService:
 
     @staticmethod
     def _own(uow: UnitOfWork, actor: Actor, comment_id: int, verb: str, admin_may: bool = False) -> Comment:
-        comment = uow.comments.get(comment_id)
+        comment = uow.comments.get_for_update(comment_id)
         if comment is None or comment.deleted_at is not None:
             raise errors.NotFound("comment", comment_id)
         if actor is not None and actor.id != comment.author_id and not (admin_may and actor.is_admin):

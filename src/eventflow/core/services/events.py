@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from eventflow.core import errors, rules
+from eventflow.core.commands import EventChanges, given
 from eventflow.core.model import (
     Activity,
     Asset,
@@ -24,11 +25,11 @@ from eventflow.core.model import (
     User,
 )
 from eventflow.core.ports import UnitOfWork
+from eventflow.core.replay import replayed
 from eventflow.core.rules_risk import NOTHING_LEFT, NightForecast, RiskModel, reasons
-from eventflow.core.services import Actor, Context, actor_id, changes, record, require_text
+from eventflow.core.services import Actor, Context, actor_id, changes, found, record, require_text
 from eventflow.core.services.forecast import Forecaster
 
-EVENT_FIELDS = ("name", "date", "bar_ids", "description", "brief", "notes", "theme_override")
 RICH_FIELDS = ("brief", "notes")
 
 
@@ -179,7 +180,7 @@ class EventService:
         """The events of a period with every bar and the themes of its months, read at once (the calendar page)."""
         model = self.forecast.kept(revision)
         with self.ctx.uow(read_only=True) as uow:
-            rows = uow.views.calendar(start, end, bar_id, history=None if model else self.forecast.window())
+            rows = uow.read_models.calendar(start, end, bar_id, history=None if model else self.forecast.window())
         model = model or self.forecast.learn(rows.history, revision)
         summaries = self._summaries(rows.events, rows.slots, rows.bars, rows.themes, model)
         return Agenda(
@@ -196,7 +197,7 @@ class EventService:
         """The event card; its ``risk_reasons`` are in ``language``."""
         model = self.forecast.kept(revision)
         with self.ctx.uow(read_only=True) as uow:
-            rows = uow.views.card(event_id, activity_limit, history=None if model else self.forecast.window())
+            rows = uow.read_models.card(event_id, activity_limit, history=None if model else self.forecast.window())
         if rows is None:
             raise errors.NotFound("event", event_id)
         model = model or self.forecast.learn(rows.history, revision)
@@ -215,12 +216,10 @@ class EventService:
             risk_reasons=reasons(summary.forecast, self.ctx.translations(language)),
         )
 
-    def slot_view(self, slot_id: int) -> SlotView:
-        """One slot as the card shows it (lateness, due date, versions), without the rest of the card."""
+    def slot(self, slot_id: int) -> SlotView:
+        """One slot as the card shows it (lateness, due date, versions)."""
         with self.ctx.uow(read_only=True) as uow:
-            slot = uow.deliverables.get(slot_id)
-            if slot is None:
-                raise errors.NotFound("deliverable", slot_id)
+            slot = found(uow.deliverables.get(slot_id), "deliverable", slot_id)
             event = self._event(uow, slot.event_id)
             versions = self._versions_by_slot(uow.assets.list_for_events([slot.event_id]))
         return self._slot_view(slot, event.date, self.ctx.clock.today(), versions)
@@ -299,6 +298,11 @@ class EventService:
         )
         if not event.bar_ids:
             raise errors.InvalidInput("choose at least one bar", "bar_ids")
+        return self.card(self._store_new(actor, event), language=language_of(actor))
+
+    @replayed
+    def _store_new(self, actor: Actor, event: Event) -> int:
+        """Store a new event with its generated slots; its id."""
         with self.ctx.uow() as uow:
             bars = self._bars(uow, event.bar_ids)
             uow.events.add(event)
@@ -307,41 +311,42 @@ class EventService:
                 uow.deliverables.add(slot)
             record(self.ctx, uow, actor, "event.created", "event", event.id, event.id, after=_snapshot(event))
             uow.commit()
-        return self.card(event.id, language=language_of(actor))
+        return event.id
 
-    def update(self, actor: Actor, event_id: int, **fields: Any) -> EventCard:
-        unknown = set(fields) - set(EVENT_FIELDS)
-        if unknown:
-            raise errors.InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed", sorted(unknown)[0])
+    def update(self, actor: Actor, event_id: int, change: EventChanges) -> EventCard:
+        self._change(actor, event_id, change)
+        return self.card(event_id, language=language_of(actor))
+
+    @replayed
+    def _change(self, actor: Actor, event_id: int, change: EventChanges) -> None:
         with self.ctx.uow() as uow:
-            event = self._event(uow, event_id)
+            event = found(uow.events.get_for_update(event_id), "event", event_id)
             before = _snapshot(event)
-            for key, value in fields.items():
-                self._set_field(event, key, value)
-            if "bar_ids" in fields:
+            event = evolve(event, **{key: self._value(key, value) for key, value in given(change).items()})
+            if event.bar_ids != before["bar_ids"]:
                 self._rebar(uow, actor, event, before["bar_ids"])
             uow.events.update(event)
             old, new = changes(before, _snapshot(event))
             if new:
                 record(self.ctx, uow, actor, "event.updated", "event", event_id, event_id, before=old, after=new)
             uow.commit()
-        return self.card(event_id, language=language_of(actor))
 
-    def _set_field(self, event: Event, key: str, value: Any) -> None:
+    def _value(self, key: str, value: Any) -> Any:
+        """A requested value of an event's field, validated and normalised as the event stores it."""
         if key == "name":
-            event.name = require_text(value, "name")
-        elif key == "date":
-            event.date = parse_date(value)
-        elif key == "bar_ids":
-            event.bar_ids = self._unique(value)
-            if not event.bar_ids:
+            return require_text(value, "name")
+        if key == "date":
+            return parse_date(value)
+        if key == "bar_ids":
+            bar_ids = self._unique(value)
+            if not bar_ids:
                 raise errors.InvalidInput("an event needs at least one bar", "bar_ids")
-        elif key in RICH_FIELDS:
-            setattr(event, key, self.ctx.sanitize(value or ""))
-        elif key == "theme_override":
-            event.theme_override = (value or "").strip() or None
-        else:
-            event.description = (value or "").strip()
+            return bar_ids
+        if key in RICH_FIELDS:
+            return self.ctx.sanitize(value or "")
+        if key == "theme_override":
+            return (value or "").strip() or None
+        return (value or "").strip()
 
     def _rebar(self, uow: UnitOfWork, actor: Actor, event: Event, previous: list[int]) -> None:
         """Added bars get their slots (or get them back); removed bars have theirs disabled, never deleted."""
@@ -351,10 +356,9 @@ class EventService:
         bars = self._bars(uow, added)
         existing = uow.deliverables.list_for_events([event.id])
         for slot in existing:
-            if slot.bar_id in removed and slot.enabled:
-                self._change_slot(uow, actor, event, slot, enabled=False)
-            elif slot.bar_id in added and not slot.enabled:
-                self._change_slot(uow, actor, event, slot, enabled=True)
+            if slot.bar_id in removed or slot.bar_id in added:
+                locked = found(uow.deliverables.get_for_update(slot.id or 0), "deliverable", slot.id)
+                self._change_slot(uow, actor, event, locked, enabled=slot.bar_id in added)
         had = {(s.bar_id, s.template_id, s.screen_label) for s in existing}
         for slot in rules.generate_slots(event.id, bars, uow.templates.list(), with_event_wide=False):
             if (slot.bar_id, slot.template_id, slot.screen_label) not in had:
@@ -363,6 +367,7 @@ class EventService:
                     self.ctx, uow, actor, "slot.created", "deliverable", slot.id, event.id, after=_slot_snapshot(slot)
                 )
 
+    @replayed
     def delete(self, actor: Actor, event_id: int) -> None:
         with self.ctx.uow() as uow:
             event = self._event(uow, event_id)
@@ -375,6 +380,7 @@ class EventService:
             record(self.ctx, uow, actor, "event.deleted", "event", event_id, None, before=_snapshot(event))
             uow.commit()
 
+    @replayed
     def add_slot(
         self,
         actor: Actor,
@@ -404,15 +410,20 @@ class EventService:
             uow.commit()
         return slot
 
-    def update_slot(self, actor: Actor, slot_id: int, **fields: Any) -> Deliverable:
+    @replayed
+    def update_slot(
+        self, actor: Actor, slot_id: int, expected_versions: Collection[int] | None = None, **fields: Any
+    ) -> Deliverable:
+        """Change the fields given, and only those; with ``expected_versions``, only if the slot's ``row_version``
+        is still one of them (Outdated otherwise: someone changed it since the caller read it)."""
         allowed = {"status", "assignee_id", "enabled", "specs", "name"}
         unknown = set(fields) - allowed
         if unknown:
             raise errors.InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed", sorted(unknown)[0])
         with self.ctx.uow() as uow:
-            slot = uow.deliverables.get(slot_id)
-            if slot is None:
-                raise errors.NotFound("deliverable", slot_id)
+            slot = found(uow.deliverables.get_for_update(slot_id), "deliverable", slot_id)
+            if expected_versions is not None and slot.row_version not in expected_versions:
+                raise errors.Outdated("deliverable", slot_id)
             event = self._event(uow, slot.event_id)
             self._change_slot(uow, actor, event, slot, **fields)
             uow.commit()
@@ -431,9 +442,9 @@ class EventService:
         for key in ("name", "specs"):
             if key in fields:
                 setattr(slot, key, require_text(fields[key], key) if key == "name" else (fields[key] or "").strip())
-        uow.deliverables.update(slot)
         old, new = changes(before, _slot_snapshot(slot))
-        if new:
+        if new:  # a change to what it already is leaves the slot (and its row_version) as it was
+            uow.deliverables.update(slot)
             record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
 
     def set_status(self, slot: Deliverable, status: Status) -> None:

@@ -51,7 +51,7 @@ class Forecaster:
 
     def model(self, uow: UnitOfWork, revision: int | None = None) -> RiskModel:
         """The kept model, or one learnt from the history read in ``uow``."""
-        return self.kept(revision) or self.learn(uow.views.history(*self.window()), revision)
+        return self.kept(revision) or self.learn(uow.read_models.history(*self.window()), revision)
 
     def night(self, model: RiskModel, night: dt.date, slots: Iterable[Deliverable]) -> NightForecast:
         return forecast_night(model, night, slots, self.ctx.clock.today(), self.ctx.clock.local_date)

@@ -60,7 +60,7 @@ class StatsService:
         start, end = self.period(first, last)
         today = self.ctx.clock.today()
         with self.ctx.uow(read_only=True) as uow:
-            rows = uow.views.history(start, month_end(end))
+            rows = uow.read_models.history(start, month_end(end))
             bars, users = uow.bars.list(), uow.users.list()
         groups = compliance_groups(
             rows.nights,

@@ -1,25 +1,32 @@
-"""The disk: usage report, archive to cold storage (or deletion), restore, purge of superseded versions, drift check.
+"""The disk: usage report, archive to cold storage (or deletion), restore, purge of superseded versions, drift check,
+and the sweep of what dead processes and expired uploads left behind.
 
 Each job is planned first (``*_plan``: what would move and how many bytes; the dry run stops there), then run
 file by file, crash-safe: copy into the other store under the same key, verify the copy's sha256 against the
 database, commit the new location, and only then delete the old copy. A rerun after a crash (``kill -9``)
 plans the same files again, including copies left behind after the commit, and finishes the job with nothing
 lost. Metadata, previews and history always stay.
+
+Temporary files, the bytes of unfinished resumable uploads and quota holds are kept by a lease (``Lease``): the
+sweep (``reclaim``: at start, and by ``eventflow storage check --repair``) removes whatever a dead lease kept, and
+never what a live one keeps. Files are listed before the leases are read, and a lease is stored before its first
+file is written: a file listed with a lease the read does not show is truly a leftover.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from attrs import define, field, frozen
 
 from eventflow.core import errors, rules
 from eventflow.core.model import Asset, Deliverable, Event, Role, Status, StorageTier
-from eventflow.core.ports import BlobStore, Notifier, UnitOfWork
+from eventflow.core.ports import BlobStore, LeasedFile, LeasedFiles, Notifier, UnitOfWork
+from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, record, require_admin
-from eventflow.core.services.assets import Quota
+from eventflow.core.services.assets import LeaseCensus, Quota
 
 ARCHIVE_AFTER_DAYS = 30
 BIGGEST_EVENTS = 5
@@ -78,17 +85,33 @@ class Summary:
 
 
 @frozen
+class Leftover:
+    """What a dead lease kept: a temporary file, the bytes of an unfinished upload, or a quota hold."""
+
+    place: str  # "hot store", "cold store", "unfinished uploads" or "quota"
+    name: str
+    size: int
+    owner: str  # who left it
+
+
+@frozen
 class Drift:
-    """Database rows without their file, files of the wrong size, and files no row knows (store, key, size)."""
+    """Database rows without their file, files of the wrong size, files no row knows (store, key, size), and what
+    dead leases left behind."""
 
     checked: int
     missing: list[str]
     wrong_size: list[str]
     orphans: list[tuple[str, str, int]]
+    leftovers: list[Leftover] = field(factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.wrong_size or self.orphans)
+        return not (self.missing or self.wrong_size or self.orphans or self.leftovers)
+
+
+UNFINISHED_UPLOADS = "unfinished uploads"
+UNKNOWN_OWNER = "an unknown process or upload"
 
 
 @define
@@ -98,6 +121,7 @@ class StorageService:
     cold: BlobStore
     quota: Quota
     notifier: Notifier
+    uploads: LeasedFiles
     archive_after_days: int = ARCHIVE_AFTER_DAYS
 
     # -- report ------------------------------------------------------------------------------------------------
@@ -207,7 +231,39 @@ class StorageService:
                 elif actual != size:
                     wrong.append(f"{label} is {actual} bytes in the {name} store, {size} in the database")
             orphans += [(name, k, store.size(k) or 0) for k in store.list_keys() if k not in expected[name]]
-        return Drift(checked=len(assets), missing=missing, wrong_size=wrong, orphans=orphans)
+        return Drift(len(assets), missing, wrong, orphans, self.leftovers())
+
+    # -- leftovers of dead leases ------------------------------------------------------------------------------
+    def leftovers(self) -> list[Leftover]:
+        """What dead leases left: temporary files, unfinished uploads' bytes, quota holds (nothing is changed)."""
+        files = self._leased_files(self._places())
+        with self.ctx.uow(read_only=True) as uow:
+            census = self.quota.census(uow)
+        return _leftovers(files, census)
+
+    def reclaim(self, only_uploads: bool = False) -> list[Leftover]:
+        """Remove what dead leases left, and forget those leases; returns what was reclaimed. ``only_uploads``:
+        look at unfinished uploads (and the holds) only, not through the stores."""
+        places = {UNFINISHED_UPLOADS: self.uploads} if only_uploads else self._places()
+        files = self._leased_files(places)
+        with self.ctx.uow() as uow:
+            uow.reservations.lock()
+            census = self.quota.reclaim(uow)
+            uow.leases.delete(lease.id for lease in census.dead if not (only_uploads and lease.of_process))
+            if census.dead or census.orphan_holds:
+                uow.commit()
+        found = _leftovers(files, census)
+        for leftover in found:
+            if leftover.place in places:
+                places[leftover.place].remove_leased(leftover.name)
+        return found
+
+    def _places(self) -> dict[str, LeasedFiles]:
+        return {"hot store": self.hot, "cold store": self.cold, UNFINISHED_UPLOADS: self.uploads}
+
+    @staticmethod
+    def _leased_files(places: Mapping[str, LeasedFiles]) -> list[tuple[str, LeasedFile]]:
+        return [(place, file) for place, where in places.items() for file in where.leased_files()]
 
     # -- one file ----------------------------------------------------------------------------------------------
     def _run(
@@ -252,10 +308,11 @@ class StorageService:
             target.delete(asset.storage_key)
             raise errors.Conflict("its bytes no longer match the checksum taken at upload; it was left where it is")
 
+    @replayed
     def _set_location(self, asset: Asset, tier: StorageTier) -> None:
         assert asset.id is not None
         with self.ctx.uow() as uow:
-            stored = uow.assets.get(asset.id)
+            stored = uow.assets.get_for_update(asset.id)
             if stored is None:
                 raise errors.NotFound("file", asset.id)
             before = uow.assets.stored_bytes()
@@ -289,7 +346,7 @@ class StorageService:
         for event in summary.events:
             assert event.id is not None
             with self.ctx.uow() as uow:
-                stored = uow.events.get(event.id)
+                stored = uow.events.get_for_update(event.id)
                 if stored is None:
                     continue
                 stored.archived_at = self.ctx.clock.now() if archived else None
@@ -302,6 +359,19 @@ class StorageService:
             after = {"files": summary.files, "freed_bytes": summary.freed_bytes, "moved_bytes": summary.moved_bytes}
             record(self.ctx, uow, actor, action, "event", event.id, event.id, after=after)
             uow.commit()
+
+
+def _leftovers(files: Iterable[tuple[str, LeasedFile]], census: LeaseCensus) -> list[Leftover]:
+    owners = {lease.id: lease.owner for lease in census.dead}
+    found = [
+        Leftover(place, file.name, file.size, owners.get(file.lease_id or "", UNKNOWN_OWNER))
+        for place, file in files
+        if file.lease_id not in census.live
+    ]
+    return found + [
+        Leftover("quota", f"hold {hold.id}", hold.size, owners.get(hold.lease_id, UNKNOWN_OWNER))
+        for hold in census.orphan_holds
+    ]
 
 
 @frozen

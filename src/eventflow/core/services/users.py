@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import hashlib
 import re
 import secrets
 
-from attrs import define
+from attrs import define, field
 
 from eventflow.core import errors
 from eventflow.core.model import NOTIFICATION_KINDS, ApiToken, Language, Role, Session, User
 from eventflow.core.ports import SessionCaller
+from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, changes, record, require_admin, require_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 SESSION_DAYS = 30
+#: A token's first characters ("ef_" and 8 more) are kept in clear to tell tokens apart; the rest is only hashed.
+TOKEN_PREFIX_LENGTH = 11
 #: A token's last use is written at most this often: not one write per API request.
 TOKEN_USE_PRECISION = dt.timedelta(minutes=1)
 
@@ -63,7 +67,9 @@ def public(user: User) -> dict[str, object]:
 @define
 class UserService:
     ctx: Context
+    _stand_in: str | None = field(default=None, init=False)
 
+    @replayed
     def add(
         self,
         actor: Actor,
@@ -108,13 +114,14 @@ class UserService:
             raise errors.NotFound("user", key)
         return user
 
+    @replayed
     def update(self, actor: Actor, user_id: int, **fields: object) -> User:
         """Change a user. Anyone may change their own name, language, bars and notifications; admins anything."""
         own = {"name", "language", "my_bar_ids", "notifications"}
         if actor is not None and (actor.id != user_id or set(fields) - own):
             require_admin(actor)
         with self.ctx.uow() as uow:
-            user = self._get(uow.users.get(user_id), user_id)
+            user = self._get(uow.users.get_for_update(user_id), user_id)
             before = public(user)
             self._apply(user, fields)
             if actor is not None and actor.id == user_id and not user.is_admin and actor.is_admin:
@@ -161,29 +168,50 @@ class UserService:
         assert user.id is not None
         return self.update(actor, user.id, active=False)
 
-    def set_password(self, actor: Actor, email: str, password: str) -> None:
+    @replayed
+    def set_password(self, actor: Actor, email: str, password: str, current_password: str | None = None) -> None:
+        """A new password for ``email``; every session of theirs ends. Changing one's own takes the current one;
+        admins (and the command line) set anyone else's without it."""
         user = self.by_email(email)
-        if actor is not None and actor.id != user.id:
+        if actor is not None and actor.id == user.id:
+            self._confirm_current_password(user, current_password)
+        elif actor is not None:
             require_admin(actor)
         hashed = self.ctx.hasher.hash(check_password(password))
         with self.ctx.uow() as uow:
-            stored = self._get(uow.users.get(user.id or 0), email)
+            stored = self._get(uow.users.get_for_update(user.id or 0), email)
             stored.password_hash = hashed
             uow.users.update(stored)
             uow.sessions.delete_for_user(stored.id or 0)
             record(self.ctx, uow, actor, "user.password_set", "user", stored.id)
             uow.commit()
 
+    def _confirm_current_password(self, user: User, current_password: str | None) -> None:
+        if not current_password:
+            raise errors.InvalidInput("give your current password to choose a new one", "current_password")
+        if not user.password_hash or not self.ctx.hasher.verify(user.password_hash, current_password):
+            raise errors.Forbidden("your current password is wrong")
+
     def authenticate(self, email: str, password: str) -> User:
-        """The active user with that e-mail and password; one vague error otherwise."""
-        refused = errors.NotAuthenticated("wrong e-mail or password")
+        """The active user with that e-mail and password; one vague error otherwise.
+
+        A password is checked against a hash every time, a stand-in one when the account is unknown or has none, so
+        that the answer takes as long whether the e-mail exists or not."""
         with self.ctx.uow(read_only=True) as uow:
             user = uow.users.get_by_email((email or "").strip().lower())
-        if user is None or not user.password_hash or not self.ctx.hasher.verify(user.password_hash, password or ""):
-            raise refused
+        stored = user.password_hash if user is not None else None
+        matches = self.ctx.hasher.verify(stored or self._stand_in_hash(), password or "")
+        if user is None or not stored or not matches:
+            raise errors.NotAuthenticated("wrong e-mail or password")
         if not user.active:
             raise errors.NotAuthenticated("this account has been deactivated")
         return user
+
+    def _stand_in_hash(self) -> str:
+        """A hash of a random password nobody knows, made once (the hasher's cost, whatever the account)."""
+        if self._stand_in is None:
+            self._stand_in = self.ctx.hasher.hash(secrets.token_urlsafe(32))
+        return self._stand_in
 
     # -- personal API tokens -------------------------------------------------
     def create_token(self, actor: Actor, email: str, label: str = "cli") -> str:
@@ -194,11 +222,65 @@ class UserService:
         if not user.active:
             raise errors.Conflict(f"{user.email} is deactivated and cannot get a token")
         secret = "ef_" + secrets.token_urlsafe(32)
+        prefix = secret[:TOKEN_PREFIX_LENGTH]
         with self.ctx.uow() as uow:
-            token = uow.tokens.add(ApiToken(user.id or 0, token_hash(secret), label, self.ctx.clock.now()))
+            token = uow.tokens.add(
+                ApiToken(user.id or 0, token_hash(secret), label, self.ctx.clock.now(), prefix=prefix)
+            )
             record(self.ctx, uow, actor, "token.created", "token", token.id, after={"user": user.email, "label": label})
             uow.commit()
         return secret
+
+    def tokens(self, actor: Actor, user_id: int) -> builtins.list[ApiToken]:
+        """A user's tokens, oldest first: one's own, or anyone's for an admin."""
+        if actor is not None and actor.id != user_id:
+            require_admin(actor)
+        with self.ctx.uow(read_only=True) as uow:
+            self._get(uow.users.get(user_id), user_id)
+            return uow.tokens.list_for_user(user_id)
+
+    def revoke_token(self, actor: Actor, user_id: int, token_id: int) -> ApiToken:
+        """End one of ``user_id``'s tokens at once: its owner or an admin may."""
+        if actor is not None and actor.id != user_id:
+            require_admin(actor)
+        with self.ctx.uow() as uow:
+            token = uow.tokens.get(token_id)
+            owner = uow.users.get(user_id)
+            if token is None or owner is None or token.user_id != user_id:
+                raise errors.NotFound("token", token_id)
+            uow.tokens.delete(token_id)
+            record(
+                self.ctx,
+                uow,
+                actor,
+                "token.revoked",
+                "token",
+                token_id,
+                before={"user": owner.email, "label": token.label},
+            )
+            uow.commit()
+        return token
+
+    def find_token(self, reference: str) -> ApiToken:
+        """The token an operator means: its id, the token itself, or its first characters (as ``tokens`` shows)."""
+        reference = reference.strip()
+        with self.ctx.uow(read_only=True) as uow:
+            if reference.isdigit():
+                found = [token] if (token := uow.tokens.get(int(reference))) else []
+            elif len(reference) < TOKEN_PREFIX_LENGTH:
+                raise errors.InvalidInput(
+                    "give the token's id (`eventflow token list EMAIL`) "
+                    f"or at least its first {TOKEN_PREFIX_LENGTH} characters",
+                    "token",
+                )
+            else:
+                exact = uow.tokens.get_by_hash(token_hash(reference))
+                found = [exact] if exact else uow.tokens.list_by_prefix(reference[:TOKEN_PREFIX_LENGTH])
+        if not found:
+            raise errors.NotFound("token", reference)
+        if len(found) > 1:
+            raise errors.Conflict(f"{len(found)} tokens start with {reference}; give the id of the one to revoke")
+        return found[0]
 
     def user_for_token(self, secret: str) -> User:
         with self.ctx.uow(read_only=True) as uow:

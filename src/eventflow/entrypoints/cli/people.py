@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
 from eventflow.core.model import Role
@@ -81,6 +83,37 @@ def token() -> None:
 def token_create(runtime: Runtime, email: str) -> None:
     """Print a new token for EMAIL, to send as `Authorization: Bearer TOKEN` (shown once)."""
     click.echo(runtime.services.users.create_token(None, email))
+
+
+@token.command("list")
+@click.argument("email")
+@json_option
+@pass_runtime
+def token_list(runtime: Runtime, email: str, as_json: bool) -> None:
+    """EMAIL's tokens: id, first characters, label, when made and last used (the tokens themselves are not kept)."""
+    users = runtime.services.users
+    tokens = users.tokens(None, users.by_email(email).id or 0)
+    if as_json:
+        echo_json([presenters.Token.json(t) for t in tokens])
+        return
+    rows = [(t.id, t.prefix or "-", t.label, when(t.created_at), when(t.last_used_at)) for t in tokens]
+    echo_table(("ID", "PREFIX", "LABEL", "CREATED", "LAST USED"), rows, empty=f"{email} has no token.")
+
+
+@token.command("revoke")
+@click.argument("token_reference", metavar="ID_OR_PREFIX")
+@pass_runtime
+def token_revoke(runtime: Runtime, token_reference: str) -> None:
+    """Revoke a token at once, named by its id or its first characters (see `token list`), or the token itself."""
+    users = runtime.services.users
+    found = users.find_token(token_reference)
+    users.revoke_token(None, found.user_id, found.id or 0)
+    shown = f"{found.prefix}…, {found.label}" if found.prefix else found.label
+    click.echo(f"Revoked token {found.id} ({shown}) of {users.get(found.user_id).email}.")
+
+
+def when(instant: dt.datetime | None) -> str:
+    return instant.strftime("%Y-%m-%d %H:%M UTC") if instant else "never"
 
 
 COMMANDS: list[click.Command] = [user, token]

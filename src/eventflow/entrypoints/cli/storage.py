@@ -7,9 +7,10 @@ from collections.abc import Callable
 import click
 
 from eventflow.core.model import Asset
-from eventflow.core.services.storage import Plan, Summary
+from eventflow.core.services.storage import Leftover, Plan, Summary
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.startup import reclaim_leftovers
 
 VERBS = {"archived": "moved to cold storage", "deleted": "deleted", "restored": "brought back", "purged": "purged"}
 
@@ -36,6 +37,19 @@ def show_plan(plan: Plan, verb: str) -> None:
 def run_with_progress(plan: Plan, label: str, job: Callable[[Callable[[Asset], None]], Summary]) -> Summary:
     with click.progressbar(length=len(plan.assets), label=label, show_pos=True) as bar:
         return job(lambda _asset: bar.update(1))
+
+
+def describe(leftover: Leftover) -> str:
+    if leftover.place == "quota":
+        return f"quota: {human(leftover.size)} held by {leftover.owner} (ended)"
+    return f"{leftover.place}: {leftover.name} ({human(leftover.size)}) left by {leftover.owner} (ended)"
+
+
+def reclaim(runtime: Runtime) -> None:
+    """The sweep every command that writes starts with: say what it reclaimed, if anything."""
+    reclaimed = reclaim_leftovers(runtime.services)
+    for leftover in reclaimed:
+        click.echo(f"Reclaimed {describe(leftover)}")
 
 
 def finish(summary: Summary) -> None:
@@ -65,6 +79,8 @@ def archive(runtime: Runtime, older_than_days: int | None, event_id: int | None,
     Details, previews and history stay. Safe to rerun after a crash: it finishes the job.
     """
     storage = runtime.services.storage
+    if not dry_run:
+        reclaim(runtime)
     plan = storage.archive_plan(older_than_days, event_id)
     verb = "delete" if delete else "archive"
     if dry_run or not plan.assets:
@@ -89,6 +105,7 @@ def archive_event(ctx: click.Context, event_id: int, dry_run: bool) -> None:
 def restore(runtime: Runtime, event_id: int) -> None:
     """Bring the archived files of EVENT (its id) back from cold storage."""
     storage = runtime.services.storage
+    reclaim(runtime)
     plan = storage.restore_plan(event_id)
     finish(run_with_progress(plan, "Restoring", lambda on: storage.restore(None, plan, on)))
 
@@ -100,6 +117,8 @@ def restore(runtime: Runtime, event_id: int) -> None:
 def purge(runtime: Runtime, event_id: int | None, dry_run: bool) -> None:
     """Free superseded versions (never a slot's latest or approved one); their details stay."""
     storage = runtime.services.storage
+    if not dry_run:
+        reclaim(runtime)
     plan = storage.purge_plan(event_id)
     if dry_run or not plan.assets:
         show_plan(plan, "purge")
@@ -131,16 +150,28 @@ def storage(ctx: click.Context, as_json: bool) -> None:
 
 
 @storage.command("check")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="First reclaim what processes that ended and expired uploads left (temporary files, quota holds).",
+)
 @pass_runtime
-def storage_check(runtime: Runtime) -> None:
-    """Compare the database with the files on disk and report any drift (exit 1 when there is some)."""
+def storage_check(runtime: Runtime, repair: bool) -> None:
+    """Compare the database with the files on disk and report any drift, including temporary files and quota holds
+    left by processes that ended (exit 1 when there is some)."""
+    if repair:
+        reclaim(runtime)
     drift = runtime.services.storage.check()
     for line in drift.missing + drift.wrong_size:
         click.echo(f"  {line}", err=True)
     for store, key, size in drift.orphans:
         click.echo(f"  {store} store: {key} ({human(size)}) belongs to no file in the database", err=True)
+    for leftover in drift.leftovers:
+        click.echo(f"  {describe(leftover)}", err=True)
+    if drift.leftovers:
+        click.echo("  run `eventflow storage check --repair` to reclaim what processes that ended left", err=True)
     if not drift.ok:
-        problems = len(drift.missing) + len(drift.wrong_size) + len(drift.orphans)
+        problems = len(drift.missing) + len(drift.wrong_size) + len(drift.orphans) + len(drift.leftovers)
         raise click.ClickException(f"{problems} difference(s) between the database and the disk")
     click.echo(f"Checked {drift.checked} file(s): the database and the disk agree.")
 

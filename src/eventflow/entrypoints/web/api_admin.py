@@ -8,63 +8,64 @@ from __future__ import annotations
 from typing import Any
 
 import falcon
-from attrs import asdict, frozen
+from attrs import asdict, field, frozen
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UNSET, TemplateChanges
 from eventflow.core.services.users import MIN_PASSWORD
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
-from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
+from eventflow.entrypoints.web.bodies import read_body, read_changes
+from eventflow.entrypoints.web.openapi import follow, many, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param
-from eventflow.entrypoints.web.views import (
-    BOOL,
-    EMAIL,
+from eventflow.entrypoints.web.schema import (
     HARDWARE,
     MONTH,
-    NAME,
-    STR,
-    Json,
-    array_of,
-    nullable,
-    ref,
+    doc,
 )
+
+#: What the OpenAPI document says of the bodies' fields, beyond their types.
+NAME_DOC = doc(minLength=1, maxLength=200, pattern=r"\S")
+EMAIL_DOC = doc(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", example="alex@bars.fr")
+ROLE_DOC = doc(enum=["admin", "member"])
+LANGUAGE_DOC = doc(enum=["fr", "en"])
+HARDWARE_DOC = doc(**HARDWARE)
 
 
 @frozen
 class UserCreate:
-    email: str
-    name: str
-    role: str = "member"
-    password: str | None = None
-    language: str = "fr"
+    email: str = field(metadata=EMAIL_DOC)
+    name: str = field(metadata=NAME_DOC)
+    role: str = field(default="member", metadata=ROLE_DOC)
+    password: str | None = field(default=None, metadata=doc(minLength=MIN_PASSWORD))
+    language: str = field(default="fr", metadata=LANGUAGE_DOC)
 
 
 @frozen
 class UserChanges:
-    name: str = UNSET
-    email: str = UNSET
-    role: str = UNSET
+    name: str = field(default=UNSET, metadata=NAME_DOC)
+    email: str = field(default=UNSET, metadata=EMAIL_DOC)
+    role: str = field(default=UNSET, metadata=ROLE_DOC)
     active: bool = UNSET
-    language: str = UNSET
+    language: str = field(default=UNSET, metadata=LANGUAGE_DOC)
 
 
 @frozen
 class BarCreate:
-    name: str
+    name: str = field(metadata=NAME_DOC)
     location: str = ""
-    hardware: dict[str, Any] | None = None
+    hardware: dict[str, Any] | None = field(default=None, metadata=HARDWARE_DOC)
 
 
 @frozen
 class BarChanges:
-    name: str = UNSET
+    name: str = field(default=UNSET, metadata=NAME_DOC)
     location: str = UNSET
-    hardware: dict[str, Any] = UNSET
+    hardware: dict[str, Any] = field(default=UNSET, metadata=HARDWARE_DOC)
 
 
 @frozen
 class ThemeBody:
-    name: str
+    name: str = field(metadata=NAME_DOC)
     description: str = ""
 
 
@@ -74,14 +75,6 @@ class TemplateCreate:
     specs: str
     is_default: bool = False
     hardware_kind: str | None = None
-
-
-@frozen
-class TemplateChanges:
-    name: str = UNSET
-    specs: str = UNSET
-    is_default: bool = UNSET
-    hardware_kind: str | None = UNSET
 
 
 class UsersResource:
@@ -152,11 +145,11 @@ class TemplatesResource:
         resp.media = presenters.Template.json(template)
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, template_id: int) -> None:
-        changes = read_changes(req, TemplateChanges)
-        resp.media = presenters.Template.json(self._templates.update(req.context.user, template_id, **changes))
+        change = read_body(req, TemplateChanges)
+        resp.media = presenters.Template.json(self._templates.update(req.context.user, template_id, change))
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     users, bars = UsersResource(services), BarsResource(services)
     themes, templates = ThemesResource(services), TemplatesResource(services)
     app.add_route("/api/users", users)
@@ -170,23 +163,18 @@ def register(app: falcon.App, services: Services) -> None:
 
 
 # -- OpenAPI -----------------------------------------------------------------
-ROLE: Json = {"type": "string", "enum": ["admin", "member"]}
-LANGUAGE: Json = {"type": "string", "enum": ["fr", "en"]}
-PASSWORD: Json = {"type": "string", "minLength": MIN_PASSWORD}
 _ADMIN_WRITE = (403, 404, 409)
 
 OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/users": {
-            "get": operation("Every user, active or not", "users", array_of("User"), operation_id="listUsers"),
+            "get": operation("Every user, active or not", "users", many(presenters.User), operation_id="listUsers"),
             "post": operation(
                 "Add a user (admin)",
                 "users",
-                ref("User"),
+                presenters.User,
                 status=201,
-                body=body_schema(
-                    ["email", "name"], email=EMAIL, name=NAME, role=ROLE, password=nullable(PASSWORD), language=LANGUAGE
-                ),
+                body=UserCreate,
                 errors=(403, 409),
                 operation_id="createUser",
                 links=follow("getUser", "updateUser", param="user_id"),
@@ -194,26 +182,26 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/users/{user_id}": {
             "get": operation(
-                "One user", "users", ref("User"), params=[path_id("user_id")], errors=(404,), operation_id="getUser"
+                "One user", "users", presenters.User, params=[path_id("user_id")], errors=(404,), operation_id="getUser"
             ),
             "patch": operation(
                 "Change a user's name, e-mail, role, language or active flag (admin; deactivating ends their sessions)",
                 "users",
-                ref("User"),
+                presenters.User,
                 params=[path_id("user_id")],
-                body=body_schema([], name=NAME, email=EMAIL, role=ROLE, active=BOOL, language=LANGUAGE),
+                body=UserChanges,
                 errors=_ADMIN_WRITE,
                 operation_id="updateUser",
             ),
         },
         "/api/bars": {
-            "get": operation("Every bar with its hardware", "bars", array_of("Bar"), operation_id="listBars"),
+            "get": operation("Every bar with its hardware", "bars", many(presenters.Bar), operation_id="listBars"),
             "post": operation(
                 "Add a bar (admin)",
                 "bars",
-                ref("Bar"),
+                presenters.Bar,
                 status=201,
-                body=body_schema(["name"], name=NAME, location=STR, hardware=nullable(HARDWARE)),
+                body=BarCreate,
                 errors=(403, 409),
                 operation_id="createBar",
                 links=follow("getBar", "updateBar", param="bar_id"),
@@ -221,14 +209,14 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/bars/{bar_id}": {
             "get": operation(
-                "One bar", "bars", ref("Bar"), params=[path_id("bar_id")], errors=(404,), operation_id="getBar"
+                "One bar", "bars", presenters.Bar, params=[path_id("bar_id")], errors=(404,), operation_id="getBar"
             ),
             "patch": operation(
                 "Change a bar's name, location or hardware (admin)",
                 "bars",
-                ref("Bar"),
+                presenters.Bar,
                 params=[path_id("bar_id")],
-                body=body_schema([], name=NAME, location=STR, hardware=HARDWARE),
+                body=BarChanges,
                 errors=_ADMIN_WRITE,
                 operation_id="updateBar",
             ),
@@ -237,7 +225,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "Monthly themes in month order",
                 "themes",
-                array_of("Theme"),
+                many(presenters.Theme),
                 params=[query("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, "only this year")],
                 errors=(422,),
                 operation_id="listThemes",
@@ -247,7 +235,7 @@ OPENAPI: dict[str, Any] = {
             "put": operation(
                 "Set the theme of a month, replacing the one it had (admin)",
                 "themes",
-                ref("Theme"),
+                presenters.Theme,
                 params=[
                     {
                         "name": "month",
@@ -257,19 +245,21 @@ OPENAPI: dict[str, Any] = {
                         "schema": MONTH,
                     }
                 ],
-                body=body_schema(["name"], name=NAME, description=STR),
+                body=ThemeBody,
                 errors=(403,),
                 operation_id="setTheme",
             ),
         },
         "/api/templates": {
-            "get": operation("Deliverable templates", "templates", array_of("Template"), operation_id="listTemplates"),
+            "get": operation(
+                "Deliverable templates", "templates", many(presenters.Template), operation_id="listTemplates"
+            ),
             "post": operation(
                 "Add a deliverable template (admin)",
                 "templates",
-                ref("Template"),
+                presenters.Template,
                 status=201,
-                body=body_schema(["name", "specs"], name=STR, specs=STR, is_default=BOOL, hardware_kind=nullable(STR)),
+                body=TemplateCreate,
                 errors=(403, 409),
                 operation_id="createTemplate",
             ),
@@ -278,9 +268,9 @@ OPENAPI: dict[str, Any] = {
             "patch": operation(
                 "Change a template (admin)",
                 "templates",
-                ref("Template"),
+                presenters.Template,
                 params=[path_id("template_id")],
-                body=body_schema([], name=NAME, specs=NAME, is_default=BOOL, hardware_kind=nullable(STR)),
+                body=TemplateChanges,
                 errors=_ADMIN_WRITE,
                 operation_id="updateTemplate",
             ),

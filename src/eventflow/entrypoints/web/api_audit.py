@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import falcon
-from attrs import frozen
+from attrs import field, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
@@ -17,20 +17,19 @@ from eventflow.core.services.audit import MAX_ROWS, AuditEntry, AuditQuery
 from eventflow.core.services.comments import MAX_COMMENT
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body
-from eventflow.entrypoints.web.openapi import body_schema, operation, path_id, query
+from eventflow.entrypoints.web.openapi import many, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param, period
-from eventflow.entrypoints.web.views import (
+from eventflow.entrypoints.web.schema import (
     ID,
     STR,
     Json,
-    array_of,
-    ref,
+    doc,
 )
 
 
 @frozen
 class CommentEdit:
-    text: str
+    text: str = field(metadata=doc(minLength=1, maxLength=MAX_COMMENT))
 
 
 def audit_query(req: falcon.Request) -> AuditQuery:
@@ -98,7 +97,7 @@ class CommentResource:
         resp.media = presenters.Comment.json(self._comments.delete(req.context.user, comment_id))
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     audit = AuditResource(services)
     app.add_route("/api/audit", audit)
     app.add_route("/api/audit.csv", audit, suffix="csv")
@@ -120,7 +119,6 @@ AUDIT_PARAMS = [
     query("to", DAY, "last day, included"),
     query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ROWS}, "at most this many entries (500)"),
 ]
-TEXT: Json = {"type": "string", "minLength": 1, "maxLength": MAX_COMMENT}
 
 OPENAPI: dict[str, Any] = {
     "paths": {
@@ -128,7 +126,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "The audit log, newest first: who did what, when, before -> after (admin)",
                 "audit",
-                array_of("AuditEntry"),
+                many(presenters.AuditEntry),
                 params=AUDIT_PARAMS,
                 errors=(403, 422),
                 operation_id="searchAudit",
@@ -157,7 +155,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "Queued, sent and failing e-mails, newest first (admin)",
                 "outbox",
-                array_of("OutboxMessage"),
+                many(presenters.OutboxMessage),
                 params=[query("failed", {"type": "boolean"}, "only messages not sent that met an error")],
                 errors=(403, 422),
                 operation_id="listOutbox",
@@ -167,7 +165,7 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 "Queue again a message that was given up on (admin)",
                 "outbox",
-                ref("OutboxMessage"),
+                presenters.OutboxMessage,
                 params=[path_id("message_id")],
                 errors=(403, 404, 409),
                 operation_id="retryOutboxMessage",
@@ -177,16 +175,16 @@ OPENAPI: dict[str, Any] = {
             "patch": operation(
                 "Rewrite your own comment (people newly @mentioned are told)",
                 "comments",
-                ref("Comment"),
+                presenters.Comment,
                 params=[path_id("comment_id")],
-                body=body_schema(["text"], text=TEXT),
+                body=CommentEdit,
                 errors=(404,),
                 operation_id="editComment",
             ),
             "delete": operation(
                 "Delete your own comment (an admin may delete any); a trace stays in the thread",
                 "comments",
-                ref("Comment"),
+                presenters.Comment,
                 params=[path_id("comment_id")],
                 errors=(403, 404),
                 operation_id="deleteComment",

@@ -9,14 +9,15 @@ from attrs import asdict, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.commands import UNSET, EventChanges
 from eventflow.core.model import Health
 from eventflow.core.services.comments import MAX_COMMENT
-from eventflow.core.services.events import EventService, Matrix
+from eventflow.core.services.events import Matrix, SlotView
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
+from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
 from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
-from eventflow.entrypoints.web.views import (
+from eventflow.entrypoints.web.schema import (
     BOOL,
     DATE,
     ID,
@@ -45,17 +46,6 @@ class EventCreate:
 
 
 @frozen
-class EventChanges:
-    name: str = UNSET
-    date: str = UNSET
-    bar_ids: list[int] = UNSET
-    description: str = UNSET
-    brief: str = UNSET
-    notes: str = UNSET
-    theme_override: str | None = UNSET
-
-
-@frozen
 class SlotCreate:
     name: str
     specs: str = ""
@@ -79,9 +69,19 @@ class CommentCreate:
     deliverable_id: int | None = None
 
 
-def slot_in_card(events: EventService, slot_id: int | None) -> Json:
-    """A slot as the card shows it (lateness, due date, versions)."""
-    return presenters.Deliverable.json(events.slot_view(slot_id or 0))
+def expected_versions(req: falcon.Request, slot_id: int) -> frozenset[int] | None:
+    """The slot's row versions ``If-Match`` accepts; None without one (or with ``*``). A weak tag, or one that is not
+    this slot's, matches no version (strong comparison, RFC 9110)."""
+    if req.if_match is None or "*" in req.if_match:
+        return None
+    prefix = f"{slot_id}-"
+    versions = (tag.removeprefix(prefix) for tag in req.if_match if not tag.is_weak and tag.startswith(prefix))
+    return frozenset(int(v) for v in versions if v.isascii() and v.isdecimal())
+
+
+def send_slot(resp: falcon.Response, view: SlotView) -> None:
+    resp.etag = presenters.slot_etag(view.slot)
+    resp.media = presenters.Deliverable.json(view)
 
 
 class EventsResource:
@@ -111,8 +111,8 @@ class EventResource:
         resp.media = presenters.EventCard.json(card)
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        changes = read_changes(req, EventChanges)
-        resp.media = presenters.EventCard.json(self._events.update(req.context.user, event_id, **changes))
+        change = read_body(req, EventChanges)
+        resp.media = presenters.EventCard.json(self._events.update(req.context.user, event_id, change))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         self._events.delete(req.context.user, event_id)
@@ -129,11 +129,15 @@ class SlotsResource:
         body = read_body(req, SlotCreate)
         slot = self._events.add_slot(req.context.user, event_id, **asdict(body, recurse=False))
         resp.status = falcon.HTTP_201
-        resp.media = slot_in_card(self._events, slot.id)
+        send_slot(resp, self._events.slot(slot.id or 0))
+
+    def on_get_one(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
+        send_slot(resp, self._events.slot(slot_id))
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
-        slot = self._events.update_slot(req.context.user, slot_id, **read_changes(req, SlotChanges))
-        resp.media = slot_in_card(self._events, slot.id)
+        changes = read_changes(req, SlotChanges)
+        self._events.update_slot(req.context.user, slot_id, expected_versions(req, slot_id), **changes)
+        send_slot(resp, self._events.slot(slot_id))
 
 
 class CommentsResource:
@@ -218,7 +222,7 @@ class ComplianceResource:
         }
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     slots = SlotsResource(services)
     app.add_route("/api/events", EventsResource(services))
     app.add_route("/api/events/{event_id:id}", EventResource(services))
@@ -244,6 +248,14 @@ _EVENT_FIELDS: dict[str, Json] = {
     "theme_override": nullable(STR),
 }
 _EVENT = [path_id("event_id")]
+_SLOT = path_id("slot_id", "deliverable id")
+_SLOT_ETAG: Json = {
+    "ETag": {
+        "description": "the slot's entity tag: changes with every change saved to the slot (a new version included)",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
 COMMENT_TEXT: Json = {**NAME, "maxLength": MAX_COMMENT, "description": "rich text (HTML, sanitised); @name mentions"}
 _COMPLIANCE: Json = {
     "type": "object",
@@ -296,7 +308,7 @@ OPENAPI: dict[str, Any] = {
                 "events",
                 ref("EventCard"),
                 params=_EVENT,
-                body=body_schema([], **_EVENT_FIELDS),
+                body=EventChanges,
                 errors=(404,),
                 operation_id="updateEvent",
             ),
@@ -320,18 +332,40 @@ OPENAPI: dict[str, Any] = {
                 body=body_schema(["name"], name=NAME, specs=STR, bar_id=nullable(ID), assignee_id=nullable(ID)),
                 errors=(403, 404),
                 operation_id="addDeliverable",
-                links=follow("updateDeliverable", param="slot_id"),
+                headers=_SLOT_ETAG,
+                links=follow("getDeliverable", "updateDeliverable", param="slot_id"),
             ),
         },
         "/api/deliverables/{slot_id}": {
-            "patch": operation(
-                "Change a slot's status, assignee, enabled flag, specs or name",
+            "get": operation(
+                "One slot as the card shows it, with its ETag",
                 "deliverables",
                 ref("Deliverable"),
-                params=[path_id("slot_id", "deliverable id")],
+                params=[_SLOT],
+                errors=(404,),
+                operation_id="getDeliverable",
+                headers=_SLOT_ETAG,
+            ),
+            "patch": operation(
+                "Change a slot's status, assignee, enabled flag, specs or name (only the fields given); with If-Match, "
+                "only if the slot is still as it was read",
+                "deliverables",
+                ref("Deliverable"),
+                params=[
+                    _SLOT,
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": False,
+                        "description": "the slot's ETag as it was read (GET, the card's `etag`, or a previous PATCH): "
+                        "if someone changed the slot since, nothing is changed and the answer is 412",
+                        "schema": {"type": "string"},
+                    },
+                ],
                 body=body_schema([], status=STATUS, assignee_id=nullable(ID), enabled=BOOL, specs=STR, name=NAME),
-                errors=(403, 404),
+                errors=(403, 404, 412),
                 operation_id="updateDeliverable",
+                headers=_SLOT_ETAG,
             ),
         },
         "/api/events/{event_id}/comments": {

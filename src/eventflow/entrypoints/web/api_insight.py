@@ -9,7 +9,7 @@ import falcon
 from eventflow.bootstrap import Services
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.openapi import operation, query
-from eventflow.entrypoints.web.views import MONTH
+from eventflow.entrypoints.web.schema import MONTH
 
 
 class StatsResource:

@@ -8,17 +8,39 @@ write such a module and add it to the tuple.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import falcon
 from falcon.routing import IntConverter
 
 from eventflow.bootstrap import Services
-from eventflow.entrypoints.web import api_admin, api_audit, api_events, api_insight, assets, auth, openapi, pages, tus
+from eventflow.entrypoints.web import (
+    admission,
+    api_admin,
+    api_audit,
+    api_events,
+    api_insight,
+    assets,
+    auth,
+    credentials,
+    openapi,
+    pages,
+    tus,
+)
 from eventflow.entrypoints.web.errors import register_error_handlers
 from eventflow.entrypoints.web.middleware import OneReadTransaction, RequestId, SecurityHeaders
-from eventflow.entrypoints.web.views import Json
+from eventflow.entrypoints.web.schema import Json
 
-ROUTE_MODULES: tuple[ModuleType, ...] = (api_events, api_admin, api_audit, api_insight, assets, tus, pages)
+ROUTE_MODULES: tuple[ModuleType, ...] = (
+    api_events,
+    api_admin,
+    api_audit,
+    api_insight,
+    credentials,
+    assets,
+    tus,
+    pages,
+)
 
 
 class IdConverter(IntConverter):
@@ -28,14 +50,16 @@ class IdConverter(IntConverter):
         super().__init__(min=1, max=2**31 - 1)
 
 
-def create_app(services: Services) -> falcon.App:
+def create_app(services: Services) -> falcon.App[falcon.Request, falcon.Response]:
     # Before authentication, so that a page reads its caller in the same transaction as its data.
-    app = falcon.App(middleware=[RequestId(), SecurityHeaders(), OneReadTransaction(services.reads)])
+    middleware: list[Any] = [RequestId(), SecurityHeaders(), OneReadTransaction(services.reads)]
+    app = falcon.App(middleware=middleware)
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.resp_options.secure_cookies_by_default = False  # decided per request by auth.CookiePolicy
     register_error_handlers(app)
     auth.register(app, services, trust_forwarded_proto=services.settings.trust_forwarded_proto)
+    admission.register(app, services.settings.body_timeout_seconds)
     for module in ROUTE_MODULES:
         module.register(app, services)
     app.add_route("/api/openapi.json", openapi.OpenApiResource(api_document()))

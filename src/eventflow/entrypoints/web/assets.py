@@ -28,7 +28,7 @@ from eventflow.core import errors
 from eventflow.core.services.assets import INLINE_TYPES, AssetService
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.openapi import operation, path_id
-from eventflow.entrypoints.web.views import Json
+from eventflow.entrypoints.web.schema import Json
 
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024
@@ -131,6 +131,8 @@ def text_of(part: BodyPart) -> str:
 class VersionsResource:
     """``POST /api/deliverables/{id}/versions``: the ``file`` field becomes the slot's next version."""
 
+    upload_methods = frozenset({"POST"})  # capped by admission.py
+
     def __init__(self, services: Services) -> None:
         self._assets = services.assets
 
@@ -149,6 +151,8 @@ class VersionsResource:
 
 class PhotosResource:
     """``POST /api/events/{id}/photos``: fields ``file`` and ``category`` (in either order)."""
+
+    upload_methods = frozenset({"POST"})  # capped by admission.py
 
     def __init__(self, services: Services) -> None:
         self._assets = services.assets
@@ -306,11 +310,21 @@ class ContentResource:
 
 # -- storage -----------------------------------------------------------------------------------------------------
 class StorageResource:
+    """``GET /api/storage``; ``POST /api/storage/archive`` and ``/purge`` (admins): the storage jobs, now."""
+
     def __init__(self, services: Services) -> None:
         self._storage = services.storage
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = presenters.Storage.json(self._storage.report())
+
+    def on_post_archive(self, req: falcon.Request, resp: falcon.Response) -> None:
+        plan = self._storage.archive_plan()
+        resp.media = presenters.StorageJob.json(self._storage.archive(req.context.user, plan))
+
+    def on_post_purge(self, req: falcon.Request, resp: falcon.Response) -> None:
+        plan = self._storage.purge_plan()
+        resp.media = presenters.StorageJob.json(self._storage.purge(req.context.user, plan))
 
 
 class ArchiveResource:
@@ -328,7 +342,7 @@ class ArchiveResource:
         resp.media = presenters.StorageJob.json(self._storage.restore(req.context.user, plan))
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     options: MultipartParseOptions = app.req_options.media_handlers[falcon.MEDIA_MULTIPART].parse_options
     options.max_body_part_count = 8
     options.max_body_part_buffer_size = TEXT_PART_LIMIT
@@ -339,7 +353,10 @@ def register(app: falcon.App, services: Services) -> None:
     app.add_route("/api/events/{event_id:id}/photos", PhotosResource(services))
     app.add_route("/api/assets/{asset_id:id}/content", content)
     app.add_route("/api/assets/{asset_id:id}/preview", content, suffix="preview")
-    app.add_route("/api/storage", StorageResource(services))
+    storage = StorageResource(services)
+    app.add_route("/api/storage", storage)
+    app.add_route("/api/storage/archive", storage, suffix="archive")
+    app.add_route("/api/storage/purge", storage, suffix="purge")
     app.add_route("/api/events/{event_id:id}/archive", archive)
     app.add_route("/api/events/{event_id:id}/restore", archive, suffix="restore")
 
@@ -408,6 +425,24 @@ OPENAPI: dict[str, Any] = {
                 "storage",
                 presenters.Storage,
                 operation_id="getStorage",
+            )
+        },
+        "/api/storage/archive": {
+            "post": operation(
+                "Move the files of every event past the archive delay to cold storage (admins)",
+                "storage",
+                presenters.StorageJob,
+                errors=(403,),
+                operation_id="archiveAll",
+            )
+        },
+        "/api/storage/purge": {
+            "post": operation(
+                "Free every superseded version still stored; a slot's latest and approved ones stay (admins)",
+                "storage",
+                presenters.StorageJob,
+                errors=(403,),
+                operation_id="purgeAll",
             )
         },
         "/api/events/{event_id}/archive": {

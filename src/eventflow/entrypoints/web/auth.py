@@ -6,6 +6,11 @@
   header (or a ``csrf_token`` field of a urlencoded form). The token is an HMAC of the session key under the secret
   key, so another site can neither read nor forge it; it is also given in a script-readable ``eventflow_csrf``
   cookie and in the login response. Requests with ``Authorization: Bearer TOKEN`` are exempt: browsers never add it.
+- Every unsafe request without a bearer token, the login included (another site could otherwise log a browser in
+  as someone else), is refused when the browser says it comes from another site: an ``Origin`` that is not the
+  app's own (this request's scheme and host, or ``EVENTFLOW_BASE_URL``), or ``Sec-Fetch-Site: cross-site``.
+  Clients that send neither header (scripts, old browsers) are judged by the CSRF token alone.
+- ``POST /api/session`` takes JSON only: a plain HTML form on another site cannot send it.
 - ``https`` is the request's own scheme; a proxy's ``X-Forwarded-Proto`` counts only when ``trust_forwarded_proto``
   is set (``EVENTFLOW_TRUST_FORWARDED_PROTO=1``), because any client can send that header.
 - A resource is private unless it sets ``auth_required = False``; either way ``req.context.user`` is the caller
@@ -17,19 +22,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 from typing import Any
+from urllib.parse import urlsplit
 
 import falcon
-from attrs import frozen
+from attrs import field, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.commands import UNSET
 from eventflow.core.model import User
+from eventflow.core.services.throttle import LoginThrottle, TooManyAttempts
 from eventflow.core.services.users import SESSION_DAYS
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import UNSET, read_body, read_changes
-from eventflow.entrypoints.web.openapi import body_schema, operation
-from eventflow.entrypoints.web.throttle import LoginThrottle, TooManyAttempts
-from eventflow.entrypoints.web.views import ID, STR, Json, ref
+from eventflow.entrypoints.web.bodies import read_body, read_changes
+from eventflow.entrypoints.web.openapi import operation
+from eventflow.entrypoints.web.schema import STR, Json, doc
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "eventflow_session"
@@ -67,18 +74,21 @@ class CookiePolicy:
 
 
 class Authentication:
-    """Middleware: identifies the caller, enforces login and CSRF, keeps the session cookie sliding."""
+    """Middleware: identifies the caller, enforces login, CSRF and same-site writes, keeps the session cookie
+    sliding."""
 
     def __init__(self, services: Services, cookies: CookiePolicy) -> None:
         self._users = services.users
         self._secret = services.settings.secret_key().encode()
         self._cookies = cookies
+        self._base_origin = origin_of(services.settings.base_url)
 
     def csrf_token(self, session_key: str) -> str:
         return hmac.new(self._secret, session_key.encode(), hashlib.sha256).hexdigest()
 
     def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: Any, params: Any) -> None:
         req.context.user = None
+        req.context.by_token = False
         req.context.session_key = None
         req.context.csrf_token = None
         req.context.revision = None  # the database's revision, read with a session (pages key their cache on it)
@@ -91,7 +101,10 @@ class Authentication:
                 raise
         if req.context.user is None and private:
             raise errors.NotAuthenticated("log in first (POST /api/session) or send Authorization: Bearer TOKEN")
-        if req.context.session_key and req.method not in SAFE_METHODS:
+        if req.method in SAFE_METHODS or req.context.by_token:
+            return
+        self._check_same_site(req)
+        if req.context.session_key:
             self._check_csrf(req)
 
     def _identify(self, req: falcon.Request) -> None:
@@ -101,6 +114,7 @@ class Authentication:
             if scheme.lower() != "bearer" or not secret.strip():
                 raise errors.NotAuthenticated("send your token as Authorization: Bearer TOKEN")
             req.context.user = self._users.user_for_token(secret.strip())
+            req.context.by_token = True
             return
         key = self._cookies.session_key(req)
         if key:
@@ -109,6 +123,19 @@ class Authentication:
             req.context.revision = caller.revision
             req.context.session_key = key
             req.context.csrf_token = self.csrf_token(key)
+
+    def _check_same_site(self, req: falcon.Request) -> None:
+        origin = req.get_header("Origin")
+        cross_site = (req.get_header("Sec-Fetch-Site") or "").strip().lower() == "cross-site"
+        if cross_site or (origin is not None and origin.strip().lower() not in self._own_origins(req)):
+            raise errors.Forbidden(
+                "this request comes from another site: eventflow takes writes from its own pages only "
+                "(scripts send Authorization: Bearer TOKEN)"
+            )
+
+    def _own_origins(self, req: falcon.Request) -> set[str]:
+        scheme = "https" if self._cookies.is_https(req) else "http"
+        return {self._base_origin, origin_of(f"{scheme}://{req.get_header('Host') or ''}")}
 
     def _check_csrf(self, req: falcon.Request) -> None:
         sent = req.get_header(CSRF_HEADER) or self._form_token(req)
@@ -133,6 +160,24 @@ class Authentication:
             self._cookies.clear(req, resp)
 
 
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` as a browser writes it in ``Origin``: lower case, no default port."""
+    parts = urlsplit(url.strip().lower())
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    try:
+        port = parts.port
+    except ValueError:  # not a port number: such a Host matches no Origin
+        return ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"{parts.scheme}://{host}" + ("" if port in (None, default_port) else f":{port}")
+
+
+def is_json(req: falcon.Request) -> bool:
+    return (req.content_type or "").partition(";")[0].strip().lower() == falcon.MEDIA_JSON
+
+
 def client_address(req: falcon.Request, trust_forwarded: bool) -> str:
     """The caller's address; behind a trusted proxy, the last ``X-Forwarded-For`` hop (the one the proxy added)."""
     forwarded = req.get_header("X-Forwarded-For") if trust_forwarded else None
@@ -150,7 +195,7 @@ class LoginBody:
 @frozen
 class MeChanges:
     name: str = UNSET
-    language: str = UNSET
+    language: str = field(default=UNSET, metadata=doc(enum=["fr", "en"]))
     my_bar_ids: list[int] = UNSET
     notifications: list[str] = UNSET
 
@@ -167,19 +212,19 @@ class SessionResource:
         self._trust_proxy = trust_proxy
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if not is_json(req):
+            raise falcon.HTTPUnsupportedMediaType(
+                description='log in with a JSON body: Content-Type: application/json and {"email": …, "password": …}'
+            )
         body = read_body(req, LoginBody)
         address = client_address(req, self._trust_proxy)
         try:
-            self._throttle.check(body.email, address)
+            self._throttle.attempt(body.email, address)
         except TooManyAttempts as exc:
             raise falcon.HTTPTooManyRequests(
                 title="Too many attempts", description=str(exc), retry_after=exc.retry_after
             ) from None
-        try:
-            user = self._users.authenticate(body.email, body.password)
-        except errors.NotAuthenticated:
-            self._throttle.failed(body.email, address)
-            raise
+        user = self._users.authenticate(body.email, body.password)  # a refusal stays counted
         self._throttle.succeeded(body.email)
         if req.context.session_key:
             self._users.close_session(req.context.session_key)
@@ -208,25 +253,22 @@ class MeResource:
         resp.media = presenters.Me.json(self._users.update(me, me.id, **read_changes(req, MeChanges)))
 
 
-def register(app: falcon.App, services: Services, *, trust_forwarded_proto: bool = False) -> None:
+def register(
+    app: falcon.App[falcon.Request, falcon.Response], services: Services, *, trust_forwarded_proto: bool = False
+) -> None:
     cookies = CookiePolicy(trust_forwarded_proto)
     auth = Authentication(services, cookies)
     app.add_middleware(auth)
-    throttle = LoginThrottle(services.clock)
+    throttle = LoginThrottle(services.ctx)
     app.add_route("/api/session", SessionResource(services, auth, throttle, trust_forwarded_proto))
     app.add_route("/api/me", MeResource(services))
 
 
-_LOGIN = body_schema(["email", "password"], email=STR, password=STR)
-_ME_CHANGES = body_schema(
-    [],
-    name=STR,
-    language={"type": "string", "enum": ["fr", "en"]},
-    my_bar_ids={"type": "array", "items": ID},
-    notifications={"type": "array", "items": {"type": "string"}},
-)
 _LOGGED_IN: Json = {
-    "allOf": [ref("Me"), {"type": "object", "required": ["csrf_token"], "properties": {"csrf_token": STR}}]
+    "allOf": [
+        {"$ref": "#/components/schemas/Me"},
+        {"type": "object", "required": ["csrf_token"], "properties": {"csrf_token": STR}},
+    ]
 }
 
 OPENAPI: dict[str, Any] = {
@@ -236,7 +278,7 @@ OPENAPI: dict[str, Any] = {
                 "Log in: sets the session cookie (and the CSRF cookie)",
                 "auth",
                 _LOGGED_IN,
-                body=_LOGIN,
+                body=LoginBody,
                 errors=(401, 429),
                 public=True,
                 operation_id="login",
@@ -244,12 +286,12 @@ OPENAPI: dict[str, Any] = {
             "delete": operation("Log out", "auth", None, status=204, errors=(403,), public=True, operation_id="logout"),
         },
         "/api/me": {
-            "get": operation("The caller, with their preferences", "auth", ref("Me"), operation_id="getMe"),
+            "get": operation("The caller, with their preferences", "auth", presenters.Me, operation_id="getMe"),
             "patch": operation(
                 "Change one's own name, language, bars or notifications",
                 "auth",
-                ref("Me"),
-                body=_ME_CHANGES,
+                presenters.Me,
+                body=MeChanges,
                 errors=(403,),
                 operation_id="updateMe",
             ),

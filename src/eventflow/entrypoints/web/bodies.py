@@ -17,6 +17,7 @@ import falcon
 from cattrs.preconf.json import make_converter
 
 from eventflow.core import errors
+from eventflow.core.commands import UNSET
 
 T = TypeVar("T")
 A = TypeVar("A", bound=attrs.AttrsInstance)
@@ -108,15 +109,6 @@ def structure(raw: Any, cls: type[T]) -> T:
 
 def read_body(req: falcon.Request, cls: type[T]) -> T:
     return structure(read_json(req), cls)
-
-
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-#: Default of every field of a PATCH body class: "not in the request" (``None`` is a value, refused unless allowed).
-UNSET: Any = _Unset()
 
 
 def read_changes(req: falcon.Request, cls: type[A]) -> dict[str, Any]:

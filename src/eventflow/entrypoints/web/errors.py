@@ -27,6 +27,9 @@ STATUS: tuple[tuple[type[errors.EventflowError], str, str], ...] = (
     (errors.UnsupportedMedia, falcon.HTTP_415, "Unsupported file type"),
     (errors.UploadCut, falcon.HTTP_400, "Upload cut"),
     (errors.StorageFull, falcon.HTTP_507, "Storage full"),
+    (errors.Outdated, falcon.HTTP_412, "Precondition failed"),
+    (errors.TryAgain, falcon.HTTP_503, "Busy"),
+    (errors.Unavailable, falcon.HTTP_503, "Busy"),
 )
 
 
@@ -50,6 +53,9 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.
     resp.media = error_body(title, str(exc), getattr(exc, "field", None))
     if isinstance(exc, errors.NotAuthenticated):
         resp.set_header("WWW-Authenticate", 'Bearer realm="eventflow"')
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        resp.set_header("Retry-After", str(retry_after))
 
 
 def handle_http_error(req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError, params: Any) -> None:
@@ -74,10 +80,10 @@ def _describe(code: int) -> str:
 
 
 #: How a client leaving mid-request reaches the app: its connection reset, or closed inside a chunked body.
-DEPARTURES = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, NoMoreData)
+DEPARTURES: tuple[type[Exception], ...] = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, NoMoreData)
 
 
-def handle_departure(req: falcon.Request, resp: falcon.Response, exc: Exception, params: Any) -> None:
+def handle_departure(req: falcon.Request, resp: falcon.Response, error: Exception, params: dict[str, Any]) -> None:
     """The client went away while its request was read: one info line (nginx logs these as 499), no trace.
     Everything it sent is dropped; the answer is for a client that only half-closed and still listens."""
     request_id = req.context.get("request_id", "-")
@@ -103,7 +109,7 @@ PAGE_500 = """<!doctype html><html lang="fr"><meta charset="utf-8"><title>Erreur
 <h1>Oups, une erreur est survenue / Something went wrong</h1><p>{message}</p><p><a href="/">eventflow</a></p></html>"""
 
 
-def register_error_handlers(app: falcon.App) -> None:
+def register_error_handlers(app: falcon.App[falcon.Request, falcon.Response]) -> None:
     app.add_error_handler(Exception, handle_unexpected)
     app.add_error_handler(DEPARTURES, handle_departure)
     app.add_error_handler(falcon.HTTPError, handle_http_error)

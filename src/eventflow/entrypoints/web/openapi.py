@@ -1,7 +1,7 @@
 """The OpenAPI document: each route module describes its own paths; this module merges them.
 
 A route module may expose ``OPENAPI = {"paths": {...}, "components": {"schemas": {...}}}``;
-``build_document`` merges every fragment with the shared schemas of ``views``. An operation names its body and
+``build_document`` merges every fragment with the shared schemas of ``schema``. An operation names its body and
 response by their attrs classes (``operation(..., EventCard, body=EventCreate)``, ``many(EventSummary)`` for a
 list): ``build_document`` generates their schemas (``schema.Components``), so a shape is written once, as a class.
 """
@@ -18,24 +18,26 @@ import falcon
 
 from eventflow import __version__
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.schema import Components
-from eventflow.entrypoints.web.views import SCHEMAS, Json, ref
+from eventflow.entrypoints.web.schema import SCHEMAS, Components, Json, ref
 
 ERROR_REASONS = {
     400: "Malformed JSON",
     401: "Not logged in (no or expired session, invalid token, deactivated account)",
-    403: "Logged in, but the role does not allow it",
+    403: "Not allowed: the role does not allow it, a cookie write lacks its CSRF token or comes from another site",
     404: "No such object",
     409: "Clashes with existing data",
+    412: "Changed by someone else since it was read (If-Match does not match its ETag)",
     413: "File too large",
     415: "Unsupported media type",
     422: "Missing or invalid field (named in `field`)",
     429: "Too many failed logins",
+    503: "The database stayed busy with concurrent changes to the same data; try again after Retry-After seconds",
     507: "Storage quota reached",
 }
-#: Every private operation may answer 401; a write with a body also 400, 403 (CSRF or role), 413, 415 and 422.
+#: Every private operation may answer 401; a write with a body also 400, 403 (CSRF or role), 413, 415 and 422, and
+#: 503 when concurrent changes kept the database busy.
 COMMON_ERRORS = (401,)
-BODY_ERRORS = (400, 403, 413, 415, 422)
+BODY_ERRORS = (400, 403, 413, 415, 422, 503)
 
 
 @attrs.frozen
@@ -97,8 +99,10 @@ def operation(
     public: bool = False,
     operation_id: str | None = None,
     links: dict[str, tuple[str, dict[str, str]]] | None = None,
+    headers: Json | None = None,
 ) -> Json:
-    """One operation: its success response (``None`` for 204), body schema, parameters and error statuses.
+    """One operation: its success response (``None`` for 204) and its ``headers``, body schema, parameters and error
+    statuses.
 
     ``links`` name the operations a client may call next with values of the response, e.g.
     ``{"GetEvent": ("getEvent", {"event_id": "$response.body#/id"})}`` (used by stateful fuzzing).
@@ -107,6 +111,8 @@ def operation(
     success: Json = {"description": summary}
     if response is not None:
         success["content"] = {"application/json": {"schema": _schema(response)}}
+    if headers:
+        success["headers"] = headers
     if links:
         success["links"] = {
             name: {"operationId": target, "parameters": parameters} for name, (target, parameters) in links.items()

@@ -17,8 +17,10 @@ from gunicorn.app.base import BaseApplication
 
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.outbox_worker import start_outbox_worker
+from eventflow.entrypoints.startup import reclaim_leftovers
 from eventflow.entrypoints.web.app import create_app
 from eventflow.entrypoints.web.pages.render import compile_templates
+from eventflow.entrypoints.web.worker import worker_class
 
 #: A 500 MB upload on a slow uplink (~1 MB/s) still finishes within it.
 REQUEST_TIMEOUT_SECONDS = 600
@@ -27,7 +29,7 @@ MAX_WORKERS = 4
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, app: falcon.App, options: dict[str, Any]) -> None:
+    def __init__(self, app: falcon.App[falcon.Request, falcon.Response], options: dict[str, Any]) -> None:
         self._app = app
         self._options = options
         super().__init__()
@@ -37,7 +39,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             if key in self.cfg.settings:  # gunicorn before 25.1 has no control socket to disable
                 self.cfg.set(key, value)
 
-    def load(self) -> falcon.App:
+    def load(self) -> falcon.App[falcon.Request, falcon.Response]:
         return self._app
 
 
@@ -53,7 +55,7 @@ def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": worker_count(services),
-        "worker_class": "gthread",
+        "worker_class": worker_class(services.settings.body_timeout_seconds),  # gthread, safe from stalled clients
         "threads": THREADS,
         "timeout": REQUEST_TIMEOUT_SECONDS,
         "graceful_timeout": 30,
@@ -74,6 +76,7 @@ def run(services: Services, host: str = "127.0.0.1", port: int = 8000) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(services)
     compile_templates(services.settings.timezone)
+    reclaim_leftovers(services)
     dispose = getattr(services.database, "dispose", None)  # the SQL factory's pool; the memory fakes have none
     if callable(dispose):
         dispose()  # no pooled connection may cross the fork into the worker: it opens its own

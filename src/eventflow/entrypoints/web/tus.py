@@ -1,11 +1,17 @@
-"""Resumable uploads at ``/api/uploads/``: tus 1.0 (core, creation, checksum, termination).
+"""Resumable uploads at ``/api/uploads/``: tus 1.0 (core, creation, checksum, termination, expiration).
 
 For big videos from phones and for hosts that cut a request after a few minutes: a cut upload resumes from the
-offset the server reports. The state lives on disk (``<data>/uploads/<id>/``: ``info.json`` and the bytes so far),
-so uploads survive a restart; each upload belongs to the user who created it. ``Upload-Metadata`` carries
-``filename`` and either ``deliverable_id`` (a new version of that slot) or ``event_id`` + ``category`` (a moodboard
-photo); when the last byte arrives the file goes through the same path as a multipart upload (type, quota,
-limit, photo compression) and the response's ``Upload-Asset-Id`` header names the new asset.
+offset the server reports. The state lives on disk (``adapters.resumable``), so uploads survive a restart; each
+upload belongs to the user who created it. ``Upload-Metadata`` carries ``filename`` and either ``deliverable_id``
+(a new version of that slot) or ``event_id`` + ``category`` (a moodboard photo).
+
+Creating an upload holds its ``Upload-Length`` in the quota, within a cap of unfinished bytes per person
+(``EVENTFLOW_MAX_UNFINISHED_MB``). An upload nobody resumes for ``EVENTFLOW_TUS_EXPIRY_HOURS`` expires
+(``Upload-Expires`` says when): its bytes and its hold are dropped, and a termination (DELETE) drops them at once.
+When the last byte arrives the file goes through the same path as a multipart upload (type, limit, photo
+compression) under the upload's hold, and the response's ``Upload-Asset-Id`` header names the new asset: the
+version exists before the final PATCH answers. A completion cut short by a crash is finished by the next HEAD or
+PATCH, exactly once (the asset records the upload's id): an upload is never reported whole without its asset.
 """
 
 from __future__ import annotations
@@ -13,9 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import fcntl
 import hashlib
-import json
 import os
 import shutil
 import uuid
@@ -25,22 +29,21 @@ from pathlib import Path
 from typing import Any
 
 import falcon
-from attrs import asdict, define
 
 from eventflow.adapters.blobstore import disk_full
+from eventflow.adapters.resumable import UploadFolders, UploadInfo
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import User
-from eventflow.core.services.assets import AssetService, kind_for, parse_category
-from eventflow.entrypoints.web.views import Json
+from eventflow.core.services.assets import AssetService, UploadTarget, kind_for, parse_category
+from eventflow.entrypoints.web.schema import Json
 
 TUS_VERSION = "1.0.0"
-EXTENSIONS = "creation,checksum,termination"
+EXTENSIONS = "creation,checksum,termination,expiration"
 CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 CHUNK = 1024 * 1024
-#: An upload nobody touched for this long is abandoned and removed.
-ABANDONED_AFTER = dt.timedelta(hours=24)
 OFFSET_TYPE = "application/offset+octet-stream"
+NO_SUCH_UPLOAD = "no such upload (finished long ago, terminated or never created)"
 
 
 class TusError(falcon.HTTPError):
@@ -53,69 +56,6 @@ class TusError(falcon.HTTPError):
             description=description,
             headers={"Tus-Resumable": TUS_VERSION, **(headers or {})},
         )
-
-
-@define
-class UploadInfo:
-    id: str
-    user_id: int
-    length: int
-    filename: str
-    target: dict[str, Any]
-    created_at: str
-    asset_id: int | None = None
-
-
-class TusUploads:
-    """Upload state on disk: one folder per upload; the data file's size is the offset."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def create(self, info: UploadInfo) -> None:
-        folder = self.root / info.id
-        folder.mkdir(parents=True)
-        (folder / "data").touch()
-        self.save(info)
-
-    def save(self, info: UploadInfo) -> None:
-        folder = self.root / info.id
-        temp = folder / "info.json.tmp"
-        temp.write_text(json.dumps(asdict(info)))
-        os.replace(temp, folder / "info.json")
-
-    def load(self, upload_id: str, user: User) -> UploadInfo:
-        path = self.root / upload_id / "info.json"
-        if not upload_id.isalnum() or not path.is_file():
-            raise TusError(falcon.HTTP_404, "no such upload (finished long ago, terminated or never created)")
-        info = UploadInfo(**json.loads(path.read_text()))
-        if info.user_id != user.id:
-            raise TusError(falcon.HTTP_404, "no such upload (finished long ago, terminated or never created)")
-        return info
-
-    def data(self, upload_id: str) -> Path:
-        return self.root / upload_id / "data"
-
-    def offset(self, info: UploadInfo) -> int:
-        return info.length if info.asset_id is not None else self.data(info.id).stat().st_size
-
-    @contextmanager
-    def locked(self, upload_id: str) -> Iterator[None]:
-        """One PATCH at a time per upload, across threads and processes."""
-        with (self.root / upload_id / "info.json").open("rb") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
-
-    def delete(self, upload_id: str) -> None:
-        shutil.rmtree(self.root / upload_id, ignore_errors=True)
-
-    def sweep(self, now: dt.datetime) -> None:
-        if not self.root.is_dir():
-            return
-        for folder in self.root.iterdir():
-            touched = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC)
-            if now - touched > ABANDONED_AFTER:
-                shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -159,11 +99,15 @@ def _id_field(meta: dict[str, str], name: str) -> int:
 class TusBase:
     def __init__(self, services: Services) -> None:
         self._assets: AssetService = services.assets
-        self._uploads = TusUploads(services.settings.data_dir / "uploads")
+        self._storage = services.storage
+        self._uploads = UploadFolders(services.settings.uploads_dir)
         self._clock = services.clock
+        self._expiry_hours = services.settings.unfinished_expiry_hours
 
-    def process_response_headers(self, resp: falcon.Response) -> None:
+    def process_response_headers(self, resp: falcon.Response, expires: dt.datetime | None = None) -> None:
         resp.set_header("Tus-Resumable", TUS_VERSION)
+        if expires is not None:
+            resp.set_header("Upload-Expires", falcon.dt_to_http(expires))
         resp.cache_control = ["no-store"]
 
     @staticmethod
@@ -174,6 +118,8 @@ class TusBase:
 
 class UploadsResource(TusBase):
     """``OPTIONS`` (what the server supports) and ``POST`` (create an upload) on ``/api/uploads``."""
+
+    upload_methods = frozenset({"POST"})  # capped by admission.py
 
     def on_options(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.status = falcon.HTTP_204
@@ -193,20 +139,25 @@ class UploadsResource(TusBase):
         filename = meta.get("filename") or ""
         target = self._target(meta)
         kind_for(filename, photo="category" in target)
-        self._assets.quota.check_room(length)
-        self._uploads.sweep(self._clock.now())
+        self._storage.reclaim(only_uploads=True)  # expired uploads give their bytes back first
+        user: User = req.context.user
         info = UploadInfo(
             id=uuid.uuid4().hex,
-            user_id=req.context.user.id,
+            user_id=user.id or 0,
             length=length,
             filename=filename,
             target=target,
             created_at=self._clock.now().isoformat(),
         )
-        self._uploads.create(info)
+        expires = self._assets.open_resumable(user, info.id, length)
+        try:
+            self._uploads.create(info)
+        except BaseException:
+            self._assets.drop_resumable(info.id)
+            raise
         resp.status = falcon.HTTP_201
         resp.location = f"{req.path.rstrip('/')}/{info.id}"
-        self.process_response_headers(resp)
+        self.process_response_headers(resp, expires)
 
     def _target(self, meta: dict[str, str]) -> dict[str, Any]:
         if "deliverable_id" in meta:
@@ -223,42 +174,69 @@ class UploadsResource(TusBase):
 class UploadResource(TusBase):
     """``HEAD`` (the offset), ``PATCH`` (more bytes) and ``DELETE`` (give up) on ``/api/uploads/{id}``."""
 
+    upload_methods = frozenset({"PATCH"})  # capped by admission.py
+
     def on_head(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
         self.require_version(req)
-        info = self._uploads.load(upload_id, req.context.user)
+        expires = self._keep(req, upload_id)
         with self._uploads.locked(upload_id):  # a PATCH under way finishes first: the offset is final
-            self._describe(resp, info)
+            info = self._load(req, upload_id)
+            self._finish_if_whole(req.context.user, info)
+            self._describe(resp, info, expires)
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
         self.require_version(req)
         if (req.content_type or "").split(";")[0].strip().lower() != OFFSET_TYPE:
             raise TusError(falcon.HTTP_415, f"send the bytes as {OFFSET_TYPE}")
-        info = self._uploads.load(upload_id, req.context.user)
+        expires = self._keep(req, upload_id)
         with self._uploads.locked(upload_id):
-            offset = self._uploads.offset(info)
+            info = self._load(req, upload_id)
+            self._finish_if_whole(req.context.user, info)
+            offset = self._uploads.received(info)
             if _int_header(req, "Upload-Offset") != offset:
                 raise TusError(falcon.HTTP_409, f"the upload is at offset {offset}", {"Upload-Offset": str(offset)})
             if info.asset_id is None:
                 with dropped_when_full(self._uploads.data(info.id), offset):
                     self._append(req, info, offset)
-                if self._uploads.offset(info) == info.length:
-                    self._complete(req.context.user, info)
+                self._finish_if_whole(req.context.user, info)
         resp.status = falcon.HTTP_204
-        self._describe(resp, info)
+        self._describe(resp, info, expires)
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
         self.require_version(req)
-        self._uploads.load(upload_id, req.context.user)
-        self._uploads.delete(upload_id)
+        self._load(req, upload_id)
+        with self._uploads.locked(upload_id):
+            self._assets.drop_resumable(upload_id)
+            self._uploads.delete(upload_id)
         resp.status = falcon.HTTP_204
         self.process_response_headers(resp)
 
-    def _describe(self, resp: falcon.Response, info: UploadInfo) -> None:
-        resp.set_header("Upload-Offset", str(self._uploads.offset(info)))
+    def _load(self, req: falcon.Request, upload_id: str) -> UploadInfo:
+        info = self._uploads.load(upload_id)
+        if info is None or info.user_id != req.context.user.id:
+            raise TusError(falcon.HTTP_404, NO_SUCH_UPLOAD)
+        return info
+
+    def _keep(self, req: falcon.Request, upload_id: str) -> dt.datetime:
+        """The caller's upload, kept alive a while longer; 410 once it has expired (its bytes are dropped)."""
+        info = self._load(req, upload_id)
+        expires = self._assets.keep_resumable(info.id)
+        if expires is None:
+            self._assets.drop_resumable(info.id)
+            self._uploads.delete(info.id)
+            raise TusError(
+                falcon.HTTP_410,
+                f"this upload expired: an unfinished upload is kept {self._expiry_hours:g} hours after its last "
+                "request; send the file again",
+            )
+        return expires
+
+    def _describe(self, resp: falcon.Response, info: UploadInfo, expires: dt.datetime) -> None:
+        resp.set_header("Upload-Offset", str(self._uploads.received(info)))
         resp.set_header("Upload-Length", str(info.length))
         if info.asset_id is not None:
             resp.set_header("Upload-Asset-Id", str(info.asset_id))
-        self.process_response_headers(resp)
+        self.process_response_headers(resp, expires)
 
     def _append(self, req: falcon.Request, info: UploadInfo, offset: int) -> None:
         """Write the body after ``offset``; a checksum mismatch (460) or a cut connection keeps only whole data."""
@@ -306,29 +284,28 @@ class UploadResource(TusBase):
         except binascii.Error:
             raise TusError(falcon.HTTP_400, "Upload-Checksum: the checksum is not base64") from None
 
+    def _finish_if_whole(self, user: User, info: UploadInfo) -> None:
+        """Every byte is here but no asset is recorded (just now, or a completion a crash cut short): complete it."""
+        if info.asset_id is None and self._uploads.received(info) == info.length:
+            self._complete(user, info)
+
     def _complete(self, user: User, info: UploadInfo) -> None:
-        """The whole file is here: it becomes an asset exactly as a multipart upload would."""
+        """The whole file becomes an asset exactly as a multipart upload would, under the upload's hold."""
         path = self._uploads.data(info.id)
         try:
             with path.open("rb") as data:
-                if "deliverable_id" in info.target:
-                    asset = self._assets.upload_version(
-                        user, info.target["deliverable_id"], info.filename, data, info.length
-                    )
-                else:
-                    target = info.target
-                    asset = self._assets.upload_photo(
-                        user, target["event_id"], target["category"], info.filename, data, info.length
-                    )
+                target = UploadTarget(**info.target)
+                asset = self._assets.complete_resumable(user, info.id, target, info.filename, data, info.length)
         except errors.EventflowError:
-            self._uploads.delete(info.id)  # refused for good (type, quota…): nothing to resume
+            self._assets.drop_resumable(info.id)
+            self._uploads.delete(info.id)  # refused for good (type, slot gone…): nothing to resume
             raise
         info.asset_id = asset.id
         self._uploads.save(info)
         path.unlink()
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     app.add_route("/api/uploads", UploadsResource(services))
     app.add_route("/api/uploads/{upload_id}", UploadResource(services))
 
@@ -355,6 +332,7 @@ def _tus(summary: str, op_id: str, status: int, codes: dict[int, str], with_id: 
 
 
 COMMON = {401: "Not logged in", 404: "No such upload", 412: "Tus-Resumable missing or not 1.0.0"}
+EXPIRED = {410: "The upload expired (Upload-Expires passed): send the file again"}
 OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/uploads": {
@@ -366,17 +344,25 @@ OPENAPI: dict[str, Any] = {
                 "createUpload",
                 201,
                 COMMON
-                | {400: "Bad header", 403: "CSRF", 413: "Too large", 415: "Type", 422: "Bad metadata", 507: "Quota"},
+                | {
+                    400: "Bad header",
+                    403: "CSRF",
+                    413: "Too large",
+                    415: "Type",
+                    422: "Bad metadata",
+                    507: "Over the quota, or over the person's cap of unfinished uploads (finish or cancel them)",
+                },
                 False,
             ),
         },
         "/api/uploads/{upload_id}": {
-            "head": _tus("The upload's offset (Upload-Offset) and length", "getUploadOffset", 200, COMMON),
+            "head": _tus("The upload's offset (Upload-Offset) and length", "getUploadOffset", 200, COMMON | EXPIRED),
             "patch": _tus(
                 "Append bytes at Upload-Offset (application/offset+octet-stream; optional Upload-Checksum)",
                 "appendUpload",
                 204,
                 COMMON
+                | EXPIRED
                 | {
                     400: "Bad header or cut",
                     403: "CSRF",

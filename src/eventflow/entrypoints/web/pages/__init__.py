@@ -8,7 +8,7 @@ from __future__ import annotations
 import falcon
 
 from eventflow.bootstrap import Services
-from eventflow.entrypoints.web.pages.admin import AdminActions, AdminPage
+from eventflow.entrypoints.web.pages.admin import AdminPage
 from eventflow.entrypoints.web.pages.audit import AuditPage
 from eventflow.entrypoints.web.pages.cache import PageCache
 from eventflow.entrypoints.web.pages.dashboards import MatrixPage, ReviewPage
@@ -20,7 +20,7 @@ from eventflow.entrypoints.web.pages.session import LoginPage, OfflinePage
 from eventflow.entrypoints.web.pages.site import CalendarPage, EventPage
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     renderer = Renderer(services.settings.timezone)
     app.add_static_route("/static", str(STATIC_DIR))
     app.add_route("/sw.js", StaticFile("sw.js", "text/javascript"))
@@ -40,7 +40,3 @@ def register(app: falcon.App, services: Services) -> None:
     app.add_route("/admin/audit", AuditPage(services, renderer))
     app.add_route("/admin", admin)
     app.add_route("/admin/{section}", admin)
-    actions = AdminActions(services)
-    app.add_route("/admin/users/{user_id:id}/password", actions, suffix="password")
-    app.add_route("/admin/storage/archive", actions, suffix="archive")
-    app.add_route("/admin/storage/purge", actions, suffix="purge")

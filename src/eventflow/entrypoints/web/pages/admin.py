@@ -1,7 +1,6 @@
 """Admin pages: users, bars and hardware, monthly themes, templates, storage.
 
-Most writes go through the JSON API from ``admin.js``. Resetting a password and the storage jobs have no API
-route, so the admin pages own three small JSON actions here (cookie session + CSRF like any write).
+Every write goes through the JSON API from ``admin.js`` (cookie session + CSRF like any write).
 """
 
 from __future__ import annotations
@@ -10,9 +9,7 @@ import datetime as dt
 
 import falcon
 
-from eventflow.bootstrap import Services
 from eventflow.core import errors
-from eventflow.core.services.storage import Summary
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
 
@@ -50,32 +47,3 @@ class AdminPage(Page):
             "purgeable": self.services.storage.purge_plan().bytes,
             "alert_percent": ALERT_PERCENT,
         }
-
-
-def summary_media(summary: Summary) -> dict[str, object]:
-    return {"action": summary.action, "files": summary.files, "freed_bytes": summary.freed_bytes}
-
-
-class AdminActions:
-    """``POST /admin/users/{id}/password`` ``{"password"}``, ``POST /admin/storage/archive`` and ``/purge``."""
-
-    def __init__(self, services: Services) -> None:
-        self._users = services.users
-        self._storage = services.storage
-
-    def on_post_password(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        body = req.get_media()
-        password = body.get("password") if isinstance(body, dict) else None
-        if not isinstance(password, str):
-            raise errors.InvalidInput('send the new password as {"password": ...}', "password")
-        target = self._users.get(user_id)
-        self._users.set_password(req.context.user, target.email, password)
-        resp.status = falcon.HTTP_204
-
-    def on_post_archive(self, req: falcon.Request, resp: falcon.Response) -> None:
-        plan = self._storage.archive_plan()
-        resp.media = summary_media(self._storage.archive(req.context.user, plan))
-
-    def on_post_purge(self, req: falcon.Request, resp: falcon.Response) -> None:
-        plan = self._storage.purge_plan()
-        resp.media = summary_media(self._storage.purge(req.context.user, plan))

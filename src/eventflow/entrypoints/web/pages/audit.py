@@ -14,12 +14,14 @@ from eventflow.entrypoints.web.pages.common import current_admin
 #: The page shows this many entries; the CSV export (same filters) has them all.
 PAGE_ROWS = 200
 FILTERS = ("person", "entity_type", "action", "from", "to")
-ENTITY_TYPES = ("event", "deliverable", "asset", "comment", "user", "bar", "theme", "template", "storage", "outbox")
+ENTITY_TYPES = (
+    "event", "deliverable", "asset", "comment", "user", "token", "bar", "theme", "template", "storage", "outbox",
+)  # fmt: skip
 ACTIONS = (
     "event.created", "event.updated", "event.deleted", "event.archived", "event.restored",
     "slot.created", "slot.updated", "asset.version_added", "asset.photo_added",
     "comment.added", "comment.edited", "comment.deleted", "storage.purged", "storage.alert",
-    "user.created", "user.updated", "user.password_set", "token.created", "bar.created", "bar.updated",
+    "user.created", "user.updated", "user.password_set", "token.created", "token.revoked", "bar.created", "bar.updated",
     "theme.created", "theme.updated", "template.created", "template.updated", "outbox.retried",
 )  # fmt: skip
 

@@ -13,7 +13,7 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import falcon
 
@@ -50,11 +50,7 @@ class PageCache:
                 self._pages.popitem(last=False)
 
 
-class Responder(Protocol):
-    def __call__(self, page: Any, req: falcon.Request, resp: falcon.Response, **params: Any) -> None: ...
-
-
-def kept(responder: Responder) -> Callable[..., None]:
+def kept(responder: Callable[..., None]) -> Callable[..., None]:
     """A page's GET answered from the page's cache when it holds this page at this revision; else rendered and kept."""
 
     @functools.wraps(responder)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
+import unicodedata
+from urllib.parse import quote, unquote
 
 import falcon
 
@@ -13,10 +14,24 @@ from eventflow.entrypoints.web.errors import STATUS
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go back to after login; anything else (another site, ``//host``) means home."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A path of this site to go back to after login; anything else means home.
+
+    Browsers forgive a lot in a URL (``/%09/host`` loses its tab and becomes ``//host``; a backslash counts as a
+    slash), so the path must start with one ``/`` (no scheme, no host) and hold no ``//``, backslash, whitespace or
+    control character, neither as given nor once more decoded.
+    """
+    if not target:
         return "/"
-    return target
+    return target if all(_local_path(form) for form in (target, unquote(target))) else "/"
+
+
+def _local_path(path: str) -> bool:
+    return (
+        path.startswith("/")
+        and "//" not in path
+        and "\\" not in path
+        and not any(char.isspace() or unicodedata.category(char).startswith("C") for char in path)
+    )
 
 
 def current_user(req: falcon.Request) -> User:

@@ -52,6 +52,8 @@ JS_MESSAGES = {
     "confirm_delete_comment": N_("Delete this comment? A trace stays in the thread."),
     "mention_people": N_("People you can mention"),
     "retried": N_("The e-mail is queued again"),
+    "confirm_revoke_token": N_("Revoke this token? Scripts that use it stop working at once."),
+    "token_revoked": N_("Token revoked"),
 }
 
 

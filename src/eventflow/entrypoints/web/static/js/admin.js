@@ -18,7 +18,7 @@ document.addEventListener("click", async (event) => {
     } else if (button.dataset.action === "reset-password") {
       const password = prompt(t("new_password"));
       if (!password) return;
-      await api("POST", `/admin/users/${row.dataset.userId}/password`, { password });
+      await api("POST", `/api/users/${row.dataset.userId}/password`, { password });
       toast(t("saved"));
     } else if (button.dataset.action === "storage-job") {
       if (!confirm(t(button.dataset.confirm))) return;

@@ -9,7 +9,7 @@ import datetime as dt
 import attrs
 import pytest
 
-from eventflow.adapters.memory import ComposedViews
+from eventflow.adapters.memory import ComposedReadModels
 from eventflow.core.model import (
     Activity,
     ApiToken,
@@ -19,6 +19,7 @@ from eventflow.core.model import (
     Deliverable,
     Event,
     Language,
+    Lease,
     PhotoCategory,
     Reservation,
     Role,
@@ -107,8 +108,8 @@ def test_calendar_reads_what_the_repositories_give(filled: tuple[UnitOfWorkFacto
     make_uow, _ = filled
     with make_uow(read_only=True) as uow:
         bar_id = (uow.bars.get_by_name(bar) or Bar("?")).id if bar else None
-        read = uow.views.calendar(start, end, bar_id)
-        assert read == ComposedViews(uow).calendar(start, end, bar_id)
+        read = uow.read_models.calendar(start, end, bar_id)
+        assert read == ComposedReadModels(uow).calendar(start, end, bar_id)
     if start.year == 2026:
         assert [e.name for e in read.events][:2] == ["after", "Before"] if bar is None else ["after", "Réveillon"]
         assert {t.name for t in read.themes} >= {"Noël 🎄"}
@@ -123,9 +124,9 @@ def test_the_card_reads_every_field_of_everything_it_shows(filled: tuple[UnitOfW
     make_uow, dated = filled
     night = dated["Réveillon"]
     with make_uow(read_only=True) as uow:
-        read = uow.views.card(night, activity_limit=limit)
-        assert read == ComposedViews(uow).card(night, activity_limit=limit)
-        assert uow.views.card(99999) is None
+        read = uow.read_models.card(night, activity_limit=limit)
+        assert read == ComposedReadModels(uow).card(night, activity_limit=limit)
+        assert uow.read_models.card(99999) is None
     assert read is not None
     bars = {b.name: b.id for b in read.bars}
     assert read.event.bar_ids == [bars["alpha"], bars["Le Zinc é"]]  # in the order they were chosen
@@ -149,7 +150,7 @@ def test_a_month_of_long_briefs_is_read_whole(make_uow: UnitOfWorkFactory) -> No
             uow.events.add(Event(f"Soirée {day}", dt.date(2026, 12, day), [bar], brief=brief, notes=brief))
         uow.commit()
     with make_uow(read_only=True) as uow:
-        read = uow.views.calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+        read = uow.read_models.calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
     assert len(read.events) == 28 and all(e.brief == e.notes == brief for e in read.events)
 
 
@@ -173,7 +174,8 @@ def test_a_session_is_read_with_its_user_and_the_revision(make_uow: UnitOfWorkFa
 
 
 def test_writes_no_cached_page_shows_leave_the_revision_as_it_was(make_uow: UnitOfWorkFactory) -> None:
-    """A session sliding, a token's last use, an e-mail sent or a quota hold must not empty every page cache."""
+    """A session sliding, a token's last use, an e-mail sent, a quota hold or a lease must not empty every page
+    cache."""
     with make_uow() as uow:
         user = uow.users.add(User("ada@bars.fr", "Ada"))
         session = uow.sessions.add(Session("hash-1", user.id or 0, at(0), at(60)))
@@ -186,10 +188,15 @@ def test_writes_no_cached_page_shows_leave_the_revision_as_it_was(make_uow: Unit
         uow.sessions.update(session)
         token.last_used_at = at(5)
         uow.tokens.update(token)
-        hold = uow.reservations.add(Reservation("upload-1", 1000, at(5)))
+        lease = uow.leases.add(Lease("u" * 32, "eventflow serve (pid 812) on web1", at(10), "web1#0", 812))
+        hold = uow.reservations.add(Reservation(lease.id, 1000, at(5)))
+        uow.commit()
+    with make_uow() as uow:
+        uow.leases.renew(lease.id, at(20), at(6))
         uow.commit()
     with make_uow() as uow:
         uow.reservations.delete(hold.id or 0)
+        uow.leases.delete([lease.id])
         uow.commit()
     with make_uow(read_only=True) as uow:
         after = uow.sessions.get_with_user("hash-1")

@@ -1,4 +1,4 @@
-"""The page reads (``ViewRepository``): several SELECTs answered by one SQL statement.
+"""The page reads (``ReadModels``): several SELECTs answered by one SQL statement.
 
 Each SELECT becomes a scalar subquery aggregating its rows into a JSON array of arrays (``json_group_array`` on
 SQLite, ``json_agg`` on PostgreSQL, ``JSON_ARRAYAGG`` on MySQL/MariaDB), so a page costs one round trip and reads
@@ -166,7 +166,7 @@ CARD = {(limited, history): _card(limited, history) for limited in BOTH for hist
 HISTORY = Together(_history())
 
 
-class Views:
+class SqlReadModels:
     def __init__(self, db: r.Db) -> None:
         self._db = db
 

@@ -1,4 +1,4 @@
-"""The history the J-7 statistics and the risk forecast learn from, on every backend: ``views.history`` gives what
+"""The history the J-7 statistics and the risk forecast learn from, on every backend: ``read_models.history`` gives what
 the single repositories give (the composed reference), alone or in the same read as a calendar or a card."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from eventflow.adapters.memory import ComposedViews
+from eventflow.adapters.memory import ComposedReadModels
 from eventflow.core.model import Activity, Asset, Bar, Deliverable, Event, Status
 from eventflow.core.ports import HistoryWindow, UnitOfWorkFactory, Upload
+from tests.integration.test_read_models import fill
 from tests.integration.test_repositories import at
-from tests.integration.test_views import fill
 
 WINDOW: HistoryWindow = (dt.date(2026, 11, 1), dt.date(2026, 12, 31))
 
@@ -40,8 +40,8 @@ def history(make_uow: UnitOfWorkFactory) -> tuple[UnitOfWorkFactory, dict[str, i
 def test_the_history_reads_what_the_repositories_give(history: tuple[UnitOfWorkFactory, dict[str, int]]) -> None:
     make_uow, dated = history
     with make_uow(read_only=True) as uow:
-        read = uow.views.history(*WINDOW)
-        assert read == ComposedViews(uow).history(*WINDOW)
+        read = uow.read_models.history(*WINDOW)
+        assert read == ComposedReadModels(uow).history(*WINDOW)
 
     ids = {dated[name] for name in ("Before", "after", "Réveillon", "Rétro")}  # not "Outside" (February)
     assert {n.id for n in read.nights} == ids
@@ -63,12 +63,12 @@ def test_a_page_read_brings_the_history_along_when_asked(
 ) -> None:
     make_uow, dated = history
     with make_uow(read_only=True) as uow:
-        alone = uow.views.history(*WINDOW)
-        calendar = uow.views.calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31), history=WINDOW)
-        card = uow.views.card(dated["Réveillon"], activity_limit=2, history=WINDOW)
-        assert calendar == ComposedViews(uow).calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31), history=WINDOW)
-        assert card == ComposedViews(uow).card(dated["Réveillon"], activity_limit=2, history=WINDOW)
-        plain = uow.views.calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+        alone = uow.read_models.history(*WINDOW)
+        calendar = uow.read_models.calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31), history=WINDOW)
+        card = uow.read_models.card(dated["Réveillon"], activity_limit=2, history=WINDOW)
+        assert calendar == ComposedReadModels(uow).calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31), history=WINDOW)
+        assert card == ComposedReadModels(uow).card(dated["Réveillon"], activity_limit=2, history=WINDOW)
+        plain = uow.read_models.calendar(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
     assert card is not None
     assert calendar.history == card.history == alone
     assert plain.history is None and plain.events == calendar.events

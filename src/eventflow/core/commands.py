@@ -1,0 +1,46 @@
+"""Typed changes into the core: what a PATCH (or the command line) asks to change, as frozen attrs classes.
+
+A field left at ``UNSET`` is not part of the change; ``None`` is a value (e.g. "no theme override"). The entrypoints
+structure request bodies straight into these classes; a use case turns the given fields into the entity's values
+(validated and normalised) and applies them with ``attrs.evolve``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: Default of every field of a change class: "not asked to change".
+UNSET: Any = _Unset()
+
+
+def given(change: attrs.AttrsInstance) -> dict[str, Any]:
+    """The fields ``change`` asks to change, with their requested values."""
+    return {key: value for key, value in attrs.asdict(change, recurse=False).items() if value is not UNSET}
+
+
+@frozen
+class EventChanges:
+    name: str = UNSET
+    date: str = UNSET
+    bar_ids: list[int] = UNSET
+    description: str = UNSET
+    brief: str = UNSET
+    notes: str = UNSET
+    theme_override: str | None = UNSET
+
+
+@frozen
+class TemplateChanges:
+    name: str = UNSET
+    specs: str = UNSET
+    is_default: bool = UNSET
+    hardware_kind: str | None = UNSET
