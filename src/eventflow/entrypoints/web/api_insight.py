@@ -23,7 +23,7 @@ class StatsResource:
         resp.media = presenters.Stats.json(report)
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     app.add_route("/api/stats", StatsResource(services))
 
 
