@@ -195,6 +195,7 @@ assets = Table(
     Column("preview_key", String(255)),
     Column("preview_size", BigInteger, nullable=False),
     Column("media_info", json_value(), nullable=False),
+    Column("spec_check", json_value()),
     Index("uq_assets_deliverable_id_version", "deliverable_id", "version", unique=True),
     **MYSQL_OPTIONS,
 )
