@@ -1,4 +1,5 @@
-"""Previews and facts for stored files: image thumbnails, PDF first page (pypdfium2), video poster and facts (PyAV).
+"""Previews and facts for stored files: image thumbnails, PDF first pages with their size and resolution (pypdfium2),
+video poster and facts (PyAV).
 
 Nothing here raises: a file that cannot be previewed gets a ``MediaPreview`` saying why, and still counts as uploaded.
 """
@@ -58,12 +59,12 @@ class MediaPreviewer:
             pages = len(doc)
             width, height = doc[0].get_size()
             edge = self._images.thumbnail_edge
-            images = [
-                doc[i].render(scale=edge / max(*doc[i].get_size(), 1)).to_pil() for i in range(min(pages, PDF_PAGES))
-            ]
+            shown = [doc[i] for i in range(min(pages, PDF_PAGES))]
+            images = [page.render(scale=edge / max(*page.get_size(), 1)).to_pil() for page in shown]
+            dpi = largest_picture_dpi(shown)
         finally:
             doc.close()
-        facts = {"pages": pages, "width_pt": round(width), "height_pt": round(height)}
+        facts = {"pages": pages, "width_pt": round(width), "height_pt": round(height), "dpi": dpi}
         return MediaPreview(image=self._images.encode(side_by_side(images), thumbnail=True), facts=facts)
 
     def _video(self, source: BinaryIO) -> MediaPreview:
@@ -83,7 +84,10 @@ class MediaPreviewer:
             frame = _poster_frame(container, stream, facts.get("duration"))
         if frame is None:
             return MediaPreview(facts=facts, error="no frame of this video could be decoded")
-        return MediaPreview(image=self._from_pil(frame), facts=facts)
+        if frame.rotation % 180:  # a phone video held upright: stored on its side, shown turned
+            facts |= {"width": facts["height"], "height": facts["width"], "rotation": frame.rotation}
+        poster = frame.to_image().rotate(frame.rotation, expand=True) if frame.rotation else frame.to_image()
+        return MediaPreview(image=self._from_pil(poster), facts=facts)
 
     def _from_pil(self, image: Image.Image) -> EncodedImage:
         image.thumbnail((self._images.thumbnail_edge, self._images.thumbnail_edge))
@@ -107,10 +111,27 @@ def _duration(container: Any) -> dict[str, Any]:
     return {"duration": round(container.duration / 1_000_000, 3)}
 
 
-def _poster_frame(container: Any, stream: Any, duration: float | None) -> Image.Image | None:
+def _poster_frame(container: Any, stream: Any, duration: float | None) -> Any:
+    """The video frame to show (an ``av.VideoFrame``), or None."""
     at = POSTER_SECONDS if duration and duration > 2 * POSTER_SECONDS else 0.0
     if at and stream.time_base:
         container.seek(int(at / stream.time_base), stream=stream)
     for frame in container.decode(stream):
-        return frame.to_image()
+        return frame
     return None
+
+
+def largest_picture_dpi(pages: list[Any]) -> float | None:
+    """The resolution at which the largest picture on these PDF pages prints, or None when they hold none (vector
+    art and text have no resolution to lack)."""
+    import pypdfium2.raw as pdfium_c
+
+    largest, dpi = 0.0, None
+    for page in pages:
+        for picture in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+            left, bottom, right, top = picture.get_bounds()
+            area = (right - left) * (top - bottom)
+            info = picture.get_metadata()
+            if area > largest and min(info.horizontal_dpi, info.vertical_dpi) > 0:
+                largest, dpi = area, round(min(info.horizontal_dpi, info.vertical_dpi), 1)
+    return dpi

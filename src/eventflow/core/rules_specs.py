@@ -353,10 +353,18 @@ def check_file(specs: str, content_type: str, facts: Mapping[str, Any]) -> SpecC
 
 
 def check_of(content_type: str, facts: Mapping[str, Any], stored: Mapping[str, Any] | None, specs: str) -> SpecCheck:
-    """A version's check against its slot's specs as they are now: the stored one, or a new one from the facts when
-    the specs changed since (or the version came before checks did)."""
-    kept = SpecCheck.from_stored(stored)
-    return kept if kept is not None and kept.specs == specs else check_file(specs, content_type, facts)
+    """A version's check against its slot's specs as they are now (see ``current_check``)."""
+    return SpecCheck.from_stored(current_check(content_type, facts, stored, specs)) or UNCHECKED
+
+
+def current_check(
+    content_type: str, facts: Mapping[str, Any], stored: Mapping[str, Any] | None, specs: str
+) -> Mapping[str, Any]:
+    """The stored check (the same object) when it was made against ``specs``; else a new one from the facts: the
+    specs changed since, or the version came before checks did."""
+    if stored is not None and stored.get("specs") == specs:
+        return stored
+    return check_file(specs, content_type, facts).stored()
 
 
 def _verdicts(expect: Expectations, m: Mapping[str, Any]) -> Iterable[Verdict]:
