@@ -144,12 +144,11 @@ async function upload(files, el) {
   if (arrived) await reloadCard();
 }
 
-/** Files the person mapped to slots ([{file, slotId}]), each slot's in one go. */
+/** Files the person mapped to slots ([{file, slotId}]). */
 async function uploadToSlots(plan) {
-  const bySlot = new Map();
-  for (const { file, slotId } of plan) bySlot.set(slotId, [...(bySlot.get(slotId) || []), file]);
-  let arrived = 0;
-  for (const [slotId, files] of bySlot) arrived += await sendFiles(files, { slotId });
+  if (!plan.length) return;
+  const slotOf = new Map(plan.map(({ file, slotId }) => [file, slotId]));
+  const arrived = await sendFiles(plan.map((p) => p.file), (file) => ({ slotId: slotOf.get(file) }));
   if (arrived) await reloadCard();
 }
 

@@ -3,7 +3,7 @@
 // a dialog where each choice can be changed. Outside any target the pointer says a drop is refused (app.js keeps
 // the browser from opening the file in place of the app).
 import { formatText } from "./app.js";
-import { fileKind, kindFits, slotSpecs, specTexts } from "./specs.js";
+import { cannotMatch, fileKind, kindFits, slotSpecs, specTexts } from "./specs.js";
 
 const MEASURE_TIMEOUT_MS = 4000;
 
@@ -143,7 +143,7 @@ function row(dialog, file, facts, slots, chosen, texts) {
   const warn = item.querySelector("[data-file-warn]");
   const check = () => {
     const slot = slots.find((s) => String(s.id) === select.value);
-    warn.hidden = !slot || kindFits(slot, facts.kind);
+    warn.hidden = !slot || !cannotMatch(slot, facts.kind);
     if (slot) warn.textContent = formatText(texts.warn, { slot: slot.name, expected: slot.specs });
   };
   select.addEventListener("change", check);
@@ -166,7 +166,7 @@ export async function proposeMapping(files, card) {
     const sent = (event) => {
       event.preventDefault();
       const plan = rows.filter((r) => r.select.value).map((r) => ({ ...r, slot: slots.find((s) => String(s.id) === r.select.value) }));
-      const unfit = plan.filter((p) => !kindFits(p.slot, p.facts.kind));
+      const unfit = plan.filter((p) => cannotMatch(p.slot, p.facts.kind));
       if (unfit.length && !window.confirm(texts.confirm_many)) return;
       form.removeEventListener("submit", sent);
       dialog.close();

@@ -1,5 +1,6 @@
 // Slot specs in the browser: what kind of file each slot expects (read from the card), "send it anyway?" before a
 // file that cannot match, and a confirmation before approving a version that differs from its specs.
+import { formatText } from "./app.js";
 
 /** The card's slots with what their specs ask: [{id, name, bar, screen, specs, enabled, kinds, size, aspect}]. */
 export function slotSpecs(root = document) {
@@ -32,12 +33,18 @@ export function kindFits(slot, kind) {
   return !slot.kinds.length || slot.kinds.includes(kind);
 }
 
+/** A PDF, video or picture the slot's specs rule out (a photo on a PDF slot). Other files (sources, archives) are
+ * the server's to take or refuse, and the version's badge tells how they compare. */
+export function cannotMatch(slot, kind) {
+  return kind !== "other" && !kindFits(slot, kind);
+}
+
 /** The files to send to a slot: one that cannot match its specs only if the person says to send it anyway. */
 export function filesForSlot(files, slotId) {
   const slot = slotSpecs().find((s) => String(s.id) === String(slotId));
   if (!slot) return files;
   const texts = specTexts();
-  return files.filter((file) => kindFits(slot, fileKind(file))
+  return files.filter((file) => !cannotMatch(slot, fileKind(file))
     || window.confirm(formatText(texts.confirm_one, { file: file.name, slot: slot.name, expected: slot.specs })));
 }
 
