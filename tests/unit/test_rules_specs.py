@@ -192,12 +192,5 @@ def test_a_version_stored_before_checks_existed_is_checked_from_its_facts() -> N
     assert specs.check_of(MP4, video(1920, 1080), None, "1024x1024 mp4").status is SpecStatus.DIFFERS
 
 
-# -- what the browser needs -------------------------------------------------------------------------------------
-def test_a_photo_cannot_match_a_pdf_slot_but_any_file_fits_a_slot_that_names_no_kind() -> None:
-    assert not specs.kind_fits(specs.parse_specs("A5 PDF"), IMAGE)
-    assert specs.kind_fits(specs.parse_specs("A5 PDF"), PDF)
-    assert specs.kind_fits(specs.parse_specs("16:9"), IMAGE)
-
-
 def test_open_ranges_reach_infinity() -> None:
     assert specs.parse_specs("at least 5 s").duration == (5, math.inf)

@@ -219,11 +219,6 @@ def _with_kinds(expect: Expectations) -> Expectations:
     return evolve(expect, kinds=_unique(tuple(kinds)))
 
 
-def kind_fits(expect: Expectations, kind: MediaKind) -> bool:
-    """Whether a file of that kind could match (any kind fits specs that name none)."""
-    return not expect.kinds or kind in expect.kinds
-
-
 # -- measuring -----------------------------------------------------------------------------------------------------
 def kind_of(content_type: str) -> MediaKind:
     return KIND_OF_FORMAT.get(FORMAT_OF_TYPE.get(content_type, ""), MediaKind.OTHER)
@@ -384,7 +379,7 @@ def _verdicts(expect: Expectations, m: Mapping[str, Any]) -> Iterable[Verdict]:
     if expect.duration:
         yield _duration_verdict(expect.duration, m)
     if expect.codec:
-        yield _same("codec", CODECS.get(expect.codec, expect.codec), m, CODECS)
+        yield _codec_verdict(expect.codec, m)
     if expect.pages:
         yield _pages_verdict(expect.pages, m)
     if expect.paper and kind is MediaKind.PDF:
@@ -444,10 +439,10 @@ def _duration_verdict(duration: tuple[float, float], m: Mapping[str, Any]) -> Ve
     return Problem("duration_min" if math.isinf(high) else "duration_range", values)
 
 
-def _same(key: str, expected: str, m: Mapping[str, Any], names: Mapping[str, str]) -> Verdict:
-    if key not in m:
+def _codec_verdict(codec: str, m: Mapping[str, Any]) -> Verdict:
+    if "codec" not in m:
         return None
-    found = names.get(m[key], str(m[key]))
+    found, expected = CODECS.get(m["codec"], m["codec"]), CODECS.get(codec, codec)
     return found == expected or Problem("instead", {"found": found, "expected": expected})
 
 
