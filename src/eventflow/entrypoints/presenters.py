@@ -8,19 +8,25 @@ the one converter: dates and instants in ISO 8601, enums as their values.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, Self
 
 import attrs
 from attrs import field, frozen
 from cattrs.preconf.json import make_converter
 
-from eventflow.core import model
+from eventflow.core import model, rules_specs
 from eventflow.core.model import Health, Language, Role, Status, StorageTier
+from eventflow.core.rules_specs import SpecStatus
 from eventflow.core.services import audit, storage
 from eventflow.core.services import events as ev
 
 converter = make_converter()
 Json = dict[str, Any]
+#: The language texts are presented in (a spec check's problems): the web app sets its caller's for each request
+#: (``middleware.ReaderLanguage``); English elsewhere (the command line).
+READER: ContextVar[Language] = ContextVar("eventflow_reader", default=Language.EN)
 #: OpenAPI keywords for an id: a positive integer that fits a database column.
 ID = {"openapi": {"minimum": 1, "maximum": 2**31 - 1}}
 
@@ -153,6 +159,24 @@ class EventSummary(Shape):
 
 
 @frozen
+class SpecCheck(Shape):
+    """How a version compares to its slot's specs."""
+
+    status: SpecStatus = field(metadata={"openapi": {"description": "unknown: the specs say nothing checkable"}})
+    problems: list[str] = field(metadata={"openapi": {"description": "how it differs, in the reader's language"}})
+    measured: dict[str, Any]
+
+    @classmethod
+    def of(cls, check: rules_specs.SpecCheck) -> SpecCheck:
+        told = [rules_specs.problem_text(p, reader_gettext()) for p in check.problems]
+        return cls(check.status, told, dict(check.measured))
+
+    @classmethod
+    def of_asset(cls, asset: model.Asset) -> SpecCheck:
+        return cls.of(rules_specs.SpecCheck.from_stored(asset.spec_check) or rules_specs.UNCHECKED)
+
+
+@frozen
 class Version(Shape):
     version: int = field(metadata={"openapi": {"minimum": 1}})
     asset_id: int = field(metadata=ID)
@@ -163,6 +187,7 @@ class Version(Shape):
     location: StorageTier
     uploaded_by: int | None
     created_at: dt.datetime
+    spec_check: SpecCheck
 
     @classmethod
     def of(cls, asset: model.Asset) -> Version:
@@ -176,6 +201,7 @@ class Version(Shape):
             location=asset.location,
             uploaded_by=asset.uploaded_by,
             created_at=asset.created_at,
+            spec_check=SpecCheck.of_asset(asset),
         )
 
 
@@ -381,6 +407,7 @@ class Upload(Shape):
     category: model.PhotoCategory | None
     preview: str | None = field(metadata={"openapi": {"description": "ready, or unavailable (see media)"}})
     media: dict[str, Any]
+    spec_check: SpecCheck | None = field(metadata={"openapi": {"description": "a version's; null for a photo"}})
 
     @classmethod
     def of(cls, asset: model.Asset) -> Upload:
@@ -397,6 +424,7 @@ class Upload(Shape):
             category=asset.category,
             preview=asset.media_info.get("preview"),
             media=asset.media_info,
+            spec_check=SpecCheck.of_asset(asset) if asset.deliverable_id is not None else None,
         )
 
 
@@ -475,6 +503,13 @@ SHAPES: tuple[type, ...] = (
     Storage,
     StorageJob,
 )
+
+
+def reader_gettext() -> Callable[[str], str]:
+    """The gettext of the reader's language (Babel is loaded the first time a text must be told)."""
+    from eventflow.adapters.translations import translator
+
+    return translator(READER.get()).gettext
 
 
 def slot_etag(slot: model.Deliverable) -> str:

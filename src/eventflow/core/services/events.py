@@ -9,7 +9,7 @@ from typing import Any
 
 from attrs import define, evolve, frozen
 
-from eventflow.core import errors, rules
+from eventflow.core import errors, rules, rules_specs
 from eventflow.core.commands import EventChanges, given
 from eventflow.core.model import Activity, Asset, Bar, Comment, Deliverable, Event, Health, Status, ThemePeriod, User
 from eventflow.core.ports import UnitOfWork
@@ -112,6 +112,12 @@ def _slot_snapshot(slot: Deliverable) -> dict[str, Any]:
         "assignee_id": slot.assignee_id,
         "bar_id": slot.bar_id,
     }
+
+
+def _checked(version: Asset, specs: str) -> Asset:
+    """The version with its spec check against the slot's specs as they are now (they may have changed since)."""
+    current = rules_specs.current_check(version.content_type, version.media_info, version.spec_check, specs)
+    return version if current is version.spec_check else evolve(version, spec_check=dict(current))
 
 
 @define
@@ -396,9 +402,21 @@ class EventService:
             if key in fields:
                 setattr(slot, key, require_text(fields[key], key) if key == "name" else (fields[key] or "").strip())
         old, new = changes(before, _slot_snapshot(slot))
+        if new.get("status") == Status.APPROVED.value:
+            new |= self._approval_notes(uow, slot)
         if new:  # a change to what it already is leaves the slot (and its row_version) as it was
             uow.deliverables.update(slot)
             record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
+
+    @staticmethod
+    def _approval_notes(uow: UnitOfWork, slot: Deliverable) -> dict[str, Any]:
+        """What the activity notes about the version being approved: that it differs from the specs, when it does."""
+        versions = [a for a in uow.assets.list_for_events([slot.event_id]) if a.deliverable_id == slot.id]
+        latest = max(versions, key=lambda a: a.version or 0, default=None)
+        if latest is None:
+            return {}
+        check = rules_specs.check_of(latest.content_type, latest.media_info, latest.spec_check, slot.specs)
+        return {"spec_check": check.status.value} if check.status is rules_specs.SpecStatus.DIFFERS else {}
 
     def set_status(self, slot: Deliverable, status: Status) -> None:
         """Soft workflow: any status by hand; the approval time is kept for J-7 compliance."""
@@ -455,7 +473,7 @@ class EventService:
             slot=slot,
             late=rules.is_late(slot, date, today),
             due=rules.due_date(date),
-            versions=versions.get(slot.id or 0, []),
+            versions=[_checked(a, slot.specs) for a in versions.get(slot.id or 0, [])],
         )
 
     @staticmethod

@@ -21,6 +21,7 @@ from jinja2.lexer import Token, TokenStream
 from eventflow.adapters.translations import BabelTranslator, translator
 from eventflow.core.i18n import N_, STATUS_LABELS
 from eventflow.core.model import Bar, Language, User
+from eventflow.entrypoints.web.pages import specs
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -105,6 +106,7 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         fmt_when=instant_formatter(texts, ZoneInfo(timezone)),
         fmt_size=texts.format_size,
         status_classes=STATUS_CLASSES,
+        **specs.template_globals(texts.gettext),
     )
     return env
 
