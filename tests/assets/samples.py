@@ -77,3 +77,32 @@ def pixel_flood_png(width: int = 10_000, height: int = 10_000) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, deflate, no interlace
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def pdf_with_image(page_pt: tuple[float, float], image_px: tuple[int, int], pages: int = 1) -> bytes:
+    """A PDF whose pages are ``page_pt`` points and covered by one picture of ``image_px`` pixels (so it prints at
+    ``image_px / (page_pt / 72)`` dpi)."""
+    picture = Image.new("RGB", image_px, "purple")
+    out = io.BytesIO()
+    picture.save(
+        out, "PDF", resolution=72 * image_px[0] / page_pt[0], save_all=True, append_images=[picture] * (pages - 1)
+    )
+    return out.getvalue()
+
+
+def upright_phone_mp4(width: int = 160, height: int = 96, fps: int = 10) -> bytes:
+    """A video stored on its side (``width`` x ``height``, top half red) that players turn a quarter counterclockwise,
+    as phones record videos held upright."""
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.set_display_rotation(90)
+        picture = Image.new("RGB", (width, height), "blue")
+        picture.paste((255, 0, 0), (0, 0, width, height // 2))
+        for _ in range(fps):
+            for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()

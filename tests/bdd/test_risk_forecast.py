@@ -7,9 +7,11 @@ import datetime as dt
 import falcon.testing
 from pytest_bdd import given, parsers, scenarios, then
 
+from eventflow.adapters.translations import translator
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Language
+from eventflow.core.rules_risk import reasons
 from tests.bdd.conftest import PASSWORD, bar_named, event_id, step, summary
 from tests.pages.conftest import Browser
 
@@ -44,7 +46,8 @@ def not_at_risk(services: Services, event: str) -> None:
 
 @then(step('the card of "{event}" explains "{text}"'))
 def card_explains(services: Services, event: str, text: str) -> None:
-    assert text in services.events.card(event_id(services, event), language=Language.EN).risk_reasons
+    forecast = services.events.card(event_id(services, event)).summary.forecast
+    assert text in reasons(forecast, translator(Language.EN))
 
 
 @then(parsers.parse('the calendar shows "{event}" with the badge "{badge}"'))

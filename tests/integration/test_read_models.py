@@ -32,6 +32,14 @@ from eventflow.core.model import (
 from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory
 from tests.integration.test_repositories import HARDWARE, T0, at
 
+#: A version's spec check as the assets service stores it (a JSON null inside, accents).
+SPEC_CHECK = {
+    "specs": "A3 PDF 300 dpi é",
+    "status": "differs",
+    "problems": [{"code": "instead", "values": {"found": "A4", "expected": "A3"}}],
+    "measured": {"kind": "pdf", "dpi": None, "width_mm": 210},
+}
+
 
 def fill(uow: UnitOfWork) -> dict[str, int]:
     """Two bars, three users, themes around December, and events in and around it holding every kind of row."""
@@ -74,7 +82,8 @@ def fill(uow: UnitOfWork) -> dict[str, int]:
     for minutes, version in ((7, 2), (2, 1)):
         uow.assets.add(
             Asset(night, f"flyer v{version}.pdf", "application/pdf", 10**10 + version, "ab" * 32, f"k{version}",
-                  alex.id, at(minutes), flyer, version, None, StorageTier.COLD, "p", 12, {"pages": 2, "é": [1.5]})
+                  alex.id, at(minutes), flyer, version, None, StorageTier.COLD, "p", 12, {"pages": 2, "é": [1.5]},
+                  SPEC_CHECK)
         )  # fmt: skip
     uow.assets.add(Asset(night, "IMG.heic", "image/heic", 5, "cd" * 32, "kp", None, at(1), category=PhotoCategory.DECO))
     first = uow.comments.add(Comment(night, alex.id or 0, "Première 🎉", at(1), mention_ids=[bea]))
@@ -132,6 +141,7 @@ def test_the_card_reads_every_field_of_everything_it_shows(filled: tuple[UnitOfW
     assert read.event.bar_ids == [bars["alpha"], bars["Le Zinc é"]]  # in the order they were chosen
     assert [a.version for a in read.assets] == [None, 1, 2]  # oldest first
     assert read.assets[2].media_info == {"pages": 2, "é": [1.5]} and read.assets[2].location is StorageTier.COLD
+    assert read.assets[2].spec_check == SPEC_CHECK and read.assets[0].spec_check is None
     assert read.assets[2].created_at == at(7) and read.assets[2].created_at.tzinfo is not None
     assert [c.text for c in read.comments] == ["Première 🎉", "Same instant", "Re"]
     assert [a.at for a in read.activity] == [at(30), at(5), at(5), at(1)][:limit]

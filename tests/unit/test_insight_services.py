@@ -8,11 +8,13 @@ import io
 
 import pytest
 
+from eventflow.adapters.translations import translator
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Language, User
 from eventflow.core.rules import Compliance
+from eventflow.core.rules_risk import reasons
 from tests.assets import samples
 
 
@@ -126,7 +128,7 @@ def team_event(services: Services, day: str) -> int:
     return next(s.event.id or 0 for s in services.events.calendar() if s.event.date.isoformat() == day)
 
 
-def test_the_card_explains_the_risk_in_the_readers_language(services: Services, team: Team) -> None:
+def test_the_forecast_is_explained_in_the_readers_language(services: Services, team: Team) -> None:
     team.at("2026-11-25")
     for i in range(5):  # five more posters that took five days from start to approval
         night = team.night(f"2026-0{i + 3}-10", poster=team.lea, cube=team.hugo)
@@ -135,15 +137,15 @@ def test_the_card_explains_the_risk_in_the_readers_language(services: Services, 
     team.at("2026-11-25")
     soon = team_event(services, "2026-12-12")  # J-7 on 5 December: in 10 days
 
-    early = services.events.card(soon, language=Language.EN)
-    assert early.summary.risk is not None and not early.summary.at_risk
+    early = services.events.card(soon).summary
+    assert early.risk is not None and not early.at_risk
     team.at("2026-12-03")  # J-7 in two days
-    french = services.events.card(soon, language=Language.FR)
-    english = services.events.card(soon, language=Language.EN)
+    late = services.events.card(soon).summary
 
-    assert french.summary.at_risk
-    assert "Poster A3 : d'habitude 5 jours du début à la validation, il reste 2 jours avant J-7" in french.risk_reasons
-    assert "Poster A3: usually 5 days from start to approval, 2 days left before J-7" in english.risk_reasons
+    assert late.at_risk
+    french, english = (reasons(late.forecast, translator(language)) for language in (Language.FR, Language.EN))
+    assert "Poster A3 : d'habitude 5 jours du début à la validation, il reste 2 jours avant J-7" in french
+    assert "Poster A3: usually 5 days from start to approval, 2 days left before J-7" in english
 
 
 def test_the_model_is_learnt_once_per_revision_and_day(services: Services, team: Team, clock: FixedClock) -> None:

@@ -1,4 +1,5 @@
-"""Previews and facts for stored files: image thumbnails, PDF first page (pypdfium2), video poster and facts (PyAV).
+"""Previews and facts for stored files: image thumbnails, PDF first pages with their size and resolution (pypdfium2),
+video poster and facts (PyAV).
 
 Nothing here raises: a file that cannot be previewed gets a ``MediaPreview`` saying why, and still counts as uploaded.
 """
@@ -61,15 +62,14 @@ class MediaPreviewer:
             pages = len(doc)
             width, height = doc[0].get_size()
             edge = self._images.thumbnail_edge
+            shown = [doc[i] for i in range(min(pages, PDF_PAGES))]
             with self._images.decoding():  # pages are rendered small, but pdfium decodes their images whole
-                images = [
-                    doc[i].render(scale=edge / max(*doc[i].get_size(), 1)).to_pil()
-                    for i in range(min(pages, PDF_PAGES))
-                ]
+                images = [page.render(scale=edge / max(*page.get_size(), 1)).to_pil() for page in shown]
                 strip = self._images.encode(side_by_side(images), thumbnail=True)
+            dpi = largest_picture_dpi(shown)
         finally:
             doc.close()
-        facts = {"pages": pages, "width_pt": round(width), "height_pt": round(height)}
+        facts = {"pages": pages, "width_pt": round(width), "height_pt": round(height), "dpi": dpi}
         return MediaPreview(image=strip, facts=facts)
 
     def _video(self, source: BinaryIO) -> MediaPreview:
@@ -88,9 +88,11 @@ class MediaPreviewer:
             check_pixels((facts["width"], facts["height"]))
             with self._images.decoding(facts["width"] * facts["height"]):
                 frame = _poster_frame(container, stream, facts.get("duration"))
-                poster = None if frame is None else self._from_pil(frame)
+                poster = None if frame is None else self._from_pil(_upright(frame))
         if poster is None:
             return MediaPreview(facts=facts, error="no frame of this video could be decoded")
+        if frame.rotation % 180:  # a phone video held upright: stored on its side, shown turned
+            facts |= {"width": facts["height"], "height": facts["width"], "rotation": frame.rotation}
         return MediaPreview(image=poster, facts=facts)
 
     def _from_pil(self, image: Image.Image) -> EncodedImage:
@@ -115,11 +117,33 @@ def _duration(container: Any) -> dict[str, Any]:
     return {"duration": round(container.duration / 1_000_000, 3)}
 
 
-def _poster_frame(container: Any, stream: Any, duration: float | None) -> Image.Image | None:
+def _poster_frame(container: Any, stream: Any, duration: float | None) -> Any:
+    """The video frame to show (an ``av.VideoFrame``), or None."""
     at = POSTER_SECONDS if duration and duration > 2 * POSTER_SECONDS else 0.0
     if at and stream.time_base:
         container.seek(int(at / stream.time_base), stream=stream)
     for frame in container.decode(stream):
-        image: Image.Image = frame.to_image()
-        return image
+        return frame
     return None
+
+
+def _upright(frame: Any) -> Image.Image:
+    """A video frame as it is shown: turned as the video says (phones store videos held upright on their side)."""
+    image: Image.Image = frame.to_image()
+    return image.rotate(frame.rotation, expand=True) if frame.rotation else image
+
+
+def largest_picture_dpi(pages: list[Any]) -> float | None:
+    """The resolution at which the largest picture on these PDF pages prints, or None when they hold none (vector
+    art and text have no resolution to lack)."""
+    import pypdfium2.raw as pdfium_c
+
+    largest, dpi = 0.0, None
+    for page in pages:
+        for picture in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+            left, bottom, right, top = picture.get_bounds()
+            area = (right - left) * (top - bottom)
+            info = picture.get_metadata()
+            if area > largest and min(info.horizontal_dpi, info.vertical_dpi) > 0:
+                largest, dpi = area, round(min(info.horizontal_dpi, info.vertical_dpi), 1)
+    return dpi

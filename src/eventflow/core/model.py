@@ -200,6 +200,7 @@ class Asset:
     preview_key: str | None = None
     preview_size: int = 0
     media_info: dict[str, Any] = field(factory=dict)
+    spec_check: dict[str, Any] | None = None  # a slot's version checked against its specs (``rules_specs.SpecCheck``)
     upload_id: str | None = None  # the resumable upload it came from: its completion stores it once
     id: int | None = None
 

@@ -8,19 +8,27 @@ the one converter: dates and instants in ISO 8601, enums as their values.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, Literal, Self
 
 import attrs
 from attrs import field, frozen
 from cattrs.preconf.json import make_converter
 
-from eventflow.core import model, rules
+from eventflow.core import model, rules, rules_specs
 from eventflow.core.model import Health, Language, Role, Status, StorageTier
+from eventflow.core.ports import Translator
+from eventflow.core.rules_risk import reasons
+from eventflow.core.rules_specs import SpecStatus
 from eventflow.core.services import audit, stats, storage
 from eventflow.core.services import events as ev
 
 converter = make_converter()
 Json = dict[str, Any]
+#: The language texts are presented in (a spec check's problems): the web app sets its caller's for each request
+#: (``middleware.ReaderLanguage``); English elsewhere (the command line).
+READER: ContextVar[Language] = ContextVar("eventflow_reader", default=Language.EN)
 #: OpenAPI keywords for an id: a positive integer that fits a database column.
 ID = {"openapi": {"minimum": 1, "maximum": 2**31 - 1}}
 
@@ -164,6 +172,24 @@ class EventSummary(Shape):
 
 
 @frozen
+class SpecCheck(Shape):
+    """How a version compares to its slot's specs."""
+
+    status: SpecStatus = field(metadata={"openapi": {"description": "unknown: the specs say nothing checkable"}})
+    problems: list[str] = field(metadata={"openapi": {"description": "how it differs, in the reader's language"}})
+    measured: dict[str, Any]
+
+    @classmethod
+    def of(cls, check: rules_specs.SpecCheck) -> SpecCheck:
+        told = [rules_specs.problem_text(p, reader_gettext()) for p in check.problems]
+        return cls(check.status, told, dict(check.measured))
+
+    @classmethod
+    def of_asset(cls, asset: model.Asset) -> SpecCheck:
+        return cls.of(rules_specs.SpecCheck.from_stored(asset.spec_check) or rules_specs.UNCHECKED)
+
+
+@frozen
 class Version(Shape):
     version: int = field(metadata={"openapi": {"minimum": 1}})
     asset_id: int = field(metadata=ID)
@@ -174,6 +200,7 @@ class Version(Shape):
     location: StorageTier
     uploaded_by: int | None
     created_at: dt.datetime
+    spec_check: SpecCheck
 
     @classmethod
     def of(cls, asset: model.Asset) -> Version:
@@ -187,6 +214,7 @@ class Version(Shape):
             location=asset.location,
             uploaded_by=asset.uploaded_by,
             created_at=asset.created_at,
+            spec_check=SpecCheck.of_asset(asset),
         )
 
 
@@ -333,7 +361,7 @@ class EventCard(EventSummary):
             photos=[Photo.of(a) for a in card.photos],
             comments=[Comment.of(c) for c in card.comments],
             activity=[Activity.of(a) for a in card.activity],
-            risk_reasons=list(card.risk_reasons),
+            risk_reasons=reasons(card.summary.forecast, reader_texts()),
         )
 
 
@@ -396,6 +424,7 @@ class Upload(Shape):
     category: model.PhotoCategory | None
     preview: str | None = field(metadata={"openapi": {"description": "ready, or unavailable (see media)"}})
     media: dict[str, Any]
+    spec_check: SpecCheck | None = field(metadata={"openapi": {"description": "a version's; null for a photo"}})
 
     @classmethod
     def of(cls, asset: model.Asset) -> Upload:
@@ -412,6 +441,7 @@ class Upload(Shape):
             category=asset.category,
             preview=asset.media_info.get("preview"),
             media=asset.media_info,
+            spec_check=SpecCheck.of_asset(asset) if asset.deliverable_id is not None else None,
         )
 
 
@@ -554,6 +584,18 @@ SHAPES: tuple[type, ...] = (
     StorageJob,
     Stats,
 )
+
+
+def reader_gettext() -> Callable[[str], str]:
+    """The gettext of the reader's language (Babel is loaded the first time a text must be told)."""
+    return reader_texts().gettext
+
+
+def reader_texts() -> Translator:
+    """The texts and formats of the reader's language."""
+    from eventflow.adapters.translations import translator
+
+    return translator(READER.get())
 
 
 def slot_etag(slot: model.Deliverable) -> str:

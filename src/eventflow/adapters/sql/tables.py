@@ -211,6 +211,7 @@ assets = Table(
     Column("preview_size", BigInteger, nullable=False),
     Column("media_info", json_value(), nullable=False),
     Column("upload_id", String(32)),  # the resumable upload it came from: stored once
+    Column("spec_check", json_value()),
     Index("uq_assets_deliverable_id_version", "deliverable_id", "version", unique=True),
     Index("uq_assets_upload_id", "upload_id", unique=True),
     **MYSQL_OPTIONS,

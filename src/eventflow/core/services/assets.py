@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 from attrs import define, evolve, field, frozen
 
-from eventflow.core import errors, rules
+from eventflow.core import errors, rules, rules_specs
 from eventflow.core.model import Asset, Deliverable, Lease, PhotoCategory, Reservation, StorageTier, User
 from eventflow.core.ports import (
     BlobStore,
@@ -503,11 +503,20 @@ class AssetService:
             stored = found(uow.assets.get_for_update(asset_id), "file", asset_id)
             before = uow.assets.stored_bytes()
             stored.media_info = media_info
+            stored.spec_check = self._spec_check(uow, stored)
             stored.preview_key, stored.preview_size = (blob.key, blob.size) if blob else (None, 0)
             uow.assets.update(stored)
             self.quota.alert_if_crossed(uow, before)
             uow.commit()
         return stored
+
+    @staticmethod
+    def _spec_check(uow: UnitOfWork, asset: Asset) -> dict[str, Any] | None:
+        """A slot's version measured against the slot's specs (moodboard photos have none)."""
+        if asset.deliverable_id is None:
+            return None
+        slot = found(uow.deliverables.get(asset.deliverable_id), "deliverable", asset.deliverable_id)
+        return rules_specs.check_file(slot.specs, asset.content_type, asset.media_info).stored()
 
     # -- reading -----------------------------------------------------------------------------------------------
     def asset(self, asset_id: int, uow: UnitOfWork | None = None) -> Asset:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from attrs import define, evolve, field, frozen
 
-from eventflow.core import errors, rules
+from eventflow.core import errors, rules, rules_specs
 from eventflow.core.commands import EventChanges, given
 from eventflow.core.model import (
     Activity,
@@ -19,14 +19,13 @@ from eventflow.core.model import (
     Deliverable,
     Event,
     Health,
-    Language,
     Status,
     ThemePeriod,
     User,
 )
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.replay import replayed
-from eventflow.core.rules_risk import NOTHING_LEFT, NightForecast, RiskModel, reasons
+from eventflow.core.rules_risk import NOTHING_LEFT, NightForecast, RiskModel
 from eventflow.core.services import Actor, Context, actor_id, changes, found, record, require_text
 from eventflow.core.services.forecast import Forecaster
 
@@ -96,7 +95,6 @@ class EventCard:
     activity: list[Activity]
     bars: list[Bar]  # every bar, to add one to the event
     users: list[User]  # everyone, to name authors and assignees
-    risk_reasons: list[str] = field(factory=list)  # why the night may be red at J-6, in the reader's language
 
 
 @frozen
@@ -138,6 +136,12 @@ def _slot_snapshot(slot: Deliverable) -> dict[str, Any]:
         "assignee_id": slot.assignee_id,
         "bar_id": slot.bar_id,
     }
+
+
+def _checked(version: Asset, specs: str) -> Asset:
+    """The version with its spec check against the slot's specs as they are now (they may have changed since)."""
+    current = rules_specs.current_check(version.content_type, version.media_info, version.spec_check, specs)
+    return version if current is version.spec_check else evolve(version, spec_check=dict(current))
 
 
 @define
@@ -191,10 +195,9 @@ class EventService:
         self,
         event_id: int,
         activity_limit: int | None = 200,
-        language: Language = Language.FR,
         revision: int | None = None,
     ) -> EventCard:
-        """The event card; its ``risk_reasons`` are in ``language``."""
+        """The event card; its summary's forecast says why it may be red (``rules_risk.reasons`` in words)."""
         model = self.forecast.kept(revision)
         with self.ctx.uow(read_only=True) as uow:
             rows = uow.read_models.card(event_id, activity_limit, history=None if model else self.forecast.window())
@@ -213,7 +216,6 @@ class EventService:
             activity=rows.activity,
             bars=rows.bars,
             users=rows.users,
-            risk_reasons=reasons(summary.forecast, self.ctx.translations(language)),
         )
 
     def slot(self, slot_id: int) -> SlotView:
@@ -298,7 +300,7 @@ class EventService:
         )
         if not event.bar_ids:
             raise errors.InvalidInput("choose at least one bar", "bar_ids")
-        return self.card(self._store_new(actor, event), language=language_of(actor))
+        return self.card(self._store_new(actor, event))
 
     @replayed
     def _store_new(self, actor: Actor, event: Event) -> int:
@@ -315,7 +317,7 @@ class EventService:
 
     def update(self, actor: Actor, event_id: int, change: EventChanges) -> EventCard:
         self._change(actor, event_id, change)
-        return self.card(event_id, language=language_of(actor))
+        return self.card(event_id)
 
     @replayed
     def _change(self, actor: Actor, event_id: int, change: EventChanges) -> None:
@@ -443,9 +445,21 @@ class EventService:
             if key in fields:
                 setattr(slot, key, require_text(fields[key], key) if key == "name" else (fields[key] or "").strip())
         old, new = changes(before, _slot_snapshot(slot))
+        if new.get("status") == Status.APPROVED.value:
+            new |= self._approval_notes(uow, slot)
         if new:  # a change to what it already is leaves the slot (and its row_version) as it was
             uow.deliverables.update(slot)
             record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
+
+    @staticmethod
+    def _approval_notes(uow: UnitOfWork, slot: Deliverable) -> dict[str, Any]:
+        """What the activity notes about the version being approved: that it differs from the specs, when it does."""
+        versions = [a for a in uow.assets.list_for_events([slot.event_id]) if a.deliverable_id == slot.id]
+        latest = max(versions, key=lambda a: a.version or 0, default=None)
+        if latest is None:
+            return {}
+        check = rules_specs.check_of(latest.content_type, latest.media_info, latest.spec_check, slot.specs)
+        return {"spec_check": check.status.value} if check.status is rules_specs.SpecStatus.DIFFERS else {}
 
     def set_status(self, slot: Deliverable, status: Status) -> None:
         """Soft workflow: any status by hand; the approval time is kept for J-7 compliance, and the time the slot
@@ -513,7 +527,7 @@ class EventService:
             slot=slot,
             late=rules.is_late(slot, date, today),
             due=rules.due_date(date),
-            versions=versions.get(slot.id or 0, []),
+            versions=[_checked(a, slot.specs) for a in versions.get(slot.id or 0, [])],
         )
 
     @staticmethod
@@ -549,11 +563,6 @@ class EventService:
         ):
             raise errors.InvalidInput("bar_ids must be a list of bar ids", "bar_ids")
         return list(dict.fromkeys(bar_ids))
-
-
-def language_of(actor: Actor) -> Language:
-    """The language the actor reads (the command line: French, the team's)."""
-    return actor.language if actor is not None else Language.FR
 
 
 #: The keys of the slots that belong to no one bar, and of those assigned to no one.

@@ -107,7 +107,7 @@ class EventResource:
         self._events = services.events
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        card = self._events.card(event_id, language=req.context.user.language, revision=req.context.get("revision"))
+        card = self._events.card(event_id, revision=req.context.get("revision"))
         resp.media = presenters.EventCard.json(card)
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:

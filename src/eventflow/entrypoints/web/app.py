@@ -28,7 +28,7 @@ from eventflow.entrypoints.web import (
     tus,
 )
 from eventflow.entrypoints.web.errors import register_error_handlers
-from eventflow.entrypoints.web.middleware import OneReadTransaction, RequestId, SecurityHeaders
+from eventflow.entrypoints.web.middleware import OneReadTransaction, ReaderLanguage, RequestId, SecurityHeaders
 from eventflow.entrypoints.web.schema import Json
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (
@@ -59,6 +59,7 @@ def create_app(services: Services) -> falcon.App[falcon.Request, falcon.Response
     app.resp_options.secure_cookies_by_default = False  # decided per request by auth.CookiePolicy
     register_error_handlers(app)
     auth.register(app, services, trust_forwarded_proto=services.settings.trust_forwarded_proto)
+    app.add_middleware(ReaderLanguage())  # once the caller is known
     admission.register(app, services.settings.body_timeout_seconds)
     for module in ROUTE_MODULES:
         module.register(app, services)

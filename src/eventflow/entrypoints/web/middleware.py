@@ -1,4 +1,5 @@
-"""Cross-cutting response behaviour: request ids and security headers on every response."""
+"""Cross-cutting behaviour: request ids and security headers on every response, one read transaction per page,
+the caller's language for the texts answers tell."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import falcon
 
 from eventflow.core.shared_reads import SharedReads
+from eventflow.entrypoints import presenters
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -65,3 +67,17 @@ class OneReadTransaction:
         scope = req.context.get("read_scope")
         if scope is not None:
             scope.close()
+
+
+class ReaderLanguage:
+    """Answers tell their texts (a spec check's problems) in the caller's language; after authentication."""
+
+    def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: Any, params: Any) -> None:
+        user = req.context.get("user")
+        if user is not None:
+            req.context.reader = presenters.READER.set(user.language)
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool) -> None:
+        token = req.context.get("reader")
+        if token is not None:  # the thread serves other callers next
+            presenters.READER.reset(token)

@@ -22,6 +22,8 @@ from jinja2.lexer import Token, TokenStream
 from eventflow.adapters.translations import BabelTranslator, translator
 from eventflow.core.i18n import N_, STATUS_LABELS
 from eventflow.core.model import Bar, Language, User
+from eventflow.core.rules_risk import reasons
+from eventflow.entrypoints.web.pages import specs
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -106,8 +108,10 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         fmt_when=instant_formatter(texts, ZoneInfo(timezone)),
         fmt_size=texts.format_size,
         fmt_days=functools.partial(days_formatter, language=language),
+        risk_reasons=functools.partial(reasons, texts=texts),
         month_date=month_date,
         status_classes=STATUS_CLASSES,
+        **specs.template_globals(texts.gettext),
     )
     return env
 

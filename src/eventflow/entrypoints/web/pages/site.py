@@ -58,8 +58,8 @@ class EventPage(KeptPage):
     @html_errors
     @kept
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        user = current_user(req)
-        card = self.services.events.card(event_id, language=user.language, revision=req.context.get("revision"))
+        current_user(req)
+        card = self.services.events.card(event_id, revision=req.context.get("revision"))
         users = {u.id: u for u in card.users}
         fragment = req.get_param_as_bool("fragment") or False
         self.renderer.page(

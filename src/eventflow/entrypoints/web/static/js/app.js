@@ -1,8 +1,13 @@
 // Shared helpers for every page: API calls with the CSRF header, messages, toasts, generic API forms, user menu.
 const messages = JSON.parse(document.getElementById("i18n")?.textContent || "{}");
 
+/** ``text`` with its %(name)s filled in from ``values``. */
+export function formatText(text, values = {}) {
+  return String(text ?? "").replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+}
+
 export function t(key, values = {}) {
-  return (messages[key] || key).replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+  return formatText(messages[key] || key, values);
 }
 
 export function csrfToken() {
@@ -136,6 +141,13 @@ document.addEventListener("change", (event) => {
   const form = event.target.closest("form[data-autosubmit]");
   if (form && event.target.name === "late") form.requestSubmit();
 });
+
+// A file dropped where nothing takes it is ignored, never opened in place of the app.
+for (const type of ["dragover", "drop"]) {
+  window.addEventListener(type, (event) => {
+    if (event.dataTransfer?.types.includes("Files")) event.preventDefault();
+  });
+}
 
 const pendingToast = sessionStorage.getItem("eventflow-toast");
 if (pendingToast) { sessionStorage.removeItem("eventflow-toast"); toast(pendingToast); }

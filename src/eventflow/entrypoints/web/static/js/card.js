@@ -1,8 +1,11 @@
 // The event card: opened over the page (own URL via history.pushState), slot actions, previews, drag & drop uploads.
 import { api, onAfterSubmit, t, toast } from "./app.js";
 import { sendFiles } from "./upload.js";
+import { installDrops } from "./dropmap.js";
+import { filesForSlot } from "./specs.js";
 import "./comments.js";
 import "./mentions.js";
+import "./mockup.js";
 
 const overlay = document.getElementById("overlay");
 const standalone = overlay?.classList.contains("standalone");
@@ -134,8 +137,18 @@ function uploadTarget(el) {
 }
 
 async function upload(files, el) {
-  if (!files.length) return;
-  const arrived = await sendFiles([...files], uploadTarget(el));
+  const target = uploadTarget(el);
+  const chosen = target.slotId ? filesForSlot([...files], target.slotId) : [...files];
+  if (!chosen.length) return;
+  const arrived = await sendFiles(chosen, target);
+  if (arrived) await reloadCard();
+}
+
+/** Files the person mapped to slots ([{file, slotId}]). */
+async function uploadToSlots(plan) {
+  if (!plan.length) return;
+  const slotOf = new Map(plan.map(({ file, slotId }) => [file, slotId]));
+  const arrived = await sendFiles(plan.map((p) => p.file), (file) => ({ slotId: slotOf.get(file) }));
   if (arrived) await reloadCard();
 }
 
@@ -183,25 +196,7 @@ document.addEventListener("change", async (event) => {
   }
 });
 
-for (const type of ["dragenter", "dragover"]) {
-  document.addEventListener(type, (event) => {
-    const zone = event.target.closest?.("[data-drop]");
-    if (!zone || !event.dataTransfer?.types.includes("Files")) return;
-    event.preventDefault();
-    zone.classList.add("drag-over");
-  });
-}
-document.addEventListener("dragleave", (event) => {
-  const zone = event.target.closest?.("[data-drop]");
-  if (zone && !zone.contains(event.relatedTarget)) zone.classList.remove("drag-over");
-});
-document.addEventListener("drop", async (event) => {
-  const zone = event.target.closest?.("[data-drop]");
-  if (!zone) return;
-  event.preventDefault();
-  zone.classList.remove("drag-over");
-  await upload(event.dataTransfer.files, zone);
-});
+installDrops(upload, uploadToSlots);
 
 window.addEventListener("popstate", (event) => {
   if (event.state?.card) openCard(event.state.card, false);

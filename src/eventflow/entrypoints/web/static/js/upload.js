@@ -90,10 +90,12 @@ export async function resumable(file, metadata, onProgress) {
   }
 }
 
-/** Send files one after the other; each gets its line and progress bar. Resolves with how many arrived. */
-export async function sendFiles(files, target, list) {
+/** Send files one after the other; each gets its line and progress bar. ``target`` says where they go ({slotId} or
+ * {eventId, category}), or is a function giving each file's. Resolves with how many arrived. */
+export async function sendFiles(files, where, list) {
   let arrived = 0;
   for (const file of files) {
+    const target = typeof where === "function" ? where(file) : where;
     const line = panelItem(file, list);
     try {
       if (file.size > TUS_THRESHOLD) {
