@@ -38,6 +38,9 @@ class SqlUnitOfWork:
     activity: ports.ActivityRepository
     outbox: ports.OutboxRepository
     views: ports.ViewRepository
+    webhooks: ports.WebhookRepository
+    deliveries: ports.DeliveryRepository
+    feeds: ports.FeedRepository
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -67,6 +70,9 @@ class SqlUnitOfWork:
         self.activity = r.ActivityLog(db, r.ACTIVITY)
         self.outbox = r.Outbox(db, r.OUTBOX)
         self.views = Views(db)
+        self.webhooks = r.Webhooks(db, r.WEBHOOKS)
+        self.deliveries = r.Deliveries(db, r.DELIVERIES)
+        self.feeds = r.Feeds(db, r.FEEDS)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

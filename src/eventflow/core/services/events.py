@@ -263,8 +263,10 @@ class EventService:
                 self._set_field(event, key, value)
             if "bar_ids" in fields:
                 self._rebar(uow, actor, event, before["bar_ids"])
-            uow.events.update(event)
             old, new = changes(before, _snapshot(event))
+            if new:  # calendar feeds tell their subscribers the night changed
+                event.sequence, event.updated_at = event.sequence + 1, self.ctx.clock.now()
+            uow.events.update(event)
             if new:
                 record(self.ctx, uow, actor, "event.updated", "event", event_id, event_id, before=old, after=new)
             uow.commit()
