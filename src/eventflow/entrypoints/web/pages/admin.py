@@ -1,4 +1,4 @@
-"""Admin pages: users, bars and hardware, monthly themes, templates, storage.
+"""Admin pages: users, bars and hardware (and their staff calendars), monthly themes, templates, storage, webhooks.
 
 Most writes go through the JSON API from ``admin.js``. Resetting a password and the storage jobs have no API
 route, so the admin pages own three small JSON actions here (cookie session + CSRF like any write).
@@ -7,16 +7,19 @@ route, so the admin pages own three small JSON actions here (cookie session + CS
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import falcon
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.model import WebhookFormat
+from eventflow.core.rules_webhooks import EVENT_NAMES
 from eventflow.core.services.storage import Summary
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
 
-SECTIONS = ("users", "bars", "themes", "templates", "storage")
+SECTIONS = ("users", "bars", "themes", "templates", "storage", "webhooks")
 ALERT_PERCENT = 80
 
 
@@ -34,7 +37,10 @@ class AdminPage(Page):
         return {"users": self.services.users.list()}
 
     def _bars(self, year: int) -> dict[str, object]:
-        return {"bars": self.services.bars.list()}
+        bars = self.services.bars.list()
+        # None: the operator's rights; only admins reach this page (``current_admin``)
+        feeds = {bar.id: self.services.feeds.address(None, bar.id or 0) for bar in bars}
+        return {"bars": bars, "feeds": feeds}
 
     def _themes(self, year: int) -> dict[str, object]:
         themes = {t.key: t for y in (year, year + 1) for t in self.services.themes.list(y)}
@@ -49,6 +55,15 @@ class AdminPage(Page):
             "report": self.services.storage.report(),
             "purgeable": self.services.storage.purge_plan().bytes,
             "alert_percent": ALERT_PERCENT,
+        }
+
+
+    def _webhooks(self, year: int) -> dict[str, object]:
+        return {
+            "webhooks": self.services.webhooks.list(None),  # the operator's rights: only admins reach this page
+            "event_names": EVENT_NAMES,
+            "formats": [f.value for f in WebhookFormat],
+            "new_secret": secrets.token_urlsafe(24),
         }
 
 

@@ -1,4 +1,5 @@
-"""``/profile``: the user's own settings — which e-mails they want and the language of the pages and e-mails."""
+"""``/profile``: the user's own settings — which e-mails they want, the language of the pages and e-mails, and the
+secret address of their calendar feed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from eventflow.entrypoints.web.pages.common import current_user
 class ProfilePage(Page):
     @html_errors
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        current_user(req)
+        me = current_user(req)
         self.renderer.page(
-            req, resp, "profile.html", kinds=NOTIFICATION_KINDS, languages=[lang.value for lang in Language]
+            req,
+            resp,
+            "profile.html",
+            kinds=NOTIFICATION_KINDS,
+            languages=[lang.value for lang in Language],
+            feed_url=self.services.feeds.address(me),
         )

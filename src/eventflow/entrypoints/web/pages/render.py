@@ -51,6 +51,12 @@ JS_MESSAGES = {
     "confirm_delete_comment": N_("Delete this comment? A trace stays in the thread."),
     "mention_people": N_("People you can mention"),
     "retried": N_("The e-mail is queued again"),
+    "copied": N_("Copied"),
+    "confirm_new_feed": N_("Make a new address? Calendars subscribed to the current one stop being updated."),
+    "confirm_stop_feed": N_("Stop sharing this calendar? Its address stops working."),
+    "confirm_delete_webhook": N_("Delete this webhook? Deliveries not sent yet are dropped."),
+    "webhook_delivered": N_("Delivered: the receiver answered %(code)s"),
+    "webhook_failed": N_("Not delivered: %(error)s"),
 }
 
 
