@@ -164,6 +164,7 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     notifier: Notifier | None = None,
     files: StoragePorts | None = None,
+    poster: WebhookPoster | None = None,
     migrate: bool = True,
 ) -> Services:
     """Build the services. Anything passed in (a fake unit of work, a fixed clock…) replaces the default."""
@@ -179,4 +180,6 @@ def bootstrap(
         sanitize=sanitize_html,
         translations=translations,
     )
-    return Services(settings=settings, ctx=ctx, files=files or StoragePorts.local(settings, notifier))
+    return Services(
+        settings=settings, ctx=ctx, files=files or StoragePorts.local(settings, notifier), poster=poster or web_poster()
+    )
