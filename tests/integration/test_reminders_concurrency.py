@@ -35,7 +35,7 @@ def test_two_runs_at_once_queue_each_reminder_once(sql_factory: SqlUnitOfWorkFac
         start.wait()
         try:
             reports.append(services.reminders.run())
-        except BaseException as error:  # noqa: BLE001 -- reported below
+        except BaseException as error:  # reported below
             failures.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(2)]

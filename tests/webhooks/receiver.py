@@ -64,7 +64,9 @@ def serve(receiver: Receiver) -> ThreadingHTTPServer:
     return server
 
 
-def signature_is_valid(secret: str, headers: Mapping[str, str], body: bytes, now: float, tolerance: float = 300) -> bool:
+def signature_is_valid(
+    secret: str, headers: Mapping[str, str], body: bytes, now: float, tolerance: float = 300
+) -> bool:
     """What a receiver does: read ``t`` and ``v1`` from ``X-Eventflow-Signature``, recompute HMAC-SHA256 of
     ``"{t}.{raw body}"`` with the shared secret, compare in constant time, and refuse a timestamp too far from now."""
     fields = dict(part.split("=", 1) for part in headers["x-eventflow-signature"].split(","))

@@ -20,9 +20,7 @@ def body(url: str, **changes: object) -> dict[str, object]:
     return {"url": url, "secret": SECRET, "events": ["deliverable.approved", "version.uploaded"], **changes}
 
 
-def test_an_admin_adds_lists_tests_and_deletes_a_webhook(
-    as_admin: Api, receiver: Receiver, clock: FixedClock
-) -> None:
+def test_an_admin_adds_lists_tests_and_deletes_a_webhook(as_admin: Api, receiver: Receiver, clock: FixedClock) -> None:
     created = as_admin.post("/api/webhooks", json=body(f"{receiver.url}/ef", format="slack"))
     assert created.status_code == 201, created.text
     hook = created.json
@@ -119,3 +117,16 @@ def test_the_command_line_refuses_a_bad_webhook_in_one_line(services: Services) 
     assert bad_url.output.startswith("Error: the webhook URL must be an http:// or https:// address")
     bad_event = run(services, "webhook", "add", "https://x.fr", "--secret", SECRET, "--event", "nope")
     assert bad_event.exit_code == 2 and "'nope' is not one of" in bad_event.output
+
+
+def test_the_admin_page_lists_webhooks_with_their_last_deliveries(
+    as_admin: Api, as_member: Api, receiver: Receiver
+) -> None:
+    hook = as_admin.post("/api/webhooks", json=body(f"{receiver.url}/page")).json
+    receiver.answers = [500]
+    as_admin.post(f"/api/webhooks/{hook['id']}/test")
+    page = as_admin.get("/admin/webhooks").text
+    assert f"{receiver.url}/page" in page and f'data-webhook-id="{hook["id"]}"' in page
+    assert "Envoyer un test" in page and "<strong>500</strong>" in page and "HTTP 500 receiver says no" in page
+    assert 'name="secret"' in page and 'value="deliverable.approved" data-list checked' in page
+    assert as_member.get("/admin/webhooks").status_code == 403

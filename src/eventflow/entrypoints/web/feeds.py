@@ -54,10 +54,11 @@ class FeedFileResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, secret: str) -> None:
         body = to_ical(self._feeds.calendar(secret))
-        resp.etag = hashlib.sha256(body).hexdigest()[:32]
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        resp.etag = etag
         resp.cache_control = ["private", "no-cache"]
         resp.set_header("Referrer-Policy", "no-referrer")
-        if req.if_none_match and any(tag == resp.etag or tag == "*" for tag in req.if_none_match):
+        if any(tag in (etag, "*") for tag in req.if_none_match or ()):
             resp.status = falcon.HTTP_304
             return
         resp.content_type = CALENDAR_TYPE

@@ -57,7 +57,6 @@ class AdminPage(Page):
             "alert_percent": ALERT_PERCENT,
         }
 
-
     def _webhooks(self, year: int) -> dict[str, object]:
         return {
             "webhooks": self.services.webhooks.list(None),  # the operator's rights: only admins reach this page
