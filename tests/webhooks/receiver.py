@@ -26,6 +26,7 @@ class Delivered:
     path: str
     headers: dict[str, str]
     body: bytes
+    answered: int
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -40,13 +41,19 @@ class Receiver:
     received: list[Delivered] = field(factory=list)
     answers: list[int] = field(factory=list)
 
+    @property
+    def accepted(self) -> list[Delivered]:
+        """The POSTs answered with a success."""
+        return [d for d in self.received if d.answered < 300]
+
 
 def serve(receiver: Receiver) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            receiver.received.append(Delivered(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             status = receiver.answers.pop(0) if receiver.answers else 200
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            receiver.received.append(Delivered(self.path, headers, body, status))
             self.send_response(status)
             if 300 <= status < 400:
                 self.send_header("Location", f"{receiver.url}/elsewhere")
