@@ -8,7 +8,7 @@ import hmac
 import ipaddress
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +40,8 @@ class Receiver:
     url: str = ""
     received: list[Delivered] = field(factory=list)
     answers: list[int] = field(factory=list)
+    #: Called while a POST is being answered (to see what eventflow does meanwhile).
+    meanwhile: Callable[[], object] | None = None
 
     @property
     def accepted(self) -> list[Delivered]:
@@ -54,6 +56,8 @@ def serve(receiver: Receiver) -> ThreadingHTTPServer:
             status = receiver.answers.pop(0) if receiver.answers else 200
             headers = {k.lower(): v for k, v in self.headers.items()}
             receiver.received.append(Delivered(self.path, headers, body, status))
+            if receiver.meanwhile is not None:
+                receiver.meanwhile()
             self.send_response(status)
             if 300 <= status < 400:
                 self.send_header("Location", f"{receiver.url}/elsewhere")

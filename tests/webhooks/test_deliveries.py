@@ -178,3 +178,13 @@ def test_the_served_apps_worker_delivers_within_seconds(services: Services, nigh
     finally:
         worker.stop()
     assert [d.json()["type"] for d in receiver.received] == ["deliverable.approved"]
+
+
+def test_the_background_sender_leaves_a_test_under_way_alone(
+    services: Services, night: Night, receiver: Receiver
+) -> None:
+    hook = services.webhooks.add(night.ada, receiver.url, SECRET, ["comment.added"])
+    receiver.meanwhile = services.webhooks.deliver_due  # the worker's round comes while the test is being answered
+    tested = services.webhooks.test(night.ada, hook.id or 0)
+    assert (tested.status, tested.attempts, tested.last_status_code) == (OutboxStatus.SENT, 1, 200)
+    assert [d.json()["type"] for d in receiver.received] == ["webhook.test"]  # sent once, not twice

@@ -114,15 +114,19 @@ class WebhookService:
             return uow.deliveries.list_for(webhook_id, limit)
 
     def test(self, actor: Actor, webhook_id: int) -> WebhookDelivery:
-        """Send a ``webhook.test`` delivery now and give its outcome (a failure is retried later like any other)."""
+        """Send a ``webhook.test`` delivery now and give its outcome (a failure is retried later like any other).
+
+        The delivery is stored already claimed by this call, so the background sender leaves it alone meanwhile."""
         require_admin(actor)
-        now = self.ctx.clock.now()
+        now, token = self.ctx.clock.now(), uuid.uuid4().hex
         with self.ctx.uow() as uow:
             webhook = self._webhook(uow.webhooks.get(webhook_id), webhook_id)
             body = body_for(self.ctx, webhook, TEST_EVENT, test_change(actor, now), self.base_url)
-            delivery = uow.deliveries.add(WebhookDelivery(webhook_id, TEST_EVENT, body, now, now))
+            delivery = uow.deliveries.add(
+                WebhookDelivery(webhook_id, TEST_EVENT, body, now, now, claim_token=token, claimed_until=now + LEASE)
+            )
             uow.commit()
-        self._deliver(delivery.id or 0, uuid.uuid4().hex)
+        self._settle(delivery.id or 0, token, *self._post(webhook, delivery))
         with self.ctx.uow(read_only=True) as uow:
             return self._delivery(uow.deliveries.get(delivery.id or 0), delivery.id or 0)
 
