@@ -1,5 +1,5 @@
 """Two reminder runs at once (cron and the web server's worker, or two workers) on every SQL backend: each reminder
-is queued once, and neither run fails."""
+is queued once, and neither run fails (the second meets a duplicate key, or MariaDB's deadlock, and runs again)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+import psycopg
+import pymysql
+import pytest
+from sqlalchemy.exc import OperationalError
+
 from eventflow.adapters.security import Argon2Hasher
 from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.repositories import collided
 from eventflow.bootstrap import bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
@@ -48,3 +54,21 @@ def test_two_runs_at_once_queue_each_reminder_once(sql_factory: SqlUnitOfWorkFac
     with services.uow(read_only=True) as uow:
         queued = [m for m in uow.outbox.list() if m.kind == "reminders"]
     assert len(queued) == SLOTS and {m.recipient for m in queued} == {"lea@bars.fr"}
+
+
+@pytest.mark.parametrize(
+    ("driver_error", "is_collision"),
+    [
+        (psycopg.errors.DeadlockDetected("deadlock detected"), True),
+        (psycopg.errors.SerializationFailure("could not serialize access"), True),
+        (
+            pymysql.err.OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction"),
+            True,
+        ),
+        (pymysql.err.OperationalError(2013, "Lost connection to MySQL server during query"), False),
+        (psycopg.errors.AdminShutdown("terminating connection"), False),
+    ],
+)
+def test_a_deadlock_is_a_conflict_to_try_again_not_a_crash(driver_error: Exception, is_collision: bool) -> None:
+    """The database rolled the transaction back: the use case sees a Conflict (and may run again), the API a 409."""
+    assert collided(OperationalError("INSERT", {}, driver_error)) is is_collision

@@ -14,7 +14,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from attrs import AttrsInstance
 from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.dml import UpdateBase
 
 from eventflow.adapters import VOLATILE_TABLES
@@ -63,6 +63,19 @@ CONFLICTS = (
 )
 
 
+#: How PostgreSQL (deadlock_detected, serialization_failure) and MariaDB (ER_LOCK_DEADLOCK) say that two transactions
+#: collided: the database rolled this one back, and the whole unit of work may simply run again.
+POSTGRES_COLLISIONS = ("40P01", "40001")
+MYSQL_DEADLOCK = 1213
+COLLIDED = "cannot save: a change made at the same time got in the way; try again"
+
+
+def collided(error: OperationalError) -> bool:
+    driver = error.orig
+    code = driver.args[0] if driver is not None and driver.args else None
+    return getattr(driver, "sqlstate", None) in POSTGRES_COLLISIONS or code == MYSQL_DEADLOCK
+
+
 def explain(error: IntegrityError) -> str:
     """A readable sentence for a constraint violation."""
     detail = str(error.orig).lower()
@@ -73,8 +86,8 @@ def explain(error: IntegrityError) -> str:
 
 
 class Db:
-    """The unit of work's connection; constraint violations surface as :class:`Conflict`. ``content_changed`` says
-    whether a statement wrote a table that pages show."""
+    """The unit of work's connection; constraint violations and deadlocks surface as :class:`Conflict`.
+    ``content_changed`` says whether a statement wrote a table that pages show."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -89,6 +102,10 @@ class Db:
             return self.connection.execute(statement, rows)
         except IntegrityError as error:
             raise Conflict(explain(error)) from error
+        except OperationalError as error:
+            if not collided(error):
+                raise
+            raise Conflict(COLLIDED) from error
 
     def scalar_int(self, statement: Executable) -> int:
         """A SUM or COUNT as an exact int (some backends return Decimal, or NULL for no rows)."""

@@ -25,6 +25,8 @@ from eventflow.core.services.mail_layout import Mail, compose
 from eventflow.core.services.notifications import card_link, enqueue, wants
 
 REMINDERS = "reminders"
+#: Runs at the same time collide on the reminders both queue: the loser runs again, and then finds them queued.
+ATTEMPTS = 4
 INTRO = N_("“%(slot)s” of “%(event)s” (%(date)s) must be approved by %(due)s (J-7); its status now: %(status)s.")
 UNASSIGNED = N_("Nobody is assigned to it yet.")
 
@@ -68,10 +70,12 @@ class ReminderService:
 
     def run(self) -> ReminderReport:
         """Queue the reminders due today that were not queued yet."""
-        try:
-            return self._run_once()
-        except errors.Conflict:  # another run queued some of the same reminders meanwhile: do not queue them twice
-            return self._run_once()
+        for _ in range(ATTEMPTS - 1):
+            try:
+                return self._run_once()
+            except errors.Conflict:  # another run queued some of them meanwhile (or the database made us give way)
+                continue
+        return self._run_once()
 
     def _run_once(self) -> ReminderReport:
         today = self.ctx.clock.today()
