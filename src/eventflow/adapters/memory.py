@@ -220,6 +220,9 @@ class _Queue(_Repo):
 
 
 class _Outbox(_Queue):
+    def lock_reminders(self) -> None:
+        """Every in-memory unit of work already holds the database lock."""
+
     def add(self, entity: Any) -> Any:
         if entity.dedupe_key is not None and self.has_key(entity.dedupe_key):
             raise Conflict("cannot save: this message is already queued")

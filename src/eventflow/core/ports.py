@@ -297,6 +297,9 @@ class ActivityRepository(Protocol):
 
 
 class OutboxRepository(Protocol):
+    def lock_reminders(self) -> None:
+        """Make reminder runs take turns: until this transaction ends, no other one can pass ``lock_reminders()``."""
+
     def add(self, message: OutboxMessage) -> OutboxMessage:
         """Queue a message (Conflict when its ``dedupe_key`` is already queued)."""
 

@@ -217,6 +217,7 @@ locks = Table(
     **MYSQL_OPTIONS,
 )
 QUOTA_LOCK = "quota"
+REMINDERS_LOCK = "reminders"
 
 #: One row whose number every committed write increases: what was read under a number is still true while it holds.
 revision = Table(

@@ -25,8 +25,8 @@ from eventflow.core.services.mail_layout import Mail, compose
 from eventflow.core.services.notifications import card_link, enqueue, wants
 
 REMINDERS = "reminders"
-#: Runs at the same time collide on the reminders both queue: the loser runs again, and then finds them queued.
-ATTEMPTS = 4
+#: Runs take turns (``lock_reminders``); should one still meet another's reminder, it runs again and finds it queued.
+ATTEMPTS = 3
 INTRO = N_("“%(slot)s” of “%(event)s” (%(date)s) must be approved by %(due)s (J-7); its status now: %(status)s.")
 UNASSIGNED = N_("Nobody is assigned to it yet.")
 
@@ -81,6 +81,7 @@ class ReminderService:
         today = self.ctx.clock.today()
         queued = already = 0
         with self.ctx.uow() as uow:
+            uow.outbox.lock_reminders()  # a run at the same time waits here, then finds what this one queued
             for event, slot, step in self._due(uow, today):
                 due = rules.due_date(event.date)
                 for user in reminder_recipients(uow, event, slot):

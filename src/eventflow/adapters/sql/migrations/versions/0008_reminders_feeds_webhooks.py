@@ -1,5 +1,6 @@
-"""Reminders, calendar feeds and webhooks: the ``reminders`` preference (on for everyone), each night's change
-counter and time (feeds tell subscribers what moved), feed secrets (hashed), webhooks and their deliveries.
+"""Reminders, calendar feeds and webhooks: the ``reminders`` preference (on for everyone) and the named lock that
+makes reminder runs take turns, each night's change counter and time (feeds tell subscribers what moved), feed
+secrets (hashed), webhooks and their deliveries.
 
 Revision ID: 0008
 Revises: 0007
@@ -27,6 +28,7 @@ OPTIONS: dict[str, Any] = {
     for key, value in (("engine", "InnoDB"), ("charset", "utf8mb4"), ("collate", "utf8mb4_unicode_ci"))
 }
 REMINDERS = "reminders"
+REMINDERS_LOCK = "reminders"
 
 
 def utc() -> sa.types.TypeEngine[Any]:
@@ -51,6 +53,7 @@ def upgrade() -> None:
     op.add_column("events", sa.Column("sequence", sa.Integer, nullable=False, server_default="0"))
     op.add_column("events", sa.Column("updated_at", utc()))
     _set_reminders(lambda kinds: [*kinds, REMINDERS] if REMINDERS not in kinds else kinds)
+    op.bulk_insert(sa.table("locks", sa.column("name", sa.String)), [{"name": REMINDERS_LOCK}])
     op.create_table(
         "webhooks",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -107,6 +110,7 @@ def downgrade() -> None:
     op.drop_table("webhook_deliveries")
     op.drop_table("webhooks")
     _set_reminders(lambda kinds: [kind for kind in kinds if kind != REMINDERS])
+    op.execute(sa.text("DELETE FROM locks WHERE name = :name").bindparams(name=REMINDERS_LOCK))
     with op.batch_alter_table("events") as batch:
         batch.drop_column("updated_at")
         batch.drop_column("sequence")
