@@ -19,9 +19,11 @@ from eventflow.entrypoints.web import (
     api_admin,
     api_audit,
     api_events,
+    api_webhooks,
     assets,
     auth,
     credentials,
+    feeds,
     openapi,
     pages,
     tus,
@@ -30,7 +32,17 @@ from eventflow.entrypoints.web.errors import register_error_handlers
 from eventflow.entrypoints.web.middleware import OneReadTransaction, ReaderLanguage, RequestId, SecurityHeaders
 from eventflow.entrypoints.web.schema import Json
 
-ROUTE_MODULES: tuple[ModuleType, ...] = (api_events, api_admin, api_audit, credentials, assets, tus, pages)
+ROUTE_MODULES: tuple[ModuleType, ...] = (
+    api_events,
+    api_admin,
+    api_audit,
+    credentials,
+    assets,
+    tus,
+    pages,
+    api_webhooks,
+    feeds,
+)
 
 
 class IdConverter(IntConverter):
