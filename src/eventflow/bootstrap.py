@@ -21,6 +21,7 @@ from eventflow.core.ports import (
     ProcessLease,
     Translator,
     UnitOfWorkFactory,
+    WebhookPoster,
 )
 from eventflow.core.services import Context
 from eventflow.core.services.assets import AssetService, Quota
@@ -28,11 +29,14 @@ from eventflow.core.services.audit import AuditService
 from eventflow.core.services.catalog import BarService, TemplateService, ThemeService
 from eventflow.core.services.comments import CommentService
 from eventflow.core.services.events import EventService
+from eventflow.core.services.feeds import FeedService
 from eventflow.core.services.notifications import DigestService, NotificationPlanner
 from eventflow.core.services.outbox import OutboxService
+from eventflow.core.services.reminders import ReminderService
 from eventflow.core.services.stats import StatsService
 from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
+from eventflow.core.services.webhooks import WebhookPlanner, WebhookService
 from eventflow.core.shared_reads import SharedReads
 
 
@@ -81,6 +85,13 @@ def mail_notifier(settings: Settings) -> Notifier:
     return LoggingNotifier()
 
 
+def web_poster() -> WebhookPoster:
+    """Webhook deliveries over HTTP(S)."""
+    from eventflow.adapters.webhooks import UrllibPoster
+
+    return UrllibPoster()
+
+
 def translations(language: Language) -> Translator:
     """The gettext catalogs the pages use (Babel is imported on the first e-mail, not at every command's start)."""
     from eventflow.adapters.translations import translator
@@ -95,6 +106,7 @@ class Services:
     settings: Settings
     ctx: Context
     files: StoragePorts
+    poster: WebhookPoster = field(factory=web_poster)
     users: UserService = field(init=False)
     bars: BarService = field(init=False)
     themes: ThemeService = field(init=False)
@@ -106,6 +118,9 @@ class Services:
     digest: DigestService = field(init=False)
     outbox: OutboxService = field(init=False)
     audit: AuditService = field(init=False)
+    reminders: ReminderService = field(init=False)
+    webhooks: WebhookService = field(init=False)
+    feeds: FeedService = field(init=False)
     stats: StatsService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -134,6 +149,10 @@ class Services:
         self.digest = DigestService(self.ctx, self.settings.base_url)
         self.outbox = OutboxService(self.ctx, self.files.notifier)
         self.audit = AuditService(self.ctx)
+        self.ctx.on_activity.append(WebhookPlanner(self.ctx, self.settings.base_url))
+        self.reminders = ReminderService(self.ctx, self.settings.base_url)
+        self.webhooks = WebhookService(self.ctx, self.poster, self.settings.base_url)
+        self.feeds = FeedService(self.ctx, self.settings.base_url, self.settings.secret_key)
         self.stats = StatsService(self.ctx)
 
     @property
@@ -164,6 +183,7 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     notifier: Notifier | None = None,
     files: StoragePorts | None = None,
+    poster: WebhookPoster | None = None,
     migrate: bool = True,
 ) -> Services:
     """Build the services. Anything passed in (a fake unit of work, a fixed clock…) replaces the default."""
@@ -179,4 +199,9 @@ def bootstrap(
         sanitize=sanitize_html,
         translations=translations,
     )
-    return Services(settings=settings, ctx=ctx, files=files or StoragePorts.local(settings, ctx, notifier))
+    return Services(
+        settings=settings,
+        ctx=ctx,
+        files=files or StoragePorts.local(settings, ctx, notifier),
+        poster=poster or web_poster(),
+    )

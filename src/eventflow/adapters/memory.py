@@ -24,6 +24,7 @@ from eventflow.core.model import (
     Comment,
     Deliverable,
     Event,
+    Feed,
     Lease,
     LoginFailure,
     OutboxMessage,
@@ -34,6 +35,8 @@ from eventflow.core.model import (
     StorageTier,
     ThemePeriod,
     User,
+    Webhook,
+    WebhookDelivery,
 )
 from eventflow.core.ports import (
     CalendarRows,
@@ -285,16 +288,10 @@ class _Activity(_Repo):
         return found[:limit] if limit is not None else found
 
 
-class _Outbox(_Repo):
-    def add(self, entity: Any) -> Any:
-        if entity.dedupe_key is not None and self.has_key(entity.dedupe_key):
-            raise Conflict("cannot save: this message is already queued")
-        return super().add(entity)
+class _Queue(_Repo):
+    """Messages or deliveries a sender claims (``claim_token`` until ``claimed_until``) before sending them."""
 
-    def has_key(self, dedupe_key: str) -> bool:
-        return self._one(lambda m: m.dedupe_key == dedupe_key) is not None
-
-    def due(self, now: dt.datetime, limit: int) -> list[OutboxMessage]:
+    def due(self, now: dt.datetime, limit: int) -> list[Any]:
         return self._where(lambda m: _claimable(m, now), key=lambda m: (m.next_attempt_at, m.id))[:limit]
 
     def claim(self, message_id: int, token: str, now: dt.datetime, until: dt.datetime) -> bool:
@@ -304,6 +301,19 @@ class _Outbox(_Repo):
         message.claim_token, message.claimed_until = token, until
         return True
 
+
+class _Outbox(_Queue):
+    def lock_reminders(self) -> None:
+        """Every in-memory unit of work already holds the database lock."""
+
+    def add(self, entity: Any) -> Any:
+        if entity.dedupe_key is not None and self.has_key(entity.dedupe_key):
+            raise Conflict("cannot save: this message is already queued")
+        return super().add(entity)
+
+    def has_key(self, dedupe_key: str) -> bool:
+        return self._one(lambda m: m.dedupe_key == dedupe_key) is not None
+
     def list(self, failing_only: bool = False, limit: int | None = None) -> list[OutboxMessage]:
         found = self._where(
             lambda m: not failing_only or (m.status is not OutboxStatus.SENT and m.last_error is not None),
@@ -312,7 +322,33 @@ class _Outbox(_Repo):
         return found[:limit] if limit is not None else found
 
 
-def _claimable(message: OutboxMessage, now: dt.datetime) -> bool:
+class _Webhooks(_Repo):
+    def list(self) -> list[Webhook]:
+        return self._where(lambda w: True)
+
+
+class _Deliveries(_Queue):
+    def list_for(self, webhook_id: int, limit: int) -> list[WebhookDelivery]:
+        return self._where(lambda d: d.webhook_id == webhook_id, key=lambda d: (d.created_at, d.id))[::-1][:limit]
+
+
+class _Feeds(_Repo):
+    def add(self, entity: Any) -> Any:
+        if self.get_by_hash(entity.secret_hash) is not None:
+            raise Conflict("cannot save: this calendar feed already exists")
+        return super().add(entity)
+
+    def get_by_hash(self, secret_hash: str) -> Feed | None:
+        return self._one(lambda f: f.secret_hash == secret_hash)
+
+    def for_user(self, user_id: int) -> Feed | None:
+        return self._one(lambda f: f.user_id == user_id)
+
+    def for_bar(self, bar_id: int) -> Feed | None:
+        return self._one(lambda f: f.bar_id == bar_id)
+
+
+def _claimable(message: OutboxMessage | WebhookDelivery, now: dt.datetime) -> bool:
     return (
         message.status is OutboxStatus.PENDING
         and message.next_attempt_at <= now
@@ -336,6 +372,9 @@ TABLES = (
     "comments",
     "activity",
     "outbox",
+    "webhooks",
+    "webhook_deliveries",
+    "feeds",
 )
 
 
@@ -442,6 +481,9 @@ class MemoryUnitOfWork:
         self.activity = _Activity(t["activity"])
         self.outbox = _Outbox(t["outbox"])
         self.read_models = ComposedReadModels(self)
+        self.webhooks = _Webhooks(t["webhooks"])
+        self.deliveries = _Deliveries(t["webhook_deliveries"])
+        self.feeds = _Feeds(t["feeds"])
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -456,12 +498,15 @@ class MemoryUnitOfWork:
         self._cascade()
 
     def _cascade(self) -> None:
-        """Like the SQL foreign keys: an event's slots, assets and comments go with it."""
+        """Like the SQL foreign keys: an event's slots, assets and comments go with it, a webhook's deliveries too."""
         events = self._db.tables["events"].rows
         for name in ("deliverables", "assets", "comments"):
             rows = self._db.tables[name].rows
             for key in [k for k, row in rows.items() if row.event_id not in events]:
                 del rows[key]
+        webhooks, deliveries = self._db.tables["webhooks"].rows, self._db.tables["webhook_deliveries"].rows
+        for key in [k for k, row in deliveries.items() if row.webhook_id not in webhooks]:
+            del deliveries[key]
 
     def has_data(self) -> bool:
         return any(self._work[name].rows for name in ("users", "bars", "events"))

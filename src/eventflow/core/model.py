@@ -51,7 +51,8 @@ class Language(StrEnum):
     EN = "en"
 
 
-NOTIFICATION_KINDS = ("review_requested", "review_outcome", "mention", "digest")
+#: E-mails a user may choose; a new account gets every one (``reminders``: "J-7 in 2 days" and "J-7 today").
+NOTIFICATION_KINDS = ("review_requested", "review_outcome", "mention", "digest", "reminders")
 
 
 @define
@@ -159,6 +160,9 @@ class Event:
     created_by: int | None = None
     created_at: dt.datetime | None = None
     archived_at: dt.datetime | None = None
+    #: How many times the night was changed, and when last (calendar feeds tell subscribers what moved).
+    sequence: int = 0
+    updated_at: dt.datetime | None = None
     id: int | None = None
 
 
@@ -305,4 +309,64 @@ class OutboxMessage:
     claim_token: str | None = None
     claimed_until: dt.datetime | None = None
     dedupe_key: str | None = None
+    id: int | None = None
+
+
+class WebhookFormat(StrEnum):
+    """What a webhook's deliveries look like: eventflow's JSON, or what a chat's incoming webhook accepts."""
+
+    JSON = "json"
+    SLACK = "slack"
+    TEAMS = "teams"
+
+
+@define
+class Webhook:
+    """An address told about changes, by signed JSON POSTs (``secret`` signs them, so it is kept to sign)."""
+
+    url: str
+    secret: str
+    events: list[str]
+    created_at: dt.datetime
+    format: WebhookFormat = WebhookFormat.JSON
+    language: Language = Language.FR
+    created_by: int | None = None
+    id: int | None = None
+
+
+@define
+class WebhookDelivery:
+    """One POST to one webhook, queued in the transaction of the change it tells about, then sent and retried like
+    an e-mail of the outbox (claim, lease, back-off). ``body`` is the exact JSON sent; its signature is made when it
+    is sent, with the time of that attempt."""
+
+    webhook_id: int
+    event_name: str
+    body: str
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    last_status_code: int | None = None
+    last_error: str | None = None
+    last_attempt_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
+    claim_token: str | None = None
+    claimed_until: dt.datetime | None = None
+    id: int | None = None
+
+
+@define
+class Feed:
+    """A secret calendar address: a user's own (``user_id``) or a bar's, for its staff (``bar_id``).
+
+    Only ``secret_hash`` is looked up; the secret is an HMAC of ``salt`` under the server's key, so the address can
+    be shown again to its owner while the database alone never holds a working one.
+    """
+
+    secret_hash: str
+    salt: str
+    created_at: dt.datetime
+    user_id: int | None = None
+    bar_id: int | None = None
     id: int | None = None

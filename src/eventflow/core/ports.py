@@ -7,7 +7,7 @@ Adapters implement them (``eventflow.adapters``); tests use the in-memory fakes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, Protocol, Self
 
 from attrs import field, frozen
@@ -21,6 +21,7 @@ from eventflow.core.model import (
     Deliverable,
     DeliverableTemplate,
     Event,
+    Feed,
     Language,
     Lease,
     LoginFailure,
@@ -30,6 +31,8 @@ from eventflow.core.model import (
     Status,
     ThemePeriod,
     User,
+    Webhook,
+    WebhookDelivery,
 )
 
 
@@ -367,6 +370,9 @@ class ActivityRepository(Protocol):
 
 
 class OutboxRepository(Protocol):
+    def lock_reminders(self) -> None:
+        """Make reminder runs take turns: until this transaction ends, no other one can pass ``lock_reminders()``."""
+
     def add(self, message: OutboxMessage) -> OutboxMessage:
         """Queue a message (Conflict when its ``dedupe_key`` is already queued)."""
 
@@ -387,6 +393,59 @@ class OutboxRepository(Protocol):
 
     def list(self, failing_only: bool = False, limit: int | None = None) -> list[OutboxMessage]:
         """Messages newest first; ``failing_only``: not sent and with an error (retrying or given up)."""
+
+
+class WebhookRepository(Protocol):
+    def add(self, webhook: Webhook) -> Webhook:
+        """Store a new webhook."""
+
+    def get(self, webhook_id: int) -> Webhook | None:
+        """The webhook with that id, or None."""
+
+    def list(self) -> list[Webhook]:
+        """Every webhook, oldest first."""
+
+    def delete(self, webhook_id: int) -> None:
+        """Remove a webhook with its deliveries."""
+
+
+class DeliveryRepository(Protocol):
+    """Webhook deliveries, claimed and settled like the outbox's messages."""
+
+    def add(self, delivery: WebhookDelivery) -> WebhookDelivery:
+        """Queue a delivery."""
+
+    def get(self, delivery_id: int) -> WebhookDelivery | None:
+        """The delivery with that id, or None."""
+
+    def due(self, now: dt.datetime, limit: int) -> list[WebhookDelivery]:
+        """Pending deliveries whose next attempt is due and that no sender holds, oldest first."""
+
+    def claim(self, delivery_id: int, token: str, now: dt.datetime, until: dt.datetime) -> bool:
+        """Take a due, unheld pending delivery for one sender until ``until``; False when another sender has it."""
+
+    def update(self, delivery: WebhookDelivery) -> None:
+        """Save a delivery's state after an attempt."""
+
+    def list_for(self, webhook_id: int, limit: int) -> list[WebhookDelivery]:
+        """A webhook's deliveries, newest first, at most ``limit``."""
+
+
+class FeedRepository(Protocol):
+    def add(self, feed: Feed) -> Feed:
+        """Store a new calendar feed."""
+
+    def get_by_hash(self, secret_hash: str) -> Feed | None:
+        """The feed whose secret has that hash, or None."""
+
+    def for_user(self, user_id: int) -> Feed | None:
+        """A user's own feed, or None."""
+
+    def for_bar(self, bar_id: int) -> Feed | None:
+        """A bar's staff feed, or None."""
+
+    def delete(self, feed_id: int) -> None:
+        """Retire a feed: its address stops working."""
 
 
 @frozen
@@ -504,6 +563,9 @@ class UnitOfWork(Protocol):
     activity: ActivityRepository
     outbox: OutboxRepository
     read_models: ReadModels
+    webhooks: WebhookRepository
+    deliveries: DeliveryRepository
+    feeds: FeedRepository
 
     def __enter__(self) -> Self:
         """Begin the transaction (SQLite: take the write lock up front)."""
@@ -636,3 +698,17 @@ class MediaProbe(Protocol):
 class Notifier(Protocol):
     def send(self, to: Sequence[str], subject: str, text: str, html: str | None = None) -> None:
         """Deliver (or queue) one message to those addresses."""
+
+
+@frozen
+class HttpAnswer:
+    """What a web server answered: its status code and the start of its body (for the delivery log)."""
+
+    status: int
+    excerpt: str = ""
+
+
+class WebhookPoster(Protocol):
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
+        """POST ``body`` to ``url`` with those headers, following no redirect, within a few seconds; raises OSError
+        when no answer came (refused, timed out, TLS refused)."""

@@ -21,7 +21,7 @@ from eventflow.core.model import Health, Language, Role, Status, StorageTier
 from eventflow.core.ports import Translator
 from eventflow.core.rules_risk import reasons
 from eventflow.core.rules_specs import SpecStatus
-from eventflow.core.services import audit, stats, storage
+from eventflow.core.services import audit, stats, storage, webhooks
 from eventflow.core.services import events as ev
 
 converter = make_converter()
@@ -406,6 +406,81 @@ class OutboxMessage(Shape):
             next_attempt_at=message.next_attempt_at,
             sent_at=message.sent_at,
         )
+
+
+# -- webhooks and calendar feeds -------------------------------------------------------------------------------
+@frozen
+class WebhookDelivery(Shape):
+    """One POST to a webhook: its state, its last answer (``status_code``, null when none came) and error."""
+
+    id: int = field(metadata=ID)
+    webhook_id: int = field(metadata=ID)
+    event: str
+    status: model.OutboxStatus
+    attempts: int = field(metadata={"openapi": {"minimum": 0}})
+    status_code: int | None
+    error: str | None
+    created_at: dt.datetime
+    last_attempt_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    next_attempt_at: dt.datetime
+
+    @classmethod
+    def of(cls, delivery: model.WebhookDelivery) -> WebhookDelivery:
+        return cls(
+            id=_id(delivery.id),
+            webhook_id=delivery.webhook_id,
+            event=delivery.event_name,
+            status=delivery.status,
+            attempts=delivery.attempts,
+            status_code=delivery.last_status_code,
+            error=delivery.last_error,
+            created_at=delivery.created_at,
+            last_attempt_at=delivery.last_attempt_at,
+            delivered_at=delivery.delivered_at,
+            next_attempt_at=delivery.next_attempt_at,
+        )
+
+
+@frozen
+class Webhook(Shape):
+    """A webhook (never its secret) with its latest delivery."""
+
+    id: int = field(metadata=ID)
+    url: str
+    events: list[str]
+    format: model.WebhookFormat
+    language: Language
+    created_at: dt.datetime
+    created_by: int | None
+    last_delivery: WebhookDelivery | None
+
+    @classmethod
+    def of(cls, view: webhooks.WebhookView) -> Webhook:
+        hook = view.webhook
+        return cls(
+            id=_id(hook.id),
+            url=hook.url,
+            events=list(hook.events),
+            format=hook.format,
+            language=hook.language,
+            created_at=hook.created_at,
+            created_by=hook.created_by,
+            last_delivery=WebhookDelivery.of(view.recent[0]) if view.recent else None,
+        )
+
+
+@frozen
+class FeedLink(Shape):
+    """A secret calendar address (iCalendar), to subscribe to from a calendar app."""
+
+    url: str = field(
+        metadata={"openapi": {"format": "uri", "example": "https://eventflow.example.org/feeds/SECRET.ics"}}
+    )
+
+    @classmethod
+    def of(cls, url: str) -> FeedLink:
+        return cls(url)
 
 
 @frozen

@@ -32,6 +32,7 @@ from eventflow.core.model import (
     Deliverable,
     DeliverableTemplate,
     Event,
+    Feed,
     Language,
     Lease,
     LoginFailure,
@@ -45,6 +46,9 @@ from eventflow.core.model import (
     StorageTier,
     ThemePeriod,
     User,
+    Webhook,
+    WebhookDelivery,
+    WebhookFormat,
 )
 from eventflow.core.ports import SessionCaller
 
@@ -61,6 +65,7 @@ CONFLICTS = (
     (("uq_assets_deliverable_id_version", "assets.deliverable_id"), "this slot already has a version with this number"),
     (("uq_assets_upload_id", "assets.upload_id"), "this upload is already stored"),
     (("pk_leases", "leases.id"), "this lease already exists"),
+    (("uq_feeds_secret_hash", "feeds.secret_hash"), "this calendar feed already exists"),
     (("foreign key",), "it refers to a user, bar, template, event, slot or comment that does not exist"),
 )
 
@@ -442,23 +447,16 @@ class ActivityLog(Repository[Activity]):
         return self._select(*[f for f in filters if f is not None], order_by=[c.at.desc(), c.id.desc()], limit=limit)
 
 
-class Outbox(Repository[OutboxMessage]):
-    """Queued e-mails. A claim is one guarded UPDATE, so of two senders racing for a message exactly one wins."""
+class Queue(Repository[E]):
+    """Outgoing messages or deliveries. A claim is one guarded UPDATE, so of two senders racing for one exactly one
+    wins."""
 
-    def has_key(self, dedupe_key: str) -> bool:
-        return self._one(self._t.c.dedupe_key == dedupe_key) is not None
-
-    def due(self, now: dt.datetime, limit: int) -> list[OutboxMessage]:
+    def due(self, now: dt.datetime, limit: int) -> builtins.list[E]:
         return self._select(*self._claimable(now), order_by=[self._t.c.next_attempt_at], limit=limit)
 
     def claim(self, message_id: int, token: str, now: dt.datetime, until: dt.datetime) -> bool:
         taken = update(self._t).where(self._t.c.id == message_id, *self._claimable(now))
         return self._db.run(taken.values(claim_token=token, claimed_until=until)).rowcount == 1
-
-    def list(self, failing_only: bool = False, limit: int | None = None) -> builtins.list[OutboxMessage]:
-        c = self._t.c
-        where = [c.status != OutboxStatus.SENT.value, c.last_error.is_not(None)] if failing_only else []
-        return self._select(*where, order_by=[c.created_at.desc(), c.id.desc()], limit=limit)
 
     def _claimable(self, now: dt.datetime) -> builtins.list[ColumnElement[bool]]:
         c = self._t.c
@@ -467,6 +465,46 @@ class Outbox(Repository[OutboxMessage]):
             c.next_attempt_at <= now,
             or_(c.claimed_until.is_(None), c.claimed_until <= now),
         ]
+
+
+class Outbox(Queue[OutboxMessage]):
+    """Queued e-mails."""
+
+    def lock_reminders(self) -> None:
+        """Lock the reminders' row until this transaction ends (SQLite's ``BEGIN IMMEDIATE`` already serialises)."""
+        self._db.run(select(t.locks.c.name).where(t.locks.c.name == t.REMINDERS_LOCK).with_for_update())
+
+    def has_key(self, dedupe_key: str) -> bool:
+        return self._one(self._t.c.dedupe_key == dedupe_key) is not None
+
+    def list(self, failing_only: bool = False, limit: int | None = None) -> builtins.list[OutboxMessage]:
+        c = self._t.c
+        where = [c.status != OutboxStatus.SENT.value, c.last_error.is_not(None)] if failing_only else []
+        return self._select(*where, order_by=[c.created_at.desc(), c.id.desc()], limit=limit)
+
+
+class Webhooks(Repository[Webhook]):
+    """Webhooks; deleting one cascades to its deliveries in the database."""
+
+    def list(self) -> list[Webhook]:
+        return self._select()
+
+
+class Deliveries(Queue[WebhookDelivery]):
+    def list_for(self, webhook_id: int, limit: int) -> list[WebhookDelivery]:
+        c = self._t.c
+        return self._select(c.webhook_id == webhook_id, order_by=[c.created_at.desc(), c.id.desc()], limit=limit)
+
+
+class Feeds(Repository[Feed]):
+    def get_by_hash(self, secret_hash: str) -> Feed | None:
+        return self._one(self._t.c.secret_hash == secret_hash)
+
+    def for_user(self, user_id: int) -> Feed | None:
+        return self._one(self._t.c.user_id == user_id)
+
+    def for_bar(self, bar_id: int) -> Feed | None:
+        return self._one(self._t.c.bar_id == bar_id)
 
 
 USERS = EntityMap(
@@ -486,3 +524,6 @@ RESERVATIONS = EntityMap(Reservation, t.reservations)
 COMMENTS = EntityMap(Comment, t.comments)
 ACTIVITY = EntityMap(Activity, t.activity)
 OUTBOX = EntityMap(OutboxMessage, t.outbox, enums={"status": OutboxStatus})
+WEBHOOKS = EntityMap(Webhook, t.webhooks, enums={"format": WebhookFormat, "language": Language})
+DELIVERIES = EntityMap(WebhookDelivery, t.webhook_deliveries, enums={"status": OutboxStatus})
+FEEDS = EntityMap(Feed, t.feeds)

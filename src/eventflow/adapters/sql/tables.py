@@ -159,6 +159,8 @@ events = Table(
     _fk("created_by", "users.id"),
     Column("created_at", UtcDateTime),
     Column("archived_at", UtcDateTime),
+    Column("sequence", Integer, nullable=False, server_default="0"),
+    Column("updated_at", UtcDateTime),
     Index("ix_events_date_name_key", "date", "name_key"),
     **MYSQL_OPTIONS,
 )
@@ -248,6 +250,7 @@ locks = Table(
     **MYSQL_OPTIONS,
 )
 QUOTA_LOCK = "quota"
+REMINDERS_LOCK = "reminders"
 
 #: One row whose number every committed write increases: what was read under a number is still true while it holds.
 revision = Table(
@@ -311,5 +314,53 @@ outbox = Table(
     Column("claimed_until", UtcDateTime),
     Column("dedupe_key", String(200), unique=True),
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    **MYSQL_OPTIONS,
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    _id(),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(200), nullable=False),  # kept in clear: every delivery is signed with it
+    Column("events", json_value(), nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("language", String(5), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    _fk("created_by", "users.id"),
+    **MYSQL_OPTIONS,
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    _id(),
+    _fk("webhook_id", "webhooks.id", nullable=False, cascade=True),
+    Column("event_name", String(50), nullable=False),
+    Column("body", long_text(), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_status_code", Integer),
+    Column("last_error", long_text()),
+    Column("last_attempt_at", UtcDateTime),
+    Column("delivered_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claim_token", String(32)),
+    Column("claimed_until", UtcDateTime),
+    Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    **MYSQL_OPTIONS,
+)
+
+#: Calendar feeds: a user's own (``user_id``) or a bar's (``bar_id``); only the hash of the address's secret is kept.
+feeds = Table(
+    "feeds",
+    metadata,
+    _id(),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("salt", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    _fk("user_id", "users.id"),
+    _fk("bar_id", "bars.id"),
     **MYSQL_OPTIONS,
 )

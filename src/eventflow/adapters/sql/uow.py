@@ -33,6 +33,9 @@ class SqlUnitOfWork:
     activity: ports.ActivityRepository
     outbox: ports.OutboxRepository
     read_models: ports.ReadModels
+    webhooks: ports.WebhookRepository
+    deliveries: ports.DeliveryRepository
+    feeds: ports.FeedRepository
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -65,6 +68,9 @@ class SqlUnitOfWork:
         self.activity = r.ActivityLog(db, r.ACTIVITY)
         self.outbox = r.Outbox(db, r.OUTBOX)
         self.read_models = SqlReadModels(db)
+        self.webhooks = r.Webhooks(db, r.WEBHOOKS)
+        self.deliveries = r.Deliveries(db, r.DELIVERIES)
+        self.feeds = r.Feeds(db, r.FEEDS)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -327,8 +327,10 @@ class EventService:
             event = evolve(event, **{key: self._value(key, value) for key, value in given(change).items()})
             if event.bar_ids != before["bar_ids"]:
                 self._rebar(uow, actor, event, before["bar_ids"])
-            uow.events.update(event)
             old, new = changes(before, _snapshot(event))
+            if new:  # calendar feeds tell their subscribers the night changed
+                event.sequence, event.updated_at = event.sequence + 1, self.ctx.clock.now()
+            uow.events.update(event)
             if new:
                 record(self.ctx, uow, actor, "event.updated", "event", event_id, event_id, before=old, after=new)
             uow.commit()

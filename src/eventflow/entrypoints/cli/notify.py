@@ -1,4 +1,4 @@
-"""``digest`` (cron, once a day) and ``outbox`` (send, list, retry): the e-mails eventflow sends."""
+"""``digest`` and ``remind`` (cron, once a day) and ``outbox`` (send, list, retry): the e-mails eventflow sends."""
 
 from __future__ import annotations
 
@@ -33,6 +33,23 @@ def digest(runtime: Runtime, queue_only: bool) -> None:
         f"Digest queued for {len(report.queued)} user(s); nothing to say to {len(report.nothing_to_say)}; "
         f"{len(report.already_done)} already had today's."
     )
+    if not queue_only:
+        say_sent(services.outbox.send_due())
+
+
+@click.command()
+@click.option("--queue-only", is_flag=True, help="Queue the reminders without sending the outbox now.")
+@pass_runtime
+def remind(runtime: Runtime, queue_only: bool) -> None:
+    """Remind people of the deliverables not yet approved whose J-7 is in two days, or today.
+
+    Each assignee (or, for a deliverable nobody is assigned to, whoever planned the night, commented on it or uploaded
+    to it) who kept the "reminders" e-mail gets one reminder per deliverable and step, in their language. Run it from
+    cron once a day (the web server also does, hourly from 8:00): a second run the same day sends nothing more.
+    """
+    services = runtime.services
+    report = services.reminders.run()
+    click.echo(f"Reminders queued: {report.queued}; already sent: {report.already_sent}.")
     if not queue_only:
         say_sent(services.outbox.send_due())
 
@@ -84,4 +101,4 @@ def outbox_retry(runtime: Runtime, message_id: int) -> None:
     say_sent(services.outbox.send_due())
 
 
-COMMANDS: list[click.Command] = [digest, outbox]
+COMMANDS: list[click.Command] = [digest, remind, outbox]

@@ -20,9 +20,11 @@ from eventflow.entrypoints.web import (
     api_audit,
     api_events,
     api_insight,
+    api_webhooks,
     assets,
     auth,
     credentials,
+    feeds,
     openapi,
     pages,
     tus,
@@ -40,6 +42,8 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     assets,
     tus,
     pages,
+    api_webhooks,
+    feeds,
 )
 
 

@@ -1,4 +1,4 @@
-"""Admin pages: users, bars and hardware, monthly themes, templates, storage.
+"""Admin pages: users, bars and hardware (and their staff calendars), monthly themes, templates, storage, webhooks.
 
 Every write goes through the JSON API from ``admin.js`` (cookie session + CSRF like any write).
 """
@@ -6,14 +6,17 @@ Every write goes through the JSON API from ``admin.js`` (cookie session + CSRF l
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import falcon
 
 from eventflow.core import errors
+from eventflow.core.model import WebhookFormat
+from eventflow.core.rules_webhooks import EVENT_NAMES
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
 
-SECTIONS = ("users", "bars", "themes", "templates", "storage")
+SECTIONS = ("users", "bars", "themes", "templates", "storage", "webhooks")
 ALERT_PERCENT = 80
 
 
@@ -31,7 +34,10 @@ class AdminPage(Page):
         return {"users": self.services.users.list()}
 
     def _bars(self, year: int) -> dict[str, object]:
-        return {"bars": self.services.bars.list()}
+        bars = self.services.bars.list()
+        # None: the operator's rights; only admins reach this page (``current_admin``)
+        feeds = {bar.id: self.services.feeds.address(None, bar.id or 0) for bar in bars}
+        return {"bars": bars, "feeds": feeds}
 
     def _themes(self, year: int) -> dict[str, object]:
         themes = {t.key: t for y in (year, year + 1) for t in self.services.themes.list(y)}
@@ -46,4 +52,12 @@ class AdminPage(Page):
             "report": self.services.storage.report(),
             "purgeable": self.services.storage.purge_plan().bytes,
             "alert_percent": ALERT_PERCENT,
+        }
+
+    def _webhooks(self, year: int) -> dict[str, object]:
+        return {
+            "webhooks": self.services.webhooks.list(None),  # the operator's rights: only admins reach this page
+            "event_names": EVENT_NAMES,
+            "formats": [f.value for f in WebhookFormat],
+            "new_secret": secrets.token_urlsafe(24),
         }

@@ -1,5 +1,5 @@
 """``/profile``: the user's own settings — which e-mails they want, the language of the pages and e-mails, their
-password and their personal API tokens."""
+password, their personal API tokens and the secret address of their calendar feed."""
 
 from __future__ import annotations
 
@@ -21,4 +21,5 @@ class ProfilePage(Page):
             kinds=NOTIFICATION_KINDS,
             languages=[lang.value for lang in Language],
             tokens=self.services.users.tokens(me, me.id or 0),
+            feed_url=self.services.feeds.address(me),
         )

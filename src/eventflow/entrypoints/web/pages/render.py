@@ -56,6 +56,12 @@ JS_MESSAGES = {
     "retried": N_("The e-mail is queued again"),
     "confirm_revoke_token": N_("Revoke this token? Scripts that use it stop working at once."),
     "token_revoked": N_("Token revoked"),
+    "copied": N_("Copied"),
+    "confirm_new_feed": N_("Make a new address? Calendars subscribed to the current one stop being updated."),
+    "confirm_stop_feed": N_("Stop sharing this calendar? Its address stops working."),
+    "confirm_delete_webhook": N_("Delete this webhook? Deliveries not sent yet are dropped."),
+    "webhook_delivered": N_("Delivered: the receiver answered %(code)s"),
+    "webhook_failed": N_("Not delivered: %(error)s"),
 }
 
 

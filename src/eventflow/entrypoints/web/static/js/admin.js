@@ -1,4 +1,5 @@
-// Admin actions that are not plain forms: deactivate / reactivate, password reset, storage jobs, e-mail retries.
+// Admin actions that are not plain forms: deactivate / reactivate, password reset, storage jobs, e-mail retries,
+// webhook tests and deletions.
 import { api, t, toast } from "./app.js";
 
 function size(bytes) {
@@ -26,6 +27,18 @@ document.addEventListener("click", async (event) => {
       const result = await api("POST", button.dataset.url);
       toast(`${t("freed")}: ${size(result.freed_bytes || result.moved_bytes || 0)}`);
       setTimeout(() => location.reload(), 1200);
+    } else if (button.dataset.action === "webhook-test") {
+      button.disabled = true;
+      const id = button.closest("[data-webhook-id]").dataset.webhookId;
+      const delivery = await api("POST", `/api/webhooks/${id}/test`);
+      const ok = delivery.status === "sent";
+      sessionStorage.setItem("eventflow-toast", ok ? t("webhook_delivered", { code: delivery.status_code })
+        : t("webhook_failed", { error: delivery.error }));
+      location.reload();
+    } else if (button.dataset.action === "webhook-delete") {
+      if (!confirm(t("confirm_delete_webhook"))) return;
+      await api("DELETE", `/api/webhooks/${button.closest("[data-webhook-id]").dataset.webhookId}`);
+      location.reload();
     } else if (button.dataset.action === "retry-mail") {
       button.disabled = true;
       await api("POST", `/api/outbox/${button.closest("[data-message-id]").dataset.messageId}/retry`);
