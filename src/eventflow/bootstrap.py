@@ -26,6 +26,7 @@ from eventflow.core.services.comments import CommentService
 from eventflow.core.services.events import EventService
 from eventflow.core.services.notifications import DigestService, NotificationPlanner
 from eventflow.core.services.outbox import OutboxService
+from eventflow.core.services.review import ReviewService
 from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
 from eventflow.core.shared_reads import SharedReads
@@ -93,6 +94,7 @@ class Services:
     digest: DigestService = field(init=False)
     outbox: OutboxService = field(init=False)
     audit: AuditService = field(init=False)
+    review: ReviewService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.users = UserService(self.ctx)
@@ -116,6 +118,7 @@ class Services:
         self.digest = DigestService(self.ctx, self.settings.base_url)
         self.outbox = OutboxService(self.ctx, self.files.notifier)
         self.audit = AuditService(self.ctx)
+        self.review = ReviewService(self.ctx, self.assets, self.files.probe)
 
     @property
     def clock(self) -> Clock:

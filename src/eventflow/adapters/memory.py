@@ -29,6 +29,7 @@ from eventflow.core.model import (
     Session,
     Status,
     StorageTier,
+    TeamSettings,
     ThemePeriod,
     User,
 )
@@ -243,6 +244,20 @@ class _Outbox(_Repo):
         return found[:limit] if limit is not None else found
 
 
+class _Settings:
+    """The team's settings: one row, the defaults until saved."""
+
+    def __init__(self, table: _Table) -> None:
+        self._t = table
+
+    def get(self) -> TeamSettings:
+        stored: TeamSettings | None = self._t.rows.get(1)
+        return stored or TeamSettings()
+
+    def update(self, settings: TeamSettings) -> None:
+        self._t.rows[1] = settings
+
+
 def _claimable(message: OutboxMessage, now: dt.datetime) -> bool:
     return (
         message.status is OutboxStatus.PENDING
@@ -265,6 +280,7 @@ TABLES = (
     "comments",
     "activity",
     "outbox",
+    "settings",
 )
 
 
@@ -338,6 +354,7 @@ class MemoryUnitOfWork:
         self.comments = _Comments(t["comments"])
         self.activity = _Activity(t["activity"])
         self.outbox = _Outbox(t["outbox"])
+        self.settings = _Settings(t["settings"])
         self.views = ComposedViews(self)
         return self
 

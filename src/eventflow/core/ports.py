@@ -26,6 +26,7 @@ from eventflow.core.model import (
     Reservation,
     Session,
     Status,
+    TeamSettings,
     ThemePeriod,
     User,
 )
@@ -337,6 +338,14 @@ class OutboxRepository(Protocol):
         """Messages newest first; ``failing_only``: not sent and with an error (retrying or given up)."""
 
 
+class SettingsRepository(Protocol):
+    def get(self) -> TeamSettings:
+        """The team's settings (the defaults until an admin changes one)."""
+
+    def update(self, settings: TeamSettings) -> None:
+        """Save the team's settings."""
+
+
 @frozen
 class CalendarRows:
     """What a calendar shows of a period, read in one go: the events (with their bars), their slots, every bar, and
@@ -397,6 +406,7 @@ class UnitOfWork(Protocol):
     comments: CommentRepository
     activity: ActivityRepository
     outbox: OutboxRepository
+    settings: SettingsRepository
     views: ViewRepository
 
     def __enter__(self) -> Self:
@@ -497,6 +507,12 @@ class ImageProcessor(Protocol):
 class MediaProbe(Protocol):
     def preview(self, source: BinaryIO, content_type: str) -> MediaPreview:
         """A preview image and facts (pages, duration, resolution, codec) for a stored file; never raises."""
+
+    def page(self, source: BinaryIO, number: int, edge: int) -> EncodedImage:
+        """Page ``number`` (1-based) of a PDF as an image whose long edge is ``edge`` pixels.
+
+        Raises InvalidInput when the document has no such page, UnsupportedMedia when it cannot be read.
+        """
 
 
 class Notifier(Protocol):

@@ -30,6 +30,7 @@ class SqlUnitOfWork:
     comments: ports.CommentRepository
     activity: ports.ActivityRepository
     outbox: ports.OutboxRepository
+    settings: ports.SettingsRepository
     views: ports.ViewRepository
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.comments = r.Comments(db, r.COMMENTS)
         self.activity = r.ActivityLog(db, r.ACTIVITY)
         self.outbox = r.Outbox(db, r.OUTBOX)
+        self.settings = r.Settings(db)
         self.views = Views(db)
         return self
 

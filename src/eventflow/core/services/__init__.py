@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from enum import Enum
+from typing import Any, Final, Protocol, TypeVar
 
 from attrs import define, field
 
@@ -35,6 +36,15 @@ class Context:
 
 #: ``None`` stands for the operator at the command line: trusted like an admin.
 Actor = User | None
+
+
+class Unchanged(Enum):
+    """The value of a change's field that is not given (``None`` may be a value: "no assignee")."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED: Final = Unchanged.UNCHANGED
 
 
 def require_admin(actor: Actor) -> None:

@@ -13,12 +13,23 @@ import falcon
 from falcon.routing import IntConverter
 
 from eventflow.bootstrap import Services
-from eventflow.entrypoints.web import admission, api_admin, api_audit, api_events, assets, auth, openapi, pages, tus
+from eventflow.entrypoints.web import (
+    admission,
+    api_admin,
+    api_audit,
+    api_events,
+    api_review,
+    assets,
+    auth,
+    openapi,
+    pages,
+    tus,
+)
 from eventflow.entrypoints.web.errors import register_error_handlers
 from eventflow.entrypoints.web.middleware import OneReadTransaction, RequestId, SecurityHeaders
 from eventflow.entrypoints.web.views import Json
 
-ROUTE_MODULES: tuple[ModuleType, ...] = (api_events, api_admin, api_audit, assets, tus, pages)
+ROUTE_MODULES: tuple[ModuleType, ...] = (api_events, api_admin, api_audit, api_review, assets, tus, pages)
 
 
 class IdConverter(IntConverter):
