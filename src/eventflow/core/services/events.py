@@ -478,6 +478,8 @@ class EventService:
 
     def _make_current(self, slot: Deliverable, versions: Sequence[Asset], number: int) -> None:
         """``number`` becomes the current version; an approval was about another version, so it needs a new look."""
+        if number < 1:
+            raise errors.InvalidInput(f"current_version is a version number (1, 2…), not {number}", "current_version")
         if rules_review.version_numbered(versions, number) is None:
             raise errors.NotFound("version", f"{number} of deliverable {slot.id}")
         slot.current_version = number
