@@ -16,7 +16,7 @@ from eventflow.core.services.storage import Summary
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
 
-SECTIONS = ("users", "bars", "themes", "templates", "storage")
+SECTIONS = ("users", "bars", "themes", "templates", "storage", "review")
 ALERT_PERCENT = 80
 
 
@@ -43,6 +43,9 @@ class AdminPage(Page):
 
     def _templates(self, year: int) -> dict[str, object]:
         return {"templates": self.services.templates.list()}
+
+    def _review(self, year: int) -> dict[str, object]:
+        return {"settings": self.services.review.settings()}
 
     def _storage(self, year: int) -> dict[str, object]:
         return {

@@ -3,6 +3,7 @@ import { api, onAfterSubmit, t, toast } from "./app.js";
 import { sendFiles } from "./upload.js";
 import "./comments.js";
 import "./mentions.js";
+import "./review.js";
 
 const overlay = document.getElementById("overlay");
 const standalone = overlay?.classList.contains("standalone");
