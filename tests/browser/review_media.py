@@ -25,12 +25,16 @@ def _art(width: int, height: int, title: str, version: int, page: int = 1) -> Im
         draw.line([(0, y), (width, y)], fill=(40 + shade // 3, 30 + 20 * version, 120 + shade // 3 + 15 * page))
     cx, cy = int(width * LOGO_AT[0]), int(height * LOGO_AT[1])
     radius = int(min(width, height) * (0.08 + 0.05 * version))
-    draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], fill=(250, 204, 21), outline=(255, 255, 255), width=6)
+    draw.ellipse(
+        [cx - radius, cy - radius, cx + radius, cy + radius], fill=(250, 204, 21), outline=(255, 255, 255), width=6
+    )
     draw.text((cx, cy), "LOGO", fill=(30, 30, 50), font=_font(radius // 2), anchor="mm")
     band = int(height * 0.62)
     draw.rectangle([0, band, width, band + height // 7], fill=(255, 255, 255))
     draw.text((width // 2, band + height // 14), title, fill=(20, 20, 40), font=_font(height // 16), anchor="mm")
-    draw.text((width - 20, height - 20), f"v{version} · p{page}", fill=(255, 255, 255), font=_font(height // 24), anchor="rs")
+    draw.text(
+        (width - 20, height - 20), f"v{version} · p{page}", fill=(255, 255, 255), font=_font(height // 24), anchor="rs"
+    )
     return image
 
 

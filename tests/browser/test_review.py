@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -13,12 +14,16 @@ from attrs import frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Anchor
+from eventflow.core.services.review import SettingsChange
 from tests.browser import review_media
 from tests.browser.conftest import login, shot
 from tests.browser.seed import ADMIN, MEMBER, Seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 Live = tuple[str, Services, Seeded]
+#: The two players of the compare view, in page scripts.
+PLAYERS = "[...document.querySelectorAll('dialog[data-compare] video')]"
+VIEWER_VIDEO = "document.querySelector('dialog[data-viewer] video')"
 
 
 def expect(locator: Any) -> Any:
@@ -72,7 +77,9 @@ def test_a_slot_lists_every_version_and_any_of_them_can_be_made_current(page: An
     expect(cards).to_have_count(2)
     expect(cards.first).to_have_class("version-card is-current")  # newest first, and current
     expect(cards.first).to_contain_text("Max Designer")
-    expect(cards.nth(1).locator('a[download]')).to_have_attribute("href", f"/api/assets/{cards.nth(1).get_attribute('data-asset-id')}/content?download=1")
+    expect(cards.nth(1).locator("a[download]")).to_have_attribute(
+        "href", f"/api/assets/{cards.nth(1).get_attribute('data-asset-id')}/content?download=1"
+    )
     shot(page, "review-versions", full_page=False)
 
     cards.nth(1).locator('[data-action="make-current"]').click()
@@ -148,18 +155,16 @@ def test_two_videos_play_and_seek_together(page: Any, live: Live) -> None:
     videos = dialog.locator("video")
     expect(videos).to_have_count(2)
     expect(dialog.locator('[data-mode="slider"]')).to_be_hidden()  # videos compare side by side
-    page.wait_for_function("() => [...document.querySelectorAll('dialog[data-compare] video')].every(v => v.readyState >= 2)")
+    page.wait_for_function(f"() => {PLAYERS}.every(v => v.readyState >= 2)")
     dialog.locator("[data-compare-play]").click()
-    page.wait_for_function("() => [...document.querySelectorAll('dialog[data-compare] video')].every(v => !v.paused && v.currentTime > 0.3)")
+    page.wait_for_function(f"() => {PLAYERS}.every(v => !v.paused && v.currentTime > 0.3)")
     dialog.locator("[data-compare-play]").click()  # pause both
     assert videos.evaluate_all("vs => vs.every(v => v.paused)")
 
     seek = dialog.locator("[data-compare-seek]")
     seek.fill("750")  # three quarters of 4 s
     seek.dispatch_event("input")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('dialog[data-compare] video')].every(v => Math.abs(v.currentTime - 3) < 0.15)"
-    )
+    page.wait_for_function(f"() => {PLAYERS}.every(v => Math.abs(v.currentTime - 3) < 0.15)")
     expect(dialog.locator("[data-compare-time]")).to_have_text("0:03 / 0:04")
     boxes = [videos.nth(i).bounding_box() for i in range(2)]
     if page.profile == "phone":
@@ -238,7 +243,9 @@ def test_a_box_drawn_with_the_pointer_and_a_pin_placed_with_the_keyboard(desktop
     drawn, keyed = [c.anchor for c in live[1].comments.list(night.event_id)[-2:]]
     assert drawn is not None and drawn.region is not None
     assert [round(v, 2) for v in drawn.region] == [0.1, 0.6, 0.4, 0.2]
-    assert keyed is not None and keyed.region is not None and [round(v, 2) for v in keyed.region] == [0.5, 0.4, 0.0, 0.0]
+    assert (
+        keyed is not None and keyed.region is not None and [round(v, 2) for v in keyed.region] == [0.5, 0.4, 0.0, 0.0]
+    )
     shot(page, "review-box", full_page=False)
 
 
@@ -249,7 +256,7 @@ def test_a_remark_at_a_moment_of_a_video_and_its_timecode_seeks_the_video(page: 
     panel.locator('.version-card[data-version="2"] [data-action="view-version"]').first.click()
     viewer = page.locator("dialog[data-viewer]")
     video = viewer.locator("video")
-    page.wait_for_function("() => document.querySelector('dialog[data-viewer] video').readyState >= 1")
+    page.wait_for_function(f"() => {VIEWER_VIDEO}.readyState >= 1")
     video.evaluate("v => { v.currentTime = 2.5; }")
     expect(viewer.locator('[data-tool="time"]')).to_contain_text("à 0:02")
     viewer.locator('[data-tool="time"]').click()
@@ -267,12 +274,12 @@ def test_a_remark_at_a_moment_of_a_video_and_its_timecode_seeks_the_video(page: 
     shot(page, "review-timecode-thread", full_page=False)
     chip.click()  # the timecode opens the video there
     expect(viewer).to_be_visible()
-    page.wait_for_function("() => Math.abs(document.querySelector('dialog[data-viewer] video').currentTime - 2.5) < 0.05")
+    page.wait_for_function(f"() => Math.abs({VIEWER_VIDEO}.currentTime - 2.5) < 0.05")
     viewer.locator(".viewer-remarks .anchor-chip").first.click()
     video.evaluate("v => { v.currentTime = 0; }")
     viewer.locator(".viewer-remarks .anchor-chip").first.click()  # and in the viewer's list too
-    page.wait_for_function("() => Math.abs(document.querySelector('dialog[data-viewer] video').currentTime - 2.5) < 0.05")
-    page.wait_for_function("() => { const v = document.querySelector('dialog[data-viewer] video'); return !v.seeking && v.readyState >= 2; }")
+    page.wait_for_function(f"() => Math.abs({VIEWER_VIDEO}.currentTime - 2.5) < 0.05")
+    page.wait_for_function(f"() => !{VIEWER_VIDEO}.seeking && {VIEWER_VIDEO}.readyState >= 2")
     page.wait_for_timeout(500)  # the player's spinner gone
     shot(page, "review-timecode", full_page=False)
 
@@ -286,7 +293,9 @@ def test_changes_are_requested_with_a_reason_asked_in_a_dialog(page: Any, live: 
     row.locator('[data-action="set-status"][data-status="changes_requested"]').click()
     dialog = page.locator("dialog[data-reason]")
     expect(dialog).to_be_visible()
-    expect(dialog.locator("[data-reason-intro]")).to_contain_text("Poster A3 : votre raison rejoint la conversation, épinglée à la v2.")
+    expect(dialog.locator("[data-reason-intro]")).to_contain_text(
+        "Poster A3 : votre raison rejoint la conversation, épinglée à la v2."
+    )
     dialog.locator("button[type=submit]").click()  # nothing written: the dialog stays, nothing is sent
     expect(dialog).to_be_visible()
     assert live[1].events.slot(night.poster).slot.status.value == "review"
@@ -311,7 +320,13 @@ def test_the_review_queue_asks_the_reason_too_and_counts_the_remarks(desktop: An
     _, services, _ = live
     night = night_with_versions(services, "Queue remarks")
     lea = next(u for u in services.users.list() if u.email == ADMIN)
-    services.comments.add(lea, night.event_id, "Titre trop petit", deliverable_id=night.story, anchor=Anchor(2, region=(0.1, 0.1, 0.2, 0.2)))
+    services.comments.add(
+        lea,
+        night.event_id,
+        "Titre trop petit",
+        deliverable_id=night.story,
+        anchor=Anchor(2, region=(0.1, 0.1, 0.2, 0.2)),
+    )
     login(page)
     page.goto(f"{page.base}/review")
     item = page.locator(f'.review-item[data-slot-id="{night.story}"]')
@@ -329,5 +344,86 @@ def version_asset(page: Any, slot_id: int, version: int) -> str:
 
 
 def wait_for_images(page: Any) -> None:
-    page.wait_for_function("() => [...document.querySelectorAll('dialog[data-compare] img')].every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('dialog[data-compare] img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     page.wait_for_timeout(100)  # sized once loaded
+
+
+def test_done_when_a_manager_compares_pins_requests_changes_and_approves_v3(page: Any, live: Live) -> None:
+    """The issue's "done when": Chloé compares v1 and v2 of the cube loop, pins a remark on the logo of v2, requests
+    changes with that reason, and approves the v3 Max sends back, while the team requires a second pair of eyes."""
+    _, services, _ = live
+    night = night_with_versions(services, f"Done when {page.profile}")
+    ada = next(u for u in services.users.list() if u.email == ADMIN)
+    services.review.change_settings(ada, SettingsChange(second_pair_of_eyes=True))
+    try:
+        login(page, "chloe@bars.fr")
+        panel = open_versions(page, night, night.cube)
+        panel.locator("[data-compare-form] button[type=submit]").click()
+        compare = page.locator("dialog[data-compare]")
+        expect(compare.locator("video")).to_have_count(2)
+        page.keyboard.press("Escape")
+
+        panel.locator('.version-card[data-version="2"] [data-action="view-version"]').first.click()
+        viewer = page.locator("dialog[data-viewer]")
+        page.wait_for_function(f"() => {VIEWER_VIDEO}.readyState >= 2")
+        viewer.locator('[data-tool="region"]').click()
+        frame = viewer.locator(".stage-box").bounding_box()
+        x, y = review_media.LOGO_AT
+        page.mouse.click(frame["x"] + frame["width"] * x, frame["y"] + frame["height"] * y)
+        viewer.locator("#viewer-text").fill("Le logo déborde du cube")
+        viewer.locator("[data-viewer-composer] button[type=submit]").click()
+        expect(viewer.locator(".stage-marks .marker-pin")).to_have_text("1")
+        page.keyboard.press("Escape")
+
+        row = page.locator(f'tr.slot[data-slot-id="{night.cube}"]')
+        row.locator("details.dropdown summary").click()
+        row.locator('[data-action="set-status"][data-status="changes_requested"]').click()
+        reason = page.locator("dialog[data-reason]")
+        reason.locator("textarea").fill("Voir le repère 1 sur la v2 : logo trop grand")
+        reason.locator("button[type=submit]").click()
+        expect(row).to_have_attribute("data-status", "changes_requested")
+
+        max_ = next(u for u in services.users.list() if u.email == MEMBER)
+        services.assets.upload_version(max_, night.cube, "v3-cube.mp4", io.BytesIO(review_media.clip(3)))
+        page.reload()
+        row = page.locator(f'tr.slot[data-slot-id="{night.cube}"]')
+        expect(row.locator(".file-cell")).to_contain_text("v3")
+        row.locator('[data-action="set-status"][data-status="approved"]').click()
+        expect(page.locator(f'tr.slot[data-slot-id="{night.cube}"]')).to_have_attribute("data-status", "approved")
+        shot(page, "review-done-when", full_page=False)
+    finally:
+        services.review.change_settings(ada, SettingsChange(second_pair_of_eyes=False))
+    slot = services.events.slot(night.cube).slot
+    chloe = next(u for u in services.users.list() if u.email == "chloe@bars.fr")
+    assert (slot.approved_version, slot.approved_by) == (3, chloe.id)
+    reasons = [c for c in services.comments.list(night.event_id) if c.text.startswith("Voir le repère 1")]
+    assert [c.anchor for c in reasons] == [Anchor(2)]
+
+
+def test_the_admin_requires_a_second_pair_of_eyes_and_the_uploader_is_told_why_not(desktop: Any, live: Live) -> None:
+    page = desktop
+    _, services, _ = live
+    night = night_with_versions(services, "Second pair of eyes")
+    ada = next(u for u in services.users.list() if u.email == ADMIN)
+    services.assets.upload_version(ada, night.story, "v3-story.png", io.BytesIO(review_media.story(3)))
+    login(page)
+    try:
+        page.goto(f"{page.base}/admin/review")
+        page.locator('input[name="second_pair_of_eyes"]').check()
+        page.locator('form[data-api="PATCH /api/settings"] button[type=submit]').click()
+        expect(page.locator("#toast")).to_have_text("Enregistré")
+        assert services.review.settings().second_pair_of_eyes
+        shot(page, "review-admin-settings")
+
+        page.goto(f"{page.base}/events/{night.event_id}")
+        row = page.locator(f'tr.slot[data-slot-id="{night.story}"]')
+        approve = row.locator('[data-action="set-status"][data-status="approved"]')
+        expect(approve).to_be_disabled()
+        expect(approve).to_have_attribute("title", re.compile("Vous avez envoyé la v3"))
+        row.locator(f"#st-{night.story}").select_option("approved")  # the status menu: the server says no
+        expect(page.locator("#toast.error")).to_contain_text("you uploaded v3")
+        expect(row).to_have_attribute("data-status", "review")
+    finally:
+        services.review.change_settings(ada, SettingsChange(second_pair_of_eyes=False))
