@@ -427,3 +427,26 @@ def test_the_admin_requires_a_second_pair_of_eyes_and_the_uploader_is_told_why_n
         expect(row).to_have_attribute("data-status", "review")
     finally:
         services.review.change_settings(ada, SettingsChange(second_pair_of_eyes=False))
+
+
+def test_versions_and_the_viewer_work_in_the_card_opened_over_the_calendar(desktop: Any, live: Live) -> None:
+    page = desktop
+    _, services, _ = live
+    night = night_with_versions(services, "Over the calendar")
+    login(page)
+    day = services.events.card(night.event_id).summary.event.date
+    page.goto(f"{page.base}/calendar?view=month&date={day}")
+    page.locator(f'.month-grid a[data-event-id="{night.event_id}"]').click()
+    card = page.locator("#overlay [data-card]")
+    card.locator(f'tr.slot[data-slot-id="{night.story}"] [data-action="toggle-versions"]').click()
+    card.locator(f'#versions-{night.story} .version-card[data-version="1"] [data-action="make-current"]').click()
+    expect(card.locator(f"#versions-{night.story} .version-card.is-current")).to_have_attribute("data-version", "1")
+    card.locator(f'#versions-{night.story} .version-card[data-version="2"] [data-action="view-version"]').first.click()
+    viewer = page.locator("dialog[data-viewer]")
+    expect(viewer.locator("[data-viewer-title]")).to_contain_text("Story Instagram — v2")
+    viewer.locator("#viewer-text").fill("Plus de contraste sur le titre")
+    viewer.locator("[data-viewer-composer] button[type=submit]").click()
+    expect(viewer.locator(".viewer-remarks li")).to_contain_text("Plus de contraste")  # the card reloaded under it
+    page.keyboard.press("Escape")
+    expect(card.locator(".comment", has_text="Plus de contraste").locator(".anchor-chip")).to_have_text("v2")
+    assert page.url.endswith(f"/events/{night.event_id}")

@@ -23,17 +23,17 @@ from tests.integration.test_repositories import add_event, add_slot, add_user, a
 
 def test_the_settings_are_the_defaults_until_saved_then_what_was_saved(make_uow: UnitOfWorkFactory) -> None:
     with make_uow() as uow:
-        assert uow.settings.get() == TeamSettings(second_pair_of_eyes=False)
+        assert uow.settings.current() == TeamSettings(second_pair_of_eyes=False)
         uow.settings.update(TeamSettings(second_pair_of_eyes=True))
         uow.commit()
     with make_uow(read_only=True) as uow:
-        assert uow.settings.get() == TeamSettings(second_pair_of_eyes=True)
+        assert uow.settings.current() == TeamSettings(second_pair_of_eyes=True)
     with make_uow() as uow:
         uow.settings.update(TeamSettings(second_pair_of_eyes=False))
         uow.settings.update(TeamSettings(second_pair_of_eyes=False))  # saving the same again is no error
         uow.commit()
     with make_uow(read_only=True) as uow:
-        assert uow.settings.get().second_pair_of_eyes is False
+        assert uow.settings.current().second_pair_of_eyes is False
 
 
 ANCHORS = [
@@ -113,5 +113,20 @@ def test_the_migration_makes_each_slots_latest_version_current_and_approved_if_i
             assert (slots[approved].current_version, slots[approved].approved_version) == (3, 3)
             assert (slots[waiting].current_version, slots[waiting].approved_version) == (None, None)
             assert (slots[empty_slot].current_version, slots[empty_slot].approved_by) == (None, None)
-            assert uow.settings.get() == TeamSettings()
+            assert uow.settings.current() == TeamSettings()
         factory.dispose()
+
+
+def test_the_card_read_carries_the_settings(make_uow: UnitOfWorkFactory) -> None:
+    with make_uow() as uow:
+        event_id = add_event(uow).id or 0
+        uow.commit()
+    with make_uow(read_only=True) as uow:
+        card = uow.views.card(event_id)
+        assert card is not None and card.settings == TeamSettings()
+    with make_uow() as uow:
+        uow.settings.update(TeamSettings(second_pair_of_eyes=True))
+        uow.commit()
+    with make_uow(read_only=True) as uow:
+        card = uow.views.card(event_id)
+        assert card is not None and card.settings == TeamSettings(second_pair_of_eyes=True)

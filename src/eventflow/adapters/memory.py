@@ -250,7 +250,7 @@ class _Settings:
     def __init__(self, table: _Table) -> None:
         self._t = table
 
-    def get(self) -> TeamSettings:
+    def current(self) -> TeamSettings:
         stored: TeamSettings | None = self._t.rows.get(1)
         return stored or TeamSettings()
 
@@ -315,6 +315,7 @@ class ComposedViews:
             bars=uow.bars.list(),
             themes=self._themes(event.date, event.date),
             users=uow.users.list(),
+            settings=uow.settings.current(),
         )
 
     def _themes(self, start: dt.date, end: dt.date) -> list[ThemePeriod]:

@@ -339,7 +339,7 @@ class OutboxRepository(Protocol):
 
 
 class SettingsRepository(Protocol):
-    def get(self) -> TeamSettings:
+    def current(self) -> TeamSettings:
         """The team's settings (the defaults until an admin changes one)."""
 
     def update(self, settings: TeamSettings) -> None:
@@ -369,6 +369,7 @@ class CardRows:
     bars: list[Bar]
     themes: list[ThemePeriod]
     users: list[User]
+    settings: TeamSettings  # how the team approves: the card's Approve buttons depend on it
 
 
 class ViewRepository(Protocol):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -355,6 +355,11 @@ class Comments(Repository[Comment]):
         return self._select(self._t.c.event_id == event_id, order_by=[self._t.c.created_at])
 
 
+def settings_of(row: Mapping[str, Any] | None) -> TeamSettings:
+    """The settings row as the core's settings; the defaults when there is none."""
+    return TeamSettings(second_pair_of_eyes=bool(row["second_pair_of_eyes"])) if row else TeamSettings()
+
+
 class Settings:
     """The team's settings: the one row ``SETTINGS_ROW`` (the defaults when it is missing)."""
 
@@ -362,9 +367,8 @@ class Settings:
         self._db = db
         self._t = t.settings
 
-    def get(self) -> TeamSettings:
-        row = self._db.run(select(self._t).where(self._t.c.id == t.SETTINGS_ROW)).mappings().first()
-        return TeamSettings(second_pair_of_eyes=bool(row["second_pair_of_eyes"])) if row else TeamSettings()
+    def current(self) -> TeamSettings:
+        return settings_of(self._db.run(select(self._t).where(self._t.c.id == t.SETTINGS_ROW)).mappings().first())
 
     def update(self, settings: TeamSettings) -> None:
         values = {"second_pair_of_eyes": settings.second_pair_of_eyes}

@@ -20,6 +20,7 @@ from eventflow.core.model import (
     Event,
     Health,
     Status,
+    TeamSettings,
     ThemePeriod,
     User,
 )
@@ -123,6 +124,7 @@ class EventCard:
     activity: list[Activity]
     bars: list[Bar]  # every bar, to add one to the event
     users: list[User]  # everyone, to name authors and assignees
+    settings: TeamSettings  # how the team approves
 
 
 @frozen
@@ -213,6 +215,7 @@ class EventService:
             activity=rows.activity,
             bars=rows.bars,
             users=rows.users,
+            settings=rows.settings,
         )
 
     def slot(self, slot_id: int) -> SlotView:
@@ -447,7 +450,7 @@ class EventService:
         if change.status is not UNCHANGED:
             if change.status is Status.APPROVED and slot.status is not Status.APPROVED:
                 current = rules_review.current_version(slot, versions)
-                rules_review.check_approver(uow.settings.get(), current, actor_id(actor))
+                rules_review.check_approver(uow.settings.current(), current, actor_id(actor))
             self.set_status(slot, change.status, actor)
         if change.assignee_id is not UNCHANGED:
             slot.assignee_id = None if change.assignee_id is None else self._assignee(uow, change.assignee_id)

@@ -31,14 +31,14 @@ class ReviewService:
 
     def settings(self) -> TeamSettings:
         with self.ctx.uow(read_only=True) as uow:
-            return uow.settings.get()
+            return uow.settings.current()
 
     @replayed
     def change_settings(self, actor: Actor, change: SettingsChange) -> TeamSettings:
         """An admin sets how the team reviews; the change is recorded."""
         require_admin(actor)
         with self.ctx.uow() as uow:
-            before = uow.settings.get()
+            before = uow.settings.current()
             after = before
             if change.second_pair_of_eyes is not UNCHANGED:
                 after = TeamSettings(second_pair_of_eyes=change.second_pair_of_eyes)

@@ -80,7 +80,7 @@ class EventPage(KeptPage):
             thread=thread(card.comments, users.values()),
             slot_comment_counts=Counter(c.deliverable_id for c in card.comments if c.deleted_at is None),
             review=CardReview.of(card.comments),
-            second_look=self.services.review.settings().second_pair_of_eyes,
+            second_look=card.settings.second_pair_of_eyes,
         )
 
 
