@@ -443,8 +443,23 @@ class EventService:
     def _change_slot(self, uow: UnitOfWork, actor: Actor, event: Event, slot: Deliverable, change: SlotChange) -> None:
         before = _slot_snapshot(slot)
         reason = self._reason(change)
-        decided = change.status is not UNCHANGED or change.current_version is not UNCHANGED
-        versions = self._versions_of(uow, slot) if decided else []
+        versions = self._decide(uow, actor, slot, change)
+        self._edit(uow, slot, change)
+        old, new = changes(before, _slot_snapshot(slot))
+        if new:  # a change to what it already is leaves the slot (and its row_version) as it was
+            uow.deliverables.update(slot)
+            record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
+        if reason is not None:  # said in the conversation, about the version it is about
+            current = rules_review.current_version(slot, versions)
+            anchor = Anchor(current.version) if current and current.version else None
+            write_comment(self.ctx, uow, actor, event.id or 0, reason, deliverable_id=slot.id, anchor=anchor)
+
+    def _decide(self, uow: UnitOfWork, actor: Actor, slot: Deliverable, change: SlotChange) -> list[Asset]:
+        """Apply the change's current version, then its status (an approval checked against the team's settings);
+        the slot's versions, when either was given."""
+        if change.current_version is UNCHANGED and change.status is UNCHANGED:
+            return []
+        versions = self._versions_of(uow, slot)
         if change.current_version is not UNCHANGED:
             self._make_current(slot, versions, change.current_version)
         if change.status is not UNCHANGED:
@@ -452,6 +467,10 @@ class EventService:
                 current = rules_review.current_version(slot, versions)
                 rules_review.check_approver(uow.settings.current(), current, actor_id(actor))
             self.set_status(slot, change.status, actor)
+        return versions
+
+    def _edit(self, uow: UnitOfWork, slot: Deliverable, change: SlotChange) -> None:
+        """Apply the change's assignee, enabled flag, name and specs."""
         if change.assignee_id is not UNCHANGED:
             slot.assignee_id = None if change.assignee_id is None else self._assignee(uow, change.assignee_id)
         if change.enabled is not UNCHANGED:
@@ -460,14 +479,6 @@ class EventService:
             slot.name = require_text(change.name, "name")
         if change.specs is not UNCHANGED:
             slot.specs = (change.specs or "").strip()
-        old, new = changes(before, _slot_snapshot(slot))
-        if new:  # a change to what it already is leaves the slot (and its row_version) as it was
-            uow.deliverables.update(slot)
-            record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
-        if reason is not None:
-            current = rules_review.current_version(slot, versions)
-            anchor = Anchor(current.version) if current and current.version else None
-            write_comment(self.ctx, uow, actor, event.id or 0, reason, deliverable_id=slot.id, anchor=anchor)
 
     def _reason(self, change: SlotChange) -> str | None:
         """The cleaned reason of a request for changes (required with it, refused without it)."""

@@ -39,8 +39,8 @@ function show(focus = {}) {
   for (const step of dialog.querySelectorAll("[data-viewer-step]")) {
     const target = state.index + Number(step.dataset.viewerStep);
     step.disabled = target < 0 || target >= state.versions.length;
-    step.textContent = step.disabled ? step.dataset.viewerStep === "-1" ? "‹" : "›"
-      : step.dataset.viewerStep === "-1" ? `‹ v${state.versions[target].version}` : `v${state.versions[target].version} ›`;
+    const label = step.disabled ? "" : `v${state.versions[target].version}`;
+    step.textContent = step.dataset.viewerStep === "-1" ? `‹ ${label}`.trim() : `${label} ›`.trim();
   }
   setAnchor(null);
   drawStage();
