@@ -33,6 +33,7 @@ from eventflow.core.services.feeds import FeedService
 from eventflow.core.services.notifications import DigestService, NotificationPlanner
 from eventflow.core.services.outbox import OutboxService
 from eventflow.core.services.reminders import ReminderService
+from eventflow.core.services.review import ReviewService
 from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
 from eventflow.core.services.webhooks import WebhookPlanner, WebhookService
@@ -120,6 +121,7 @@ class Services:
     reminders: ReminderService = field(init=False)
     webhooks: WebhookService = field(init=False)
     feeds: FeedService = field(init=False)
+    review: ReviewService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.users = UserService(self.ctx)
@@ -151,6 +153,7 @@ class Services:
         self.reminders = ReminderService(self.ctx, self.settings.base_url)
         self.webhooks = WebhookService(self.ctx, self.poster, self.settings.base_url)
         self.feeds = FeedService(self.ctx, self.settings.base_url, self.settings.secret_key)
+        self.review = ReviewService(self.ctx, self.assets, self.files.probe)
 
     @property
     def clock(self) -> Clock:

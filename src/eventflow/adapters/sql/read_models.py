@@ -131,6 +131,7 @@ def _card(limited: bool) -> Together:
                 t.themes.c.year == extract("year", event_date), t.themes.c.month == extract("month", event_date)
             ),
             "users": select(t.users),
+            "settings": select(t.settings).where(t.settings.c.id == t.SETTINGS_ROW),
         }
     )
 
@@ -172,6 +173,7 @@ class SqlReadModels:
             bars=_entities(r.BARS, found["bars"], "name_key", "id"),
             themes=_entities(r.THEMES, found["themes"], "year", "month", "id"),
             users=_entities(r.USERS, found["users"], "name_key", "id"),
+            settings=r.settings_of(found["settings"][0] if found["settings"] else None),
         )
 
 
