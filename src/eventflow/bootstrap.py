@@ -33,6 +33,7 @@ from eventflow.core.services.feeds import FeedService
 from eventflow.core.services.notifications import DigestService, NotificationPlanner
 from eventflow.core.services.outbox import OutboxService
 from eventflow.core.services.reminders import ReminderService
+from eventflow.core.services.review import ReviewService
 from eventflow.core.services.stats import StatsService
 from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
@@ -121,6 +122,7 @@ class Services:
     reminders: ReminderService = field(init=False)
     webhooks: WebhookService = field(init=False)
     feeds: FeedService = field(init=False)
+    review: ReviewService = field(init=False)
     stats: StatsService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -153,6 +155,7 @@ class Services:
         self.reminders = ReminderService(self.ctx, self.settings.base_url)
         self.webhooks = WebhookService(self.ctx, self.poster, self.settings.base_url)
         self.feeds = FeedService(self.ctx, self.settings.base_url, self.settings.secret_key)
+        self.review = ReviewService(self.ctx, self.assets, self.files.probe)
         self.stats = StatsService(self.ctx)
 
     @property

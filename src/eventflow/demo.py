@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 from PIL import Image, ImageDraw, ImageFont
 
 from eventflow.bootstrap import Services
@@ -27,6 +27,7 @@ from eventflow.core import errors, rules
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Activity, Asset, Deliverable, Event, Status
 from eventflow.core.ports import UnitOfWork
+from eventflow.core.services.events import SlotChange
 
 ADMIN_EMAIL = "camille.durand@bars.example"
 
@@ -73,34 +74,41 @@ PEOPLE = [
 ]
 
 #: What happens to an event's slots, by the health it should show.
-Plan = Callable[[Sequence[Deliverable]], list[tuple[Deliverable, dict[str, object]]]]
+Plan = Callable[[Sequence[Deliverable]], list[tuple[Deliverable, SlotChange]]]
 
 
-def _all_approved(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str, object]]]:
-    return [(s, {"status": Status.APPROVED.value}) for s in slots]
+def _all_approved(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, SlotChange]]:
+    return [(s, SlotChange(status=Status.APPROVED)) for s in slots]
 
 
-def _flyer_missing(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str, object]]]:
+def _flyer_missing(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, SlotChange]]:
     """Red once inside J-7: everything approved but the flyer, still in review."""
-    return [(s, {"status": (Status.REVIEW if s.name == "Flyer" else Status.APPROVED).value}) for s in slots]
+    return [(s, SlotChange(status=Status.REVIEW if s.name == "Flyer" else Status.APPROVED)) for s in slots]
 
 
-def _in_progress(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str, object]]]:
+def _in_progress(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, SlotChange]]:
     cycle = [Status.APPROVED, Status.REVIEW, Status.IN_PROGRESS, Status.CHANGES_REQUESTED, Status.TODO]
-    return [(s, {"status": cycle[i % len(cycle)].value}) for i, s in enumerate(slots)]
+    return [(s, _decision(cycle[i % len(cycle)])) for i, s in enumerate(slots)]
 
 
-def _untouched(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str, object]]]:
+def _decision(status: Status) -> SlotChange:
+    """A status change, with the reason a request for changes needs."""
+    if status is Status.CHANGES_REQUESTED:
+        return SlotChange(status=status, reason="Le logo est trop petit et le fond trop sombre : on retente ?")
+    return SlotChange(status=status)
+
+
+def _untouched(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, SlotChange]]:
     return []
 
 
-def _barely_started(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str, object]]]:
+def _barely_started(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, SlotChange]]:
     """Likely to be late: one file waits for a look, nothing else is started."""
-    return [(slots[0], {"status": Status.REVIEW.value})]
+    return [(slots[0], SlotChange(status=Status.REVIEW))]
 
 
-def _all_disabled(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, dict[str, object]]]:
-    return [(s, {"enabled": False}) for s in slots]
+def _all_disabled(slots: Sequence[Deliverable]) -> list[tuple[Deliverable, SlotChange]]:
+    return [(s, SlotChange(enabled=False)) for s in slots]
 
 
 #: (days from today, name, bar indexes, plan, description)
@@ -158,7 +166,7 @@ def _seed(services: Services) -> DemoReport:
     _add_templates(services)
     themes = _add_themes(services, services.clock.today())
     for offset, name, bars, plan, description in EVENTS:
-        _add_event(services, offset, name, [bar_ids[i] for i in bars], plan, description, people[1:])
+        _add_event(services, offset, name, [bar_ids[i] for i in bars], plan, description, people)
     past = _add_history(services, bar_ids, people[0], people[1:])
     return DemoReport(len(BARS), len(TEMPLATES), themes, len(EVENTS) + past, len(PEOPLE), ADMIN_EMAIL, password)
 
@@ -193,12 +201,12 @@ def _add_themes(services: Services, today: dt.date) -> int:
 
 
 def _add_event(
-    services: Services, offset: int, name: str, bar_ids: list[int], plan: Plan, description: str, designers: list[int]
+    services: Services, offset: int, name: str, bar_ids: list[int], plan: Plan, description: str, people: list[int]
 ) -> None:
     """A night and its deliverables; a past night's work is done when it was due, twelve days before the night."""
     day = services.clock.today() + dt.timedelta(days=offset)
     with _back_then(services, min(services.clock.now(), services.clock.start_of(day) - WORKED_BEFORE)):
-        _plan_night(services, day, name, bar_ids, plan, description, designers)
+        _plan_night(services, day, name, bar_ids, plan, description, people)
 
 
 #: When the work on a demo night was done, for a night already past.
@@ -217,22 +225,24 @@ def _back_then(services: Services, instant: dt.datetime) -> Iterator[None]:
 
 
 def _plan_night(
-    services: Services, day: dt.date, name: str, bar_ids: list[int], plan: Plan, description: str, designers: list[int]
+    services: Services, day: dt.date, name: str, bar_ids: list[int], plan: Plan, description: str, people: list[int]
 ) -> None:
+    """The event, its slots assigned to the designers, their files sent, and the admin's decisions on them."""
+    reviewer, designers = services.users.get(people[0]), people[1:]
     card = services.events.create(None, name, day, bar_ids, description)
     slots = [view.slot for view in card.slots]
     changes = {s.id: c for s, c in plan(slots)}
     for i, slot in enumerate(slots):
-        fields = {"assignee_id": designers[i % len(designers)], **changes.get(slot.id, {})}
-        if fields.get("status") in WITH_A_FILE:  # sent by its designer, as they would have
+        change = evolve(changes.get(slot.id, SlotChange()), assignee_id=designers[i % len(designers)])
+        if change.status in WITH_A_FILE:  # sent by its designer, as they would have
             designer = services.users.get(designers[i % len(designers)])
             mockup = io.BytesIO(_mockup(name, slot.name, i))
             services.assets.upload_version(designer, slot.id or 0, f"{slot.name} — {name}.png", mockup)
-        services.events.update_slot(None, slot.id or 0, **fields)
+        services.events.update_slot(reviewer, slot.id or 0, change)
 
 
 #: Slots in these states were sent a file: the demo gives them a mock-up, as a designer would have.
-WITH_A_FILE = {Status.REVIEW.value, Status.CHANGES_REQUESTED.value, Status.APPROVED.value}
+WITH_A_FILE = {Status.REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED}
 PALETTE = [(79, 70, 229), (219, 39, 119), (5, 150, 105), (217, 119, 6), (37, 99, 235), (124, 58, 237)]
 
 

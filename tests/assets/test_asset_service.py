@@ -14,6 +14,7 @@ from eventflow.adapters.notifier import RecordingNotifier
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import Deliverable, Event, Status, User
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 from tests.assets.conftest import LIMIT_MB, MB, QUOTA_BYTES, stored_files
 
@@ -43,7 +44,7 @@ def test_each_upload_is_the_next_version_and_downloads_byte_for_byte(
 def test_a_new_version_of_an_approved_slot_goes_back_to_review_and_is_recorded(
     services: Services, admin: User, slot: Deliverable
 ) -> None:
-    services.events.update_slot(admin, slot.id or 0, status="approved")
+    services.events.update_slot(admin, slot.id or 0, SlotChange(status="approved"))
     services.assets.upload_version(admin, slot.id or 0, "poster.pdf", io.BytesIO(samples.pdf()))
     card = services.events.card(slot.event_id)
     mine = next(s for s in card.slots if s.slot.id == slot.id)

@@ -11,6 +11,7 @@ from PIL import Image
 from eventflow.bootstrap import Services
 from eventflow.core.model import Deliverable, Event, Status, User
 from eventflow.core.rules_specs import SpecCheck, SpecStatus, problem_text
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 
 A4_PT, A3_PT = (595, 842), (842, 1191)
@@ -92,7 +93,7 @@ def test_a_photo_on_a_pdf_slot_is_kept_and_says_what_it_is(services: Services, m
 def test_changed_specs_check_the_versions_again(services: Services, admin: User, member: User, event: Event) -> None:
     cube = named(services, event, "Cube LED")
     upload(services, member, cube, "cube.mp4", samples.mp4(width=192, height=108))
-    services.events.update_slot(admin, cube.id or 0, specs="192x108 mp4")
+    services.events.update_slot(admin, cube.id or 0, SlotChange(specs="192x108 mp4"))
     assert shown_check(services, cube).status is SpecStatus.MATCH
 
 
@@ -106,8 +107,12 @@ def test_approving_a_version_that_differs_is_noted_in_the_activity(
     services: Services, admin: User, member: User, event: Event, specs: str, noted: dict[str, str]
 ) -> None:
     cube = named(services, event, "Cube LED")
-    services.events.update_slot(admin, cube.id or 0, specs=specs)
+    services.events.update_slot(admin, cube.id or 0, SlotChange(specs=specs))
     upload(services, member, cube, "cube.mp4", samples.mp4(width=192, height=108))
-    services.events.update_slot(admin, cube.id or 0, status="approved")
+    services.events.update_slot(admin, cube.id or 0, SlotChange(status="approved"))
     approval = services.events.card(event.id or 0).activity[0]
-    assert approval.action == "slot.updated" and approval.after == {"status": "approved", **noted}
+    assert approval.action == "slot.updated" and approval.after == {
+        "status": "approved",
+        "approved_version": 1,
+        **noted,
+    }

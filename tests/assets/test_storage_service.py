@@ -11,6 +11,7 @@ from eventflow.adapters.notifier import RecordingNotifier
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.model import Asset, Event, StorageTier, User
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 
 
@@ -140,7 +141,7 @@ def test_purge_frees_superseded_versions_but_never_the_latest_or_the_approved_on
 ) -> None:
     slot = services.events.card(event.id or 0).slots[0].slot
     v1, v2 = (upload(services, admin, event, samples.pdf(i)) for i in (1, 2))
-    services.events.update_slot(admin, slot.id or 0, status="approved")
+    services.events.update_slot(admin, slot.id or 0, SlotChange(status="approved"))
     other = services.events.card(event.id or 0).slots[1].slot
     w1, w2 = (services.assets.upload_version(admin, other.id or 0, "cube.mp4", io.BytesIO(samples.mp4())) for _ in "ab")
     plan = services.storage.purge_plan()

@@ -21,7 +21,7 @@ from eventflow.core import rules
 from eventflow.core.clock import FixedClock
 from eventflow.core.commands import EventChanges
 from eventflow.core.model import Bar, Deliverable, Health, Status
-from eventflow.core.services.events import EventSummary, parse_date
+from eventflow.core.services.events import EventSummary, SlotChange, parse_date
 from eventflow.entrypoints.web.app import create_app
 from tests.assets import samples
 
@@ -169,26 +169,26 @@ def add_custom_slot(services: Services, name: str, specs: str, event: str) -> No
 @given(step('the "{name}" slot of "{event}" is {status:Status}'))
 def slot_status(services: Services, name: str, event: str, status: Status) -> None:
     for slot in slots(services, event, name):
-        services.events.update_slot(None, slot.id or 0, status=status.value)
+        services.events.update_slot(None, slot.id or 0, SlotChange(status=status.value))
 
 
 @given(step('every slot of "{event}" is {status:Status}'))
 def every_slot_status(services: Services, event: str, status: Status) -> None:
     for slot in slots(services, event):
-        services.events.update_slot(None, slot.id or 0, status=status.value)
+        services.events.update_slot(None, slot.id or 0, SlotChange(status=status.value))
 
 
 @given(step('the team disables the "{name}" slot of "{event}"'))
 @when(step('the team disables the "{name}" slot of "{event}"'))
 def disable_slot(services: Services, name: str, event: str) -> None:
     for slot in slots(services, event, name):
-        services.events.update_slot(None, slot.id or 0, enabled=False)
+        services.events.update_slot(None, slot.id or 0, SlotChange(enabled=False))
 
 
 @given(step('the team disables every slot of "{event}"'))
 def disable_every_slot(services: Services, event: str) -> None:
     for slot in slots(services, event):
-        services.events.update_slot(None, slot.id or 0, enabled=False)
+        services.events.update_slot(None, slot.id or 0, SlotChange(enabled=False))
 
 
 @when(step('a new version of the "{name}" slot of "{event}" arrives'))

@@ -24,6 +24,7 @@ from eventflow.core import errors
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Comment, User
 from eventflow.core.services.audit import AuditQuery
+from eventflow.core.services.events import SlotChange
 from eventflow.entrypoints.web.app import create_app
 from tests.bdd.conftest import event_id, slots, step
 from tests.notifications.conftest import Mailbox, Received, free_port
@@ -118,14 +119,14 @@ def slot_made_by(services: Services, inbox: Inbox, event: str, name: str, assign
 
 @given(step('"{name}" of "{event}" is approved'))
 def approved(services: Services, inbox: Inbox, name: str, event: str) -> None:
-    services.events.update_slot(None, slot_id(services, event, name), status="approved")
+    services.events.update_slot(None, slot_id(services, event, name), SlotChange(status="approved"))
     inbox.forget()  # the approval e-mail is not what the scenario is about
 
 
 # -- when --------------------------------------------------------------------------------------------------------
 @when(step('"{who}" sends "{name}" of "{event}" to review'))
 def to_review(services: Services, who: str, name: str, event: str) -> None:
-    services.events.update_slot(person(services, who), slot_id(services, event, name), status="review")
+    services.events.update_slot(person(services, who), slot_id(services, event, name), SlotChange(status="review"))
 
 
 @given(step('"{who}" commented on "{event}": "{text}"'))

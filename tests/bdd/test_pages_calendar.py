@@ -9,6 +9,7 @@ import falcon.testing
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from eventflow.bootstrap import Services
+from eventflow.core.services.events import SlotChange
 from tests.bdd.conftest import PASSWORD
 from tests.pages.conftest import Browser
 
@@ -28,7 +29,7 @@ def event_almost_approved(services: Services, world: dict[str, Any], name: str, 
     card = services.events.create(world["admin"], name, day, [world["bar"].id])
     for view in card.slots:
         if view.slot.name != slot:
-            services.events.update_slot(world["admin"], view.slot.id or 0, status="approved")
+            services.events.update_slot(world["admin"], view.slot.id or 0, SlotChange(status="approved"))
     world.setdefault("events", {})[name] = card.summary.event.id
 
 

@@ -12,6 +12,7 @@ from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Language
 from eventflow.core.rules_risk import reasons
+from eventflow.core.services.events import SlotChange
 from tests.bdd.conftest import PASSWORD, bar_named, event_id, step, summary
 from tests.pages.conftest import Browser
 
@@ -27,9 +28,9 @@ def past_nights(services: Services, clock: FixedClock, days: int, name: str, cou
         clock.current = clock.start_of(night - dt.timedelta(days=15)) + dt.timedelta(hours=9)
         card = services.events.create(None, f"Soirée passée {i}", night, [bar_named(services, bar).id or 0])
         (slot,) = [v.slot for v in card.slots if v.slot.name == name]
-        services.events.update_slot(None, slot.id or 0, status="in_progress")
+        services.events.update_slot(None, slot.id or 0, SlotChange(status="in_progress"))
         clock.advance(days=days)
-        services.events.update_slot(None, slot.id or 0, status="approved")
+        services.events.update_slot(None, slot.id or 0, SlotChange(status="approved"))
     clock.current = today
 
 

@@ -26,6 +26,7 @@ from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
 from eventflow.core.commands import EventChanges
 from eventflow.core.model import NOTIFICATION_KINDS, User
+from eventflow.core.services.events import SlotChange
 from eventflow.entrypoints.web.app import create_app
 from tests.bdd.conftest import PASSWORD, bar_names, event_id, slots, step
 from tests.notifications.conftest import Mailbox, Received, free_port
@@ -152,7 +153,7 @@ def slot_for_nobody(services: Services, event: str, name: str) -> None:
 
 @given(step('"{name}" of "{event}" is approved'))
 def approved(services: Services, inbox: Inbox, name: str, event: str) -> None:
-    services.events.update_slot(None, slot_id(services, event, name), status="approved")
+    services.events.update_slot(None, slot_id(services, event, name), SlotChange(status="approved"))
     inbox.forget()
 
 
@@ -213,7 +214,7 @@ def moves(services: Services, clock: FixedClock, event: str, day: dt.date) -> No
 
 @when(step('"{who}" approves "{name}" of "{event}"'))
 def approves(services: Services, who: str, name: str, event: str) -> None:
-    services.events.update_slot(person(services, who), slot_id(services, event, name), status="approved")
+    services.events.update_slot(person(services, who), slot_id(services, event, name), SlotChange(status="approved"))
 
 
 @when(step("the receiver is back a minute later"))

@@ -9,6 +9,7 @@ from attrs import frozen
 from PIL import Image, ImageDraw
 
 from eventflow.bootstrap import Services
+from eventflow.core.services.events import SlotChange
 
 PASSWORD = "correct horse battery"
 ADMIN = "ada@bars.fr"
@@ -64,7 +65,7 @@ def seed(services: Services) -> Seeded:
     soon = event("Nuit Tropicale", 9, [perchoir.id or 0, syndicat.id or 0])
     green = event("Jazz Brunch", 15, [syndicat.id or 0])
     for view in services.events.card(green).slots:
-        services.events.update_slot(ada, view.slot.id or 0, status="approved")
+        services.events.update_slot(ada, view.slot.id or 0, SlotChange(status="approved"))
     review_event = event("Techno Bunker", 24, [perchoir.id or 0])
     poster = next(v.slot for v in services.events.card(review_event).slots if v.slot.name == "Poster A3")
     data = poster_pdf("TECHNO BUNKER - 19.12")

@@ -12,6 +12,7 @@ import pytest
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.core.commands import EventChanges
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 from tests.cli.conftest import CUBE, DOOR, Run, assert_one_line_error, rows, stored
 
@@ -57,7 +58,7 @@ def test_show_names_assignees_versions_and_disabled_slots(
 ) -> None:
     designer = services.users.add(None, "lea@bars.fr", "Léa Bernard")
     event_id = planned()
-    services.events.update_slot(None, 1, assignee_id=designer.id, status="approved")
+    services.events.update_slot(None, 1, SlotChange(assignee_id=designer.id, status="approved"))
     services.events.update(None, event_id, EventChanges(bar_ids=[1]))  # La Cale leaves: its Cube LED slot is disabled
     for name in ("cube-v1.pdf", "cube-v2.pdf"):
         services.assets.upload_version(None, 2, name, io.BytesIO(samples.pdf()))

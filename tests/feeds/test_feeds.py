@@ -17,6 +17,7 @@ from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.core.commands import EventChanges
 from eventflow.core.model import User
+from eventflow.core.services.events import SlotChange
 from tests.web.conftest import Api
 
 BASE_URL = "http://127.0.0.1:8000"
@@ -41,7 +42,7 @@ def plan(services: Services, admin: User, member: User) -> Plan:
     services.events.create(admin, "Réveillon 2025", dt.date(2025, 12, 31), [cale.id or 0])  # long past: left out
     poster = services.events.add_slot(admin, disco or 0, "Poster A3", "A3 PDF", assignee_id=member.id)
     flyer = services.events.add_slot(admin, disco or 0, "Flyer", "A5", assignee_id=member.id)
-    services.events.update_slot(admin, flyer.id or 0, status="approved")  # done: no longer due
+    services.events.update_slot(admin, flyer.id or 0, SlotChange(status="approved"))  # done: no longer due
     services.events.add_slot(admin, disco or 0, "Cube LED", "1024x1024", assignee_id=admin.id)  # someone else's
     return Plan(disco or 0, karaoke or 0, poster.id or 0, comptoir.id or 0)
 

@@ -27,6 +27,7 @@ from eventflow.core.clock import FixedClock
 from eventflow.core.commands import EventChanges
 from eventflow.core.model import Status, User
 from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory
+from eventflow.core.services.events import SlotChange
 
 T = TypeVar("T")
 #: How long a unit of work waits for the others at the meeting before going on alone (a lock holds them back).
@@ -152,7 +153,7 @@ def test_two_simultaneous_changes_of_one_slot_both_stay(
         slot_id = services.events.add_slot(admin, event_id, f"Poster {trial}").id or 0
         overlapping.next_round(2)
         change = partial(services.events.update_slot, admin, slot_id)
-        at_once(partial(change, status="approved"), partial(change, assignee_id=designer.id))
+        at_once(partial(change, SlotChange(status="approved")), partial(change, SlotChange(assignee_id=designer.id)))
         slot = next(view.slot for view in services.events.card(event_id).slots if view.slot.id == slot_id)
         if (slot.status, slot.assignee_id) != (Status.APPROVED, designer.id):
             lost.append((trial, slot.status.value, slot.assignee_id))

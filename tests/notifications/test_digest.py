@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
+from eventflow.core.services.events import SlotChange
 from eventflow.entrypoints.cli import cli
 from tests.notifications.conftest import BASE_URL, Mailbox
 from tests.notifications.team import Team
@@ -35,7 +36,7 @@ def test_the_digest_lists_late_and_due_slots_grouped_by_event_for_each_user(
     karaoke = add_event(services, "Karaoké", dt.date(2026, 11, 30), ("Flyer", team.alex.id), ("Story", None))
     add_event(services, "Noël", dt.date(2026, 12, 24), ("Menu", team.alex.id))
     done = add_event(services, "Quiz", dt.date(2026, 11, 29), ("Affiche", team.alex.id))
-    services.events.update_slot(None, services.events.card(done).slots[0].slot.id or 0, status="approved")
+    services.events.update_slot(None, services.events.card(done).slots[0].slot.id or 0, SlotChange(status="approved"))
     services.outbox.send_due()
     mailbox.received.clear()  # Alex heard of the approval; only the digest counts below
 
@@ -75,7 +76,7 @@ def test_running_the_digest_twice_on_one_day_sends_once(
 
 
 def test_nothing_is_sent_when_there_is_nothing_to_say(services: Services, team: Team, mailbox: Mailbox) -> None:
-    services.events.update_slot(None, team.slot_id, status="approved")
+    services.events.update_slot(None, team.slot_id, SlotChange(status="approved"))
     services.outbox.send_due()
     mailbox.received.clear()
     result = digest(services)

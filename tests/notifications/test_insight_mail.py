@@ -10,6 +10,7 @@ import io
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.core.services import record
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 from tests.notifications.conftest import BASE_URL, Mailbox
 from tests.notifications.team import Team
@@ -24,9 +25,9 @@ def past_posters(services: Services, clock: FixedClock, team: Team, count: int =
         clock.current = clock.start_of(night - dt.timedelta(days=15)) + dt.timedelta(hours=9)
         event_id = services.events.create(None, f"Soirée {i}", night, [bar.id or 0]).summary.event.id or 0
         slot = services.events.add_slot(None, event_id, "Affiche été", "A3", assignee_id=team.alex.id)
-        services.events.update_slot(None, slot.id or 0, status="in_progress")
+        services.events.update_slot(None, slot.id or 0, SlotChange(status="in_progress"))
         clock.advance(days=days)
-        services.events.update_slot(None, slot.id or 0, status="approved")
+        services.events.update_slot(None, slot.id or 0, SlotChange(status="approved"))
     clock.current = today
     services.outbox.send_due()
 

@@ -21,6 +21,7 @@ from eventflow.config import Settings
 from eventflow.core import errors
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import OutboxStatus
+from eventflow.core.services.events import SlotChange
 from eventflow.core.services.outbox import MAX_ATTEMPTS, OutboxService, backoff
 from eventflow.entrypoints.outbox_worker import start_outbox_worker
 from tests.notifications.conftest import Mailbox, free_port
@@ -50,7 +51,7 @@ def test_a_change_succeeds_while_the_mail_server_is_down_and_the_failure_is_kept
 ) -> None:
     services = dead_server_services
     team = Team.make(services)
-    slot = services.events.update_slot(team.alex, team.slot_id, status="review")  # no mail server: still fine
+    slot = services.events.update_slot(team.alex, team.slot_id, SlotChange(status="review"))  # no mail server: fine
     assert slot.status.value == "review"
 
     report = services.outbox.send_due()
@@ -67,7 +68,7 @@ def test_a_failed_message_is_sent_once_the_server_is_back(
 ) -> None:
     services = dead_server_services
     team = Team.make(services)
-    services.events.update_slot(team.alex, team.slot_id, status="review")
+    services.events.update_slot(team.alex, team.slot_id, SlotChange(status="review"))
     assert services.outbox.send_due().retrying == 2
 
     server = Controller(mailbox, hostname="127.0.0.1", port=mail_port)

@@ -12,6 +12,7 @@ from eventflow.bootstrap import Services
 from eventflow.config import ConfigError, Settings
 from eventflow.core.model import OutboxStatus
 from eventflow.core.services import record
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 from tests.notifications.conftest import BASE_URL, Mailbox
 from tests.notifications.team import Team
@@ -24,7 +25,7 @@ def card_url(team: Team) -> str:
 def test_a_slot_moved_to_review_mails_the_admins_and_the_opted_in_validators_only(
     services: Services, team: Team, mailbox: Mailbox
 ) -> None:
-    services.events.update_slot(team.alex, team.slot_id, status="review")
+    services.events.update_slot(team.alex, team.slot_id, SlotChange(status="review"))
 
     assert services.outbox.send_due().sent == 2
     assert mailbox.recipients == ["camille@bars.fr", "lea@bars.fr"]  # not Alex (the actor), Sam (opted out), Zoé
@@ -40,7 +41,7 @@ def test_a_slot_moved_to_review_mails_the_admins_and_the_opted_in_validators_onl
 def test_a_new_version_sends_the_slot_to_review_and_tells_the_validators(
     services: Services, team: Team, mailbox: Mailbox
 ) -> None:
-    services.events.update_slot(team.alex, team.slot_id, status="in_progress")
+    services.events.update_slot(team.alex, team.slot_id, SlotChange(status="in_progress"))
     services.outbox.send_due()
     assert mailbox.received == []  # in progress concerns nobody
 
@@ -53,7 +54,7 @@ def test_a_new_version_sends_the_slot_to_review_and_tells_the_validators(
 def test_the_assignee_who_opted_in_hears_of_a_review_requested_by_someone_else(
     services: Services, team: Team, mailbox: Mailbox
 ) -> None:
-    services.events.update_slot(team.sam, team.slot_id, status="review")
+    services.events.update_slot(team.sam, team.slot_id, SlotChange(status="review"))
     services.outbox.send_due()
     assert mailbox.recipients == ["alex.martin@bars.fr", "camille@bars.fr", "lea@bars.fr"]
     assert mailbox.to("alex.martin@bars.fr")[0].subject == "To review: Affiche été — Soirée Disco"
@@ -62,12 +63,12 @@ def test_the_assignee_who_opted_in_hears_of_a_review_requested_by_someone_else(
 def test_the_outcome_of_a_review_goes_to_the_assignee_in_their_language(
     services: Services, team: Team, mailbox: Mailbox
 ) -> None:
-    services.events.update_slot(team.alex, team.slot_id, status="review")
+    services.events.update_slot(team.alex, team.slot_id, SlotChange(status="review"))
     services.outbox.send_due()
     mailbox.received.clear()
 
-    services.events.update_slot(team.camille, team.slot_id, status="changes_requested")
-    services.events.update_slot(team.camille, team.slot_id, status="approved")
+    services.events.update_slot(team.camille, team.slot_id, SlotChange(status="changes_requested", reason="Logo"))
+    services.events.update_slot(team.camille, team.slot_id, SlotChange(status="approved"))
     services.outbox.send_due()
 
     assert [m.rcpt_tos for m in mailbox.received] == [["alex.martin@bars.fr"], ["alex.martin@bars.fr"]]
@@ -79,14 +80,14 @@ def test_the_outcome_of_a_review_goes_to_the_assignee_in_their_language(
 
 
 def test_nobody_hears_about_their_own_approval(services: Services, team: Team, mailbox: Mailbox) -> None:
-    services.events.update_slot(team.alex, team.slot_id, status="approved")
+    services.events.update_slot(team.alex, team.slot_id, SlotChange(status="approved"))
     services.outbox.send_due()
     assert mailbox.received == []
 
 
 def test_an_assignee_who_opted_out_gets_no_outcome(services: Services, team: Team, mailbox: Mailbox) -> None:
     services.users.update(team.alex, team.alex.id or 0, notifications=["mention"])
-    services.events.update_slot(team.camille, team.slot_id, status="approved")
+    services.events.update_slot(team.camille, team.slot_id, SlotChange(status="approved"))
     services.outbox.send_due()
     assert mailbox.received == []
 
@@ -106,7 +107,7 @@ def test_a_mention_mails_the_mentioned_only_with_the_comment(services: Services,
 
 
 def test_the_change_and_its_messages_are_one_transaction(services: Services, team: Team) -> None:
-    services.events.update_slot(team.alex, team.slot_id, status="review")
+    services.events.update_slot(team.alex, team.slot_id, SlotChange(status="review"))
     queued = services.outbox.list(team.camille)
     assert [(m.recipient, m.kind, m.status) for m in queued] == [
         ("lea@bars.fr", "review_requested", OutboxStatus.PENDING),
@@ -143,7 +144,7 @@ def test_a_change_rolled_back_queues_nothing(services: Services, team: Team) -> 
 def test_a_deactivated_user_gets_nothing(services: Services, team: Team, mailbox: Mailbox) -> None:
     services.users.update(None, team.alex.id or 0, active=False)
     services.comments.add(team.camille, team.event_id, "@alex.martin tu es là ?")
-    services.events.update_slot(team.camille, team.slot_id, status="approved")
+    services.events.update_slot(team.camille, team.slot_id, SlotChange(status="approved"))
     services.outbox.send_due()
     assert mailbox.received == []
 

@@ -7,6 +7,7 @@ import re
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Event, OutboxMessage, OutboxStatus, User
+from eventflow.core.services.events import SlotChange
 from tests.assets.samples import photo_jpeg
 from tests.browser.seed import poster_pdf
 from tests.pages.conftest import Browser
@@ -172,7 +173,7 @@ def test_the_audit_log_page_answers_who_deleted_what_with_the_same_filters_in_it
 def test_the_audit_log_page_labels_approvals_and_refuses_a_bad_date(
     services: Services, as_admin_browser: Browser, admin: User, event: Event
 ) -> None:
-    services.events.update_slot(admin, slot_ids(services, event)[0], status="approved")
+    services.events.update_slot(admin, slot_ids(services, event)[0], SlotChange(status="approved"))
     html = as_admin_browser.get("/admin/audit", params={"action": "slot.updated"}).text
     assert re.search(r"a approuvé\s*<span", html) and "Approuvé — Prêt pour l'écran" not in html.split("<tbody>")[0]
     bad = as_admin_browser.get("/admin/audit", params={"from": "2026-13-01"})
@@ -213,9 +214,9 @@ def test_the_audit_log_shows_every_kind_of_slot_change(
     services: Services, as_admin_browser: Browser, admin: User, member: User, event: Event
 ) -> None:
     poster, cube = slot_ids(services, event)
-    services.events.update_slot(admin, poster, assignee_id=member.id)
-    services.events.update_slot(admin, cube, enabled=False)
-    services.events.update_slot(admin, poster, status="approved")
+    services.events.update_slot(admin, poster, SlotChange(assignee_id=member.id))
+    services.events.update_slot(admin, cube, SlotChange(enabled=False))
+    services.events.update_slot(admin, poster, SlotChange(status="approved"))
     resp = as_admin_browser.get("/admin/audit")
     assert resp.status_code == 200
     assert "a approuvé" in resp.text and resp.text.count("<tr") >= 4

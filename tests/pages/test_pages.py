@@ -10,6 +10,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Bar, DeliverableTemplate, Event, User
+from eventflow.core.services.events import SlotChange
 from tests.pages.conftest import Browser
 
 EVENT_ATTRS = re.compile(r'data-event-id="(\d+)" data-health="(green|orange|red|none)"')
@@ -63,7 +64,7 @@ def test_at_j6_with_the_flyer_not_approved_the_event_is_red(
     card = services.events.create(admin, "Soirée J-6", "2026-12-01", [bar.id or 0])  # today is 2026-11-25
     for view in card.slots:
         if view.slot.name != "Flyer":
-            services.events.update_slot(admin, view.slot.id or 0, status="approved")
+            services.events.update_slot(admin, view.slot.id or 0, SlotChange(status="approved"))
     event_id = card.summary.event.id or 0
     assert events_shown(as_admin_browser.get("/calendar", params={"date": "2026-12-01"}).text)[event_id] == "red"
     page = as_admin_browser.get(f"/events/{event_id}").text
@@ -126,7 +127,7 @@ def test_an_unknown_event_is_a_404_page(as_admin_browser: Browser) -> None:
 
 def test_review_and_matrix_pages(services: Services, as_admin_browser: Browser, admin: User, event: Event) -> None:
     slot = services.events.card(event.id or 0).slots[0].slot
-    services.events.update_slot(admin, slot.id or 0, status="review")
+    services.events.update_slot(admin, slot.id or 0, SlotChange(status="review"))
     review = as_admin_browser.get("/review").text
     assert f'data-slot-id="{slot.id}"' in review and events_shown(review) == {event.id: "orange"}
     matrix = as_admin_browser.get("/matrix", params={"month": "2026-12-01"}).text

@@ -6,6 +6,7 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.commands import EventChanges
 from eventflow.core.model import Health, Status
+from eventflow.core.services.events import SlotChange
 
 NIGHT = dt.date(2026, 12, 12)
 
@@ -50,12 +51,12 @@ def test_an_event_with_everything_approved_is_green_and_unknown_bars_are_refused
 ) -> None:
     card = services.events.create(None, "Night", NIGHT, [world["cave"]])
     for view in card.slots:
-        services.events.update_slot(None, view.slot.id or 0, status="approved")
+        services.events.update_slot(None, view.slot.id or 0, SlotChange(status="approved"))
     assert services.events.card(card.summary.event.id or 0).summary.health is Health.GREEN
     with pytest.raises(errors.NotFound):
         services.events.create(None, "Other", NIGHT, [999])
     with pytest.raises(errors.InvalidInput):
-        services.events.update_slot(None, card.slots[0].slot.id or 0, status="done")
+        services.events.update_slot(None, card.slots[0].slot.id or 0, SlotChange(status="done"))
 
 
 def test_a_member_cannot_configure_bars(services: Services, world: dict[str, int]) -> None:
@@ -69,9 +70,9 @@ def test_a_member_cannot_configure_bars(services: Services, world: dict[str, int
 
 def test_review_queue_lists_slots_in_review(services: Services, world: dict[str, int]) -> None:
     card = services.events.create(None, "Night", NIGHT, [world["cube"]])
-    services.events.update_slot(None, card.slots[0].slot.id or 0, status=Status.REVIEW.value)
+    services.events.update_slot(None, card.slots[0].slot.id or 0, SlotChange(status=Status.REVIEW.value))
     queue = services.events.review_queue()
-    assert [view.slot.id for _, view in queue] == [card.slots[0].slot.id]
+    assert [item.view.slot.id for item in queue] == [card.slots[0].slot.id]
 
 
 def test_a_bar_added_later_brings_its_screens_slots_and_says_so_in_the_activity(

@@ -12,14 +12,17 @@ from eventflow.adapters.translations import translator
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.clock import FixedClock
+from eventflow.core.commands import UNCHANGED
 from eventflow.core.model import Language, User
 from eventflow.core.rules import Compliance
 from eventflow.core.rules_risk import reasons
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 
 
 class Team:
-    """A bar with a Cube LED screen, the Poster A3 and Cube LED templates, Léa and Hugo, and a clock to set."""
+    """A bar with a Cube LED screen, the Poster A3 and Cube LED templates, Léa and Hugo (designers), Camille (who
+    reviews), and a clock to set."""
 
     def __init__(self, services: Services, clock: FixedClock) -> None:
         self.services, self.clock = services, clock
@@ -29,6 +32,7 @@ class Team:
         services.templates.add(None, "Cube LED", "1024x1024 mp4", is_default=True, hardware_kind="cube_led")
         self.lea = services.users.add(None, "lea@bars.fr", "Léa")
         self.hugo = services.users.add(None, "hugo@bars.fr", "Hugo")
+        self.camille = services.users.add(None, "camille@bars.fr", "Camille", role="admin")  # who reviews
 
     def at(self, day: str, hour: int = 12) -> None:
         self.clock.current = FixedClock.on(dt.date.fromisoformat(day), hour=hour).current
@@ -36,13 +40,14 @@ class Team:
     def night(self, day: str, poster: User, cube: User) -> dict[str, int]:
         card = self.services.events.create(None, f"Soirée {day}", day, [self.bar.id or 0])
         ids = {v.slot.name: v.slot.id or 0 for v in card.slots}
-        self.services.events.update_slot(None, ids["Poster A3"], assignee_id=poster.id)
-        self.services.events.update_slot(None, ids["Cube LED"], assignee_id=cube.id)
+        self.services.events.update_slot(None, ids["Poster A3"], SlotChange(assignee_id=poster.id))
+        self.services.events.update_slot(None, ids["Cube LED"], SlotChange(assignee_id=cube.id))
         return ids
 
     def status(self, slot_id: int, status: str, day: str) -> None:
         self.at(day)
-        self.services.events.update_slot(None, slot_id, status=status)
+        reason = "Le logo est trop petit" if status == "changes_requested" else UNCHANGED
+        self.services.events.update_slot(self.camille, slot_id, SlotChange(status=status, reason=reason))
 
     def send(self, slot_id: int, day: str) -> None:
         self.at(day)
@@ -119,7 +124,7 @@ def test_a_slot_keeps_when_it_entered_its_status(services: Services, team: Team)
     poster = card["Poster A3"]
     team.status(poster, "in_progress", "2026-11-25")
     team.at("2026-11-26")
-    services.events.update_slot(None, poster, assignee_id=team.hugo.id)  # not a status change
+    services.events.update_slot(None, poster, SlotChange(assignee_id=team.hugo.id))  # not a status change
     slot = next(v.slot for v in services.events.card(team_event(services, "2026-12-19")).slots if v.slot.id == poster)
     assert slot.status_since == FixedClock.on(dt.date(2026, 11, 25)).current
 

@@ -13,6 +13,7 @@ from eventflow.core.clock import FixedClock
 from eventflow.core.commands import EventChanges
 from eventflow.core.model import Deliverable, OutboxMessage, Status, User
 from eventflow.core.rules_reminders import ReminderStep, reminder_step, slot_reminder
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 
 DUE = dt.date(2026, 11, 27)  # J-7 of a night on 4 December
@@ -61,7 +62,9 @@ def test_day_by_day_the_assignee_is_reminded_two_days_before_j7_then_on_the_day(
     event_id = plan(services, camille)
     services.events.add_slot(camille, event_id, "Poster A3", assignee_id=alex.id)
     services.events.add_slot(camille, event_id, "Flyer", assignee_id=alex.id)
-    services.events.update_slot(None, services.events.card(event_id).slots[-1].slot.id or 0, status="approved")
+    services.events.update_slot(
+        None, services.events.card(event_id).slots[-1].slot.id or 0, SlotChange(status="approved")
+    )
 
     seen = {}
     for day in (dt.date(2026, 11, 24) + dt.timedelta(days=n) for n in range(6)):

@@ -17,6 +17,7 @@ from eventflow.core.clock import FixedClock
 from eventflow.core.model import Status, User
 from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory
 from eventflow.core.replay import PAUSES, RETRY_AFTER, replayed
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 
 
@@ -134,7 +135,7 @@ def test_a_slot_change_that_clashed_is_made_once(
     services: Services, clashing: Clashing, admin: User, slot_id: int
 ) -> None:
     clashing.cancel(times=2)
-    slot = services.events.update_slot(admin, slot_id, status="approved")
+    slot = services.events.update_slot(admin, slot_id, SlotChange(status="approved"))
     assert slot.status is Status.APPROVED and slot.row_version == 2
     activity = services.events.card(services.events.slot(slot_id).slot.event_id).activity
     assert [a.action for a in activity].count("slot.updated") == 1

@@ -7,6 +7,7 @@ import datetime as dt
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Bar
+from eventflow.core.services.events import SlotChange
 
 
 def past_posters(services: Services, clock: FixedClock, bar: Bar, count: int = 6, days: int = 5) -> None:
@@ -18,7 +19,7 @@ def past_posters(services: Services, clock: FixedClock, bar: Bar, count: int = 6
         clock.current = clock.start_of(night - dt.timedelta(days=15)) + dt.timedelta(hours=9)
         card = services.events.create(None, f"Soirée {i}", night, [bar.id or 0])
         poster = next(v.slot for v in card.slots if v.slot.name == "Poster A3")
-        services.events.update_slot(None, poster.id or 0, status="in_progress")
+        services.events.update_slot(None, poster.id or 0, SlotChange(status="in_progress"))
         clock.advance(days=days)
-        services.events.update_slot(None, poster.id or 0, status="approved")
+        services.events.update_slot(None, poster.id or 0, SlotChange(status="approved"))
     clock.current = today

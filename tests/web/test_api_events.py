@@ -6,6 +6,7 @@ import datetime as dt
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Asset, Bar, Event, User
+from eventflow.core.services.events import SlotChange
 from tests.web.conftest import Api
 
 SUMMARY_KEYS = {"id", "name", "date", "bars", "theme", "health", "countdown"}
@@ -216,7 +217,7 @@ def test_compliance_counts_slots_approved_by_their_due_date(
     as_member: Api, services: Services, clock: object, bar: Bar, templates: object
 ) -> None:
     card = services.events.create(None, "Past", dt.date(2026, 11, 20), [bar.id or 0])
-    services.events.update_slot(None, card.slots[0].slot.id or 0, status="approved")
+    services.events.update_slot(None, card.slots[0].slot.id or 0, SlotChange(status="approved"))
     report = as_member.get("/api/compliance", params={"from": "2026-11-01", "to": "2026-11-30"}).json
     assert report["month"]["2026-11"] == {"on_time": 0, "total": 2, "ratio": 0.0}
     assert as_member.get("/api/compliance", params={"from": "2026-11-01"}).status_code == 422

@@ -80,7 +80,7 @@ def test_private_operations_answer_401_without_credentials(client: falcon.testin
         for method, op in item.items():
             if op.get("security") == []:
                 continue
-            concrete = re.sub(r"\{month\}", "2026-12", re.sub(r"\{\w+_id\}", "1", path))
+            concrete = re.sub(r"\{\w+\}", "1", re.sub(r"\{month\}", "2026-12", path))
             resp = client.simulate_request(method.upper(), concrete)
             assert resp.status_code == 401, f"{method.upper()} {path}"
             assert "401" in op["responses"]

@@ -13,6 +13,7 @@ from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Event, User
+from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 from tests.unit.test_replay import Clashing
 from tests.web.conftest import Api
@@ -81,7 +82,7 @@ def test_a_change_based_on_an_outdated_read_is_412_and_changes_nothing(
 def test_a_new_version_outdates_the_etag_even_when_the_status_stays_review(
     as_member: Api, services: Services, member: User, slot_id: int
 ) -> None:
-    services.events.update_slot(member, slot_id, status="review")
+    services.events.update_slot(member, slot_id, SlotChange(status="review"))
     seen = read_etag(as_member, slot_id)
     services.assets.upload_version(member, slot_id, "affiche.pdf", io.BytesIO(samples.pdf(1)))
     approve = as_member.patch(f"/api/deliverables/{slot_id}", json={"status": "approved"}, headers={"If-Match": seen})

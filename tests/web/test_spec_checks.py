@@ -68,7 +68,7 @@ def test_approving_a_version_that_differs_is_noted_in_the_activity(as_admin: Api
     assert as_admin.patch(f"/api/deliverables/{cube['id']}", json={"status": "approved"}).status_code == 200
     activity = as_admin.get(f"/api/events/{event.id}/activity").json
     approval = next(a for a in activity if a["action"] == "slot.updated")
-    assert approval["after"] == {"status": "approved", "spec_check": "differs"}
+    assert approval["after"] == {"status": "approved", "approved_version": 1, "spec_check": "differs"}
 
 
 def test_the_openapi_document_describes_the_spec_check(as_admin: Api) -> None:

@@ -12,7 +12,7 @@ from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import User
-from eventflow.core.services.events import EventCard
+from eventflow.core.services.events import EventCard, SlotChange
 from eventflow.entrypoints.web.app import create_app
 from tests.web.conftest import PASSWORD
 
@@ -130,7 +130,7 @@ def test_a_page_seen_again_is_not_read_again_until_anything_changes(site: Site, 
     first = view()
     assert site.seen == ["BEGIN", "SELECT", "SELECT", "END"] and "J-36" in first
     assert view() == first and site.seen == ["BEGIN", "SELECT", "END"]  # the caller is checked; the card is kept
-    site.services.events.update_slot(site.admin, card.slots[0].slot.id, status="review")
+    site.services.events.update_slot(site.admin, card.slots[0].slot.id, SlotChange(status="review"))
     changed = view()
     assert len(site.seen) == 4 and changed != first and 'data-status="review"' in changed
     clock.advance(days=1)

@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
+from eventflow.core.services.events import SlotChange
 from eventflow.entrypoints.cli import cli
 from tests.web.conftest import Api
 from tests.webhooks.conftest import SECRET, Night
@@ -98,7 +99,7 @@ def test_the_command_line_manages_webhooks(services: Services, night: Night, rec
     assert refused.exit_code == 1
     assert "Error: the receiver did not accept the test: HTTP 500 receiver says no" in refused.output
 
-    services.events.update_slot(night.ada, night.slot_id, status="approved")
+    services.events.update_slot(night.ada, night.slot_id, SlotChange(status="approved"))
     assert run(services, "webhook", "deliver").output == "Delivered 1; 0 will be retried, 0 given up.\n"
     table = run(services, "webhook", "list").output
     assert f"{receiver.url}/cli" in table and "sent 200 (deliverable.approved" in table

@@ -9,6 +9,7 @@ from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.core.commands import EventChanges
 from eventflow.core.model import OutboxStatus, WebhookDelivery
+from eventflow.core.services.events import SlotChange
 from eventflow.core.services.outbox import MAX_ATTEMPTS
 from eventflow.entrypoints.outbox_worker import start_outbox_worker
 from tests.notifications.conftest import free_port
@@ -26,7 +27,7 @@ def test_an_approval_reaches_the_receiver_signed_so_that_it_can_verify_it(
     services: Services, night: Night, receiver: Receiver, clock: FixedClock
 ) -> None:
     hook = services.webhooks.add(night.ada, f"{receiver.url}/hooks/eventflow", SECRET, ["deliverable.approved"])
-    services.events.update_slot(night.ada, night.slot_id, status="approved")
+    services.events.update_slot(night.ada, night.slot_id, SlotChange(status="approved"))
     assert receiver.received == []  # queued with the change; sent by the outbox's sender
 
     assert services.webhooks.deliver_due().sent == 1
@@ -61,7 +62,7 @@ def test_each_webhook_hears_the_most_specific_event_it_asked_for_and_nothing_els
     both = services.webhooks.add(night.ada, f"{url}/both", SECRET, ["deliverable.approved", "version.uploaded"])
     dates = services.webhooks.add(night.ada, f"{url}/dates", SECRET, ["event.moved", "event.updated"])
 
-    services.events.update_slot(night.ada, night.slot_id, status="approved")
+    services.events.update_slot(night.ada, night.slot_id, SlotChange(status="approved"))
     services.comments.add(night.ada, night.event_id, "Superbe, merci !")
     services.events.update(night.ada, night.event_id, EventChanges(date="2026-12-13"))
     services.events.update(night.ada, night.event_id, EventChanges(name="Nuit Disco Fever"))
@@ -85,7 +86,7 @@ def test_a_refused_delivery_is_retried_with_back_off_and_then_given_up(
 ) -> None:
     hook = services.webhooks.add(night.ada, receiver.url, SECRET, ["deliverable.approved"])
     receiver.answers = [500]
-    services.events.update_slot(night.ada, night.slot_id, status="approved")
+    services.events.update_slot(night.ada, night.slot_id, SlotChange(status="approved"))
 
     assert services.webhooks.deliver_due().retrying == 1
     (failed,) = deliveries(services, hook.id or 0)
@@ -100,8 +101,8 @@ def test_a_refused_delivery_is_retried_with_back_off_and_then_given_up(
     assert signature_is_valid(SECRET, second.headers, second.body, clock.now().timestamp(), tolerance=0)
 
     receiver.answers = [503] * MAX_ATTEMPTS
-    services.events.update_slot(night.ada, night.slot_id, status="review")
-    services.events.update_slot(night.ada, night.slot_id, status="approved")
+    services.events.update_slot(night.ada, night.slot_id, SlotChange(status="review"))
+    services.events.update_slot(night.ada, night.slot_id, SlotChange(status="approved"))
     for _ in range(MAX_ATTEMPTS):
         services.webhooks.deliver_due()
         clock.advance(hours=6)
@@ -131,7 +132,7 @@ def test_slack_and_teams_get_a_message_their_incoming_webhooks_accept(
 ) -> None:
     services.webhooks.add(night.ada, f"{receiver.url}/slack", SECRET, ["deliverable.approved"], "slack", "en")
     services.webhooks.add(night.ada, f"{receiver.url}/teams", SECRET, ["deliverable.approved"], "teams")
-    services.events.update_slot(night.ada, night.slot_id, status="approved")
+    services.events.update_slot(night.ada, night.slot_id, SlotChange(status="approved"))
     services.webhooks.deliver_due()
 
     bodies = {d.path: d.json() for d in receiver.received}
@@ -162,7 +163,7 @@ def test_deleting_a_webhook_drops_what_it_had_not_received(
     services: Services, night: Night, receiver: Receiver
 ) -> None:
     hook = services.webhooks.add(night.ada, receiver.url, SECRET, ["deliverable.approved"])
-    services.events.update_slot(night.ada, night.slot_id, status="approved")
+    services.events.update_slot(night.ada, night.slot_id, SlotChange(status="approved"))
     services.webhooks.remove(night.ada, hook.id or 0)
     assert services.webhooks.deliver_due().sent == 0
     assert receiver.received == []
@@ -172,7 +173,7 @@ def test_the_served_apps_worker_delivers_within_seconds(services: Services, nigh
     services.webhooks.add(night.ada, receiver.url, SECRET, ["deliverable.approved"])
     worker = start_outbox_worker(services, interval=0.05)
     try:
-        services.events.update_slot(night.ada, night.slot_id, status="approved")
+        services.events.update_slot(night.ada, night.slot_id, SlotChange(status="approved"))
         deadline = time.monotonic() + 10
         while not receiver.received and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -7,6 +7,7 @@ Nothing here raises: a file that cannot be previewed gets a ``MediaPreview`` say
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, BinaryIO
 
 from PIL import Image
@@ -23,6 +24,8 @@ PDF_PAGES = 3
 PAGE_GAP = 8
 #: A poster frame is taken this far in (or at the start of a shorter video).
 POSTER_SECONDS = 1.0
+#: PDFium must never be called from two threads at once, not even for two documents: every call holds this lock.
+PDFIUM = threading.Lock()
 
 
 class MediaPreviewer:
@@ -32,7 +35,8 @@ class MediaPreviewer:
     def preview(self, source: BinaryIO, content_type: str) -> MediaPreview:
         try:
             if content_type in PDF_TYPES:
-                return self._pdf(source)
+                with PDFIUM:
+                    return self._pdf(source)
             if content_type.startswith("video/"):
                 return self._video(source)
             if content_type in ("image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif"):
@@ -43,6 +47,26 @@ class MediaPreviewer:
             log.info("no preview for a %s file: %s", content_type, exc)
             return MediaPreview(error=f"this {content_type} file could not be previewed")
         return MediaPreview(error=f"no preview is made for {content_type} files")
+
+    def page(self, source: BinaryIO, number: int, edge: int) -> EncodedImage:
+        import pypdfium2 as pdfium
+
+        with PDFIUM:
+            try:
+                doc = pdfium.PdfDocument(source)
+            except pdfium.PdfiumError as exc:
+                raise errors.UnsupportedMedia(f"this PDF cannot be read ({exc})") from None
+            try:
+                if not 1 <= number <= len(doc):
+                    raise errors.InvalidInput(f"this PDF has pages 1 to {len(doc)}, not {number}", "page")
+                page = doc[number - 1]
+                bitmap = page.render(scale=edge / max(*page.get_size(), 1))
+                image = bitmap.to_pil().copy()  # its own pixels: the bitmap is freed here, under the lock
+                bitmap.close()
+                page.close()
+            finally:
+                doc.close()
+        return self._images.encode(image, thumbnail=True)
 
     def _image(self, source: BinaryIO) -> MediaPreview:
         with Image.open(source) as img:

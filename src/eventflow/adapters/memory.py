@@ -33,6 +33,7 @@ from eventflow.core.model import (
     Session,
     Status,
     StorageTier,
+    TeamSettings,
     ThemePeriod,
     User,
     Webhook,
@@ -348,6 +349,20 @@ class _Feeds(_Repo):
         return self._one(lambda f: f.bar_id == bar_id)
 
 
+class _Settings:
+    """The team's settings: one row, the defaults until saved."""
+
+    def __init__(self, table: _Table) -> None:
+        self._t = table
+
+    def current(self) -> TeamSettings:
+        stored: TeamSettings | None = self._t.rows.get(1)
+        return stored or TeamSettings()
+
+    def update(self, settings: TeamSettings) -> None:
+        self._t.rows[1] = settings
+
+
 def _claimable(message: OutboxMessage | WebhookDelivery, now: dt.datetime) -> bool:
     return (
         message.status is OutboxStatus.PENDING
@@ -375,6 +390,7 @@ TABLES = (
     "webhooks",
     "webhook_deliveries",
     "feeds",
+    "settings",
 )
 
 
@@ -414,6 +430,7 @@ class ComposedReadModels:
             bars=uow.bars.list(),
             themes=self._themes(event.date, event.date),
             users=uow.users.list(),
+            settings=uow.settings.current(),
             history=self.history(*history) if history else None,
         )
 
@@ -484,6 +501,7 @@ class MemoryUnitOfWork:
         self.webhooks = _Webhooks(t["webhooks"])
         self.deliveries = _Deliveries(t["webhook_deliveries"])
         self.feeds = _Feeds(t["feeds"])
+        self.settings = _Settings(t["settings"])
         return self
 
     def __exit__(self, *exc_info: object) -> None:

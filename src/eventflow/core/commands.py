@@ -7,19 +7,23 @@ structure request bodies straight into these classes; a use case turns the given
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 import attrs
 from attrs import frozen
 
 
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
+class Unchanged(Enum):
+    """The value of a change's field that is not given (``None`` may be a value: "no assignee")."""
+
+    UNCHANGED = "unchanged"
 
 
-#: Default of every field of a change class: "not asked to change".
-UNSET: Any = _Unset()
+#: Default of every field of a change class: "not asked to change". A field typed ``X | Unchanged`` says so to mypy;
+#: ``UNSET`` is the same marker for fields typed plainly (``name: str = UNSET``), as request bodies declare them.
+UNCHANGED: Final = Unchanged.UNCHANGED
+UNSET: Any = UNCHANGED
 
 
 def given(change: attrs.AttrsInstance) -> dict[str, Any]:

@@ -181,6 +181,9 @@ class Deliverable:
     enabled: bool = True
     approved_at: dt.datetime | None = None
     row_version: int = 1  # counts the saved changes: what the API's ETag of a slot is made of
+    current_version: int | None = None  # the version under review and on the screens (None: the latest)
+    approved_version: int | None = None  # which version the approval is about, and who gave it
+    approved_by: int | None = None
     status_since: dt.datetime | None = None  # when it entered its status (None: before eventflow kept it)
     id: int | None = None
 
@@ -250,6 +253,28 @@ class Reservation:
     id: int | None = None
 
 
+@frozen
+class Anchor:
+    """What a comment is about within a slot: one of its versions, and in it at most one spot: a page (1-based) of a
+    PDF, a moment (seconds) of a video, or a region ``(x, y, w, h)`` of the preview in fractions of its size (a pin
+    is a region without size)."""
+
+    version: int
+    page: int | None = None
+    time: float | None = None
+    region: tuple[float, float, float, float] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The version and the spot named, as JSON-ready data (how it is stored and recorded)."""
+        spot = {"page": self.page, "time": self.time, "region": list(self.region) if self.region else None}
+        return {"version": self.version, **{key: value for key, value in spot.items() if value is not None}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Anchor:
+        region = data.get("region")
+        return cls(data["version"], data.get("page"), data.get("time"), tuple(region) if region else None)
+
+
 @define
 class Comment:
     event_id: int
@@ -261,7 +286,16 @@ class Comment:
     mention_ids: list[int] = field(factory=list)
     edited_at: dt.datetime | None = None
     deleted_at: dt.datetime | None = None
+    anchor: Anchor | None = None
     id: int | None = None
+
+
+@frozen
+class TeamSettings:
+    """How the team works, set by an admin."""
+
+    #: Whoever uploaded the current version of a slot may not approve it: someone else must look.
+    second_pair_of_eyes: bool = False
 
 
 @define

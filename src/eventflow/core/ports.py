@@ -29,6 +29,7 @@ from eventflow.core.model import (
     Reservation,
     Session,
     Status,
+    TeamSettings,
     ThemePeriod,
     User,
     Webhook,
@@ -448,6 +449,14 @@ class FeedRepository(Protocol):
         """Retire a feed: its address stops working."""
 
 
+class SettingsRepository(Protocol):
+    def current(self) -> TeamSettings:
+        """The team's settings (the defaults until an admin changes one)."""
+
+    def update(self, settings: TeamSettings) -> None:
+        """Save the team's settings."""
+
+
 @frozen
 class HistoryNight:
     id: int
@@ -514,6 +523,7 @@ class CardRows:
     bars: list[Bar]
     themes: list[ThemePeriod]
     users: list[User]
+    settings: TeamSettings  # how the team approves: the card's Approve buttons depend on it
     history: HistoryRows | None = None
 
 
@@ -566,6 +576,7 @@ class UnitOfWork(Protocol):
     webhooks: WebhookRepository
     deliveries: DeliveryRepository
     feeds: FeedRepository
+    settings: SettingsRepository
 
     def __enter__(self) -> Self:
         """Begin the transaction (SQLite: take the write lock up front)."""
@@ -693,6 +704,12 @@ class ImageProcessor(Protocol):
 class MediaProbe(Protocol):
     def preview(self, source: BinaryIO, content_type: str) -> MediaPreview:
         """A preview image and facts (pages, duration, resolution, codec) for a stored file; never raises."""
+
+    def page(self, source: BinaryIO, number: int, edge: int) -> EncodedImage:
+        """Page ``number`` (1-based) of a PDF as an image whose long edge is ``edge`` pixels.
+
+        Raises InvalidInput when the document has no such page, UnsupportedMedia when it cannot be read.
+        """
 
 
 class Notifier(Protocol):

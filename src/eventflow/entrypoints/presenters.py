@@ -257,6 +257,11 @@ class Deliverable(Shape):
     due: dt.date
     versions: list[Version]
     etag: str = field(metadata={"openapi": {"description": "the slot's ETag, to send back in If-Match"}})
+    current_version: int | None = field(
+        metadata={"openapi": {"description": "the version under review and on the screens (null: no file yet)"}}
+    )
+    approved_version: int | None = field(metadata={"openapi": {"description": "the version approved, once approved"}})
+    approved_by: int | None = field(metadata={"openapi": {"description": "who approved it (a user id)"}})
 
     @classmethod
     def of(cls, view: ev.SlotView) -> Deliverable:
@@ -274,7 +279,32 @@ class Deliverable(Shape):
             due=view.due,
             versions=[Version.of(a) for a in view.versions],
             etag=f'"{slot_etag(slot)}"',
+            current_version=view.current.version if view.current else None,
+            approved_version=slot.approved_version,
+            approved_by=slot.approved_by,
         )
+
+
+@frozen
+class Anchor(Shape):
+    """What a comment points at in its deliverable: a version, and in it a page, a moment or a region (or none)."""
+
+    version: int = field(metadata={"openapi": {"minimum": 1}})
+    page: int | None = field(metadata={"openapi": {"minimum": 1, "description": "a page of a PDF, from 1"}})
+    time: float | None = field(metadata={"openapi": {"minimum": 0, "description": "seconds into a video"}})
+    region: list[float] | None = field(
+        metadata={
+            "openapi": {
+                "minItems": 4,
+                "maxItems": 4,
+                "description": "[x, y, width, height] in fractions (0 to 1) of the preview; a pin has no size",
+            }
+        }
+    )
+
+    @classmethod
+    def of(cls, anchor: model.Anchor) -> Anchor:
+        return cls(anchor.version, anchor.page, anchor.time, list(anchor.region) if anchor.region else None)
 
 
 @frozen
@@ -286,6 +316,7 @@ class Comment(Shape):
     deliverable_id: int | None
     mention_ids: list[int]
     created_at: dt.datetime
+    anchor: Anchor | None
 
     @classmethod
     def of(cls, comment: model.Comment) -> Comment:
@@ -297,6 +328,7 @@ class Comment(Shape):
             deliverable_id=comment.deliverable_id,
             mention_ids=list(comment.mention_ids),
             created_at=comment.created_at,
+            anchor=Anchor.of(comment.anchor) if comment.anchor else None,
         )
 
 
@@ -363,6 +395,39 @@ class EventCard(EventSummary):
             activity=[Activity.of(a) for a in card.activity],
             risk_reasons=reasons(card.summary.forecast, reader_texts()),
         )
+
+
+@frozen
+class ReviewItem(Shape):
+    """A slot waiting for a look in the review queue, its event, and the remarks on its current version."""
+
+    event: EventSummary
+    deliverable: Deliverable
+    open_remarks: int = field(
+        metadata={
+            "openapi": {
+                "minimum": 0,
+                "description": "comments about the current version: anchored to it, or written since it arrived",
+            }
+        }
+    )
+
+    @classmethod
+    def of(cls, item: ev.ReviewItem) -> ReviewItem:
+        return cls(EventSummary.of(item.summary), Deliverable.of(item.view), item.remarks)
+
+
+@frozen
+class TeamSettings(Shape):
+    """How the team works, set by an admin."""
+
+    second_pair_of_eyes: bool = field(
+        metadata={"openapi": {"description": "whoever uploaded a slot's current version may not approve it"}}
+    )
+
+    @classmethod
+    def of(cls, settings: model.TeamSettings) -> TeamSettings:
+        return cls(settings.second_pair_of_eyes)
 
 
 @frozen
@@ -652,6 +717,8 @@ SHAPES: tuple[type, ...] = (
     Template,
     EventSummary,
     EventCard,
+    ReviewItem,
+    TeamSettings,
     AuditEntry,
     OutboxMessage,
     Upload,

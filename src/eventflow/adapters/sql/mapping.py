@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
 
@@ -13,14 +13,24 @@ E = TypeVar("E", bound=attrs.AttrsInstance)
 
 
 @attrs.frozen
+class Codec:
+    """A value object kept in a JSON column: how it becomes JSON, and back (``None`` stays NULL)."""
+
+    dump: Callable[[Any], Any]
+    load: Callable[[Any], Any]
+
+
+@attrs.frozen
 class EntityMap(Generic[E]):
-    """One entity class over one table: same-named columns, enums stored as their value, and
-    ``keys`` columns holding the lower-cased copy of a field for case-insensitive lookups."""
+    """One entity class over one table: same-named columns, enums stored as their value, value objects in JSON
+    columns through their ``codecs``, and ``keys`` columns holding the lower-cased copy of a field for
+    case-insensitive lookups."""
 
     entity: type[E]
     table: Table
     enums: Mapping[str, type[StrEnum]] = attrs.field(factory=dict)
     keys: Mapping[str, str] = attrs.field(factory=dict)
+    codecs: Mapping[str, Codec] = attrs.field(factory=dict)
     columns: tuple[str, ...] = attrs.field(init=False)
 
     @columns.default
@@ -31,6 +41,8 @@ class EntityMap(Generic[E]):
         row = {name: getattr(entity, name) for name in self.columns}
         for name, enum in self.enums.items():
             row[name] = None if row[name] is None else enum(row[name]).value
+        for name, codec in self.codecs.items():
+            row[name] = None if row[name] is None else codec.dump(row[name])
         for column, source in self.keys.items():
             row[column] = row[source].lower()
         return row
@@ -39,6 +51,8 @@ class EntityMap(Generic[E]):
         values = {name: row[name] for name in self.columns}
         for name, enum in self.enums.items():
             values[name] = None if values[name] is None else enum(values[name])
+        for name, codec in self.codecs.items():
+            values[name] = None if values[name] is None else codec.load(values[name])
         build = cast(Any, self.entity)
         entity: E = build(id=row["id"], **values)
         return entity

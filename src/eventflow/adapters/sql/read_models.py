@@ -155,6 +155,7 @@ def _card(limited: bool, with_history: bool) -> Together:
                 t.themes.c.year == extract("year", event_date), t.themes.c.month == extract("month", event_date)
             ),
             "users": select(t.users),
+            "settings": select(t.settings).where(t.settings.c.id == t.SETTINGS_ROW),
             **(_history() if with_history else {}),
         }
     )
@@ -207,6 +208,7 @@ class SqlReadModels:
             bars=_entities(r.BARS, found["bars"], "name_key", "id"),
             themes=_entities(r.THEMES, found["themes"], "year", "month", "id"),
             users=_entities(r.USERS, found["users"], "name_key", "id"),
+            settings=r.settings_of(found["settings"][0] if found["settings"] else None),
             history=_history_rows(found) if history else None,
         )
 

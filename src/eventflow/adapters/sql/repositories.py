@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -21,10 +21,11 @@ from sqlalchemy.sql.dml import UpdateBase
 
 from eventflow.adapters import VOLATILE_TABLES
 from eventflow.adapters.sql import tables as t
-from eventflow.adapters.sql.mapping import EntityMap
+from eventflow.adapters.sql.mapping import Codec, EntityMap
 from eventflow.core.errors import Conflict, StorageFull, TryAgain
 from eventflow.core.model import (
     Activity,
+    Anchor,
     ApiToken,
     Asset,
     Bar,
@@ -44,6 +45,7 @@ from eventflow.core.model import (
     Session,
     Status,
     StorageTier,
+    TeamSettings,
     ThemePeriod,
     User,
     Webhook,
@@ -420,6 +422,28 @@ class Comments(Repository[Comment]):
         return self._select(self._t.c.event_id == event_id, order_by=[self._t.c.created_at])
 
 
+def settings_of(row: Mapping[str, Any] | None) -> TeamSettings:
+    """The settings row as the core's settings; the defaults when there is none."""
+    return TeamSettings(second_pair_of_eyes=bool(row["second_pair_of_eyes"])) if row else TeamSettings()
+
+
+class Settings:
+    """The team's settings: the one row ``SETTINGS_ROW`` (the defaults when it is missing)."""
+
+    def __init__(self, db: Db) -> None:
+        self._db = db
+        self._t = t.settings
+
+    def current(self) -> TeamSettings:
+        return settings_of(self._db.run(select(self._t).where(self._t.c.id == t.SETTINGS_ROW)).mappings().first())
+
+    def update(self, settings: TeamSettings) -> None:
+        values = {"second_pair_of_eyes": settings.second_pair_of_eyes}
+        saved = self._db.run(update(self._t).where(self._t.c.id == t.SETTINGS_ROW).values(values))
+        if saved.rowcount == 0:
+            self._db.run(insert(self._t).values(id=t.SETTINGS_ROW, **values))
+
+
 class ActivityLog(Repository[Activity]):
     def list(
         self,
@@ -521,7 +545,7 @@ DELIVERABLES = EntityMap(Deliverable, t.deliverables, enums={"status": Status})
 ASSETS = EntityMap(Asset, t.assets, enums={"category": PhotoCategory, "location": StorageTier})
 LEASES = EntityMap(Lease, t.leases)
 RESERVATIONS = EntityMap(Reservation, t.reservations)
-COMMENTS = EntityMap(Comment, t.comments)
+COMMENTS = EntityMap(Comment, t.comments, codecs={"anchor": Codec(Anchor.as_json, Anchor.from_json)})
 ACTIVITY = EntityMap(Activity, t.activity)
 OUTBOX = EntityMap(OutboxMessage, t.outbox, enums={"status": OutboxStatus})
 WEBHOOKS = EntityMap(Webhook, t.webhooks, enums={"format": WebhookFormat, "language": Language})

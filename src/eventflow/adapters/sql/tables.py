@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 
 from eventflow.adapters.sql.types import UtcDateTime, json_value, key_string, long_text
@@ -189,6 +190,9 @@ deliverables = Table(
     Column("enabled", Boolean, nullable=False),
     Column("approved_at", UtcDateTime),
     Column("row_version", Integer, nullable=False, server_default="1"),
+    Column("current_version", Integer),
+    Column("approved_version", Integer),
+    Column("approved_by", Integer),  # a user id, kept as a plain number like the activity record's
     Column("status_since", UtcDateTime),
     **MYSQL_OPTIONS,
 )
@@ -275,8 +279,19 @@ comments = Table(
     Column("mention_ids", json_value(), nullable=False),
     Column("edited_at", UtcDateTime),
     Column("deleted_at", UtcDateTime),
+    Column("anchor", json_value()),
     **MYSQL_OPTIONS,
 )
+
+#: The team's settings: one row (``SETTINGS_ROW``), a column per setting.
+settings = Table(
+    "settings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("second_pair_of_eyes", Boolean, nullable=False, server_default=false()),
+    **MYSQL_OPTIONS,
+)
+SETTINGS_ROW = 1
 
 activity = Table(
     "activity",

@@ -36,6 +36,7 @@ class SqlUnitOfWork:
     webhooks: ports.WebhookRepository
     deliveries: ports.DeliveryRepository
     feeds: ports.FeedRepository
+    settings: ports.SettingsRepository
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.webhooks = r.Webhooks(db, r.WEBHOOKS)
         self.deliveries = r.Deliveries(db, r.DELIVERIES)
         self.feeds = r.Feeds(db, r.FEEDS)
+        self.settings = r.Settings(db)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

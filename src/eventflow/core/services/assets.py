@@ -371,6 +371,7 @@ class AssetService:
             )  # fmt: skip
             old_status = slot.status
             self._events.set_status(slot, rules.after_new_version(slot))
+            slot.current_version = asset.version  # the new file is the one to look at
             uow.deliverables.update(slot)
             record(
                 self.ctx, uow, actor, "asset.version_added", "deliverable", slot_id, slot.event_id,

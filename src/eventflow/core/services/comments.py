@@ -1,14 +1,16 @@
-"""Comments on an event: threads (a reply names its parent), optional link to a slot, @mentions."""
+"""Comments on an event: threads (a reply names its parent), optional link to a slot and anchor in one of its
+versions (a page, a moment, a region), @mentions."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from attrs import define
 
-from eventflow.core import errors
-from eventflow.core.model import Comment, User
+from eventflow.core import errors, rules_review
+from eventflow.core.model import Anchor, Comment, User
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, record
@@ -25,6 +27,68 @@ def mentioned_ids(text: str, users: Iterable[User], author_id: int | None = None
     return [u.id for u in users if u.id is not None and u.active and u.id != author_id and handles & u.mention_handles]
 
 
+def clean_text(ctx: Context, text: str, field: str = "text") -> str:
+    """The comment's sanitised text; InvalidInput naming ``field`` when it is empty or too long."""
+    body = ctx.sanitize(text or "").strip()
+    if not body:
+        raise errors.InvalidInput(f"{field} must not be empty", field)
+    if len(body) > MAX_COMMENT:
+        raise errors.InvalidInput(f"{field} is longer than {MAX_COMMENT} characters", field)
+    return body
+
+
+def write_comment(
+    ctx: Context,
+    uow: UnitOfWork,
+    actor: Actor,
+    event_id: int,
+    body: str,
+    parent_id: int | None = None,
+    deliverable_id: int | None = None,
+    anchor: Anchor | None = None,
+) -> Comment:
+    """Store a comment (its text already cleaned) in ``uow``, links and anchor checked, and record it: mentions are
+    found, and the activity hooks hear of it, as for any comment."""
+    if actor is None or actor.id is None:
+        raise errors.NotAuthenticated("a comment needs an author: log in first")
+    _check_links(uow, event_id, parent_id, deliverable_id, anchor)
+    comment = uow.comments.add(
+        Comment(
+            event_id=event_id,
+            author_id=actor.id,
+            text=body,
+            created_at=ctx.clock.now(),
+            deliverable_id=deliverable_id,
+            parent_id=parent_id,
+            mention_ids=mentioned_ids(body, uow.users.list(), actor.id),
+            anchor=anchor,
+        )
+    )
+    after: dict[str, Any] = {"text": body, "deliverable_id": deliverable_id, "parent_id": parent_id}
+    if anchor is not None:
+        after["anchor"] = anchor.as_json()
+    record(ctx, uow, actor, "comment.added", "comment", comment.id, event_id, after=after)
+    return comment
+
+
+def _check_links(
+    uow: UnitOfWork, event_id: int, parent_id: int | None, deliverable_id: int | None, anchor: Anchor | None
+) -> None:
+    if parent_id is not None:
+        parent = uow.comments.get(parent_id)
+        if parent is None or parent.event_id != event_id:
+            raise errors.InvalidInput(f"comment {parent_id} is not a comment of this event", "parent_id")
+    if deliverable_id is not None:
+        slot = uow.deliverables.get(deliverable_id)
+        if slot is None or slot.event_id != event_id:
+            raise errors.InvalidInput(f"deliverable {deliverable_id} is not a slot of this event", "deliverable_id")
+    if anchor is not None:
+        if deliverable_id is None:
+            raise errors.InvalidInput("an anchor points into a deliverable's versions: give deliverable_id", "anchor")
+        versions = [a for a in uow.assets.list_for_events([event_id]) if a.deliverable_id == deliverable_id]
+        rules_review.check_anchor(anchor, versions)
+
+
 @define
 class CommentService:
     ctx: Context
@@ -37,35 +101,15 @@ class CommentService:
         text: str,
         parent_id: int | None = None,
         deliverable_id: int | None = None,
+        anchor: Anchor | None = None,
     ) -> Comment:
         if actor is None or actor.id is None:
             raise errors.NotAuthenticated("a comment needs an author: log in first")
-        body = self._text(text)
+        body = clean_text(self.ctx, text)
         with self.ctx.uow() as uow:
             if uow.events.get(event_id) is None:
                 raise errors.NotFound("event", event_id)
-            self._check_links(uow, event_id, parent_id, deliverable_id)
-            comment = uow.comments.add(
-                Comment(
-                    event_id=event_id,
-                    author_id=actor.id,
-                    text=body,
-                    created_at=self.ctx.clock.now(),
-                    deliverable_id=deliverable_id,
-                    parent_id=parent_id,
-                    mention_ids=mentioned_ids(body, uow.users.list(), actor.id),
-                )
-            )
-            record(
-                self.ctx,
-                uow,
-                actor,
-                "comment.added",
-                "comment",
-                comment.id,
-                event_id,
-                after={"text": body, "deliverable_id": deliverable_id, "parent_id": parent_id},
-            )
+            comment = write_comment(self.ctx, uow, actor, event_id, body, parent_id, deliverable_id, anchor)
             uow.commit()
         return comment
 
@@ -79,7 +123,7 @@ class CommentService:
     @replayed
     def edit(self, actor: Actor, comment_id: int, text: str) -> Comment:
         """The author rewrites their comment; people newly @mentioned hear of it."""
-        body = self._text(text)
+        body = clean_text(self.ctx, text)
         with self.ctx.uow() as uow:
             comment = self._own(uow, actor, comment_id, "edit")
             before = {"text": comment.text, "mention_ids": comment.mention_ids}
@@ -111,22 +155,3 @@ class CommentService:
         if actor is not None and actor.id != comment.author_id and not (admin_may and actor.is_admin):
             raise errors.Forbidden(f"only its author may {verb} this comment")
         return comment
-
-    def _text(self, text: str) -> str:
-        body = self.ctx.sanitize(text or "").strip()
-        if not body:
-            raise errors.InvalidInput("text must not be empty", "text")
-        if len(body) > MAX_COMMENT:
-            raise errors.InvalidInput(f"text is longer than {MAX_COMMENT} characters", "text")
-        return body
-
-    @staticmethod
-    def _check_links(uow: UnitOfWork, event_id: int, parent_id: int | None, deliverable_id: int | None) -> None:
-        if parent_id is not None:
-            parent = uow.comments.get(parent_id)
-            if parent is None or parent.event_id != event_id:
-                raise errors.InvalidInput(f"comment {parent_id} is not a comment of this event", "parent_id")
-        if deliverable_id is not None:
-            slot = uow.deliverables.get(deliverable_id)
-            if slot is None or slot.event_id != event_id:
-                raise errors.InvalidInput(f"deliverable {deliverable_id} is not a slot of this event", "deliverable_id")

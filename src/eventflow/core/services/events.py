@@ -9,10 +9,11 @@ from typing import Any, Protocol
 
 from attrs import define, evolve, field, frozen
 
-from eventflow.core import errors, rules, rules_specs
-from eventflow.core.commands import EventChanges, given
+from eventflow.core import errors, rules, rules_review, rules_specs
+from eventflow.core.commands import UNCHANGED, EventChanges, Unchanged, given
 from eventflow.core.model import (
     Activity,
+    Anchor,
     Asset,
     Bar,
     Comment,
@@ -20,13 +21,23 @@ from eventflow.core.model import (
     Event,
     Health,
     Status,
+    TeamSettings,
     ThemePeriod,
     User,
 )
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.replay import replayed
 from eventflow.core.rules_risk import NOTHING_LEFT, NightForecast, RiskModel
-from eventflow.core.services import Actor, Context, actor_id, changes, found, record, require_text
+from eventflow.core.services import (
+    Actor,
+    Context,
+    actor_id,
+    changes,
+    found,
+    record,
+    require_text,
+)
+from eventflow.core.services.comments import clean_text, write_comment
 from eventflow.core.services.forecast import Forecaster
 
 RICH_FIELDS = ("brief", "notes")
@@ -57,12 +68,41 @@ def parse_status(value: str) -> Status:
         raise errors.InvalidInput(f"status must be one of {allowed}, not {value!r}", "status") from None
 
 
+def _status(value: Status | str | Unchanged) -> Status | Unchanged:
+    return value if isinstance(value, Unchanged) else parse_status(value)
+
+
+@frozen
+class SlotChange:
+    """What to change in a slot: the fields given, each checked when applied; the others stay ``UNCHANGED``."""
+
+    status: Status | Unchanged = field(default=UNCHANGED, converter=_status)
+    #: Why changes are requested (required with ``changes_requested``): a comment on the current version.
+    reason: str | Unchanged = UNCHANGED
+    assignee_id: int | Unchanged | None = UNCHANGED
+    enabled: bool | Unchanged = UNCHANGED
+    specs: str | Unchanged = UNCHANGED
+    name: str | Unchanged = UNCHANGED
+    #: The version under review and on the screens; the others stay, set aside.
+    current_version: int | Unchanged = UNCHANGED
+
+
 @frozen
 class SlotView:
     slot: Deliverable
     late: bool
     due: dt.date
     versions: list[Asset]
+    current: Asset | None = None  # the current version (see ``rules_review.current_version``)
+
+
+@frozen
+class ReviewItem:
+    """A slot waiting for a look, with its event and how many remarks its current version has."""
+
+    summary: EventSummary
+    view: SlotView
+    remarks: int
 
 
 @frozen
@@ -95,6 +135,7 @@ class EventCard:
     activity: list[Activity]
     bars: list[Bar]  # every bar, to add one to the event
     users: list[User]  # everyone, to name authors and assignees
+    settings: TeamSettings  # how the team approves
 
 
 @frozen
@@ -135,6 +176,8 @@ def _slot_snapshot(slot: Deliverable) -> dict[str, Any]:
         "enabled": slot.enabled,
         "assignee_id": slot.assignee_id,
         "bar_id": slot.bar_id,
+        "current_version": slot.current_version,
+        "approved_version": slot.approved_version,
     }
 
 
@@ -216,6 +259,7 @@ class EventService:
             activity=rows.activity,
             bars=rows.bars,
             users=rows.users,
+            settings=rows.settings,
         )
 
     def slot(self, slot_id: int) -> SlotView:
@@ -226,8 +270,8 @@ class EventService:
             versions = self._versions_by_slot(uow.assets.list_for_events([slot.event_id]))
         return self._slot_view(slot, event.date, self.ctx.clock.today(), versions)
 
-    def review_queue(self, revision: int | None = None) -> list[tuple[EventSummary, SlotView]]:
-        """Slots waiting for a look, the one waiting longest first."""
+    def review_queue(self, revision: int | None = None) -> list[ReviewItem]:
+        """Slots waiting for a look, the one waiting longest first, with the remarks on their current version."""
         with self.ctx.uow(read_only=True) as uow:
             waiting = uow.deliverables.list_in_status(Status.REVIEW)
             event_ids = sorted({s.event_id for s in waiting})
@@ -236,15 +280,17 @@ class EventService:
             model = self.forecast.model(uow, revision)
             summaries = {s.event.id: s for s in self._summaries_in(uow, events, all_slots, model)}
             versions = self._versions_by_slot(uow.assets.list_for_events(event_ids))
+            comments = [c for event_id in event_ids for c in uow.comments.list_for_event(event_id)]
         today = self.ctx.clock.today()
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
-        queue = [
-            (summaries[s.event_id], self._slot_view(s, summaries[s.event_id].event.date, today, versions))
-            for s in waiting
-            if s.enabled and s.event_id in summaries
-        ]
+        queue = []
+        for slot in waiting:
+            if slot.enabled and slot.event_id in summaries:
+                view = self._slot_view(slot, summaries[slot.event_id].event.date, today, versions)
+                remarks = rules_review.remarks_on(slot, view.current, comments)
+                queue.append(ReviewItem(summaries[slot.event_id], view, remarks))
         return sorted(
-            queue, key=lambda pair: (pair[1].versions[-1].created_at if pair[1].versions else far, pair[1].slot.id or 0)
+            queue, key=lambda item: (item.view.current.created_at if item.view.current else far, item.view.slot.id or 0)
         )
 
     def matrix(self, year: int, month: int, revision: int | None = None) -> Matrix:
@@ -362,7 +408,7 @@ class EventService:
         for slot in existing:
             if slot.bar_id in removed or slot.bar_id in added:
                 locked = found(uow.deliverables.get_for_update(slot.id or 0), "deliverable", slot.id)
-                self._change_slot(uow, actor, event, locked, enabled=slot.bar_id in added)
+                self._change_slot(uow, actor, event, locked, SlotChange(enabled=slot.bar_id in added))
         had = {(s.bar_id, s.template_id, s.screen_label) for s in existing}
         for slot in rules.generate_slots(event.id, bars, uow.templates.list(), with_event_wide=False):
             if (slot.bar_id, slot.template_id, slot.screen_label) not in had:
@@ -416,63 +462,106 @@ class EventService:
 
     @replayed
     def update_slot(
-        self, actor: Actor, slot_id: int, expected_versions: Collection[int] | None = None, **fields: Any
+        self, actor: Actor, slot_id: int, change: SlotChange, expected_versions: Collection[int] | None = None
     ) -> Deliverable:
-        """Change the fields given, and only those; with ``expected_versions``, only if the slot's ``row_version``
-        is still one of them (Outdated otherwise: someone changed it since the caller read it)."""
-        allowed = {"status", "assignee_id", "enabled", "specs", "name"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise errors.InvalidInput(f"{', '.join(sorted(unknown))} cannot be changed", sorted(unknown)[0])
+        """Apply ``change`` (only the fields it gives); with ``expected_versions``, only if the slot's
+        ``row_version`` is still one of them (Outdated otherwise: someone changed it since the caller read it)."""
         with self.ctx.uow() as uow:
             slot = found(uow.deliverables.get_for_update(slot_id), "deliverable", slot_id)
             if expected_versions is not None and slot.row_version not in expected_versions:
                 raise errors.Outdated("deliverable", slot_id)
             event = self._event(uow, slot.event_id)
-            self._change_slot(uow, actor, event, slot, **fields)
+            self._change_slot(uow, actor, event, slot, change)
             uow.commit()
         return slot
 
-    def _change_slot(self, uow: UnitOfWork, actor: Actor, event: Event, slot: Deliverable, **fields: Any) -> None:
+    def _change_slot(self, uow: UnitOfWork, actor: Actor, event: Event, slot: Deliverable, change: SlotChange) -> None:
         before = _slot_snapshot(slot)
-        if "status" in fields:
-            self.set_status(slot, parse_status(fields["status"]))
-        if "assignee_id" in fields:
-            slot.assignee_id = None if fields["assignee_id"] is None else self._assignee(uow, fields["assignee_id"])
-        if "enabled" in fields:
-            if not isinstance(fields["enabled"], bool):
-                raise errors.InvalidInput("enabled must be true or false", "enabled")
-            slot.enabled = fields["enabled"]
-        for key in ("name", "specs"):
-            if key in fields:
-                setattr(slot, key, require_text(fields[key], key) if key == "name" else (fields[key] or "").strip())
+        reason = self._reason(change)
+        versions = self._decide(uow, actor, slot, change)
+        self._edit(uow, slot, change)
         old, new = changes(before, _slot_snapshot(slot))
         if new.get("status") == Status.APPROVED.value:
             new |= self._approval_notes(uow, slot)
         if new:  # a change to what it already is leaves the slot (and its row_version) as it was
             uow.deliverables.update(slot)
             record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)
+        if reason is not None:  # said in the conversation, about the version it is about
+            current = rules_review.current_version(slot, versions)
+            anchor = Anchor(current.version) if current and current.version else None
+            write_comment(self.ctx, uow, actor, event.id or 0, reason, deliverable_id=slot.id, anchor=anchor)
 
     @staticmethod
     def _approval_notes(uow: UnitOfWork, slot: Deliverable) -> dict[str, Any]:
         """What the activity notes about the version being approved: that it differs from the specs, when it does."""
         versions = [a for a in uow.assets.list_for_events([slot.event_id]) if a.deliverable_id == slot.id]
-        latest = max(versions, key=lambda a: a.version or 0, default=None)
-        if latest is None:
+        shown = rules_review.current_version(slot, versions)
+        if shown is None:
             return {}
-        check = rules_specs.check_of(latest.content_type, latest.media_info, latest.spec_check, slot.specs)
+        check = rules_specs.check_of(shown.content_type, shown.media_info, shown.spec_check, slot.specs)
         return {"spec_check": check.status.value} if check.status is rules_specs.SpecStatus.DIFFERS else {}
 
-    def set_status(self, slot: Deliverable, status: Status) -> None:
-        """Soft workflow: any status by hand; the approval time is kept for J-7 compliance, and the time the slot
-        entered its status for the risk forecast."""
+    def _decide(self, uow: UnitOfWork, actor: Actor, slot: Deliverable, change: SlotChange) -> list[Asset]:
+        """Apply the change's current version, then its status (an approval checked against the team's settings);
+        the slot's versions, when either was given."""
+        if change.current_version is UNCHANGED and change.status is UNCHANGED:
+            return []
+        versions = self._versions_of(uow, slot)
+        if change.current_version is not UNCHANGED:
+            self._make_current(slot, versions, change.current_version)
+        if change.status is not UNCHANGED:
+            if change.status is Status.APPROVED and slot.status is not Status.APPROVED:
+                current = rules_review.current_version(slot, versions)
+                rules_review.check_approver(uow.settings.current(), current, actor_id(actor))
+            self.set_status(slot, change.status, actor)
+        return versions
+
+    def _edit(self, uow: UnitOfWork, slot: Deliverable, change: SlotChange) -> None:
+        """Apply the change's assignee, enabled flag, name and specs."""
+        if change.assignee_id is not UNCHANGED:
+            slot.assignee_id = None if change.assignee_id is None else self._assignee(uow, change.assignee_id)
+        if change.enabled is not UNCHANGED:
+            slot.enabled = change.enabled
+        if change.name is not UNCHANGED:
+            slot.name = require_text(change.name, "name")
+        if change.specs is not UNCHANGED:
+            slot.specs = (change.specs or "").strip()
+
+    def _reason(self, change: SlotChange) -> str | None:
+        """The cleaned reason of a request for changes (required with it, refused without it)."""
+        if change.status is not Status.CHANGES_REQUESTED:
+            if change.reason is not UNCHANGED:
+                raise errors.InvalidInput("a reason goes with the status changes_requested only", "reason")
+            return None
+        if change.reason is UNCHANGED or not change.reason.strip():
+            raise errors.InvalidInput("say what should change: changes_requested needs a reason", "reason")
+        return clean_text(self.ctx, change.reason, "reason")
+
+    def _make_current(self, slot: Deliverable, versions: Sequence[Asset], number: int) -> None:
+        """``number`` becomes the current version; an approval was about another version, so it needs a new look."""
+        if number < 1:
+            raise errors.InvalidInput(f"current_version is a version number (1, 2…), not {number}", "current_version")
+        if rules_review.version_numbered(versions, number) is None:
+            raise errors.NotFound("version", f"{number} of deliverable {slot.id}")
+        slot.current_version = number
+        if slot.status is Status.APPROVED and slot.approved_version != number:
+            self.set_status(slot, Status.REVIEW)
+
+    def set_status(self, slot: Deliverable, status: Status, actor: Actor = None) -> None:
+        """Soft workflow: any status by hand. An approval keeps when (J-7 compliance), by whom and which version; the
+        time the slot entered its status is kept for the risk forecast."""
         if status is not slot.status:
             slot.status_since = self.ctx.clock.now()
         if status is Status.APPROVED and slot.status is not Status.APPROVED:
             slot.approved_at = self.ctx.clock.now()
+            slot.approved_by, slot.approved_version = actor_id(actor), slot.current_version
         elif status is not Status.APPROVED:
-            slot.approved_at = None
+            slot.approved_at = slot.approved_by = slot.approved_version = None
         slot.status = status
+
+    @staticmethod
+    def _versions_of(uow: UnitOfWork, slot: Deliverable) -> list[Asset]:
+        return [a for a in uow.assets.list_for_events([slot.event_id]) if a.deliverable_id == slot.id]
 
     # -- helpers -------------------------------------------------------------
     def _summaries(
@@ -525,11 +614,13 @@ class EventService:
 
     @staticmethod
     def _slot_view(slot: Deliverable, date: dt.date, today: dt.date, versions: dict[int, list[Asset]]) -> SlotView:
+        mine = [_checked(a, slot.specs) for a in versions.get(slot.id or 0, [])]
         return SlotView(
             slot=slot,
             late=rules.is_late(slot, date, today),
             due=rules.due_date(date),
-            versions=[_checked(a, slot.specs) for a in versions.get(slot.id or 0, [])],
+            versions=mine,
+            current=rules_review.current_version(slot, mine),
         )
 
     @staticmethod

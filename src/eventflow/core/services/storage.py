@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from attrs import define, field, frozen
 
-from eventflow.core import errors, rules
+from eventflow.core import errors, rules, rules_review
 from eventflow.core.model import Asset, Deliverable, Event, Role, Status, StorageTier
 from eventflow.core.ports import BlobStore, LeasedFile, LeasedFiles, Notifier, UnitOfWork
 from eventflow.core.replay import replayed
@@ -430,7 +430,8 @@ def _hot_bytes(asset: Asset) -> int:
 
 
 def _kept_versions(slots: Iterable[Deliverable], assets: Iterable[Asset]) -> set[int | None]:
-    """Per slot: the latest version, and the one that was current when the slot was approved."""
+    """Per slot: the latest version, the current one (a newer upload set aside is kept too: it is the latest) and
+    the approved one."""
     versions: dict[int, list[Asset]] = defaultdict(list)
     for a in assets:
         if a.deliverable_id is not None:
@@ -440,8 +441,7 @@ def _kept_versions(slots: Iterable[Deliverable], assets: Iterable[Asset]) -> set
         mine = sorted(versions.get(slot.id or 0, []), key=lambda a: a.version or 0)
         if not mine:
             continue
-        keep.add(mine[-1].id)
-        if slot.status is Status.APPROVED and slot.approved_at is not None:
-            approved = [a for a in mine if a.created_at <= slot.approved_at]
-            keep.add((approved or mine)[-1].id)
+        current = rules_review.current_version(slot, mine)
+        approved = rules_review.version_numbered(mine, slot.approved_version or 0)
+        keep |= {a.id for a in (mine[-1], current, approved if slot.status is Status.APPROVED else None) if a}
     return keep

@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import falcon
-from attrs import asdict, frozen
+from attrs import asdict, field, frozen
 
 from eventflow.bootstrap import Services
-from eventflow.core import errors
+from eventflow.core import errors, model
 from eventflow.core.commands import UNSET, EventChanges
-from eventflow.core.model import Health
+from eventflow.core.model import Health, Status
 from eventflow.core.services.comments import MAX_COMMENT
-from eventflow.core.services.events import Matrix, SlotView
+from eventflow.core.services.events import Matrix, SlotChange, SlotView
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body, read_changes
-from eventflow.entrypoints.web.openapi import body_schema, follow, operation, path_id, query
+from eventflow.entrypoints.web.openapi import body_schema, follow, many, operation, path_id, query
 from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
 from eventflow.entrypoints.web.schema import (
-    BOOL,
     DATE,
     ID,
     INT,
@@ -27,6 +26,7 @@ from eventflow.entrypoints.web.schema import (
     STR,
     Json,
     array_of,
+    doc,
     nullable,
     ref,
 )
@@ -53,20 +53,77 @@ class SlotCreate:
     assignee_id: int | None = None
 
 
+#: OpenAPI keywords of an id in a request body.
+ID_DOC = doc(minimum=1, maximum=2**31 - 1)
+
+
 @frozen
 class SlotChanges:
-    status: str = UNSET
-    assignee_id: int | None = UNSET
+    """``PATCH /api/deliverables/{id}``: only the fields given change."""
+
+    status: str = field(default=UNSET, metadata=doc(enum=[s.value for s in Status]))
+    reason: str = field(
+        default=UNSET,
+        metadata=doc(
+            pattern=r"\S",
+            maxLength=MAX_COMMENT,
+            description="why changes are requested: required with changes_requested, refused with any other "
+            "status; it becomes a comment anchored to the current version",
+        ),
+    )
+    assignee_id: int | None = field(default=UNSET, metadata=ID_DOC)
     enabled: bool = UNSET
     specs: str = UNSET
-    name: str = UNSET
+    name: str = field(default=UNSET, metadata=doc(minLength=1, maxLength=200, pattern=r"\S"))
+    current_version: int = field(
+        default=UNSET,
+        metadata=doc(
+            minimum=1,
+            maximum=2**31 - 1,
+            description="the version to put under review and on the screens; the others stay, set aside "
+            "(404 for a version the slot does not have)",
+        ),
+    )
+
+
+@frozen
+class AnchorBody:
+    """Where a comment points in its deliverable's versions: ``version``, plus at most one of ``page``, ``time`` and
+    ``region``."""
+
+    version: int = field(metadata=doc(minimum=1, maximum=2**31 - 1))
+    page: int | None = field(default=None, metadata=doc(minimum=1, description="a page of the PDF, from 1"))
+    time: float | None = field(default=None, metadata=doc(minimum=0, description="seconds into the video"))
+    region: list[float] | None = field(
+        default=None,
+        metadata=doc(
+            minItems=4,
+            maxItems=4,
+            description="[x, y, width, height] in fractions (0 to 1) of the preview; a pin has no size",
+        ),
+    )
+
+    def to_anchor(self) -> model.Anchor:
+        if self.region is None:
+            return model.Anchor(self.version, self.page, self.time)
+        if len(self.region) != 4:
+            raise errors.InvalidInput("a region is four numbers: [x, y, width, height]", "anchor")
+        x, y, w, h = self.region
+        return model.Anchor(self.version, self.page, self.time, (x, y, w, h))
 
 
 @frozen
 class CommentCreate:
-    text: str
-    parent_id: int | None = None
-    deliverable_id: int | None = None
+    text: str = field(
+        metadata=doc(
+            minLength=1, maxLength=MAX_COMMENT, pattern=r"\S", description="rich text (HTML, sanitised); @name mentions"
+        )
+    )
+    parent_id: int | None = field(default=None, metadata=ID_DOC)
+    deliverable_id: int | None = field(default=None, metadata=ID_DOC)
+    anchor: AnchorBody | None = field(
+        default=None, metadata=doc(description="what in the deliverable's versions it is about (needs deliverable_id)")
+    )
 
 
 def expected_versions(req: falcon.Request, slot_id: int) -> frozenset[int] | None:
@@ -135,8 +192,8 @@ class SlotsResource:
         send_slot(resp, self._events.slot(slot_id))
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, slot_id: int) -> None:
-        changes = read_changes(req, SlotChanges)
-        self._events.update_slot(req.context.user, slot_id, expected_versions(req, slot_id), **changes)
+        change = SlotChange(**read_changes(req, SlotChanges))
+        self._events.update_slot(req.context.user, slot_id, change, expected_versions(req, slot_id))
         send_slot(resp, self._events.slot(slot_id))
 
 
@@ -149,7 +206,8 @@ class CommentsResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         body = read_body(req, CommentCreate)
-        comment = self._comments.add(req.context.user, event_id, **asdict(body, recurse=False))
+        anchor = body.anchor.to_anchor() if body.anchor else None
+        comment = self._comments.add(req.context.user, event_id, body.text, body.parent_id, body.deliverable_id, anchor)
         resp.status = falcon.HTTP_201
         resp.media = presenters.Comment.json(comment)
 
@@ -169,10 +227,8 @@ class ReviewQueueResource:
         self._events = services.events
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = [
-            {"event": presenters.EventSummary.json(summary), "deliverable": presenters.Deliverable.json(view)}
-            for summary, view in self._events.review_queue(req.context.get("revision"))
-        ]
+        queue = self._events.review_queue(req.context.get("revision"))
+        resp.media = [presenters.ReviewItem.json(item) for item in queue]
 
 
 def matrix_json(month: str, matrix: Matrix) -> Json:
@@ -237,7 +293,6 @@ def register(app: falcon.App[falcon.Request, falcon.Response], services: Service
 
 # -- OpenAPI -----------------------------------------------------------------
 RICH: Json = {"type": "string", "description": "rich text (HTML, sanitised)"}
-STATUS: Json = {"type": "string", "enum": ["todo", "in_progress", "review", "changes_requested", "approved"]}
 _EVENT_FIELDS: dict[str, Json] = {
     "name": NAME,
     "date": DATE,
@@ -256,7 +311,6 @@ _SLOT_ETAG: Json = {
         "schema": {"type": "string"},
     }
 }
-COMMENT_TEXT: Json = {**NAME, "maxLength": MAX_COMMENT, "description": "rich text (HTML, sanitised); @name mentions"}
 _COMPLIANCE: Json = {
     "type": "object",
     "required": ["on_time", "total", "ratio"],
@@ -347,8 +401,10 @@ OPENAPI: dict[str, Any] = {
                 headers=_SLOT_ETAG,
             ),
             "patch": operation(
-                "Change a slot's status, assignee, enabled flag, specs or name (only the fields given); with If-Match, "
-                "only if the slot is still as it was read",
+                "Change a slot's status, assignee, enabled flag, specs, name or current version (only the fields "
+                "given); changes_requested needs a reason; with If-Match, only if the slot is still as it was read. "
+                "An approval records who approved which version; when the team requires a second pair of eyes, "
+                "whoever uploaded the current version cannot approve it (403)",
                 "deliverables",
                 ref("Deliverable"),
                 params=[
@@ -362,7 +418,7 @@ OPENAPI: dict[str, Any] = {
                         "schema": {"type": "string"},
                     },
                 ],
-                body=body_schema([], status=STATUS, assignee_id=nullable(ID), enabled=BOOL, specs=STR, name=NAME),
+                body=SlotChanges,
                 errors=(403, 404, 412),
                 operation_id="updateDeliverable",
                 headers=_SLOT_ETAG,
@@ -378,17 +434,13 @@ OPENAPI: dict[str, Any] = {
                 operation_id="listComments",
             ),
             "post": operation(
-                "Comment on an event (optionally replying, or about one slot); @name mentions",
+                "Comment on an event (optionally replying, or about one slot and anchored to one of its versions: a "
+                "page, a moment, a region); @name mentions",
                 "comments",
                 ref("Comment"),
                 status=201,
                 params=_EVENT,
-                body=body_schema(
-                    ["text"],
-                    text={**NAME, "maxLength": MAX_COMMENT},
-                    parent_id=nullable(ID),
-                    deliverable_id=nullable(ID),
-                ),
+                body=CommentCreate,
                 errors=(403, 404),
                 operation_id="addComment",
             ),
@@ -405,9 +457,9 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/review-queue": {
             "get": operation(
-                "Slots waiting for review, the one waiting longest first",
+                "Slots waiting for review, the one waiting longest first, with the remarks on their current version",
                 "deliverables",
-                array_of("ReviewItem"),
+                many(presenters.ReviewItem),
                 operation_id="reviewQueue",
             ),
         },
@@ -453,11 +505,6 @@ OPENAPI: dict[str, Any] = {
     },
     "components": {
         "schemas": {
-            "ReviewItem": {
-                "type": "object",
-                "required": ["event", "deliverable"],
-                "properties": {"event": ref("EventSummary"), "deliverable": ref("Deliverable")},
-            },
             "Matrix": {
                 "type": "object",
                 "required": ["month", "columns", "rows"],

@@ -45,23 +45,24 @@ class Components:
         self.schemas: dict[str, Json] = {}
         self._owners: dict[str, type] = {}
 
-    def ref(self, cls: type) -> Json:
-        """A ``$ref`` to ``cls``'s component, described on first use."""
+    def ref(self, cls: type, request: bool = False) -> Json:
+        """A ``$ref`` to ``cls``'s component, described on first use (as a request body part with ``request``)."""
         name = cls.__name__
         if self._owners.setdefault(name, cls) is not cls:
             raise TypeError(f"two classes are both called {name!r} in the API")
         if name not in self.schemas:
             self.schemas[name] = {}  # placeholder first: a class may refer to itself
-            self.schemas[name] = self.object_of(cls)
+            self.schemas[name] = self.object_of(cls, request)
         return {"$ref": f"#/components/schemas/{name}"}
 
     def object_of(self, cls: type, request: bool = False) -> Json:
-        """The object schema of an attrs class; ``request`` refuses extra keys and makes defaulted fields optional."""
+        """The object schema of an attrs class; ``request`` refuses extra keys and makes defaulted fields optional,
+        in the classes it nests too."""
         hints = typing.get_type_hints(cls)
         properties: Json = {}
         required: list[str] = []
         for field in attrs.fields(cls):
-            properties[field.name] = self.of(hints[field.name]) | field.metadata.get(OPENAPI, {})
+            properties[field.name] = self.of(hints[field.name], request) | field.metadata.get(OPENAPI, {})
             if not request or field.default is attrs.NOTHING:
                 required.append(field.name)
         schema: Json = {"type": "object", "properties": properties}
@@ -71,8 +72,8 @@ class Components:
             schema["additionalProperties"] = False
         return schema
 
-    def of(self, annotation: Any) -> Json:
-        """The schema of one annotation."""
+    def of(self, annotation: Any, request: bool = False) -> Json:
+        """The schema of one annotation (in a request body with ``request``)."""
         if annotation in _SCALARS:
             return dict(_SCALARS[annotation])
         if annotation is Any:
@@ -80,20 +81,20 @@ class Components:
         if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
             return {"type": "string", "enum": [member.value for member in annotation]}
         if attrs.has(annotation):
-            return self.ref(annotation)
+            return self.ref(annotation, request)
         origin, args = typing.get_origin(annotation), typing.get_args(annotation)
         if origin in (types.UnionType, typing.Union):
             present = [a for a in args if a is not type(None)]
             if len(present) != 1:
                 raise TypeError(f"only X | None unions can be described, not {annotation}")
-            inner = self.of(present[0])
+            inner = self.of(present[0], request)
             return {"allOf": [inner], "nullable": True} if "$ref" in inner else inner | {"nullable": True}
         if origin is typing.Literal:
             return {"type": "string" if all(isinstance(a, str) for a in args) else "integer", "enum": list(args)}
         if origin in (list, tuple, Sequence):
-            return {"type": "array", "items": self.of(args[0])}
+            return {"type": "array", "items": self.of(args[0], request)}
         if origin is dict:
-            return {"type": "object", "additionalProperties": self.of(args[1]) or True}
+            return {"type": "object", "additionalProperties": self.of(args[1], request) or True}
         raise TypeError(f"cannot describe {annotation!r} in OpenAPI")
 
 

@@ -16,7 +16,7 @@ from eventflow.core.rules_webhooks import EVENT_NAMES
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
 
-SECTIONS = ("users", "bars", "themes", "templates", "storage", "webhooks")
+SECTIONS = ("users", "bars", "themes", "templates", "storage", "webhooks", "review")
 ALERT_PERCENT = 80
 
 
@@ -46,6 +46,9 @@ class AdminPage(Page):
 
     def _templates(self, year: int) -> dict[str, object]:
         return {"templates": self.services.templates.list()}
+
+    def _review(self, year: int) -> dict[str, object]:
+        return {"settings": self.services.review.settings()}
 
     def _storage(self, year: int) -> dict[str, object]:
         return {

@@ -17,7 +17,10 @@ class ReviewPage(Page):
         current_user(req)
         queue = self.services.events.review_queue(req.context.get("revision"))
         users = {u.id: u for u in self.services.users.list()}
-        self.renderer.page(req, resp, "review.html", queue=queue, users=users, kind_of=asset_kind)
+        second_look = self.services.review.settings().second_pair_of_eyes
+        self.renderer.page(
+            req, resp, "review.html", queue=queue, users=users, kind_of=asset_kind, second_look=second_look
+        )
 
 
 class MatrixPage(Page):

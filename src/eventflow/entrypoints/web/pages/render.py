@@ -62,6 +62,28 @@ JS_MESSAGES = {
     "confirm_delete_webhook": N_("Delete this webhook? Deliveries not sent yet are dropped."),
     "webhook_delivered": N_("Delivered: the receiver answered %(code)s"),
     "webhook_failed": N_("Not delivered: %(error)s"),
+    # review: versions, compare, anchored remarks, reasons
+    "anchor_whole": N_("the whole v%(version)s"),
+    "anchor_page": N_("page %(num)s"),
+    "anchor_time": N_("at %(time)s"),
+    "anchor_marker": N_("marker %(num)s"),
+    "anchor_spot": N_("the spot you marked"),
+    "current": N_("current version"),
+    "picture_of": N_("Picture of v%(version)s"),
+    "no_picture": N_("%(name)s cannot be shown here: download it to look at it."),
+    "no_page": N_("v%(version)s has no page %(num)s"),
+    "page_of": N_("Page %(num)s of %(total)s"),
+    "remark_sent": N_("Remark sent"),
+    "compare_title": N_("%(name)s: %(left)s and %(right)s"),
+    "slider_amount": N_("Slider"),
+    "onion_amount": N_("Opacity of v%(version)s"),
+    "play_both": N_("Play both"),
+    "pause_both": N_("Pause both"),
+    "made_current": N_("v%(version)s is now the current version"),
+    "pick_two_versions": N_("Choose two different versions to compare"),
+    "reason_intro": N_("%(name)s: your reason goes to the conversation, pinned to v%(version)s."),
+    "reason_intro_no_file": N_("%(name)s: your reason goes to the conversation."),
+    "changes_requested": N_("Changes requested"),
 }
 
 

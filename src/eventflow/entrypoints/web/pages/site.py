@@ -15,6 +15,7 @@ from eventflow.entrypoints.web.pages.cache import PageCache, kept
 from eventflow.entrypoints.web.pages.comments import thread
 from eventflow.entrypoints.web.pages.common import current_user, date_param
 from eventflow.entrypoints.web.pages.render import Renderer
+from eventflow.entrypoints.web.pages.review import CardReview
 
 PHOTO_CATEGORIES = tuple(c.value for c in PhotoCategory)
 INLINE_IMAGE = ("image/jpeg", "image/png", "image/webp", "image/gif")
@@ -79,6 +80,8 @@ class EventPage(KeptPage):
             today=self.services.clock.today(),
             thread=thread(card.comments, users.values()),
             slot_comment_counts=Counter(c.deliverable_id for c in card.comments if c.deleted_at is None),
+            review=CardReview.of(card.comments),
+            second_look=card.settings.second_pair_of_eyes,
         )
 
 
