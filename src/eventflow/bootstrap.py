@@ -5,7 +5,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from eventflow.adapters.security import Argon2Hasher, sanitize_html
-from eventflow.config import Settings
+from eventflow.config import BucketUrl, Settings
 from eventflow.core.clock import SystemClock
 from eventflow.core.model import Language
 from eventflow.core.ports import (
@@ -49,12 +49,21 @@ class StoragePorts:
 
         images = PillowImageProcessor(decodes=settings.image_decodes)
         return cls(
-            hot=LocalBlobStore(settings.files_dir, "hot"),
-            cold=LocalBlobStore(settings.cold_dir, "cold"),
+            hot=blob_store(settings.hot_url, "hot") or LocalBlobStore(settings.files_dir, "hot"),
+            cold=blob_store(settings.cold_url, "cold") or LocalBlobStore(settings.cold_dir, "cold"),
             notifier=notifier or mail_notifier(settings),
             images=images,
             probe=MediaPreviewer(images),
         )
+
+
+def blob_store(url: BucketUrl | None, name: str) -> BlobStore | None:
+    """The store in the bucket at ``url`` once it answered (boto3 is imported only then), or None for a folder."""
+    if url is None:
+        return None
+    from eventflow.adapters.s3store import connect
+
+    return connect(url, name)
 
 
 def mail_notifier(settings: Settings) -> Notifier:

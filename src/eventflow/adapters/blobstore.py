@@ -41,6 +41,11 @@ def new_key() -> str:
     return f"{token[:2]}/{token}"
 
 
+def valid_key(key: str) -> bool:
+    """Whether ``key`` is one ``new_key`` could have made (and so names no other place)."""
+    return _KEY.match(key) is not None
+
+
 class LocalBlobStore:
     """Files under ``root``; the same class serves as the hot and the cold store."""
 

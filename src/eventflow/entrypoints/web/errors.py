@@ -30,6 +30,7 @@ STATUS: tuple[tuple[type[errors.EventflowError], str, str], ...] = (
     (errors.Outdated, falcon.HTTP_412, "Precondition failed"),
     (errors.TryAgain, falcon.HTTP_503, "Busy"),
     (errors.Unavailable, falcon.HTTP_503, "Busy"),
+    (errors.StoreUnavailable, falcon.HTTP_503, "Storage unavailable"),
 )
 
 
