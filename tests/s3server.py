@@ -38,8 +38,13 @@ class S3Server:
 
     @property
     def env(self) -> dict[str, str]:
-        """The variables a process needs to reach the server with these credentials."""
-        return {"AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key}
+        """The variables a process needs to reach the server with these credentials (and never look elsewhere for
+        them: no instance metadata service is asked)."""
+        return {
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
 
     def url(self, bucket: str, prefix: str = "") -> str:
         return f"s3://{bucket}/{prefix}?endpoint={self.endpoint}&region={REGION}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from eventflow.adapters.security import Argon2Hasher, sanitize_html
-from eventflow.config import BucketUrl, Settings
+from eventflow.config import BucketUrl, ConfigError, Settings
 from eventflow.core.clock import SystemClock
 from eventflow.core.model import Language
 from eventflow.core.ports import (
@@ -61,8 +61,10 @@ def blob_store(url: BucketUrl | None, name: str) -> BlobStore | None:
     """The store in the bucket at ``url`` once it answered (boto3 is imported only then), or None for a folder."""
     if url is None:
         return None
-    from eventflow.adapters.s3store import connect
-
+    try:
+        from eventflow.adapters.s3store import connect
+    except ImportError as error:
+        raise ConfigError(f"{url.variable} needs boto3: pip install 'eventflow[s3]' ({error})") from None
     return connect(url, name)
 
 

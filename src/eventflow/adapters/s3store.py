@@ -103,13 +103,15 @@ class S3BlobStore:
 
     # -- writing -------------------------------------------------------------------------------------------------
     def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> Blob:
-        key = key or new_key()
+        given, key = key is not None, key or new_key()
         counted = _Counted(stream, limit)
         with self._answering(key):
             read = [counted.part()]  # a list the sender empties: a part sent is a part forgotten
             if len(read[0]) < PART:
                 self.client.put_object(Bucket=self.url.bucket, Key=self._object(key), Body=read.pop())
             else:
+                if given:
+                    self._abort_leftovers(key)
                 self._multipart(key, counted, read)
         return Blob(key=key, size=counted.size, sha256=counted.digest.hexdigest())
 
@@ -159,6 +161,15 @@ class S3BlobStore:
         part = {"PartNumber": number, "ETag": answer["ETag"]}
         part.update({k: v for k, v in answer.items() if k.startswith("Checksum")})
         return part
+
+    def _abort_leftovers(self, key: str) -> None:
+        """Unfinished uploads to a key written again: leftovers of a killed copy of this file (an archive run
+        killed mid-file), or a write this one replaces anyway. A rerun clears them instead of leaving parts."""
+        name = self._object(key)
+        listed = self.client.list_multipart_uploads(Bucket=self.url.bucket, Prefix=name)
+        for upload in listed.get("Uploads", []):
+            if upload["Key"] == name:
+                self._abort(key, upload["UploadId"])
 
     def _abort(self, key: str, upload: str) -> None:
         with contextlib.suppress(ClientError, BotoCoreError):  # the server is gone: its lifecycle rule clears the parts
