@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from attrs import define, field
 
 from eventflow.adapters.security import Argon2Hasher, sanitize_html
@@ -9,6 +11,7 @@ from eventflow.config import BucketUrl, ConfigError, Settings
 from eventflow.core.clock import SystemClock
 from eventflow.core.model import Language
 from eventflow.core.ports import (
+    BackupPlace,
     BlobStore,
     Clock,
     ImageProcessor,
@@ -21,9 +24,11 @@ from eventflow.core.ports import (
 from eventflow.core.services import Context
 from eventflow.core.services.assets import AssetService, Quota
 from eventflow.core.services.audit import AuditService
+from eventflow.core.services.backup import BackupService
 from eventflow.core.services.catalog import BarService, TemplateService, ThemeService
 from eventflow.core.services.comments import CommentService
 from eventflow.core.services.events import EventService
+from eventflow.core.services.migration import MigrationService
 from eventflow.core.services.notifications import DigestService, NotificationPlanner
 from eventflow.core.services.outbox import OutboxService
 from eventflow.core.services.storage import StorageService
@@ -55,6 +60,43 @@ class StoragePorts:
             images=images,
             probe=MediaPreviewer(images),
         )
+
+
+def store_at(place: str, name: str, variable: str) -> BlobStore:
+    """A store at ``place``: a bucket URL (``s3://…``, checked now) or a folder."""
+    if place.startswith("s3://"):
+        store = blob_store(BucketUrl.parse(place, variable), name)
+        assert store is not None
+        return store
+    from eventflow.adapters.blobstore import LocalBlobStore
+
+    return LocalBlobStore(Path(place).expanduser().resolve(), name)
+
+
+def backup_place(place: str) -> BackupPlace:
+    """Where a backup goes: a bucket URL (``s3://BUCKET/PREFIX?endpoint=…``, checked now) or a folder."""
+    from eventflow.adapters.backup_places import BucketPlace, FolderPlace
+
+    if not place.startswith("s3://"):
+        return FolderPlace(Path(place).expanduser().resolve())
+    url = BucketUrl.parse(place, "DEST")
+    bucket = blob_store(url, "backup")
+    assert bucket is not None
+    return BucketPlace(bucket.client, url)  # type: ignore[attr-defined]
+
+
+def backups(settings: Settings, clock: Clock | None = None) -> BackupService:
+    """Backups of the configured database and stores, built without touching the database (no migration: a
+    restore needs it empty)."""
+    from eventflow.adapters.sql.backup import SqlDatabaseBackup
+
+    files = StoragePorts.local(settings)
+    return BackupService(
+        clock or SystemClock(settings.timezone),
+        SqlDatabaseBackup(settings.database_url),
+        {"hot": files.hot, "cold": files.cold},
+        frozenset(name for name, url in (("hot", settings.hot_url), ("cold", settings.cold_url)) if url is None),
+    )
 
 
 def blob_store(url: BucketUrl | None, name: str) -> BlobStore | None:
@@ -104,6 +146,7 @@ class Services:
     digest: DigestService = field(init=False)
     outbox: OutboxService = field(init=False)
     audit: AuditService = field(init=False)
+    migration: MigrationService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.users = UserService(self.ctx)
@@ -127,6 +170,7 @@ class Services:
         self.digest = DigestService(self.ctx, self.settings.base_url)
         self.outbox = OutboxService(self.ctx, self.files.notifier)
         self.audit = AuditService(self.ctx)
+        self.migration = MigrationService(self.ctx, {"hot": self.files.hot, "cold": self.files.cold})
 
     @property
     def clock(self) -> Clock:

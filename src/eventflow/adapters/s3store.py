@@ -104,29 +104,36 @@ class S3BlobStore:
     # -- writing -------------------------------------------------------------------------------------------------
     def put(self, stream: ByteSource, limit: int | None = None, key: str | None = None) -> Blob:
         given, key = key is not None, key or new_key()
-        counted = _Counted(stream, limit)
-        with self._answering(key):
-            read = [counted.part()]  # a list the sender empties: a part sent is a part forgotten
-            if len(read[0]) < PART:
-                self.client.put_object(Bucket=self.url.bucket, Key=self._object(key), Body=read.pop())
-            else:
-                if given:
-                    self._abort_leftovers(key)
-                self._multipart(key, counted, read)
-        return Blob(key=key, size=counted.size, sha256=counted.digest.hexdigest())
+        with self.answering(key):
+            size, sha256 = self.write_object(self._object(key), stream, limit, replacing=given)
+        return Blob(key=key, size=size, sha256=sha256)
 
-    def _multipart(self, key: str, counted: _Counted, read: list[bytearray]) -> None:
-        upload = self.client.create_multipart_upload(Bucket=self.url.bucket, Key=self._object(key))["UploadId"]
+    def write_object(
+        self, name: str, stream: ByteSource, limit: int | None = None, replacing: bool = True
+    ) -> tuple[int, str]:
+        """Stream ``stream`` into the object ``name`` (the bucket's own name for it): its size and sha256."""
+        counted = _Counted(stream, limit)
+        read = [counted.part()]  # a list the sender empties: a part sent is a part forgotten
+        if len(read[0]) < PART:
+            self.client.put_object(Bucket=self.url.bucket, Key=name, Body=read.pop())
+        else:
+            if replacing:
+                self._abort_leftovers(name)
+            self._multipart(name, counted, read)
+        return counted.size, counted.digest.hexdigest()
+
+    def _multipart(self, name: str, counted: _Counted, read: list[bytearray]) -> None:
+        upload = self.client.create_multipart_upload(Bucket=self.url.bucket, Key=name)["UploadId"]
         try:
-            done = self._send_parts(key, upload, counted, read)
+            done = self._send_parts(name, upload, counted, read)
             self.client.complete_multipart_upload(
-                Bucket=self.url.bucket, Key=self._object(key), UploadId=upload, MultipartUpload={"Parts": done}
+                Bucket=self.url.bucket, Key=name, UploadId=upload, MultipartUpload={"Parts": done}
             )
         except BaseException:
-            self._abort(key, upload)
+            self._abort(name, upload)
             raise
 
-    def _send_parts(self, key: str, upload: str, counted: _Counted, read: list[bytearray]) -> list[dict[str, Any]]:
+    def _send_parts(self, name: str, upload: str, counted: _Counted, read: list[bytearray]) -> list[dict[str, Any]]:
         """Read part after part while earlier ones are sent; at most ``PARTS_IN_MEMORY`` held at once."""
         room = threading.BoundedSemaphore(PARTS_IN_MEMORY)
         sent: list[Future[dict[str, Any]]] = []
@@ -138,7 +145,7 @@ class S3BlobStore:
                     if not body:
                         room.release()
                         break
-                    sent.append(pool.submit(self._send_part, key, upload, len(sent) + 1, body, room))
+                    sent.append(pool.submit(self._send_part, name, upload, len(sent) + 1, body, room))
                     del body
                     for part in sent:
                         if part.done() and part.exception():
@@ -150,11 +157,11 @@ class S3BlobStore:
                 raise
 
     def _send_part(
-        self, key: str, upload: str, number: int, body: bytearray, room: threading.BoundedSemaphore
+        self, name: str, upload: str, number: int, body: bytearray, room: threading.BoundedSemaphore
     ) -> dict[str, Any]:
         try:
             answer = self.client.upload_part(
-                Bucket=self.url.bucket, Key=self._object(key), UploadId=upload, PartNumber=number, Body=body
+                Bucket=self.url.bucket, Key=name, UploadId=upload, PartNumber=number, Body=body
             )
         finally:
             room.release()
@@ -162,24 +169,27 @@ class S3BlobStore:
         part.update({k: v for k, v in answer.items() if k.startswith("Checksum")})
         return part
 
-    def _abort_leftovers(self, key: str) -> None:
-        """Unfinished uploads to a key written again: leftovers of a killed copy of this file (an archive run
+    def _abort_leftovers(self, name: str) -> None:
+        """Unfinished uploads to an object written again: leftovers of a killed copy of this file (an archive run
         killed mid-file), or a write this one replaces anyway. A rerun clears them instead of leaving parts."""
-        name = self._object(key)
         listed = self.client.list_multipart_uploads(Bucket=self.url.bucket, Prefix=name)
         for upload in listed.get("Uploads", []):
             if upload["Key"] == name:
-                self._abort(key, upload["UploadId"])
+                self._abort(name, upload["UploadId"])
 
-    def _abort(self, key: str, upload: str) -> None:
+    def _abort(self, name: str, upload: str) -> None:
         with contextlib.suppress(ClientError, BotoCoreError):  # the server is gone: its lifecycle rule clears the parts
-            self.client.abort_multipart_upload(Bucket=self.url.bucket, Key=self._object(key), UploadId=upload)
+            self.client.abort_multipart_upload(Bucket=self.url.bucket, Key=name, UploadId=upload)
 
     # -- reading -------------------------------------------------------------------------------------------------
     def open(self, key: str) -> BinaryIO:
-        with self._answering(key):
-            head = self.client.head_object(Bucket=self.url.bucket, Key=self._object(key))
-        reader = RangedReader(self, key, int(head["ContentLength"]), head["ETag"])
+        with self.answering(key):
+            return self.open_object(self._object(key))
+
+    def open_object(self, name: str) -> BinaryIO:
+        """The object ``name`` for reading, seekable (ClientError when it is missing)."""
+        head = self.client.head_object(Bucket=self.url.bucket, Key=name)
+        reader = RangedReader(self, name, int(head["ContentLength"]), head["ETag"])
         return io.BufferedReader(reader, buffer_size=CHUNK)  # type: ignore[return-value]
 
     def path(self, key: str) -> str | None:
@@ -187,7 +197,7 @@ class S3BlobStore:
 
     def size(self, key: str) -> int | None:
         try:
-            with self._answering(key):
+            with self.answering(key):
                 head = self.client.head_object(Bucket=self.url.bucket, Key=self._object(key))
         except errors.NotFound:
             return None
@@ -197,13 +207,13 @@ class S3BlobStore:
         return self.size(key) is not None
 
     def delete(self, key: str) -> None:
-        with self._answering(key):
+        with self.answering(key):
             self.client.delete_object(Bucket=self.url.bucket, Key=self._object(key))
 
     def list_keys(self) -> Iterator[str]:
         """Every stored key, in order (unfinished uploads are not objects yet)."""
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.url.bucket, Prefix=self.url.prefix)
-        with self._answering():
+        with self.answering():
             for page in pages:
                 for item in page.get("Contents", []):
                     key = item["Key"][len(self.url.prefix) :]
@@ -220,7 +230,7 @@ class S3BlobStore:
         return f"{self.url.prefix}{key}"
 
     @contextmanager
-    def _answering(self, key: str | None = None) -> Iterator[None]:
+    def answering(self, key: str | None = None) -> Iterator[None]:
         """boto3's errors as the core's: a missing object NotFound, a replaced one Conflict, the rest unavailable."""
         try:
             yield
@@ -239,9 +249,9 @@ class S3BlobStore:
 class RangedReader(io.RawIOBase):
     """An object read through ranged GETs, seekable; see the module's docstring for the windows."""
 
-    def __init__(self, store: S3BlobStore, key: str, size: int, etag: str) -> None:
+    def __init__(self, store: S3BlobStore, name: str, size: int, etag: str) -> None:
         self._store = store
-        self._key = key
+        self._name = name
         self._size = size
         self._etag = etag
         self._pos = 0
@@ -271,7 +281,7 @@ class RangedReader(io.RawIOBase):
             return 0
         if self._body is None:
             self._open()
-        with self._store._answering(self._key):
+        with self._store.answering(self._name):
             data = self._body.read(min(len(buffer), self._left))
         if not data:
             self._drop()
@@ -290,10 +300,10 @@ class RangedReader(io.RawIOBase):
     def _open(self) -> None:
         last = min(self._pos + self._window, self._size) - 1
         store = self._store
-        with store._answering(self._key):
+        with store.answering(self._name):
             answer = store.client.get_object(
                 Bucket=store.url.bucket,
-                Key=store._object(self._key),
+                Key=self._name,
                 Range=f"bytes={self._pos}-{last}",
                 IfMatch=self._etag,
             )
