@@ -20,7 +20,15 @@ from eventflow.entrypoints.web.server import run
 
 ADMIN_EMAIL = "ada@bars.fr"
 #: Settings a test may give the server through its environment.
-PASSED_THROUGH = ("EVENTFLOW_SMTP_URL", "EVENTFLOW_BODY_TIMEOUT_SECONDS")
+PASSED_THROUGH = (
+    "EVENTFLOW_SMTP_URL",
+    "EVENTFLOW_BODY_TIMEOUT_SECONDS",
+    # a second app server on the same database and stores (tests/web/test_two_servers.py)
+    "EVENTFLOW_DATABASE_URL",
+    "EVENTFLOW_SECRET_KEY",
+    "EVENTFLOW_HOT_URL",
+    "EVENTFLOW_COLD_URL",
+)
 
 
 def build(data_dir: Path, backend: str = "memory", uow: UnitOfWorkFactory | None = None) -> Services:
@@ -46,7 +54,8 @@ def seed(services: Services) -> str:
 
 def main(port: int, data_dir: Path, backend: str = "memory") -> None:
     services = build(data_dir, backend)
-    token = seed(services)
+    seeded = any(u.email == ADMIN_EMAIL for u in services.users.list())  # by another server on the same database
+    token = services.users.create_token(None, ADMIN_EMAIL) if seeded else seed(services)
     partial = data_dir / "token.partial"
     partial.write_text(token)
     partial.rename(data_dir / "token")  # the test waits for this file: it appears whole or not at all
