@@ -1,8 +1,8 @@
 """Blob stores in S3-compatible object storage (``EVENTFLOW_HOT_URL``, ``EVENTFLOW_COLD_URL``), through boto3.
 
 Writes stream: the bytes are cut into 8 MiB parts of a multipart upload (a file of one part is a single PUT),
-hashed (sha256) on the way, with at most ``PARTS_IN_MEMORY`` parts held while ``PARTS_IN_FLIGHT`` of them are
-sent in parallel; whatever the file's size, memory stays flat. Every part carries a checksum the server checks
+hashed (sha256) on the way, with a few parts sent in parallel while the next one is read (``PARTS_IN_FLIGHT``);
+whatever the file's size, memory stays flat. Every part carries a checksum the server checks
 (botocore's CRC32), and the sha256 of the whole is what the caller compares with the database. The object
 appears whole when the upload completes, or never: any failure (the limit passed, the client or the server gone)
 aborts the upload. A ``kill -9`` can leave an unfinished upload behind: invisible, outside the quota, cleared by
@@ -37,8 +37,10 @@ from eventflow.core import errors
 from eventflow.core.ports import ByteSource
 
 PART = 8 * 1024 * 1024
-PARTS_IN_FLIGHT = 3
-PARTS_IN_MEMORY = PARTS_IN_FLIGHT + 1
+#: Parts sent at once, by store: uploads from people arrive at network speed, so the hot store keeps a server
+#: worker's memory low; archiving reads a local disk, so the cold store sends more at once. One more part is read
+#: while they go: at most (parts in flight + 1) x 8 MiB in memory per write.
+PARTS_IN_FLIGHT = {"hot": 2, "cold": 4}
 FIRST_WINDOW = 1024 * 1024
 LAST_WINDOW = 64 * 1024 * 1024
 #: A bucket has no volume to fill: the quota is its only limit. Reported as "free on the volume" (1 PiB).
@@ -79,6 +81,7 @@ class S3BlobStore:
         self.url = url
         self.name = name
         self.place = f"{name} store ({url})"
+        self.parts_in_flight = PARTS_IN_FLIGHT.get(name, PARTS_IN_FLIGHT["hot"])
 
     def check(self) -> None:
         """Reach the bucket with these credentials, or stop with one line naming the setting."""
@@ -134,10 +137,10 @@ class S3BlobStore:
             raise
 
     def _send_parts(self, name: str, upload: str, counted: _Counted, read: list[bytearray]) -> list[dict[str, Any]]:
-        """Read part after part while earlier ones are sent; at most ``PARTS_IN_MEMORY`` held at once."""
-        room = threading.BoundedSemaphore(PARTS_IN_MEMORY)
+        """Read part after part while earlier ones are sent; at most one more part than those in flight is held."""
+        room = threading.BoundedSemaphore(self.parts_in_flight + 1)
         sent: list[Future[dict[str, Any]]] = []
-        with ThreadPoolExecutor(PARTS_IN_FLIGHT, thread_name_prefix="s3-part") as pool:
+        with ThreadPoolExecutor(self.parts_in_flight, thread_name_prefix="s3-part") as pool:
             try:
                 while True:
                     room.acquire()
