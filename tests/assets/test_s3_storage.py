@@ -187,6 +187,32 @@ def test_a_server_that_dies_mid_archive_is_a_clear_error_and_nothing_is_deleted(
     assert sum(services.assets.asset(a.id or 0).location is StorageTier.HOT for a in assets) >= 4
 
 
+def test_an_archived_file_whose_bucket_is_gone_is_a_503_not_a_crash(
+    dying_server: S3Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    import falcon.testing
+
+    from eventflow.entrypoints.web.app import create_app
+
+    settings = Settings.from_env(
+        {"EVENTFLOW_DATA_DIR": str(tmp_path), "EVENTFLOW_COLD_URL": dying_server.url(dying_server.new_bucket())}
+    )
+    services = bootstrap(settings, uow=memory_uow_factory(), clock=clock, hasher=Argon2Hasher(fast=True))
+    admin = services.users.add(None, "ada@bars.fr", "Ada", role="admin", password="correct horse battery")
+    bar = services.bars.add(None, "Le Perchoir")
+    event = services.events.create(admin, "Oktoberfest", "2026-10-15", [bar.id or 0]).summary.event
+    slot = services.events.add_slot(None, event.id or 0, "Clip")
+    video = upload_to(services, admin, slot, "clip.mp4", VIDEO)
+    services.storage.archive(admin, services.storage.archive_plan())
+    dying_server.stop()
+
+    api = Api(falcon.testing.TestClient(create_app(services)), {"Authorization": f"Bearer {token(services)}"})
+    answer = api.get(f"/api/assets/{video.id}/content", headers={"Range": "bytes=0-99"})
+    assert answer.status_code == 503, answer.text
+    assert answer.json["title"] == "Storage unavailable" and "the cold store (s3://" in answer.json["description"]
+    assert answer.headers["Retry-After"] == "30"
+
+
 def upload_to(services: Services, admin: User, slot: Deliverable, name: str, data: bytes) -> Asset:
     return services.assets.upload_version(admin, slot.id or 0, name, io.BytesIO(data))
 

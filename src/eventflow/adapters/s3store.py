@@ -193,7 +193,7 @@ class S3BlobStore:
         """The object ``name`` for reading, seekable (ClientError when it is missing)."""
         head = self.client.head_object(Bucket=self.url.bucket, Key=name)
         reader = RangedReader(self, name, int(head["ContentLength"]), head["ETag"])
-        return io.BufferedReader(reader, buffer_size=CHUNK)  # type: ignore[return-value]
+        return io.BufferedReader(reader, buffer_size=CHUNK)
 
     def path(self, key: str) -> str | None:
         return None

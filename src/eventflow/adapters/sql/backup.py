@@ -160,7 +160,7 @@ def _snapshot_rows(connection: Connection) -> tuple[str | None, list[Asset]]:
     """The schema's revision and every file row, read in the caller's transaction."""
     revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     rows = connection.execute(select(t.assets).order_by(t.assets.c.id)).mappings()
-    return revision, [r.ASSETS.to_entity(row) for row in rows]
+    return revision, [r.ASSETS.to_entity(dict(row)) for row in rows]
 
 
 def _pg_command(tool: str, url: URL) -> list[str]:
