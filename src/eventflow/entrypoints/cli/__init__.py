@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from eventflow.config import ConfigError
 from eventflow.core.errors import EventflowError
-from eventflow.entrypoints.cli import app, catalog, db, events, notify, people, storage, webhooks
+from eventflow.entrypoints.cli import app, backup, catalog, db, events, notify, people, storage, webhooks
 from eventflow.entrypoints.cli.common import Runtime
 
 #: Command groups, one module each; a new module registers its commands here with one line.
@@ -28,6 +28,7 @@ COMMANDS: list[click.Command] = [
     *storage.COMMANDS,
     *notify.COMMANDS,
     *webhooks.COMMANDS,
+    *backup.COMMANDS,
 ]
 
 
