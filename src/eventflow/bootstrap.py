@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import TYPE_CHECKING, BinaryIO
+
 from attrs import define, field
 
 from eventflow.adapters.security import Argon2Hasher, sanitize_html
@@ -10,7 +13,9 @@ from eventflow.core.clock import SystemClock
 from eventflow.core.ports import (
     BlobStore,
     Clock,
+    EncodedImage,
     ImageProcessor,
+    MediaPreview,
     MediaProbe,
     Notifier,
     PasswordHasher,
@@ -28,6 +33,10 @@ from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
 from eventflow.core.shared_reads import SharedReads
 
+if TYPE_CHECKING:
+    from eventflow.adapters.images import PillowImageProcessor
+    from eventflow.adapters.media import MediaPreviewer
+
 
 @define
 class StoragePorts:
@@ -42,17 +51,43 @@ class StoragePorts:
     @classmethod
     def local(cls, settings: Settings, notifier: Notifier | None = None) -> StoragePorts:
         from eventflow.adapters.blobstore import LocalBlobStore
-        from eventflow.adapters.images import PillowImageProcessor
-        from eventflow.adapters.media import MediaPreviewer
 
-        images = PillowImageProcessor()
+        media = MediaOnDemand()
         return cls(
             hot=LocalBlobStore(settings.files_dir, "hot"),
             cold=LocalBlobStore(settings.cold_dir, "cold"),
             notifier=notifier or mail_notifier(settings),
-            images=images,
-            probe=MediaPreviewer(images),
+            images=media,
+            probe=media,
         )
+
+
+class MediaOnDemand:
+    """The Pillow image processor and the media previewer, built on the first picture: Pillow, pillow-heif, PyAV
+    and pypdfium2 take longer to load than most commands and pages take to run, and those never need them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._built: tuple[PillowImageProcessor, MediaPreviewer] | None = None
+
+    def compress_photo(self, source: BinaryIO) -> EncodedImage:
+        return self._adapters()[0].compress_photo(source)
+
+    def thumbnail(self, source: BinaryIO) -> EncodedImage:
+        return self._adapters()[0].thumbnail(source)
+
+    def preview(self, source: BinaryIO, content_type: str) -> MediaPreview:
+        return self._adapters()[1].preview(source, content_type)
+
+    def _adapters(self) -> tuple[PillowImageProcessor, MediaPreviewer]:
+        with self._lock:
+            if self._built is None:
+                from eventflow.adapters.images import PillowImageProcessor
+                from eventflow.adapters.media import MediaPreviewer
+
+                images = PillowImageProcessor()
+                self._built = (images, MediaPreviewer(images))
+            return self._built
 
 
 def mail_notifier(settings: Settings) -> Notifier:

@@ -1,22 +1,28 @@
-"""Alembic, configured from the package (no alembic.ini needed): upgrade to the latest revision, and status."""
+"""Alembic, configured from the package (no alembic.ini needed): upgrade to the latest revision, and status.
+
+Where a database stands is read without Alembic (its import and script loading cost more than the command a
+user runs): the revisions shipped are the migration files' names, the stored one the ``alembic_version`` row.
+Alembic is loaded only to migrate.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from attrs import frozen
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
-from eventflow.adapters.sql.engine import DatabaseError, create_engine_for
+from eventflow.adapters.sql.engine import READ_ONLY, DatabaseError, create_engine_for
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"
 #: Arbitrary key of the server-side lock that makes concurrent starts migrate one after the other.
 LOCK_KEY = 7_202_611
 LOCK_NAME = "eventflow_migrations"
@@ -44,16 +50,24 @@ class DbStatus:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for eventflow's own migrations; ``connection`` is used by ``env.py``."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
+def shipped_revisions() -> list[str]:
+    """The revisions this code ships, oldest first. A migration file is named after its revision, numbered
+    (``0004_revision.py`` holds ``0004``, which revises ``0003``: a test holds them to it), so no file is loaded."""
+    return sorted(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "the package ships no migration"
-    return head
+    revisions = shipped_revisions()
+    assert revisions, "the package ships no migration"
+    return revisions[-1]
 
 
 def upgrade(url: str) -> tuple[str | None, str]:
@@ -79,6 +93,18 @@ def status(url: str) -> DbStatus:
         engine.dispose()
 
 
+def upgrade_if_behind(engine: Engine) -> None:
+    """:func:`upgrade_engine` when a look at the stored revision finds the database not at the latest one.
+
+    The look is a read (no lock: a start does not wait behind a writer), so every start after the first of a
+    release costs one query instead of Alembic's machinery; the migration itself re-reads under its lock.
+    """
+    with _reachable(engine), engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        current = stored_revision(connection)
+    if current != head_revision():
+        upgrade_engine(engine)
+
+
 def upgrade_engine(engine: Engine) -> tuple[str | None, str]:
     """:func:`upgrade` on an engine already made; one transaction where the backend allows DDL in one."""
     with _reachable(engine), engine.begin() as connection, _migration_lock(connection):
@@ -90,15 +116,23 @@ def upgrade_engine(engine: Engine) -> tuple[str | None, str]:
                 "install the eventflow that migrated it"
             )
         if before.behind:
+            from alembic import command
+
             command.upgrade(alembic_config(connection), "head")
         return before.current, before.head
 
 
+def stored_revision(connection: Connection) -> str | None:
+    """The revision the database was migrated to; None for an empty one (no version table yet)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    revision: str | None = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one_or_none()
+    return revision
+
+
 def _status(connection: Connection) -> DbStatus:
-    current = MigrationContext.configure(connection).get_current_revision()
-    script = ScriptDirectory.from_config(alembic_config())
-    known = current is None or current in {rev.revision for rev in script.walk_revisions()}
-    return DbStatus(current=current, head=head_revision(), known=known)
+    current = stored_revision(connection)
+    return DbStatus(current=current, head=head_revision(), known=current is None or current in shipped_revisions())
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
 from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
-from eventflow.adapters.sql.migrate import upgrade_engine
+from eventflow.adapters.sql.migrate import upgrade_if_behind
 from eventflow.adapters.sql.views import Views
 from eventflow.core import ports
 from eventflow.core.errors import Conflict
@@ -107,7 +107,7 @@ class SqlUnitOfWorkFactory:
         engine = create_engine_for(url)
         if migrate:
             try:
-                upgrade_engine(engine)
+                upgrade_if_behind(engine)
             except BaseException:
                 engine.dispose()
                 raise

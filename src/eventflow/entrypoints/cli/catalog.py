@@ -10,7 +10,6 @@ import click
 
 from eventflow.core.errors import InvalidInput
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
-from eventflow.entrypoints.web.views import bar_json, template_json, theme_json
 
 
 def parse_hardware(value: str | None) -> Any:
@@ -69,6 +68,8 @@ def bar_list(runtime: Runtime, as_json: bool) -> None:
     """Every bar with its screens."""
     bars = runtime.services.bars.list()
     if as_json:
+        from eventflow.entrypoints.web.views import bar_json
+
         echo_json([bar_json(b) for b in bars])
         return
     rows = [(b.id, b.name, b.location, screens_text(b.hardware)) for b in bars]
@@ -99,6 +100,8 @@ def theme_list(runtime: Runtime, year: int | None, as_json: bool) -> None:
     """The monthly themes."""
     themes = runtime.services.themes.list(year)
     if as_json:
+        from eventflow.entrypoints.web.views import theme_json
+
         echo_json([{"id": t.id, **theme_json(t)} for t in themes])
         return
     rows = [(t.id, t.key, t.name, t.description) for t in themes]
@@ -131,6 +134,8 @@ def template_list(runtime: Runtime, as_json: bool) -> None:
     """Every deliverable template."""
     templates = runtime.services.templates.list()
     if as_json:
+        from eventflow.entrypoints.web.views import template_json
+
         echo_json([template_json(t) for t in templates])
         return
     rows = [(t.id, t.name, t.specs, yes_no(t.is_default), t.hardware_kind or "-") for t in templates]

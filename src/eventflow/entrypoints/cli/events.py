@@ -10,7 +10,6 @@ from eventflow.core.errors import InvalidInput, NotFound
 from eventflow.core.model import Bar, Health
 from eventflow.core.services.events import EventCard, SlotView, parse_date
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
-from eventflow.entrypoints.web.views import card_json, summary_json
 
 
 def find_bar(services: Services, key: str) -> Bar:
@@ -74,6 +73,8 @@ def event_list(
         parse_health(health) if health else None,
     )
     if as_json:
+        from eventflow.entrypoints.web.views import summary_json
+
         echo_json([summary_json(s) for s in summaries])
         return
     today = services.clock.today()
@@ -102,6 +103,8 @@ def event_show(runtime: Runtime, event_id: int, as_json: bool) -> None:
     services = runtime.services
     card = services.events.card(event_id)
     if as_json:
+        from eventflow.entrypoints.web.views import card_json
+
         echo_json(card_json(card))
         return
     click.echo(header(card, services))
