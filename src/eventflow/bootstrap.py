@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, BinaryIO
+from collections.abc import Callable
+from typing import BinaryIO
 
 from attrs import define, field
 
@@ -33,10 +34,6 @@ from eventflow.core.services.storage import StorageService
 from eventflow.core.services.users import UserService
 from eventflow.core.shared_reads import SharedReads
 
-if TYPE_CHECKING:
-    from eventflow.adapters.images import PillowImageProcessor
-    from eventflow.adapters.media import MediaPreviewer
-
 
 @define
 class StoragePorts:
@@ -52,7 +49,14 @@ class StoragePorts:
     def local(cls, settings: Settings, notifier: Notifier | None = None) -> StoragePorts:
         from eventflow.adapters.blobstore import LocalBlobStore
 
-        media = MediaOnDemand()
+        def pillow() -> tuple[ImageProcessor, MediaProbe]:
+            from eventflow.adapters.images import PillowImageProcessor
+            from eventflow.adapters.media import MediaPreviewer
+
+            images = PillowImageProcessor()
+            return images, MediaPreviewer(images)
+
+        media = MediaOnDemand(pillow)
         return cls(
             hot=LocalBlobStore(settings.files_dir, "hot"),
             cold=LocalBlobStore(settings.cold_dir, "cold"),
@@ -63,12 +67,13 @@ class StoragePorts:
 
 
 class MediaOnDemand:
-    """The Pillow image processor and the media previewer, built on the first picture: Pillow, pillow-heif, PyAV
-    and pypdfium2 take longer to load than most commands and pages take to run, and those never need them."""
+    """The image processor and media probe that ``build`` makes, made on the first picture: Pillow, pillow-heif,
+    PyAV and pypdfium2 take longer to load than most commands and pages take to run, and those never need them."""
 
-    def __init__(self) -> None:
+    def __init__(self, build: Callable[[], tuple[ImageProcessor, MediaProbe]]) -> None:
+        self._build = build
         self._lock = threading.Lock()
-        self._built: tuple[PillowImageProcessor, MediaPreviewer] | None = None
+        self._built: tuple[ImageProcessor, MediaProbe] | None = None
 
     def compress_photo(self, source: BinaryIO) -> EncodedImage:
         return self._adapters()[0].compress_photo(source)
@@ -79,14 +84,10 @@ class MediaOnDemand:
     def preview(self, source: BinaryIO, content_type: str) -> MediaPreview:
         return self._adapters()[1].preview(source, content_type)
 
-    def _adapters(self) -> tuple[PillowImageProcessor, MediaPreviewer]:
-        with self._lock:
+    def _adapters(self) -> tuple[ImageProcessor, MediaProbe]:
+        with self._lock:  # the web app's threads may ask at once: build once
             if self._built is None:
-                from eventflow.adapters.images import PillowImageProcessor
-                from eventflow.adapters.media import MediaPreviewer
-
-                images = PillowImageProcessor()
-                self._built = (images, MediaPreviewer(images))
+                self._built = self._build()
             return self._built
 
 
