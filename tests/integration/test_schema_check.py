@@ -43,7 +43,7 @@ def test_the_migration_files_name_alembics_revisions_in_order() -> None:
     assert head_revision() == script.get_current_head()
 
 
-def test_a_start_on_an_up_to_date_sqlite_database_does_not_wait_behind_a_writer(tmp_path: Path) -> None:
+def test_a_start_or_a_status_on_an_up_to_date_sqlite_database_does_not_wait_behind_a_writer(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'busy.db'}"
     factory = SqlUnitOfWorkFactory.from_url(url)
     with factory() as writer:  # holds SQLite's write lock until the end of the block
@@ -51,11 +51,13 @@ def test_a_start_on_an_up_to_date_sqlite_database_does_not_wait_behind_a_writer(
         began = time.monotonic()
         with ThreadPoolExecutor(1) as pool:
             pool.submit(SqlUnitOfWorkFactory.from_url, url).result(timeout=5).dispose()
+            stood = pool.submit(status, url).result(timeout=5)
         waited = time.monotonic() - began
         writer.commit()
     factory.dispose()
 
     assert waited < 1
+    assert (stood.current, stood.behind, stood.ahead) == (head_revision(), False, False)
 
 
 def test_a_database_left_behind_by_an_older_eventflow_is_migrated_on_start(fresh_url: str) -> None:

@@ -59,8 +59,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def shipped_revisions() -> list[str]:
-    """The revisions this code ships, oldest first. A migration file is named after its revision, numbered
-    (``0004_revision.py`` holds ``0004``, which revises ``0003``: a test holds them to it), so no file is loaded."""
+    """The revisions this code ships, oldest first, known without loading a migration: each file is named after its
+    revision and the revisions are numbered in order (``0004_revision.py`` holds ``0004``, which revises ``0003``;
+    a test holds the files to it)."""
     return sorted(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
 
@@ -87,21 +88,19 @@ def status(url: str) -> DbStatus:
     """The revision the database at ``url`` is at, the latest this code knows, and whether it is behind or ahead."""
     engine = create_engine_for(url)
     try:
-        with _reachable(engine), engine.connect() as connection:
-            return _status(connection)
+        return _read_status(engine)
     finally:
         engine.dispose()
 
 
 def upgrade_if_behind(engine: Engine) -> None:
-    """:func:`upgrade_engine` when a look at the stored revision finds the database not at the latest one.
+    """:func:`upgrade_engine` when the database is not at the latest revision.
 
-    The look is a read (no lock: a start does not wait behind a writer), so every start after the first of a
-    release costs one query instead of Alembic's machinery; the migration itself re-reads under its lock.
+    Every start but the first after a release finds it there with a read of the version table, taking no lock (a
+    start does not wait behind a writer) and loading no Alembic; a migration reads it again under its lock.
     """
-    with _reachable(engine), engine.connect().execution_options(**{READ_ONLY: True}) as connection:
-        current = stored_revision(connection)
-    if current != head_revision():
+    state = _read_status(engine)
+    if state.current != state.head:  # behind, empty, or newer than this code: upgrade_engine says which
         upgrade_engine(engine)
 
 
@@ -128,6 +127,11 @@ def stored_revision(connection: Connection) -> str | None:
         return None
     revision: str | None = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one_or_none()
     return revision
+
+
+def _read_status(engine: Engine) -> DbStatus:
+    with _reachable(engine), engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        return _status(connection)
 
 
 def _status(connection: Connection) -> DbStatus:
