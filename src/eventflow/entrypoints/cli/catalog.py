@@ -68,7 +68,7 @@ def bar_list(runtime: Runtime, as_json: bool) -> None:
     """Every bar with its screens."""
     bars = runtime.services.bars.list()
     if as_json:
-        from eventflow.entrypoints.web.views import bar_json
+        from eventflow.entrypoints.web.views import bar_json  # the web package, for --json only
 
         echo_json([bar_json(b) for b in bars])
         return

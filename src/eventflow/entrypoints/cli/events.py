@@ -73,7 +73,7 @@ def event_list(
         parse_health(health) if health else None,
     )
     if as_json:
-        from eventflow.entrypoints.web.views import summary_json
+        from eventflow.entrypoints.web.views import summary_json  # the web package, for --json only
 
         echo_json([summary_json(s) for s in summaries])
         return
