@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from attrs import define, field
 
@@ -16,8 +18,10 @@ from eventflow.core.ports import (
     BackupPlace,
     BlobStore,
     Clock,
+    EncodedImage,
     ImageProcessor,
     LeasedFiles,
+    MediaPreview,
     MediaProbe,
     Notifier,
     PasswordHasher,
@@ -60,12 +64,17 @@ class StoragePorts:
 
     @classmethod
     def local(cls, settings: Settings, ctx: Context, notifier: Notifier | None = None) -> StoragePorts:
-        from eventflow.adapters.images import PillowImageProcessor
         from eventflow.adapters.leases import ProcessLeases
-        from eventflow.adapters.media import MediaPreviewer
         from eventflow.adapters.resumable import UploadFolders
 
-        images = PillowImageProcessor(decodes=settings.image_decodes)
+        def pillow() -> tuple[ImageProcessor, MediaProbe]:
+            from eventflow.adapters.images import PillowImageProcessor
+            from eventflow.adapters.media import MediaPreviewer
+
+            images = PillowImageProcessor(decodes=settings.image_decodes)
+            return images, MediaPreviewer(images)
+
+        media = MediaOnDemand(pillow)
         lease = ProcessLeases(ctx.uow, ctx.clock)
         hot, cold = stores(settings, lease.current)
         return cls(
@@ -73,10 +82,38 @@ class StoragePorts:
             cold=cold,
             uploads=UploadFolders(settings.uploads_dir),
             notifier=notifier or mail_notifier(settings),
-            images=images,
-            probe=MediaPreviewer(images),
+            images=media,
+            probe=media,
             lease=lease,
         )
+
+
+class MediaOnDemand:
+    """The image processor and media probe that ``build`` makes, made on the first picture: Pillow, pillow-heif,
+    PyAV and pypdfium2 take longer to load than most commands and pages take to run, and those never need them."""
+
+    def __init__(self, build: Callable[[], tuple[ImageProcessor, MediaProbe]]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._built: tuple[ImageProcessor, MediaProbe] | None = None
+
+    def compress_photo(self, source: BinaryIO) -> EncodedImage:
+        return self._adapters()[0].compress_photo(source)
+
+    def thumbnail(self, source: BinaryIO) -> EncodedImage:
+        return self._adapters()[0].thumbnail(source)
+
+    def preview(self, source: BinaryIO, content_type: str) -> MediaPreview:
+        return self._adapters()[1].preview(source, content_type)
+
+    def page(self, source: BinaryIO, number: int, edge: int) -> EncodedImage:
+        return self._adapters()[1].page(source, number, edge)
+
+    def _adapters(self) -> tuple[ImageProcessor, MediaProbe]:
+        with self._lock:  # the web app's threads may ask at once: build once
+            if self._built is None:
+                self._built = self._build()
+            return self._built
 
 
 def stores(settings: Settings, lease: Callable[[], str]) -> tuple[BlobStore, BlobStore]:
