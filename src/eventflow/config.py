@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import frozen
 
 TRUE_WORDS = ("1", "true", "yes", "on")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+BUCKET_URL_FORM = "s3://BUCKET/PREFIX?endpoint=https://HOST&region=REGION"
 
 
 class ConfigError(ValueError):
@@ -50,6 +54,61 @@ def _base_url(env: Mapping[str, str]) -> str:
 
 
 @frozen
+class BucketUrl:
+    """Where an S3-compatible object store keeps files: ``s3://BUCKET/PREFIX?endpoint=URL&region=R``.
+
+    Without ``endpoint`` the client's default (AWS) is used; ``variable`` is the setting it came from, named by
+    every error about it.
+    """
+
+    bucket: str
+    prefix: str  # "" or ending with "/"
+    endpoint: str | None
+    region: str | None
+    variable: str
+
+    @classmethod
+    def parse(cls, raw: str, variable: str) -> BucketUrl:
+        parts = urlsplit(raw.strip())
+        if parts.scheme != "s3" or not _BUCKET.match(parts.netloc):
+            raise ConfigError(f"{variable}={raw!r} is not a bucket URL (e.g. {BUCKET_URL_FORM})")
+        query = parse_qs(parts.query, keep_blank_values=True)
+        unknown = sorted(set(query) - {"endpoint", "region"})
+        if unknown or any(len(values) > 1 for values in query.values()):
+            raise ConfigError(f"{variable}={raw!r}: only endpoint= and region= may follow the '?', once each")
+        endpoint = query.get("endpoint", [""])[0].rstrip("/") or None
+        if endpoint is not None and not endpoint.startswith(("http://", "https://")):
+            raise ConfigError(f"{variable}={raw!r}: endpoint= must be an http:// or https:// address")
+        prefix = parts.path.strip("/")
+        region = query.get("region", [""])[0] or None
+        return cls(parts.netloc, f"{prefix}/" if prefix else "", endpoint, region, variable)
+
+    def overlaps(self, other: BucketUrl) -> bool:
+        """Whether the two places could hold the same object (same bucket and endpoint, one prefix in the other)."""
+        same_bucket = (self.bucket, self.endpoint) == (other.bucket, other.endpoint)
+        return same_bucket and (self.prefix.startswith(other.prefix) or other.prefix.startswith(self.prefix))
+
+    def __str__(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+def _bucket_url(env: Mapping[str, str], name: str) -> BucketUrl | None:
+    raw = env.get(name, "").strip()
+    return BucketUrl.parse(raw, name) if raw else None
+
+
+def _stores(env: Mapping[str, str]) -> tuple[BucketUrl | None, BucketUrl | None]:
+    """``EVENTFLOW_HOT_URL`` and ``EVENTFLOW_COLD_URL``: never both a cold folder and a cold bucket, never one place
+    for both stores (archiving would delete the only copy)."""
+    hot, cold = _bucket_url(env, "EVENTFLOW_HOT_URL"), _bucket_url(env, "EVENTFLOW_COLD_URL")
+    if cold and env.get("EVENTFLOW_COLD_DIR", "").strip():
+        raise ConfigError("EVENTFLOW_COLD_URL and EVENTFLOW_COLD_DIR are both set: keep one cold store")
+    if hot and cold and hot.overlaps(cold):
+        raise ConfigError(f"EVENTFLOW_COLD_URL={cold} overlaps EVENTFLOW_HOT_URL={hot}: give them distinct prefixes")
+    return hot, cold
+
+
+@frozen
 class Settings:
     data_dir: Path
     database_url: str
@@ -68,6 +127,9 @@ class Settings:
     image_decodes: int = 2
     unfinished_expiry_hours: float = 24
     max_unfinished_bytes: int = 2048 * 1024 * 1024
+    #: Stores in object storage instead of the folders (``EVENTFLOW_HOT_URL``, ``EVENTFLOW_COLD_URL``).
+    hot_url: BucketUrl | None = None
+    cold_url: BucketUrl | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -78,6 +140,7 @@ class Settings:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"EVENTFLOW_TIMEZONE={timezone!r} is not a known time zone (e.g. Europe/Paris)") from None
+        hot_url, cold_url = _stores(env)
         return cls(
             data_dir=data_dir,
             database_url=env.get("EVENTFLOW_DATABASE_URL") or f"sqlite:///{data_dir / 'eventflow.db'}",
@@ -93,6 +156,8 @@ class Settings:
             image_decodes=_count(env, "EVENTFLOW_IMAGE_DECODES", 2),
             unfinished_expiry_hours=_number(env, "EVENTFLOW_TUS_EXPIRY_HOURS", 24),
             max_unfinished_bytes=int(_number(env, "EVENTFLOW_MAX_UNFINISHED_MB", 2048) * 1024 * 1024),
+            hot_url=hot_url,
+            cold_url=cold_url,
         )
 
     @property

@@ -202,7 +202,8 @@ def test_the_number_of_decodes_at_once_is_a_setting(tmp_path: Any) -> None:
     assert Settings.from_env(env).image_decodes == 2
     settings = Settings.from_env({**env, "EVENTFLOW_IMAGE_DECODES": "3"})
     services = bootstrap(settings, uow=memory_uow_factory(), hasher=Argon2Hasher(fast=True))
-    assert isinstance(services.files.images, PillowImageProcessor) and services.files.images.slots.permits == 3
+    images = services.files.images._adapters()[0]  # type: ignore[attr-defined]  # built on the first picture
+    assert isinstance(images, PillowImageProcessor) and images.slots.permits == 3
     for bad in ("0", "two", "1.5"):
         with pytest.raises(ConfigError, match=f"EVENTFLOW_IMAGE_DECODES={bad!r} must be a whole number of 1 or more"):
             Settings.from_env({**env, "EVENTFLOW_IMAGE_DECODES": bad})

@@ -22,7 +22,15 @@ from tests.webhooks.receiver import LoopbackPoster
 
 ADMIN_EMAIL = "ada@bars.fr"
 #: Settings a test may give the server through its environment.
-PASSED_THROUGH = ("EVENTFLOW_SMTP_URL", "EVENTFLOW_BODY_TIMEOUT_SECONDS")
+PASSED_THROUGH = (
+    "EVENTFLOW_SMTP_URL",
+    "EVENTFLOW_BODY_TIMEOUT_SECONDS",
+    # a second app server on the same database and stores (tests/web/test_two_servers.py)
+    "EVENTFLOW_DATABASE_URL",
+    "EVENTFLOW_SECRET_KEY",
+    "EVENTFLOW_HOT_URL",
+    "EVENTFLOW_COLD_URL",
+)
 
 
 def build(data_dir: Path, backend: str = "memory", uow: UnitOfWorkFactory | None = None) -> Services:
@@ -49,12 +57,12 @@ def seed(services: Services) -> str:
 
 def main(port: int, data_dir: Path, backend: str = "memory") -> None:
     services = build(data_dir, backend)
-    with services.uow(read_only=True) as uow:
-        restarted = uow.has_data()  # a restart on a kept database keeps its data and its token
-    if not restarted:
+    token_file = data_dir / "token"
+    if not token_file.exists():  # a restart on a kept data folder keeps its token
+        seeded = any(u.email == ADMIN_EMAIL for u in services.users.list())  # by another server on the same database
         partial = data_dir / "token.partial"
-        partial.write_text(seed(services))
-        partial.rename(data_dir / "token")  # the test waits for this file: it appears whole or not at all
+        partial.write_text(services.users.create_token(None, ADMIN_EMAIL) if seeded else seed(services))
+        partial.rename(token_file)  # the test waits for this file: it appears whole or not at all
     run(services, "127.0.0.1", port)
 
 

@@ -46,6 +46,17 @@ def new_key() -> str:
     return f"{token[:2]}/{token}"
 
 
+def valid_key(key: str) -> bool:
+    """Whether ``key`` is one ``new_key`` could have made (and so names no other place)."""
+    return _KEY.match(key) is not None
+
+
+def unleased() -> str:
+    """The lease of writes no process lease covers (a backup, a migration's target folder): no lease row keeps it, so
+    a temporary file such a write leaves is reclaimed by the next sweep of a store there."""
+    return "0" * 32
+
+
 class LocalBlobStore:
     """Files under ``root``; the same class serves as the hot and the cold store."""
 

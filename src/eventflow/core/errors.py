@@ -111,3 +111,13 @@ class Outdated(EventflowError):
         super().__init__(f"{kind} {key} was changed by someone else since you read it; reload it and try again")
         self.kind = kind
         self.key = key
+
+
+class StoreUnavailable(EventflowError):
+    """A file store (a bucket) did not answer or refused the request; what was under way was left as it was."""
+
+    retry_after = 30  # seconds, for a client that meets it
+
+    def __init__(self, place: str, reason: str) -> None:
+        super().__init__(f"the {place} is unavailable ({reason}); nothing was changed, try again once it is back")
+        self.place = place

@@ -729,3 +729,43 @@ class WebhookPoster(Protocol):
     def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
         """POST ``body`` to ``url`` with those headers, following no redirect, within a few seconds; raises OSError
         when no answer came (refused, timed out, TLS refused)."""
+
+
+class BackupPlace(Protocol):
+    """Where one backup lives (a folder, or a prefix of a bucket): named files written whole or not at all, and the
+    backup's copy of each store, under the stores' own keys."""
+
+    def write(self, name: str, stream: ByteSource) -> StoredBlob:
+        """Copy ``stream`` into the file ``name`` (hashed on the way); it appears only once whole."""
+
+    def open(self, name: str) -> BinaryIO:
+        """The file ``name`` for reading; NotFound when the backup has no such file."""
+
+    def exists(self, name: str) -> bool:
+        """Whether the backup has the file ``name``."""
+
+    def files(self, store: str) -> BlobStore:
+        """The backup's copy of the files of ``store`` (hot or cold)."""
+
+
+@frozen
+class DatabaseDump:
+    """A snapshot of the database inside a backup: its file, what wrote it, and its size and sha256."""
+
+    name: str
+    backend: str
+    revision: str | None
+    size: int
+    sha256: str
+
+
+class DatabaseBackup(Protocol):
+    def dump(self, place: BackupPlace) -> tuple[DatabaseDump, list[Asset]]:
+        """Write a consistent snapshot of the database into ``place`` while the app keeps running; the file rows
+        (assets) of that same snapshot."""
+
+    def is_empty(self) -> bool:
+        """Whether the database holds no table at all (nothing a restore could overwrite)."""
+
+    def load(self, place: BackupPlace, dump: DatabaseDump) -> None:
+        """Fill the empty database from the dump in ``place``."""

@@ -1,22 +1,28 @@
-"""Alembic, configured from the package (no alembic.ini needed): upgrade to the latest revision, and status."""
+"""Alembic, configured from the package (no alembic.ini needed): upgrade to the latest revision, and status.
+
+Where a database stands is read without Alembic (its import and script loading cost more than the command a
+user runs): the revisions shipped are the migration files' names, the stored one the ``alembic_version`` row.
+Alembic is loaded only to migrate.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from attrs import frozen
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
-from eventflow.adapters.sql.engine import DatabaseError, create_engine_for
+from eventflow.adapters.sql.engine import READ_ONLY, DatabaseError, create_engine_for
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"
 #: Arbitrary key of the server-side lock that makes concurrent starts migrate one after the other.
 LOCK_KEY = 7_202_611
 LOCK_NAME = "eventflow_migrations"
@@ -44,16 +50,25 @@ class DbStatus:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for eventflow's own migrations; ``connection`` is used by ``env.py``."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
+def shipped_revisions() -> list[str]:
+    """The revisions this code ships, oldest first, known without loading a migration: each file is named after its
+    revision and the revisions are numbered in order (``0004_revision.py`` holds ``0004``, which revises ``0003``;
+    a test holds the files to it)."""
+    return sorted(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "the package ships no migration"
-    return head
+    revisions = shipped_revisions()
+    assert revisions, "the package ships no migration"
+    return revisions[-1]
 
 
 def upgrade(url: str) -> tuple[str | None, str]:
@@ -73,10 +88,20 @@ def status(url: str) -> DbStatus:
     """The revision the database at ``url`` is at, the latest this code knows, and whether it is behind or ahead."""
     engine = create_engine_for(url)
     try:
-        with _reachable(engine), engine.connect() as connection:
-            return _status(connection)
+        return _read_status(engine)
     finally:
         engine.dispose()
+
+
+def upgrade_if_behind(engine: Engine) -> None:
+    """:func:`upgrade_engine` when the database is not at the latest revision.
+
+    Every start but the first after a release finds it there with a read of the version table, taking no lock (a
+    start does not wait behind a writer) and loading no Alembic; a migration reads it again under its lock.
+    """
+    state = _read_status(engine)
+    if state.current != state.head:  # behind, empty, or newer than this code: upgrade_engine says which
+        upgrade_engine(engine)
 
 
 def upgrade_engine(engine: Engine) -> tuple[str | None, str]:
@@ -90,15 +115,28 @@ def upgrade_engine(engine: Engine) -> tuple[str | None, str]:
                 "install the eventflow that migrated it"
             )
         if before.behind:
+            from alembic import command
+
             command.upgrade(alembic_config(connection), "head")
         return before.current, before.head
 
 
+def stored_revision(connection: Connection) -> str | None:
+    """The revision the database was migrated to; None for an empty one (no version table yet)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    revision: str | None = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one_or_none()
+    return revision
+
+
+def _read_status(engine: Engine) -> DbStatus:
+    with _reachable(engine), engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        return _status(connection)
+
+
 def _status(connection: Connection) -> DbStatus:
-    current = MigrationContext.configure(connection).get_current_revision()
-    script = ScriptDirectory.from_config(alembic_config())
-    known = current is None or current in {rev.revision for rev in script.walk_revisions()}
-    return DbStatus(current=current, head=head_revision(), known=known)
+    current = stored_revision(connection)
+    return DbStatus(current=current, head=head_revision(), known=current is None or current in shipped_revisions())
 
 
 @contextmanager

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String, Text
-from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy import JSON, VARCHAR, DateTime, String, Text
+from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -51,7 +51,7 @@ def key_string(length: int) -> TypeEngine[str]:
     return (
         String(length)
         .with_variant(mysql.VARCHAR(length, collation="utf8mb4_bin"), *MYSQL)
-        .with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
+        .with_variant(VARCHAR(length, collation="C"), "postgresql")  # what postgresql.VARCHAR is, without loading it
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, exists, select, update
 from eventflow.adapters.sql import repositories as r
 from eventflow.adapters.sql import tables
 from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
-from eventflow.adapters.sql.migrate import upgrade_engine
+from eventflow.adapters.sql.migrate import upgrade_if_behind
 from eventflow.adapters.sql.read_models import SqlReadModels
 from eventflow.core import ports
 
@@ -118,7 +118,7 @@ class SqlUnitOfWorkFactory:
         engine = create_engine_for(url)
         if migrate:
             try:
-                upgrade_engine(engine)
+                upgrade_if_behind(engine)
             except BaseException:
                 engine.dispose()
                 raise

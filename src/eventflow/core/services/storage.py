@@ -272,6 +272,8 @@ class StorageService:
         try:
             step(asset, summary)
             summary.files += 1
+        except errors.StoreUnavailable:
+            raise  # every file after this one would fail the same way: stop, a rerun finishes the job
         except errors.EventflowError as exc:
             summary.problems.append(f"file {asset.id} ({asset.filename!r}): {exc}")
         if on_file:

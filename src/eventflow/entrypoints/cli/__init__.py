@@ -7,6 +7,7 @@ can cause ends here as one ``Error: ...`` line on stderr and exit code 1; Click'
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +16,47 @@ from sqlalchemy.exc import OperationalError
 
 from eventflow.config import ConfigError
 from eventflow.core.errors import EventflowError
-from eventflow.entrypoints.cli import app, catalog, db, events, notify, people, storage, webhooks
 from eventflow.entrypoints.cli.common import Runtime
 
-#: Command groups, one module each; a new module registers its commands here with one line.
-COMMANDS: list[click.Command] = [
-    *db.COMMANDS,
-    *people.COMMANDS,
-    *catalog.COMMANDS,
-    *events.COMMANDS,
-    *app.COMMANDS,
-    *storage.COMMANDS,
-    *notify.COMMANDS,
-    *webhooks.COMMANDS,
-]
+#: Every command by name, with the module of this package that defines it (in its ``COMMANDS``). A module, and what
+#: it imports, is loaded only when one of its commands runs (or ``--help`` lists them all): `eventflow event list`
+#: never loads the web server, Pillow or the demo data. A new command is one line here.
+COMMANDS: dict[str, str] = {
+    "db": "db",
+    "user": "people",
+    "token": "people",
+    "bar": "catalog",
+    "theme": "catalog",
+    "template": "catalog",
+    "event": "events",
+    "demo": "app",
+    "serve": "app",
+    "archive": "storage",
+    "archive-event": "storage",
+    "restore": "storage",
+    "purge": "storage",
+    "storage": "storage",
+    "digest": "notify",
+    "remind": "notify",
+    "outbox": "notify",
+    "webhook": "webhooks",
+    "backup": "backup",
+}
 
 
 class EventflowGroup(click.Group):
-    """Turns every error a user can cause into one clear line (``ConfigError`` includes the database's errors)."""
+    """Loads each command's module on demand, and turns every error a user can cause into one clear line
+    (``ConfigError`` includes the database's errors)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"{__name__}.{COMMANDS[cmd_name]}")
+        defined: list[click.Command] = module.COMMANDS
+        return next(command for command in defined if command.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -65,10 +89,6 @@ def one_line(message: str) -> str:
 def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> None:
     """eventflow: plan the themed nights of the bars and get every asset approved by J-7."""
     ctx.obj = Runtime.for_context(ctx.obj, data_dir=data_dir, database_url=database_url)
-
-
-for command in COMMANDS:
-    cli.add_command(command)
 
 
 def main() -> None:

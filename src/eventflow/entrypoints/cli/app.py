@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from eventflow import demo as demo_data
 from eventflow.entrypoints.cli.common import Runtime, pass_runtime
 
 
@@ -13,6 +12,8 @@ from eventflow.entrypoints.cli.common import Runtime, pass_runtime
 @pass_runtime
 def demo(runtime: Runtime, if_empty: bool) -> None:
     """Fill an empty database with sample bars, templates, themes, events and people."""
+    from eventflow import demo as demo_data  # Pillow draws its pictures: loaded for this command only
+
     services = runtime.services
     if if_empty and not demo_data.is_empty(services):
         click.echo("The database already has data: kept it as it is, no demo data added.")

@@ -6,13 +6,15 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from attrs import define
 
-from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
+
+if TYPE_CHECKING:
+    from eventflow.bootstrap import Services
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,10 +27,12 @@ class Runtime:
     built: Services | None = None
 
     @classmethod
-    def for_context(cls, obj: object, data_dir: Path | None = None, database_url: str | None = None) -> Runtime:
+    def for_context(
+        cls, obj: Runtime | Services | None, data_dir: Path | None = None, database_url: str | None = None
+    ) -> Runtime:
         if isinstance(obj, Runtime):
             return obj
-        if isinstance(obj, Services):
+        if obj is not None:  # a services bundle handed in (tests: ``CliRunner().invoke(cli, args, obj=services)``)
             return cls(obj.settings, obj)
         env = dict(os.environ)
         if data_dir is not None:
@@ -40,6 +44,8 @@ class Runtime:
     @property
     def services(self) -> Services:
         if self.built is None:
+            from eventflow.bootstrap import bootstrap  # the use cases and their adapters: not for ``db`` commands
+
             self.built = bootstrap(self.settings)
         return self.built
 

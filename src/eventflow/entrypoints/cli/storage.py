@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
+from eventflow.bootstrap import store_at
+from eventflow.config import BucketUrl, Settings
 from eventflow.core.model import Asset
 from eventflow.core.services.storage import Leftover, Plan, Summary
 from eventflow.entrypoints import presenters
@@ -174,6 +177,42 @@ def storage_check(runtime: Runtime, repair: bool) -> None:
         problems = len(drift.missing) + len(drift.wrong_size) + len(drift.orphans) + len(drift.leftovers)
         raise click.ClickException(f"{problems} difference(s) between the database and the disk")
     click.echo(f"Checked {drift.checked} file(s): the database and the disk agree.")
+
+
+@storage.command("migrate")
+@click.option("--to", "target", required=True, metavar="URL", help="A bucket URL (s3://BUCKET/PREFIX?…) or a folder.")
+@click.option("--store", type=click.Choice(["hot", "cold"]), default="hot", show_default=True, help="Which store.")
+@pass_runtime
+def storage_migrate(runtime: Runtime, target: str, store: str) -> None:
+    """Copy every file of a store to another place, checked; rerun it to finish or catch up. Nothing is deleted.
+
+    Then point EVENTFLOW_HOT_URL (or EVENTFLOW_COLD_URL) at the new place and restart eventflow.
+    """
+    services = runtime.services
+    destination = store_at(target, store, "--to")
+    if _same_place(runtime.settings, store, target):
+        raise click.ClickException(f"--to names the {store} store itself: give another place")
+    plan = services.migration.plan(store)
+    with click.progressbar(length=len(plan), label="Copying", show_pos=True) as bar:
+        result = services.migration.migrate(store, destination, lambda _file: bar.update(1))
+    click.echo(
+        f"Copied {result.copied} file(s), {human(result.copied_bytes)}, of the {store} store to {target}; "
+        f"{result.already_there} already there. Nothing was deleted."
+    )
+    if result.problems:
+        for problem in result.problems:
+            click.echo(f"  not copied: {problem}", err=True)
+        raise click.ClickException(f"{len(result.problems)} file(s) were not copied; run again once fixed")
+    variable = "EVENTFLOW_HOT_URL" if store == "hot" else "EVENTFLOW_COLD_URL"
+    click.echo(f"Next: stop eventflow, run this again to catch up, set {variable}={target!r}, start it again.")
+
+
+def _same_place(settings: Settings, store: str, target: str) -> bool:
+    url = settings.hot_url if store == "hot" else settings.cold_url
+    folder = settings.files_dir if store == "hot" else settings.cold_dir
+    if target.startswith("s3://"):
+        return url is not None and BucketUrl.parse(target, "--to").overlaps(url)
+    return url is None and Path(target).expanduser().resolve() == folder
 
 
 COMMANDS: list[click.Command] = [archive, archive_event, restore, purge, storage]

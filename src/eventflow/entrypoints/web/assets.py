@@ -383,7 +383,7 @@ def _upload(summary: str, op_id: str, param: Json, **fields: Json) -> Json:
 
 
 def _file(summary: str, op_id: str, media: str) -> Json:
-    op = operation(summary, "files", None, params=[path_id("asset_id")], errors=(404, 409), operation_id=op_id)
+    op = operation(summary, "files", None, params=[path_id("asset_id")], errors=(404, 409, 503), operation_id=op_id)
     op["responses"]["200"] = {
         "description": summary,
         "content": {media: {"schema": {"type": "string", "format": "binary"}}},
@@ -451,7 +451,7 @@ OPENAPI: dict[str, Any] = {
                 "storage",
                 presenters.StorageJob,
                 params=[path_id("event_id")],
-                errors=(403, 404),
+                errors=(403, 404, 503),
                 operation_id="archiveEvent",
             )
         },
@@ -461,7 +461,7 @@ OPENAPI: dict[str, Any] = {
                 "storage",
                 presenters.StorageJob,
                 params=[path_id("event_id")],
-                errors=(403, 404, 507),
+                errors=(403, 404, 503, 507),
                 operation_id="restoreEvent",
             )
         },

@@ -30,6 +30,7 @@ STATUS: tuple[tuple[type[errors.EventflowError], str, str], ...] = (
     (errors.Outdated, falcon.HTTP_412, "Precondition failed"),
     (errors.TryAgain, falcon.HTTP_503, "Busy"),
     (errors.Unavailable, falcon.HTTP_503, "Busy"),
+    (errors.StoreUnavailable, falcon.HTTP_503, "Storage unavailable"),
 )
 
 
@@ -50,6 +51,7 @@ def _status_of(exc: errors.EventflowError) -> tuple[str, str]:
 def handle_domain_error(req: falcon.Request, resp: falcon.Response, exc: errors.EventflowError, params: Any) -> None:
     status, title = _status_of(exc)
     resp.status = status
+    resp.content_type = falcon.MEDIA_JSON  # a download may have set its file's type before failing
     resp.media = error_body(title, str(exc), getattr(exc, "field", None))
     if isinstance(exc, errors.NotAuthenticated):
         resp.set_header("WWW-Authenticate", 'Bearer realm="eventflow"')

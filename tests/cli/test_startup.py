@@ -1,0 +1,85 @@
+"""A read command answers at once: it loads only the code it uses (never the web server, Pillow, the demo data or
+Alembic on an up-to-date database), and every command stays reachable."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from eventflow.adapters.security import Argon2Hasher
+from eventflow.bootstrap import bootstrap
+from eventflow.config import Settings
+from eventflow.entrypoints.cli import COMMANDS, cli
+
+#: What a read command has no use for; each costs more to load than the command takes to run.
+NOT_FOR_READS = (
+    "falcon",
+    "gunicorn",
+    "PIL",
+    "av",
+    "pypdfium2",
+    "alembic",
+    "eventflow.demo",
+    "eventflow.entrypoints.web",
+)
+READS = [["event", "list"], ["event", "show", "1"], ["bar", "list"], ["db", "status"]]
+
+#: Runs the read commands through Click in a fresh interpreter and reports their outputs and the modules loaded.
+PROBE = """
+import json, sys
+from click.testing import CliRunner
+from eventflow.entrypoints.cli import cli
+results = [CliRunner().invoke(cli, args) for args in json.loads(sys.argv[1])]
+print(json.dumps({"results": [[r.exit_code, r.output] for r in results], "loaded": sorted(sys.modules)}))
+"""
+
+
+def seeded_data_dir(folder: Path) -> Path:
+    """A SQLite data folder, migrated, with a bar and a night on it."""
+    services = bootstrap(Settings.from_env({"EVENTFLOW_DATA_DIR": str(folder)}), hasher=Argon2Hasher(fast=True))
+    bar = services.bars.add(None, "Le Comptoir", "Lyon")
+    services.events.create(None, "Nuit Disco", services.clock.today(), [bar.id or 0])
+    services.database.dispose()  # type: ignore[attr-defined]
+    return folder
+
+
+def test_read_commands_load_neither_the_web_server_nor_pillow_nor_alembic(tmp_path: Path) -> None:
+    env = {**os.environ, "EVENTFLOW_DATA_DIR": str(seeded_data_dir(tmp_path / "data"))}
+    env.pop("EVENTFLOW_DATABASE_URL", None)
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(READS)], env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    (listed, shown, bars, status) = report["results"]
+    assert all(code == 0 for code, _ in report["results"]), report["results"]
+    assert "Nuit Disco" in listed[1] and "Nuit Disco" in shown[1] and "Le Comptoir" in bars[1]
+    assert status[1].endswith("Up to date.\n")
+    loaded = [
+        module
+        for module in report["loaded"]
+        if any(module == name or module.startswith(f"{name}.") for name in NOT_FOR_READS)
+    ]
+    assert loaded == []
+
+
+def test_every_command_module_is_reachable_by_its_names() -> None:
+    for module_name in set(COMMANDS.values()):
+        module = importlib.import_module(f"eventflow.entrypoints.cli.{module_name}")
+        named_here = {name for name, where in COMMANDS.items() if where == module_name}
+        assert {command.name for command in module.COMMANDS} == named_here
+
+
+def test_help_lists_every_command() -> None:
+    shown = CliRunner().invoke(cli, ["--help"]).stdout
+
+    for name in COMMANDS:
+        assert f"\n  {name} " in shown
