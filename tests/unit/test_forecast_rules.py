@@ -13,7 +13,7 @@ from eventflow.core import rules
 from eventflow.core.model import Deliverable, Language, Status
 from eventflow.core.ports import HistoryNight, StatusChange, Upload
 from eventflow.core.rules_history import Timeline, timelines
-from eventflow.core.rules_risk import Basis, RiskModel, Stage, chance_late, forecast_night, reasons
+from eventflow.core.rules_risk import Basis, RiskModel, Stage, chance_late, forecast_night, reasons, replay
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.date(2026, 11, 25)
@@ -261,6 +261,30 @@ def test_a_night_already_late_is_certain_to_be_red() -> None:
     forecast = forecast_night(RiskModel({}, {}), night, [upcoming("Flyer", night)], TODAY, local)
     assert forecast.chance == 1.0
     assert reasons(forecast, ENGLISH) == ["Flyer: J-7 has passed"]
+
+
+# -- looking back --------------------------------------------------------------------------------------------------
+def start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=PARIS).astimezone(dt.UTC)
+
+
+def test_a_replay_forecasts_each_past_night_from_what_was_known_ten_days_before() -> None:
+    history = History()
+    for night in past_nights(6):  # late August to September: every Cube LED took five days, on time
+        history.done_in("Cube LED", night - dt.timedelta(days=40), work_days=5)
+    late, early = dt.date(2026, 11, 1), dt.date(2026, 11, 8)
+    slow = history.slot("Cube LED", late, at(late - dt.timedelta(days=30)))
+    history.status(slow, Status.IN_PROGRESS, at(late - dt.timedelta(days=8)))  # started at J-8...
+    history.status(slow, Status.APPROVED, at(late - dt.timedelta(days=3)))  # ...approved at J-3: red at J-6
+    quick = history.slot("Cube LED", early, at(early - dt.timedelta(days=30)))
+    history.status(quick, Status.IN_PROGRESS, at(early - dt.timedelta(days=16)))
+    history.status(quick, Status.APPROVED, at(early - dt.timedelta(days=11)))
+
+    replayed = {r.night: r for r in replay(history.timelines(), TODAY, local, start_of, days_before=10)}
+
+    assert (replayed[late].chance, replayed[late].red) == (1.0, True)  # nothing started, 3 days before J-7
+    assert (replayed[early].chance, replayed[early].red) == (0.0, False)  # approved already
+    assert len(replayed) == 2  # the first nights had too few earlier cases to learn from
 
 
 # -- storage -------------------------------------------------------------------------------------------------------
