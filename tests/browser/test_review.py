@@ -240,6 +240,7 @@ def test_a_box_drawn_with_the_pointer_and_a_pin_placed_with_the_keyboard(desktop
     viewer.locator("#viewer-text").fill("Ici, un sticker")
     viewer.locator("[data-viewer-composer] button[type=submit]").click()
     expect(viewer.locator(".stage-marks .marker")).to_have_count(2)
+    expect(viewer.locator("#viewer-text")).to_have_value("")  # the composer empties once the server kept the remark
     drawn, keyed = [c.anchor for c in live[1].comments.list(night.event_id)[-2:]]
     assert drawn is not None and drawn.region is not None
     assert [round(v, 2) for v in drawn.region] == [0.1, 0.6, 0.4, 0.2]
