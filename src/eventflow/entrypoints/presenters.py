@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 
 import attrs
 from attrs import field, frozen
@@ -24,6 +24,7 @@ from eventflow.core.rules_specs import SpecStatus
 from eventflow.core.services import audit, stats, storage, webhooks
 from eventflow.core.services import events as ev
 
+S = TypeVar("S", bound=attrs.AttrsInstance)
 converter = make_converter()
 Json = dict[str, Any]
 #: The language texts are presented in (a spec check's problems): the web app sets its caller's for each request
@@ -204,17 +205,8 @@ class Version(Shape):
 
     @classmethod
     def of(cls, asset: model.Asset) -> Version:
-        return cls(
-            version=asset.version or 0,
-            asset_id=_id(asset.id),
-            size=asset.size,
-            filename=asset.filename,
-            content_type=asset.content_type,
-            sha256=asset.sha256,
-            location=asset.location,
-            uploaded_by=asset.uploaded_by,
-            created_at=asset.created_at,
-            spec_check=SpecCheck.of_asset(asset),
+        return _copied(
+            cls, asset, version=asset.version or 0, asset_id=_id(asset.id), spec_check=SpecCheck.of_asset(asset)
         )
 
 
@@ -231,16 +223,7 @@ class Photo(Shape):
 
     @classmethod
     def of(cls, asset: model.Asset) -> Photo:
-        return cls(
-            asset_id=_id(asset.id),
-            category=asset.category,
-            filename=asset.filename,
-            size=asset.size,
-            content_type=asset.content_type,
-            location=asset.location,
-            uploaded_by=asset.uploaded_by,
-            created_at=asset.created_at,
-        )
+        return _copied(cls, asset, asset_id=_id(asset.id))
 
 
 @frozen
@@ -346,17 +329,7 @@ class Activity(Shape):
 
     @classmethod
     def of(cls, entry: model.Activity) -> Activity:
-        return cls(
-            id=_id(entry.id),
-            action=entry.action,
-            entity_type=entry.entity_type,
-            entity_id=entry.entity_id,
-            actor_id=entry.actor_id,
-            event_id=entry.event_id,
-            at=entry.at,
-            before=entry.before,
-            after=entry.after,
-        )
+        return _copied(cls, entry, id=_id(entry.id))
 
 
 RICH = {"openapi": {"description": "sanitised HTML"}}
@@ -458,19 +431,7 @@ class OutboxMessage(Shape):
 
     @classmethod
     def of(cls, message: model.OutboxMessage) -> OutboxMessage:
-        return cls(
-            id=_id(message.id),
-            kind=message.kind,
-            recipient=message.recipient,
-            subject=message.subject,
-            status=message.status,
-            attempts=message.attempts,
-            last_error=message.last_error,
-            event_id=message.event_id,
-            created_at=message.created_at,
-            next_attempt_at=message.next_attempt_at,
-            sent_at=message.sent_at,
-        )
+        return _copied(cls, message, id=_id(message.id))
 
 
 # -- webhooks and calendar feeds -------------------------------------------------------------------------------
@@ -743,6 +704,12 @@ def reader_texts() -> Translator:
 def slot_etag(slot: model.Deliverable) -> str:
     """The slot's entity tag, unquoted: its id and how many changes it saw (a strong validator for If-Match)."""
     return f"{slot.id}-{slot.row_version}"
+
+
+def _copied(cls: type[S], source: object, **given: Any) -> S:
+    """A presenter whose fields not ``given`` are ``source``'s attributes of the same names."""
+    same = {f.name: getattr(source, f.name) for f in attrs.fields(cls) if f.name not in given}
+    return cls(**same, **given)
 
 
 def _id(value: int | None) -> int:
