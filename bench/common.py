@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from eventflow.entrypoints.web.server import MAX_WORKERS
+
 ROOT = Path(__file__).resolve().parents[1]
 #: The ``eventflow`` console script, run by this interpreter with this checkout's sources.
 EVENTFLOW = [sys.executable, "-c", "import sys; from eventflow.entrypoints.cli import main; sys.exit(main())"]
@@ -80,9 +82,16 @@ def answers(url: str) -> bool:
     return True
 
 
-def worker_pids(master: int) -> list[int]:
-    """gunicorn's worker processes: the children of its master."""
-    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+def worker_pids(master: int, timeout: float = 30) -> list[int]:
+    """gunicorn's worker processes (the children of its master), once all of them have started: the app answers
+    as soon as the first one is up, and one measured before its siblings exist misses the others' work."""
+    expected = max(1, min(os.cpu_count() or 1, MAX_WORKERS))  # eventflow serve's rule on a database
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+        if len(pids) >= expected or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
 
 
 def memory_mb(pid: int, field: str = "VmRSS") -> float:

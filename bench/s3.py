@@ -205,8 +205,8 @@ def main() -> None:
         line("archive to the S3 server", f"{ours_mbs:.0f} MB/s", f"boto3 upload_file {theirs_mbs:.0f} MB/s",
              ">= 0.8x", ours_mbs >= 0.8 * theirs_mbs)  # fmt: skip
         print(f"{'':<38} {ours_mbs / theirs_mbs:>13.2f}x")
-        line(f"worker peak RSS, {args.upload_mb} MiB to S3 hot", f"{peak:.0f} MB", f"idle before {before:.0f} MB",
-             "< 100 MB", peak < 100)  # fmt: skip
+        idle = f"idle {before:.0f} MB, upload +{peak - before:.0f}"
+        line(f"worker peak RSS, {args.upload_mb} MiB to S3 hot", f"{peak:.0f} MB", idle, "< 100 MB", peak < 100)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

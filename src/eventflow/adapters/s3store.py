@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import mmap
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,10 +39,11 @@ from eventflow.core import errors
 from eventflow.core.ports import ByteSource, LeasedFile
 
 PART = 8 * 1024 * 1024
-#: Parts sent at once, by store: uploads from people arrive at network speed, so the hot store keeps a server
+#: Parts sent at once, by store: uploads from people arrive at network speed (slower than a part goes to the
+#: bucket), so the hot store sends one while it reads the next and keeps a server
 #: worker's memory low; archiving reads a local disk, so the cold store sends more at once. One more part is read
 #: while they go: at most (parts in flight + 1) x 8 MiB in memory per write.
-PARTS_IN_FLIGHT = {"hot": 2, "cold": 4}
+PARTS_IN_FLIGHT = {"hot": 1, "cold": 4}
 FIRST_WINDOW = 1024 * 1024
 LAST_WINDOW = 64 * 1024 * 1024
 #: A bucket has no volume to fill: the quota is its only limit. Reported as "free on the volume" (1 PiB).
@@ -124,14 +126,15 @@ class S3BlobStore:
         counted = _Counted(stream, limit)
         read = [counted.part()]  # a list the sender empties: a part sent is a part forgotten
         if len(read[0]) < PART:
-            self.client.put_object(Bucket=self.url.bucket, Key=name, Body=read.pop())
+            with _closing(read.pop()) as body:
+                self.client.put_object(Bucket=self.url.bucket, Key=name, Body=body)
         else:
             if replacing:
                 self._abort_leftovers(name)
             self._multipart(name, counted, read)
         return counted.size, counted.digest.hexdigest()
 
-    def _multipart(self, name: str, counted: _Counted, read: list[bytearray]) -> None:
+    def _multipart(self, name: str, counted: _Counted, read: list[mmap.mmap | bytes]) -> None:
         upload = self.client.create_multipart_upload(Bucket=self.url.bucket, Key=name)["UploadId"]
         try:
             done = self._send_parts(name, upload, counted, read)
@@ -142,7 +145,9 @@ class S3BlobStore:
             self._abort(name, upload)
             raise
 
-    def _send_parts(self, name: str, upload: str, counted: _Counted, read: list[bytearray]) -> list[dict[str, Any]]:
+    def _send_parts(
+        self, name: str, upload: str, counted: _Counted, read: list[mmap.mmap | bytes]
+    ) -> list[dict[str, Any]]:
         """Read part after part while earlier ones are sent; at most one more part than those in flight is held."""
         room = threading.BoundedSemaphore(self.parts_in_flight + 1)
         sent: list[Future[dict[str, Any]]] = []
@@ -166,12 +171,13 @@ class S3BlobStore:
                 raise
 
     def _send_part(
-        self, name: str, upload: str, number: int, body: bytearray, room: threading.BoundedSemaphore
+        self, name: str, upload: str, number: int, body: mmap.mmap | bytes, room: threading.BoundedSemaphore
     ) -> dict[str, Any]:
         try:
-            answer = self.client.upload_part(
-                Bucket=self.url.bucket, Key=name, UploadId=upload, PartNumber=number, Body=body
-            )
+            with _closing(body):
+                answer = self.client.upload_part(
+                    Bucket=self.url.bucket, Key=name, UploadId=upload, PartNumber=number, Body=body
+                )
         finally:
             room.release()
         part = {"PartNumber": number, "ETag": answer["ETag"]}
@@ -351,18 +357,35 @@ class _Counted:
         self.size = 0
         self.digest = hashlib.sha256()
 
-    def part(self) -> bytearray:
-        """The next ``PART`` bytes (fewer at the end, none after it)."""
-        buffer, filled = bytearray(PART), 0  # allocated once: growing it would copy it over and over
+    def part(self) -> mmap.mmap | bytes:
+        """The next ``PART`` bytes (fewer at the end, none after it), in a mapping of their own: closed once sent,
+        its memory goes straight back to the system instead of staying in the allocator of the request's thread
+        (8 MiB blocks freed by malloc stay resident: a worker kept ~50 MB after one big upload)."""
+        buffer, filled = mmap.mmap(-1, PART), 0
         while filled < PART and (chunk := self._stream.read(min(CHUNK, PART - filled))):
             self.size += len(chunk)
             if self._limit is not None and self.size > self._limit:
+                buffer.close()
                 raise errors.FileTooLarge(self._limit)
             self.digest.update(chunk)
             buffer[filled : filled + len(chunk)] = chunk
             filled += len(chunk)
-        del buffer[filled:]
+        if not filled:
+            buffer.close()
+            return b""  # a mapping cannot be empty
+        if filled < PART:
+            buffer.resize(filled)
         return buffer
+
+
+@contextmanager
+def _closing(part: mmap.mmap | bytes) -> Iterator[mmap.mmap | bytes]:
+    """A part, unmapped once used (an empty one is plain bytes)."""
+    try:
+        yield part
+    finally:
+        if isinstance(part, mmap.mmap):
+            part.close()
 
 
 def _code(error: ClientError) -> str:
