@@ -120,3 +120,27 @@ def test_one_process_per_core_on_a_database_but_one_for_the_in_memory_fakes(
     assert server_options(on_sqlite, "127.0.0.1", 8000)["workers"] == 2
     monkeypatch.setattr(server.os, "cpu_count", lambda: 64)
     assert server_options(on_sqlite, "127.0.0.1", 8000)["workers"] == server.MAX_WORKERS
+
+
+def test_the_access_log_keeps_feed_requests_without_their_secret() -> None:
+    """A calendar feed's address is its only key: anyone reading the server's log could subscribe with it."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from eventflow.entrypoints.web.server import AccessLogger
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/feeds/s3cr3t-Feed_Key.ics?x=1",
+        "PATH_INFO": "/feeds/s3cr3t-Feed_Key.ics",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    resp = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = AccessLogger(Config()).atoms(resp, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=3))
+    assert "s3cr3t" not in atoms["r"] and "s3cr3t" not in atoms["U"]
+    assert atoms["r"] == "GET /feeds/….ics?x=1 HTTP/1.1"
+    other = dict(environ, RAW_URI="/api/events/3", PATH_INFO="/api/events/3")
+    assert AccessLogger(Config()).atoms(resp, SimpleNamespace(headers=[]), other, timedelta(0))["U"] == "/api/events/3"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import Any
 
 import falcon
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.outbox_worker import start_outbox_worker
@@ -26,6 +28,21 @@ from eventflow.entrypoints.web.worker import worker_class
 REQUEST_TIMEOUT_SECONDS = 600
 THREADS = 8
 MAX_WORKERS = 4
+
+
+#: A calendar feed's address is its only key: the access log keeps the request without it.
+_SECRET_IN_PATH = re.compile(r"(/feeds/)[^/?\s]+(\.ics)")
+
+
+class AccessLogger(Logger):  # type: ignore[misc]
+    """gunicorn's logger, with the secrets that travel in a URL masked in the access log."""
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = _SECRET_IN_PATH.sub(r"\1…\2", atoms[key])
+        return atoms
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -62,6 +79,7 @@ def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
         "keepalive": 5,
         "control_socket_disable": True,  # one shared socket in $HOME would clash between instances
         "accesslog": "-",
+        "logger_class": AccessLogger,
         "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s',
         # X-Forwarded-Proto from the local proxy counts only when the operator said so.
         "forwarded_allow_ips": "127.0.0.1,::1" if services.settings.trust_forwarded_proto else "",
