@@ -66,8 +66,12 @@ def test_show_names_assignees_versions_and_disabled_slots(
     table = rows(run("event", "show", str(event_id)).stdout.split("\n\n", 1)[1])
 
     assert table[1] == ["1", "Flyer", "all", "A5 PDF 300 dpi", "approved", "Léa Bernard", "-"]
-    assert table[2] == ["2", "Cube LED", "Le Comptoir", "1024x1024 mp4", "review", "-", "v1, v2"]
+    assert table[2] == ["2", "Cube LED", "Le Comptoir", "1024x1024 mp4", "review", "-", "v1, v2*"]
     assert table[3] == ["3", "Cube LED", "La Cale", "768x768 mp4", "todo (disabled)", "-", "-"]
+
+    services.events.update_slot(None, 2, SlotChange(current_version=1))  # the team goes back to the first file
+    table = rows(run("event", "show", str(event_id)).stdout.split("\n\n", 1)[1])
+    assert table[2][-1] == "v1*, v2"
 
 
 def test_show_json_is_the_event_card(run: Run, planned: Callable[..., int]) -> None:

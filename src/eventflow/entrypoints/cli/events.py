@@ -114,6 +114,8 @@ def event_show(runtime: Runtime, event_id: int, as_json: bool) -> None:
         rows,
         empty="No deliverable slots.",
     )
+    if any(view.versions for view in card.slots):
+        click.echo("* the current version (the one reviewed and shown on the screens)")
 
 
 def header(card: EventCard, services: Services) -> str:
@@ -142,7 +144,7 @@ def slot_row(view: SlotView, bar_names: dict[int | None, str], people: dict[int 
         slot.status.value if slot.enabled else f"{slot.status.value} (disabled)",
         "⚠ late" if view.late else "",
         people.get(slot.assignee_id, "?") if slot.assignee_id else "-",
-        ", ".join(f"v{a.version}" for a in view.versions) or "-",
+        ", ".join(f"v{a.version}" + ("*" if view.current is a else "") for a in view.versions) or "-",
     )
 
 
