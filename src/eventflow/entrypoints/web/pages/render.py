@@ -145,7 +145,9 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         month_date=month_date,
         status_classes=STATUS_CLASSES,
         **specs.template_globals(texts.gettext),
-        **previews.template_globals(texts.gettext, functools.partial(format_decimal, format="#,##0.#", locale=language)),
+        **previews.template_globals(
+            texts.gettext, functools.partial(format_decimal, format="#,##0.#", locale=language)
+        ),
     )
     return env
 

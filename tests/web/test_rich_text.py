@@ -16,7 +16,7 @@ from eventflow.bootstrap import Services
 from eventflow.core.model import Event, User
 from eventflow.core.rich_text import as_text
 from tests.pages.conftest import Browser
-from tests.web.conftest import Api, as_member  # noqa: F401 (a fixture)
+from tests.web.conftest import Api
 
 #: What Trix writes for a heading, bold and italic and struck text, a line break, both lists, a quote, code, a link.
 TRIX_HTML = (
@@ -45,10 +45,10 @@ HOSTILE = {
     "iframe": ('<iframe src="https://evil.example"></iframe><div>ok</div>', ["<iframe", "evil"]),
     "svg onload": ('<svg onload="alert(1)"><circle/></svg><div>ok</div>', ["<svg", "onload"]),
     "form": ('<form action="https://evil.example"><input name="password"></form><div>ok</div>', ["<form", "<input"]),
-    "meta refresh": ('<meta http-equiv="refresh" content="0;url=https://evil.example"><div>ok</div>', ["<meta", "evil"]),
+    "meta refresh": ('<meta http-equiv="refresh" content="0;url=https://evil.ex"><div>ok</div>', ["<meta", "evil"]),
     "link target and opener": (
         '<div><a href="https://example.com" target="_self" rel="opener" onclick="x()">ok</a></div>',
-        ["_self", "opener\"", "onclick"],
+        ["_self", 'opener"', "onclick"],
     ),
 }
 
@@ -82,6 +82,12 @@ class _Inner(HTMLParser):
                 self.end = self.position()
 
 
+@pytest.fixture
+def page_reader(client: falcon.testing.TestClient, member: User) -> Browser:
+    """The member reading pages with a session cookie, as a browser does."""
+    return Browser(client, member.email)
+
+
 def brief_of(page: str, field: str = "brief") -> str:
     """The shown rich text of ``field`` in a card page."""
     finder = _Inner(page, field)
@@ -102,9 +108,10 @@ def links_of(fragment: str) -> list[str]:
 
 
 def test_what_the_editor_writes_is_kept_and_shown_with_its_formatting(
-    as_member: Api, as_member_browser: Browser, event: Event
+    as_member: Api, page_reader: Browser, event: Event
 ) -> None:
-    saved = as_member.patch(f"/api/events/{event.id}", json={"brief": TRIX_HTML, "notes": "<div>Call <em>Léa</em></div>"})
+    notes = "<div>Call <em>Léa</em></div>"
+    saved = as_member.patch(f"/api/events/{event.id}", json={"brief": TRIX_HTML, "notes": notes})
     assert saved.status_code == 200, saved.text
     for tag in ("<h1>", "<strong>", "<em>", "<del>", "<br>", "<ul><li>", "<ol><li>", "<blockquote>", "<pre>"):
         assert tag in saved.json["brief"]
@@ -112,7 +119,7 @@ def test_what_the_editor_writes_is_kept_and_shown_with_its_formatting(
     [link] = links_of(saved.json["brief"])
     assert 'href="https://example.com/playlist?a=1&amp;b=2"' in link
 
-    page = as_member_browser.get(f"/events/{event.id}").text
+    page = page_reader.get(f"/events/{event.id}").text
     shown = brief_of(page)
     assert "<h1>Dress code</h1>" in shown and "<ul><li>glitter</li><li>disco ball</li></ul>" in shown
     assert "<strong>Gold</strong> &amp; <em>black</em>, <del>no jeans</del><br>doors at 22:00" in shown
@@ -126,7 +133,7 @@ def test_what_the_editor_writes_is_kept_and_shown_with_its_formatting(
 
 @pytest.mark.parametrize("hostile, banned", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_html_sent_to_the_api_is_neither_stored_nor_shown(
-    as_member: Api, as_member_browser: Browser, services: Services, event: Event, hostile: str, banned: list[str]
+    as_member: Api, page_reader: Browser, services: Services, event: Event, hostile: str, banned: list[str]
 ) -> None:
     created = as_member.post(
         "/api/events", json={"name": "Nuit XSS", "date": "2026-12-19", "bar_ids": event.bar_ids, "notes": hostile}
@@ -135,7 +142,7 @@ def test_hostile_html_sent_to_the_api_is_neither_stored_nor_shown(
     assert created.status_code == 201 and patched.status_code == 200
     with services.uow() as uow:
         stored = [uow.events.get(event.id or 0).brief, uow.events.get(created.json["id"]).notes]  # type: ignore[union-attr]
-    page = as_member_browser.get(f"/events/{event.id}").text
+    page = page_reader.get(f"/events/{event.id}").text
     for text in [*stored, patched.json["brief"], created.json["notes"], brief_of(page), editor_value(page)]:
         assert "ok" in text  # the harmless part stays
         for word in banned:
@@ -145,7 +152,7 @@ def test_hostile_html_sent_to_the_api_is_neither_stored_nor_shown(
 
 
 def test_rich_text_stored_before_todays_rules_is_sanitised_again_when_shown(
-    as_member_browser: Browser, services: Services, event: Event
+    page_reader: Browser, services: Services, event: Event
 ) -> None:
     """A row written by an older version (or by hand in the database) is held to today's rules on the page."""
     with services.uow() as uow:
@@ -154,14 +161,14 @@ def test_rich_text_stored_before_todays_rules_is_sanitised_again_when_shown(
         row.brief = '<p onclick="x()">Old <a href="javascript:alert(1)">trap</a></p><script>alert(2)</script>'
         uow.events.update(row)
         uow.commit()
-    page = as_member_browser.get(f"/events/{event.id}").text
+    page = page_reader.get(f"/events/{event.id}").text
     shown = brief_of(page)
     assert shown.startswith("<p>Old <a") and "trap</a></p>" in shown
     assert "javascript" not in page and "alert(" not in page and "onclick" not in shown
 
 
 def test_a_brief_written_as_plain_text_keeps_its_line_breaks(
-    as_member: Api, as_member_browser: Browser, services: Services, admin: User, event: Event
+    as_member: Api, page_reader: Browser, services: Services, admin: User, event: Event
 ) -> None:
     """Briefs typed in the old plain box (kept as they were: no migration) and plain text sent by scripts."""
     legacy = "Dress code: gold\nDoors at 22:00\n\n- glitter\n- disco ball & 2 < 3"
@@ -172,18 +179,18 @@ def test_a_brief_written_as_plain_text_keeps_its_line_breaks(
         uow.events.update(row)
         uow.commit()
     as_member.patch(f"/api/events/{event.id}", json={"notes": "line one\nline two"})
-    page = as_member_browser.get(f"/events/{event.id}").text
+    page = page_reader.get(f"/events/{event.id}").text
     assert brief_of(page) == "Dress code: gold<br>Doors at 22:00<br><br>- glitter<br>- disco ball &amp; 2 &lt; 3"
     assert brief_of(page, "notes") == "line one<br>line two"
     assert editor_value(page) == "Dress code: gold<br>Doors at 22:00<br><br>- glitter<br>- disco ball &amp; 2 &lt; 3"
 
 
 def test_an_emptied_brief_says_so_and_the_label_no_longer_asks_for_html(
-    as_member_browser: Browser, as_member: Api, event: Event
+    page_reader: Browser, as_member: Api, event: Event
 ) -> None:
     assert as_member.patch(f"/api/events/{event.id}", json={"brief": "<div>first</div>"}).status_code == 200
     assert as_member.patch(f"/api/events/{event.id}", json={"brief": ""}).status_code == 200
-    page = as_member_browser.get(f"/events/{event.id}").text
+    page = page_reader.get(f"/events/{event.id}").text
     assert "Pas encore de brief." in brief_of(page) and editor_value(page) == ""
     assert "HTML" not in page.split('id="brief-title"')[1].split("</section>")[0]
 
@@ -208,7 +215,10 @@ def test_the_calendar_feed_gives_the_brief_as_plain_text(
     [
         ("<div>a<br>b</div><div>c</div>", "a\nb\nc"),
         ("<ul><li>one</li><li>two<ul><li>deep</li></ul></li></ul>", "- one\n- two\n  - deep"),
-        ('<div><a href="mailto:lea@bars.fr">Léa</a> <a href="https://x.fr">https://x.fr</a></div>', "Léa (lea@bars.fr) https://x.fr"),
+        (
+            '<div><a href="mailto:lea@bars.fr">Léa</a> <a href="https://x.fr">https://x.fr</a></div>',
+            "Léa (lea@bars.fr) https://x.fr",
+        ),
         ("plain\ntext &amp; more\n\n\n\nend", "plain\ntext & more\n\nend"),
         ("<p>para one</p><p>para two</p>", "para one\n\npara two"),
         ("<pre>keep\n   spaces</pre>", "keep\n   spaces"),
