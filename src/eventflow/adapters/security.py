@@ -54,20 +54,23 @@ RICH_TAGS = {
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 #: A tag that starts a line. Rich text holding none is plain text (briefs written in a plain box before the editor,
 #: or sent so through the API): its line breaks are its only layout.
+#: Empty lines an editor leaves at the end (Trix's ``<div><br></div>``), which would show as a gap.
+_TRAILING_EMPTY = re.compile(r"(?:\s*(?:<div>(?:\s*<br>)*\s*</div>|<p>(?:\s*<br>)*\s*</p>|<br>))+\s*$")
 _BLOCK = re.compile(r"<(?:div|p|br|ul|ol|li|h[1-6]|blockquote|pre)\b", re.IGNORECASE)
 
 
 def sanitize_html(html: str) -> str:
     """Keep the formatting a brief needs; drop scripts, styles, event handlers and unsafe links. Links open in a new
     tab that cannot reach back to the app (``target="_blank" rel="noopener noreferrer"``)."""
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=RICH_TAGS,
         attributes={"a": {"href", "title"}},
         url_schemes=LINK_SCHEMES,
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"a": {"target": "_blank"}},
-    ).strip()
+    )
+    return _TRAILING_EMPTY.sub("", clean).strip()
 
 
 def rich_html(stored: str) -> str:

@@ -11,7 +11,7 @@ function loadTrix(texts) {
     const link = document.createElement("link");
     link.rel = "stylesheet";
     link.href = TRIX_CSS;
-    document.head.append(link);
+    document.head.prepend(link);  // before app.css, whose "Rich text" rules adjust it
     // The UMD build sets globalThis.Trix; its toolbars are made from Trix.config.lang, so the texts go in first.
     loading = import(TRIX).then(() => { Object.assign(window.Trix.config.lang, texts); });
   }
