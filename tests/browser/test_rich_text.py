@@ -4,14 +4,14 @@ new tab without a way back to the app. Also a PDF's preview captioned for what i
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 
 from eventflow.bootstrap import Services
 from tests.browser.conftest import SCREENSHOTS, login, shot
-from tests.browser.seed import ADMIN, Seeded
+from tests.browser.seed import Seeded
+from tests.browser.test_collab import expect, fresh_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 Live = tuple[str, Services, Seeded]
@@ -20,19 +20,6 @@ HOSTILE_PASTE = (
     '<p style="color:red;font-size:40px" onclick="window.pwned=1">Collé <b>fort</b></p>'
     '<script>window.pwned=2</script><img src="/x" onerror="window.pwned=3">'
 )
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-def fresh_event(services: Services, name: str) -> int:
-    ada = next(u for u in services.users.list() if u.email == ADMIN)
-    bar = services.bars.list()[0]
-    card = services.events.create(ada, name, services.clock.today() + dt.timedelta(days=30), [bar.id or 0])
-    return card.summary.event.id or 0
 
 
 def paste_html(page: Any, html: str) -> None:
