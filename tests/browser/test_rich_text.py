@@ -93,6 +93,7 @@ def test_a_brief_with_bold_a_list_and_a_link_is_saved_and_shown_after_a_reload(p
     stored = live[1].events.card(event_id).summary.event.brief
     assert "<strong>or et noir</strong>" in stored and "<li>paillettes</li><li>boule à facettes</li>" in stored
     assert f'<a href="{PLAYLIST}"' in stored and "style" not in stored and "pwned" not in stored
+    assert stored.endswith("Collé <strong>fort</strong></div>"), stored  # no empty lines left at the end
 
     page.reload()
     shown = page.locator('[data-rich-shown="brief"]')

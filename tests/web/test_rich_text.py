@@ -227,3 +227,19 @@ def test_the_calendar_feed_gives_the_brief_as_plain_text(
 )
 def test_rich_text_as_plain_text(rich: str, text: str) -> None:
     assert as_text(rich) == text
+
+
+@pytest.mark.parametrize(
+    "sent, kept",
+    [
+        ("<div>Doors at 22:00</div><div><br></div><div><br></div>", "<div>Doors at 22:00</div>"),
+        ("<div>Pasted <strong>bold</strong><br><br></div>", "<div>Pasted <strong>bold</strong></div>"),
+        ("<ul><li>one</li></ul><div><br></div>", "<ul><li>one</li></ul>"),
+        ("<div>a<br>b</div>", "<div>a<br>b</div>"),
+        ("<div><br></div>", ""),
+    ],
+)
+def test_empty_lines_left_at_the_end_by_the_editor_are_not_kept(
+    as_member: Api, event: Event, sent: str, kept: str
+) -> None:
+    assert as_member.patch(f"/api/events/{event.id}", json={"brief": sent}).json["brief"] == kept

@@ -54,8 +54,8 @@ RICH_TAGS = {
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 #: A tag that starts a line. Rich text holding none is plain text (briefs written in a plain box before the editor,
 #: or sent so through the API): its line breaks are its only layout.
-#: Empty lines an editor leaves at the end (Trix's ``<div><br></div>``), which would show as a gap.
-_TRAILING_EMPTY = re.compile(r"(?:\s*(?:<div>(?:\s*<br>)*\s*</div>|<p>(?:\s*<br>)*\s*</p>|<br>))+\s*$")
+#: The blocks whose empty lines at the end (Trix's ``<div><br></div>``) are dropped: they would show as a gap.
+_BLOCK_ENDS = {"</div>": "<div>", "</p>": "<p>"}
 _BLOCK = re.compile(r"<(?:div|p|br|ul|ol|li|h[1-6]|blockquote|pre)\b", re.IGNORECASE)
 
 
@@ -70,7 +70,24 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"a": {"target": "_blank"}},
     )
-    return _TRAILING_EMPTY.sub("", clean).strip()
+    return without_empty_end(clean.strip())
+
+
+def without_empty_end(html: str) -> str:
+    """``html`` without the line breaks and empty blocks it ends with (read once, from the end: linear)."""
+    end, closes = len(html), list[str]()
+    while True:
+        while end and html[end - 1].isspace():
+            end -= 1
+        if html.endswith("<br>", 0, end):
+            end -= len("<br>")
+        elif close := next((c for c in _BLOCK_ENDS if html.endswith(c, 0, end)), None):
+            closes.append(close)  # kept, unless the block turns out empty
+            end -= len(close)
+        elif closes and html.endswith(_BLOCK_ENDS[closes[-1]], 0, end):
+            end -= len(_BLOCK_ENDS[closes.pop()])  # an empty block: gone with its end
+        else:
+            return html[:end] + "".join(reversed(closes))
 
 
 def rich_html(stored: str) -> str:
