@@ -125,7 +125,7 @@ def rendered(page: Any, edge: int) -> Image.Image:
     """A PDF page drawn on white, its long edge ``edge`` pixels; its own pixels: pdfium's bitmap is freed here, under
     the lock."""
     bitmap = page.render(scale=edge / max(*page.get_size(), 1))
-    image = bitmap.to_pil().copy()
+    image: Image.Image = bitmap.to_pil().copy()
     bitmap.close()
     return image
 
