@@ -243,3 +243,11 @@ def test_empty_lines_left_at_the_end_by_the_editor_are_not_kept(
     as_member: Api, event: Event, sent: str, kept: str
 ) -> None:
     assert as_member.patch(f"/api/events/{event.id}", json={"brief": sent}).json["brief"] == kept
+
+
+def test_the_audit_log_shows_a_changed_brief_as_words_and_lines(
+    as_member: Api, client: falcon.testing.TestClient, admin: User, event: Event
+) -> None:
+    assert as_member.patch(f"/api/events/{event.id}", json={"brief": TRIX_HTML}).status_code == 200
+    page = Browser(client, admin.email).get("/admin/audit").text
+    assert "Dress code\nGold &amp; black, no jeans\ndoors at 22:00" in page and "Dress codeGold" not in page

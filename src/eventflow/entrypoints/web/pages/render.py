@@ -25,6 +25,7 @@ from eventflow.adapters.security import rich_html
 from eventflow.adapters.translations import BabelTranslator, translator
 from eventflow.core.i18n import N_, STATUS_LABELS
 from eventflow.core.model import Bar, Language, User
+from eventflow.core.rich_text import as_text
 from eventflow.core.rules_risk import reasons
 from eventflow.entrypoints.web.pages import previews, specs
 
@@ -130,6 +131,7 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
     env.filters["names"] = names
     env.filters["rich"] = lambda stored: Markup(rich_html(stored))  # a brief, notes: shown as HTML
     env.filters["rich_source"] = rich_html  # the same, as the value the editor starts from (escaped as text)
+    env.filters["as_text"] = as_text  # rich text's words and lines, e.g. a brief's change in the activity
     texts = translator(Language(language))
     env.globals.update(
         _=texts.gettext,
