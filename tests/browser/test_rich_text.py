@@ -131,3 +131,24 @@ def test_a_pdf_preview_on_a_phone_says_it_is_the_first_page(phone: Any, live: Li
     expect(note).to_contain_text("Première page du PDF")
     expect(note).to_contain_text("Ouvrez le fichier pour voir toutes les pages.")
     shot(page, "pdf-preview-caption", full_page=False)
+
+
+def test_the_editor_also_works_in_a_card_opened_over_the_review_queue(desktop: Any, live: Live) -> None:
+    page = desktop
+    login(page)
+    page.goto(f"{page.base}/review")
+    page.locator(f'.review-item[data-slot-id="{live[2].review_slot_id}"] a[data-open-card]').first.click()
+    panel = page.locator('#overlay section[aria-labelledby="brief-title"]')
+    panel.locator(".edit-brief summary").click()
+    editor = panel.locator("trix-editor").first
+    expect(editor).to_be_visible()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Lumière ")
+    page.keyboard.press("Control+I")
+    page.keyboard.type("stroboscopique")
+    panel.locator('button[type="submit"]').click()
+    expect(panel.locator('[data-rich-shown="brief"] em')).to_have_text("stroboscopique")  # the card reloaded in place
+    panel.locator(".edit-brief summary").click()  # and its new editor starts from what was saved
+    expect(panel.locator("trix-editor").first.locator("em")).to_have_text("stroboscopique")
+    assert "<em>stroboscopique</em>" in live[1].events.card(live[2].review_event_id).summary.event.brief
