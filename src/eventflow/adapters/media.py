@@ -1,4 +1,4 @@
-"""Previews and facts for stored files: image thumbnails, PDF first pages with their size and resolution (pypdfium2),
+"""Previews and facts for stored files: image thumbnails, a PDF's first page with its size and resolution (pypdfium2),
 video poster and facts (PyAV).
 
 Nothing here raises: a file that cannot be previewed gets a ``MediaPreview`` saying why, and still counts as uploaded.
@@ -19,11 +19,12 @@ from eventflow.core.ports import EncodedImage, MediaPreview
 log = logging.getLogger("eventflow.media")
 
 PDF_TYPES = ("application/pdf", "application/illustrator")
-#: How many first pages of a PDF its preview shows.
+#: How many first pages of a PDF are searched for pictures to tell its resolution (the preview shows the first).
 PDF_PAGES = 3
-PAGE_GAP = 8
-#: A poster frame is taken this far in (or at the start of a shorter video).
+#: A poster frame is taken this far in (or at the start of a shorter video); its time is kept as ``poster_at``.
 POSTER_SECONDS = 1.0
+#: Frames decoded at most from the key frame before ``POSTER_SECONDS`` to reach it (then the last one is shown).
+POSTER_SEARCH_FRAMES = 120
 #: PDFium must never be called from two threads at once, not even for two documents: every call holds this lock.
 PDFIUM = threading.Lock()
 
@@ -60,9 +61,7 @@ class MediaPreviewer:
                 if not 1 <= number <= len(doc):
                     raise errors.InvalidInput(f"this PDF has pages 1 to {len(doc)}, not {number}", "page")
                 page = doc[number - 1]
-                bitmap = page.render(scale=edge / max(*page.get_size(), 1))
-                image = bitmap.to_pil().copy()  # its own pixels: the bitmap is freed here, under the lock
-                bitmap.close()
+                image = rendered(page, edge)
                 page.close()
             finally:
                 doc.close()
@@ -78,23 +77,20 @@ class MediaPreviewer:
             return MediaPreview(facts=facts, error=str(exc))
 
     def _pdf(self, source: BinaryIO) -> MediaPreview:
-        """The first pages side by side (a cover alone for a one-page PDF)."""
+        """The first page (the cover), whole, its long edge at the thumbnail size."""
         import pypdfium2 as pdfium
 
         doc = pdfium.PdfDocument(source)
         try:
             pages = len(doc)
             width, height = doc[0].get_size()
-            edge = self._images.thumbnail_edge
-            shown = [doc[i] for i in range(min(pages, PDF_PAGES))]
-            with self._images.decoding():  # pages are rendered small, but pdfium decodes their images whole
-                images = [page.render(scale=edge / max(*page.get_size(), 1)).to_pil() for page in shown]
-                strip = self._images.encode(side_by_side(images), thumbnail=True)
-            dpi = largest_picture_dpi(shown)
+            with self._images.decoding():  # the page is rendered small, but pdfium decodes its images whole
+                image = self._images.encode(rendered(doc[0], self._images.thumbnail_edge), thumbnail=True)
+            dpi = largest_picture_dpi([doc[i] for i in range(min(pages, PDF_PAGES))])
         finally:
             doc.close()
         facts = {"pages": pages, "width_pt": round(width), "height_pt": round(height), "dpi": dpi}
-        return MediaPreview(image=strip, facts=facts)
+        return MediaPreview(image=image, facts=facts)
 
     def _video(self, source: BinaryIO) -> MediaPreview:
         import av
@@ -115,6 +111,7 @@ class MediaPreviewer:
                 poster = None if frame is None else self._from_pil(_upright(frame))
         if poster is None:
             return MediaPreview(facts=facts, error="no frame of this video could be decoded")
+        facts["poster_at"] = round(max(frame.time or 0.0, 0.0), 1)  # what the preview shows, for its caption
         if frame.rotation % 180:  # a phone video held upright: stored on its side, shown turned
             facts |= {"width": facts["height"], "height": facts["width"], "rotation": frame.rotation}
         return MediaPreview(image=poster, facts=facts)
@@ -124,15 +121,13 @@ class MediaPreviewer:
         return self._images.encode(image, thumbnail=True)
 
 
-def side_by_side(images: list[Image.Image]) -> Image.Image:
-    """Pages in a row on white, top-aligned."""
-    width = sum(i.width for i in images) + PAGE_GAP * (len(images) - 1)
-    strip = Image.new("RGB", (width, max(i.height for i in images)), "white")
-    x = 0
-    for image in images:
-        strip.paste(image.convert("RGB"), (x, 0))
-        x += image.width + PAGE_GAP
-    return strip
+def rendered(page: Any, edge: int) -> Image.Image:
+    """A PDF page drawn on white, its long edge ``edge`` pixels; its own pixels: pdfium's bitmap is freed here, under
+    the lock."""
+    bitmap = page.render(scale=edge / max(*page.get_size(), 1))
+    image: Image.Image = bitmap.to_pil().copy()
+    bitmap.close()
+    return image
 
 
 def _duration(container: Any) -> dict[str, Any]:
@@ -142,13 +137,17 @@ def _duration(container: Any) -> dict[str, Any]:
 
 
 def _poster_frame(container: Any, stream: Any, duration: float | None) -> Any:
-    """The video frame to show (an ``av.VideoFrame``), or None."""
+    """The video frame to show (an ``av.VideoFrame``), or None: the one at ``POSTER_SECONDS`` (a seek lands on the
+    key frame before it, so frames are decoded up to it), the first one of a video of two seconds or less."""
     at = POSTER_SECONDS if duration and duration > 2 * POSTER_SECONDS else 0.0
     if at and stream.time_base:
         container.seek(int(at / stream.time_base), stream=stream)
-    for frame in container.decode(stream):
-        return frame
-    return None
+    shown = None
+    for count, frame in enumerate(container.decode(stream)):
+        shown = frame
+        if frame.time is None or frame.time >= at - 0.01 or count >= POSTER_SEARCH_FRAMES:
+            break
+    return shown
 
 
 def _upright(frame: Any) -> Image.Image:

@@ -22,6 +22,7 @@ from eventflow.core import errors, rules
 from eventflow.core.i18n import N_
 from eventflow.core.model import Bar, Deliverable, Event, Feed, Language, Status, User
 from eventflow.core.ports import Translator, UnitOfWork
+from eventflow.core.rich_text import as_text
 from eventflow.core.services import Actor, Context, require_admin
 from eventflow.core.services.notifications import card_link
 from eventflow.core.services.users import token_hash
@@ -123,7 +124,8 @@ class FeedService:
             values = {"event": event.name, "date": texts.format_date(event.date)}
             where = ", ".join(bars[b] for b in event.bar_ids if b in bars)
             deadline = (texts.gettext(DEADLINE) % values, texts.gettext(DEADLINE_TEXT) % values)
-            items.append(self._item(f"event-{event.id}", event, event.date, (event.name, where)))
+            about = "\n\n".join(part for part in (where, as_text(event.brief)) if part)  # the brief, as text
+            items.append(self._item(f"event-{event.id}", event, event.date, (event.name, about)))
             items.append(self._item(f"due-{event.id}", event, rules.due_date(event.date), deadline))
         return items
 

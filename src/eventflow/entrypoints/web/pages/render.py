@@ -16,14 +16,18 @@ from zoneinfo import ZoneInfo
 import falcon
 import jinja2
 import jinja2.ext
+from babel.numbers import format_decimal
 from babel.units import format_unit
 from jinja2.lexer import Token, TokenStream
+from markupsafe import Markup
 
+from eventflow.adapters.security import rich_html
 from eventflow.adapters.translations import BabelTranslator, translator
 from eventflow.core.i18n import N_, STATUS_LABELS
 from eventflow.core.model import Bar, Language, User
+from eventflow.core.rich_text import as_text
 from eventflow.core.rules_risk import reasons
-from eventflow.entrypoints.web.pages import specs
+from eventflow.entrypoints.web.pages import previews, specs
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -125,6 +129,9 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         extensions=[TranslateLiterals],
     )
     env.filters["names"] = names
+    env.filters["rich"] = lambda stored: Markup(rich_html(stored))  # a brief, notes: shown as HTML
+    env.filters["rich_source"] = rich_html  # the same, as the value the editor starts from (escaped as text)
+    env.filters["as_text"] = as_text  # rich text's words and lines, e.g. a brief's change in the activity
     texts = translator(Language(language))
     env.globals.update(
         _=texts.gettext,
@@ -140,6 +147,9 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         month_date=month_date,
         status_classes=STATUS_CLASSES,
         **specs.template_globals(texts.gettext),
+        **previews.template_globals(
+            texts.gettext, functools.partial(format_decimal, format="#,##0.#", locale=language)
+        ),
     )
     return env
 

@@ -7,6 +7,7 @@ import "./comments.js";
 import "./mentions.js";
 import "./mockup.js";
 import "./review.js";
+import "./richtext.js";
 
 const overlay = document.getElementById("overlay");
 const standalone = overlay?.classList.contains("standalone");
@@ -116,9 +117,12 @@ function showPreview(button) {
   } else if (kind === "image" || button.dataset.preview) {
     const img = document.createElement("img");
     img.src = kind === "image" ? button.dataset.src : button.dataset.preview;
-    img.alt = button.dataset.name;
+    img.alt = button.dataset.caption ? `${button.dataset.caption} — ${button.dataset.name}` : button.dataset.name;
     body.append(img);
-    note.hidden = kind === "image";
+    // What the picture is ("First page of the PDF", "Frame of the video at 1 s"…); a photo shown whole needs none.
+    note.querySelector("[data-pv-caption]").textContent = button.dataset.caption || "";
+    note.querySelector("[data-pv-more]").hidden = kind !== "pdf";
+    note.hidden = kind === "image" || !button.dataset.caption;
   } else {
     const p = document.createElement("p");
     p.className = "muted";
