@@ -76,7 +76,8 @@ def screen(request: pytest.FixtureRequest, browser: Any, live: Live) -> Iterator
 
 def rect(page: Any, selector: str) -> dict[str, float]:
     box: dict[str, float] = page.locator(selector).first.evaluate(
-        "el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom} }"
+        "el => { const r = el.getBoundingClientRect(); "
+        "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom} }"
     )
     return box
 
