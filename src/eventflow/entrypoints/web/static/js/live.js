@@ -13,7 +13,7 @@
 
 const POLL_MS = 3000;
 const MAX_WAIT_MS = 60000;
-const pageUrl = location.pathname + location.search; // the page under any card opened over it (the card has its own URL)
+let pageUrl = location.pathname + location.search; // the page under any card opened over it (the card has its own URL)
 const shown = document.querySelector('meta[name="eventflow-revision"]')?.content;
 
 let etag = shown ? `"r${shown}"` : null;
@@ -93,6 +93,7 @@ async function fetchText(url) {
 }
 
 async function refreshRegions(regions) {
+  if (!history.state?.card) pageUrl = location.pathname + location.search; // a page that changed its own URL
   const html = await fetchText(pageUrl);
   if (html === null) return true;
   const fresh = new DOMParser().parseFromString(html, "text/html");
@@ -129,18 +130,22 @@ async function refreshCard(card) {
   return true;
 }
 
+const TYPING = "textarea, [contenteditable], trix-editor, "
+  + "input:not([type=checkbox], [type=radio], [type=button], [type=submit], [type=reset], [type=file], [type=range], [type=color])";
+
 /** Someone is using this part of the page: typing, choosing, watching, dragging or in a dialog. */
 function inUse(root) {
   if (dragging || root.querySelector("[data-live-hold]") || root.closest("[data-live-hold]")) return true;
   const active = document.activeElement;
-  if (active && root.contains(active) && active.matches("input, textarea, select, [contenteditable], trix-editor")) {
-    return true;
-  }
+  if (active && root.contains(active) && active.matches(TYPING)) return true;
   if (root.querySelector("dialog[open]")) return true;
   if ([...root.querySelectorAll("video, audio")].some((media) => !media.paused)) return true;
-  return [...root.querySelectorAll("input, textarea, select")].some(edited);
+  const rich = [...root.querySelectorAll("trix-editor[input]")].map((editor) => document.getElementById(editor.getAttribute("input")));
+  const fields = [...root.querySelectorAll("form input:not([type=hidden]), form textarea, form select"), ...rich];
+  return fields.some((field) => field && edited(field));
 }
 
+/** A field of a form changed and not sent yet (filters and menus that act at once are outside forms). */
 function edited(field) {
   if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
   if (field.type === "file") return field.files.length > 0;
