@@ -116,11 +116,13 @@ async function refreshRegions(regions) {
 
 async function refreshCard(card) {
   const url = `/events/${card.dataset.eventId}`;
+  const overlay = card.closest("#overlay");
+  const busy = () => inUse(overlay) || document.querySelector("dialog[open]");
+  if (busy()) return false; // not even fetched: someone is writing a comment, comparing versions…
   const html = await fetchText(`${url}?fragment=1`);
   if (html === null) return true; // gone (deleted): the card stays as it was, its actions will say so
   if (cardSeen?.url === url && cardSeen.html === html) return true;
-  const overlay = card.closest("#overlay");
-  if (inUse(overlay) || document.querySelector("dialog[open]")) return false;
+  if (busy() || !overlay.contains(card)) return false;
   const scroll = [overlay.scrollTop, card.scrollTop];
   document.dispatchEvent(new CustomEvent("live:card", { detail: { html } }));
   [overlay.scrollTop] = scroll;
