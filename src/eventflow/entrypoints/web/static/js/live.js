@@ -7,7 +7,8 @@
 // A change made on this page (any write through app.js's api(), an upload, a comment) polls at once.
 //
 // A part is not swapped while someone is using it (a field with focus or typed into, an open dialog, a playing
-// video, a drag, or an element marked [data-live-hold]): it is swapped at the next poll once they are done.
+// video, a pointer held down, a drag, or an element marked [data-live-hold]): it is swapped at the next poll once
+// they are done.
 // After a swap, open menus and the focused control are put back and "live:updated" is dispatched with the regions'
 // names; the card is swapped by card.js ("live:card"), which dispatches "card:loaded" as after any change.
 
@@ -24,6 +25,7 @@ let timer = null;
 let running = null;
 let queued = null;
 let dragging = false;
+let pressing = false; // a pointer is down: a swap now would take the element from under the click
 const seen = new Map(); // region name -> the HTML last put in place
 let cardSeen = null; // { url, html } of the card last put in place
 
@@ -86,7 +88,8 @@ async function refresh() {
 }
 
 async function fetchText(url) {
-  const response = await fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } });
+  const options = { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } };
+  const response = await fetch(url, options);
   if (response.redirected && new URL(response.url).pathname === "/login") { stopped = true; return null; }
   if (!response.ok) return response.status === 404 ? null : Promise.reject(new Error(`HTTP ${response.status}`));
   return response.text();
@@ -132,17 +135,18 @@ async function refreshCard(card) {
   return true;
 }
 
-const TYPING = "textarea, [contenteditable], trix-editor, "
-  + "input:not([type=checkbox], [type=radio], [type=button], [type=submit], [type=reset], [type=file], [type=range], [type=color])";
+const TYPING = "textarea, [contenteditable], trix-editor, input:not([type=checkbox], [type=radio], [type=button], "
+  + "[type=submit], [type=reset], [type=file], [type=range], [type=color])";
 
 /** Someone is using this part of the page: typing, choosing, watching, dragging or in a dialog. */
 function inUse(root) {
-  if (dragging || root.querySelector("[data-live-hold]") || root.closest("[data-live-hold]")) return true;
+  if (dragging || pressing || root.querySelector("[data-live-hold]") || root.closest("[data-live-hold]")) return true;
   const active = document.activeElement;
   if (active && root.contains(active) && active.matches(TYPING)) return true;
   if (root.querySelector("dialog[open]")) return true;
   if ([...root.querySelectorAll("video, audio")].some((media) => !media.paused)) return true;
-  const rich = [...root.querySelectorAll("trix-editor[input]")].map((editor) => document.getElementById(editor.getAttribute("input")));
+  const rich = [...root.querySelectorAll("trix-editor[input]")]
+    .map((editor) => document.getElementById(editor.getAttribute("input")));
   const fields = [...root.querySelectorAll("form input:not([type=hidden]), form textarea, form select"), ...rich];
   return fields.some((field) => field && edited(field));
 }
@@ -196,12 +200,16 @@ document.addEventListener("eventflow:changed", () => tick());
 document.addEventListener("card:loaded", (event) => {
   const card = document.querySelector("#overlay [data-card]");
   if (card && event.detail?.html) cardSeen = { url: `/events/${card.dataset.eventId}`, html: event.detail.html };
-  if (event.detail?.reload && !event.detail.live) tick(); // an upload or a comment on this card: the page behind follows at once
+  // an upload or a comment on this card: the page behind follows at once
+  if (event.detail?.reload && !event.detail.live) tick();
 });
 document.addEventListener("dragstart", () => { dragging = true; });
 for (const type of ["dragend", "drop"]) {
   document.addEventListener(type, () => { if (dragging) { dragging = false; if (stale) tick(); } });
 }
+document.addEventListener("pointerdown", () => { pressing = true; }, true);
+for (const type of ["pointerup", "pointercancel"]) document.addEventListener(type, () => { pressing = false; }, true);
+window.addEventListener("blur", () => { pressing = false; }); // released outside the window
 document.addEventListener("visibilitychange", () => {
   if (document.hidden) clearTimeout(timer); // a hidden tab costs the server nothing
   else tick();
