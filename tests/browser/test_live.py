@@ -132,7 +132,7 @@ def test_what_one_person_changes_shows_on_the_others_calendar_card_and_review_qu
     max_.locator('#new-event input[name="name"]').fill("Nuit de Max")
     max_.locator("#new-event").get_by_text("Le Perchoir").click()
     max_.locator('#new-event button[type="submit"]').click()
-    expect(max_.locator("#overlay [data-card] h1")).to_have_text("Nuit de Max")
+    expect(max_.locator("#overlay [data-card] h1")).to_have_text("Nuit de Max", timeout=SOON)
     expect(ada.locator(f'.day[data-date="{night}"] .ev', has_text="Nuit de Max")).to_be_visible(timeout=SOON)
 
     # Max's review queue follows Ada's card, and Ada's card follows Max's queue
