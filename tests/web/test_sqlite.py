@@ -138,3 +138,15 @@ def test_a_page_seen_again_is_not_read_again_until_anything_changes(site: Site, 
     other = site.login()
     other_cookie = {"Cookie": f"eventflow_session={other.cookies['eventflow_session'].value}"}
     assert other.json["csrf_token"] in site.view(path, other_cookie).text  # each session its own forms
+
+
+def test_a_poll_of_the_change_feed_is_one_select(site: Site) -> None:
+    """What an open page costs the server every few seconds: the session, its user and the revision in one SELECT
+    (which every request makes anyway), and a 304 without a body while nothing changed."""
+    first = site.view("/api/changes")
+    assert first.status_code == 200
+    again = site.view("/api/changes", {**site.cookie, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert site.seen.count("SELECT") == 1 and not {"INSERT", "UPDATE", "DELETE"} & set(site.seen), site.seen
+    site.plan("Réveillon", "2026-12-31")
+    assert site.view("/api/changes", {**site.cookie, "If-None-Match": first.headers["ETag"]}).status_code == 200

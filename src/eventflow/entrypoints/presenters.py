@@ -717,3 +717,21 @@ def _id(value: int | None) -> int:
     if value is None:
         raise ValueError("an entity must be stored before it is presented")
     return value
+
+
+@frozen
+class Changes(Shape):
+    """``GET /api/changes``: the database's revision, which every committed change that pages show increases."""
+
+    revision: int | None = field(
+        metadata={
+            "openapi": {
+                "description": "compare it with the last one seen: a different number means something changed "
+                "(null for a caller without a browser session)"
+            }
+        }
+    )
+
+    @classmethod
+    def of(cls, revision: int | None) -> Changes:
+        return cls(revision)

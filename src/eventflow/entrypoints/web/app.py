@@ -26,6 +26,7 @@ from eventflow.entrypoints.web import (
     auth,
     credentials,
     feeds,
+    live,
     openapi,
     pages,
     tus,
@@ -46,6 +47,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     pages,
     api_webhooks,
     feeds,
+    live,
 )
 
 

@@ -37,6 +37,7 @@ class MatrixPage(Page):
             resp,
             "matrix.html",
             matrix=matrix,
+            bar_names={bar.id: bar.name for summary in matrix.events for bar in summary.bars},
             month=month,
             prev_month=add_months(month, -1),
             next_month=add_months(month, 1),

@@ -200,6 +200,7 @@ class Renderer:
             me=user,
             csrf_token=req.context.get("csrf_token") or "",
             path=req.path,
+            revision=req.context.get("revision"),
             **context,
         )
 

@@ -34,6 +34,7 @@ export async function api(method, url, body) {
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) throw new ApiError(response.status, data);
+  if (method !== "GET") document.dispatchEvent(new CustomEvent("eventflow:changed")); // live.js shows it at once
   return data;
 }
 

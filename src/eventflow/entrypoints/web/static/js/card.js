@@ -2,6 +2,7 @@
 import { api, onAfterSubmit, t, toast } from "./app.js";
 import { sendFiles } from "./upload.js";
 import { installDrops } from "./dropmap.js";
+import { refreshNow } from "./live.js";
 import { filesForSlot } from "./specs.js";
 import "./comments.js";
 import "./mentions.js";
@@ -32,7 +33,7 @@ export async function openCard(url, push = true) {
   overlay.hidden = false;
   document.body.classList.add("has-overlay");
   if (push) history.pushState({ card: url }, "", url);
-  document.dispatchEvent(new CustomEvent("card:loaded", { detail: { reload: false } }));
+  document.dispatchEvent(new CustomEvent("card:loaded", { detail: { reload: false, html } }));
   overlay.querySelector("h1")?.setAttribute("tabindex", "-1");
   overlay.querySelector("h1")?.focus();
 }
@@ -45,34 +46,26 @@ function closeCard() {
   returnFocus?.focus();
 }
 
-function syncHealth(card) {
-  for (const el of document.querySelectorAll(`[data-event-id="${card.dataset.eventId}"]:not([data-card])`)) {
-    const health = card.dataset.health;
-    el.dataset.health = health;
-    for (const cls of ["green", "orange", "red", "none"]) el.classList.remove(`ev-${cls}`);
-    if (el.classList.contains("ev") || el.classList.contains("upcoming-card")) {
-      el.classList.add(`ev-${health}`);
-      el.classList.toggle("ev-late", health === "red");
-      el.querySelector(".dot")?.setAttribute("class", `dot dot-${health}`);
-    }
-  }
+/** The open card replaced by fresh HTML (after a change here, or one the live poll saw); open menus stay open. */
+function replaceCard(html, live = false) {
+  const openMenus = [...overlay.querySelectorAll("details[open]")].map((d) => d.closest("[data-slot-id]")?.dataset.slotId);
+  overlay.innerHTML = html;
+  for (const id of openMenus) overlay.querySelector(`[data-slot-id="${id}"] details`)?.setAttribute("open", "");
+  document.dispatchEvent(new CustomEvent("card:loaded", { detail: { reload: true, html, live } }));
 }
+document.addEventListener("live:card", (event) => replaceCard(event.detail.html, true));
 
 export async function reloadCard() {
   const url = cardUrl();
   if (!url) { location.reload(); return; }
   const html = await fetchCard(url);
   if (html === null) return;
-  const openMenus = [...overlay.querySelectorAll("details[open]")].map((d) => d.closest("[data-slot-id]")?.dataset.slotId);
-  overlay.innerHTML = html;
-  for (const id of openMenus) overlay.querySelector(`[data-slot-id="${id}"] details`)?.setAttribute("open", "");
-  syncHealth(overlay.querySelector("[data-card]"));
-  document.dispatchEvent(new CustomEvent("card:loaded", { detail: { reload: true } }));
+  replaceCard(html);
 }
 
 async function afterChange(origin) {
   if (origin.closest("[data-card]")) await reloadCard();
-  else location.reload();
+  else await refreshNow(); // the review queue or the matrix: their live regions follow
 }
 
 async function patchSlot(origin, changes) {

@@ -4,6 +4,7 @@
 import { api, showFormError, t, toast } from "./app.js";
 import { reviewDialog, slotName } from "./anchors.js";
 import { reloadCard } from "./card.js";
+import { refreshNow } from "./live.js";
 
 const CHANGES = "changes_requested";
 let asking = null;  // { slotId, undo }
@@ -36,7 +37,7 @@ async function send(event) {
     asking.undo = () => {};
     form.closest("dialog").close();
     toast(t("changes_requested"));
-    if (document.querySelector("[data-card]")) await reloadCard(); else location.reload();
+    if (document.querySelector("[data-card]")) await reloadCard(); else await refreshNow();
   } catch (err) {
     showFormError(form, err.message);
   } finally {
