@@ -26,7 +26,8 @@ def camera_photo(width: int = 4032, height: int = 3024, orientation: int = 6) ->
         x, y = (i * 977) % width, (i * 613) % height
         draw.ellipse((x, y, x + 250 + i * 9, y + 180 + i * 6), fill=((i * 50) % 255, (i * 90) % 255, (i * 130) % 255))
     for scale in (12, 5, 2):
-        grain = Image.effect_noise((width // scale, height // scale), 10).resize((width, height), Image.Resampling.BICUBIC)
+        grain = Image.effect_noise((width // scale, height // scale), 10)
+        grain = grain.resize((width, height), Image.Resampling.BICUBIC)
         scene = ImageChops.add(scene, Image.merge("RGB", [grain] * 3), offset=-128)
     noise = Image.effect_noise((width, height), 3)
     scene = ImageChops.add(scene, Image.merge("RGB", [noise] * 3), offset=-128)
