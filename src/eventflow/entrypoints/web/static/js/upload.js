@@ -17,7 +17,7 @@ const PHOTO_QUALITY_FLOOR = 0.7;
 const SHRINKABLE = /^image\/(jpeg|png|webp)$/;
 const RETRY_DELAYS = [0, 1000, 2000, 4000, 8000];  // within one attempt; then the queue waits (below) and starts again
 const RESTART_DELAYS = [2000, 5000, 10000, 20000, 30000];
-const STALL_MS = 20000;  // no progress for that long while sending: the connection is dead, start it again
+const STALL_MS = 20000;  // no answer nor progress for that long: the connection is dead, start it again
 const DB_NAME = "eventflow-uploads";
 const STORE = "pending";
 
@@ -221,7 +221,7 @@ async function transfer(record, line) {
       storeFingerprintForResuming: false,  // the queue in IndexedDB remembers the upload's address instead
       onBeforeRequest(req) {
         req.setHeader("X-CSRF-Token", csrfToken());
-        if (req.getMethod() === "PATCH") watch();
+        watch();  // a request that neither answers nor moves for STALL_MS is given up and started again
       },
       onAfterResponse() { clearTimeout(stall); },
       onUploadUrlAvailable() {
