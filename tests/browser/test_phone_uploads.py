@@ -247,6 +247,8 @@ def test_ten_seconds_without_network_in_the_middle_lose_nothing(
     sheet.get_by_label("Pleine qualité").check()  # 5 MB on 3G: plenty of time to pull the plug in the middle
     _shutter(sheet, camera_photo)
     assert _wait_for(lambda: _progress(sheet) >= 15, 60), "the upload never got going"
+    expect(sheet.locator(".upload-item")).to_have_attribute("data-state", "sending")
+    shot(page, "quick-upload-sending", full_page=False)
     cut = threading.Thread(target=proxy.outage, args=(10,))
     cut.start()
     line = sheet.locator(".upload-item")
