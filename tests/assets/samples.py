@@ -9,10 +9,34 @@ import zlib
 import av
 import pillow_heif
 import pypdfium2 as pdfium
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw
 
 ORIENTATION = 0x0112
 GPS_IFD = 0x8825
+
+
+def camera_photo(width: int = 4032, height: int = 3024, orientation: int = 6) -> bytes:
+    """What a 12 MP phone camera hands over: about 5 MB of JPEG at quality 94, the pixels stored sideways with EXIF
+    orientation 6 (the phone held upright). The scene has soft shapes and gradients, texture at several scales (what
+    survives the camera's denoising and sharpening) and a little sensor noise, so it compresses like a photo, not
+    like a flat test card (a few kB) or pure noise (which no photo is)."""
+    scene = Image.merge("RGB", [Image.linear_gradient("L").rotate(r).resize((width, height)) for r in (0, 90, 180)])
+    draw = ImageDraw.Draw(scene)
+    for i in range(60):
+        x, y = (i * 977) % width, (i * 613) % height
+        draw.ellipse((x, y, x + 250 + i * 9, y + 180 + i * 6), fill=((i * 50) % 255, (i * 90) % 255, (i * 130) % 255))
+    for scale in (12, 5, 2):
+        grain = Image.effect_noise((width // scale, height // scale), 10)
+        grain = grain.resize((width, height), Image.Resampling.BICUBIC)
+        scene = ImageChops.add(scene, Image.merge("RGB", [grain] * 3), offset=-128)
+    noise = Image.effect_noise((width, height), 3)
+    scene = ImageChops.add(scene, Image.merge("RGB", [noise] * 3), offset=-128)
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    exif[0x010F], exif[0x0110] = "Google", "Pixel 7"  # Make, Model
+    out = io.BytesIO()
+    scene.save(out, "JPEG", quality=94, exif=exif.tobytes())
+    return out.getvalue()
 
 
 def photo_jpeg(width: int = 800, height: int = 600, orientation: int = 6, gps: bool = True) -> bytes:

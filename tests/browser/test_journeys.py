@@ -275,14 +275,17 @@ def test_big_files_go_through_resumable_tus_uploads(desktop: Any, live: Live) ->
     login(page)
     page.goto(f"{page.base}/events/{seeded.review_event_id}")
     pdf = list(samples.pdf(2))
-    page.evaluate(
+    methods: list[str] = []
+    page.on("request", lambda r: methods.append(r.method) if "/api/uploads" in r.url else None)
+    arrived = page.evaluate(
         """async ([bytes, slotId]) => {
-             const { resumable } = await import("/static/js/upload.js");
+             const { sendFiles } = await import("/static/js/upload.js");
              const file = new File([new Uint8Array(bytes)], "teaser.pdf", {type: "application/pdf"});
-             await resumable(file, { deliverable_id: slotId }, () => {});
+             return sendFiles([file], { slotId });
            }""",
         [pdf, slot.id],
     )
+    assert arrived == 1 and methods[:2] == ["POST", "PATCH"]  # every file goes through tus, PDFs as they are
     stored = next(v for v in services.events.card(seeded.review_event_id).slots if v.slot.id == slot.id)
     assert [a.filename for a in stored.versions] == ["teaser.pdf"] and stored.slot.status.value == "review"
 

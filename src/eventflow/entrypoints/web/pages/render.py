@@ -88,6 +88,11 @@ JS_MESSAGES = {
     "reason_intro": N_("%(name)s: your reason goes to the conversation, pinned to v%(version)s."),
     "reason_intro_no_file": N_("%(name)s: your reason goes to the conversation."),
     "changes_requested": N_("Changes requested"),
+    # phone uploads: the queue in static/js/upload.js
+    "upload_preparing": N_("Preparing the photo…"),
+    "upload_waiting": N_("Waiting for network: kept on this device, it will be sent by itself"),
+    "upload_resumed": N_("Resuming the upload…"),
+    "upload_login": N_("Log in again: the file is kept and will be sent afterwards."),
 }
 
 

@@ -42,6 +42,7 @@ quick?.addEventListener("change", async (event) => {
   if (!eventId) { toast(t("pick_event"), true); return; }
   const files = [...input.files];
   input.value = "";
-  const arrived = await sendFiles(files, { eventId, category: form.get("category") }, quick.querySelector(".quick-status"));
+  const fullQuality = form.get("full_quality") === "1";
+  const arrived = await sendFiles(files, { eventId, category: form.get("category") }, quick.querySelector(".quick-status"), { fullQuality });
   if (arrived) toast(`✓ ${t("done")}`);
 });
