@@ -119,14 +119,14 @@ def test_a_12_mp_camera_photo_is_on_its_night_in_seconds(
         "(performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/uploads'))?.startTime"
         " - window.shutterAt) / 1000"
     )
-    load = os.getloadavg()[0]
-    timing = f"{elapsed:.1f} s from the shutter to its night, {shrunk_in:.1f} s of it shrinking (load {load:.0f})"
-    # A machine this busy (the browser's shrinking and the server's work wait for a core) says nothing of a phone:
-    # the time is then reported, not checked; the bytes sent (checked below) still bound the time over the air.
-    if load > 2 * (os.cpu_count() or 1):
-        warnings.warn(f"CPU overloaded, total time not checked: {timing}", stacklevel=1)
-    else:
+    timing = f"{elapsed:.1f} s from the shutter to its night, {shrunk_in:.1f} s of it shrinking"
+    # Seconds are a target checked on a quiet machine (bench/phone.py runs this test alone with the check on), not in
+    # the suite, whose other workers share the cores; the bytes sent (checked below) bound the time over the air.
+    if os.environ.get("EVENTFLOW_CHECK_TIMING"):
+        print(f"\nTIMING {'fast-4g' if network is FAST_4G else 'fast-3g'} {elapsed:.2f} limit {limit:g} ({timing})")
         assert elapsed < limit, f"limit {limit:g} s: {timing}"
+    else:
+        warnings.warn(f"timing not checked in the suite (bench/phone.py checks it): {timing}", stacklevel=1)
     expect(sheet.locator(".upload-item.done")).to_be_visible()
     shot(page, f"quick-upload-done-{'4g' if network is FAST_4G else '3g'}", full_page=False)
     photo = _photos(services, seeded.red_event_id)[-1]
