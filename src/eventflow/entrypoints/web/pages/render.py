@@ -84,6 +84,11 @@ JS_MESSAGES = {
     "reason_intro": N_("%(name)s: your reason goes to the conversation, pinned to v%(version)s."),
     "reason_intro_no_file": N_("%(name)s: your reason goes to the conversation."),
     "changes_requested": N_("Changes requested"),
+    # nights: move, cancel, restore, delete
+    "moved_to": N_("%(name)s moved to %(date)s"),
+    "night_cancelled": N_("Night cancelled: it stays in history"),
+    "night_restored": N_("Night restored"),
+    "night_deleted": N_("Night deleted"),
 }
 
 
@@ -138,6 +143,7 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         fmt_days=functools.partial(days_formatter, language=language),
         risk_reasons=functools.partial(reasons, texts=texts),
         month_date=month_date,
+        day_of=dt.date.fromisoformat,
         status_classes=STATUS_CLASSES,
         **specs.template_globals(texts.gettext),
     )

@@ -6,6 +6,7 @@ import { filesForSlot } from "./specs.js";
 import "./comments.js";
 import "./mentions.js";
 import "./mockup.js";
+import "./nights.js";
 import "./review.js";
 
 const overlay = document.getElementById("overlay");
