@@ -58,11 +58,12 @@ def date_of(services: Services, event_id: int) -> dt.date:
 
 
 def whole_names(page: Any, scope: str) -> dict[str, bool]:
-    """Each visible night name under ``scope``: whether it shows whole (not cut with an ellipsis)."""
+    """Each night name shown under ``scope``: whether it shows whole everywhere it shows (never cut with "…")."""
     return page.evaluate(
-        """(scope) => Object.fromEntries([...document.querySelectorAll(scope + ' .ev-name')]
+        """(scope) => [...document.querySelectorAll(scope + ' .ev-name')]
              .filter(el => el.offsetParent !== null)
-             .map(el => [el.textContent.trim(), el.scrollWidth <= el.clientWidth + 1]))""",
+             .reduce((whole, el) => { const name = el.textContent.trim();
+                 whole[name] = (whole[name] ?? true) && el.scrollWidth <= el.clientWidth + 1; return whole; }, {})""",
         scope,
     )
 
@@ -280,7 +281,7 @@ def test_the_status_menu_shows_its_whole_text_and_disabled_approve_looks_disable
                          return text <= room; }"""
                 )
                 assert fits, f"the status menu cuts its text at {page.profile}"
-                disabled = page.locator('tr.slot .btn-approve[disabled]').first
+                disabled = page.locator("tr.slot .btn-approve[disabled]").first
                 expect(disabled).to_be_visible()
                 disabled.hover(force=True)
                 look = disabled.evaluate(
