@@ -14,7 +14,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.services.events import SlotChange
-from tests.browser.conftest import _page, login, shot
+from tests.browser.conftest import login, shot
 from tests.browser.seed import ADMIN, MEMBER, Seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -71,7 +71,7 @@ def whole_names(page: Any, scope: str) -> dict[str, bool]:
 @contextmanager
 def laptop(browser: Any, base: str) -> Iterator[Any]:
     """A 1024 px wide screen (the profile's name is its width)."""
-    playwright, chromium = browser
+    _, chromium = browser
     context = chromium.new_context(viewport={"width": 1024, "height": 768}, locale="fr-FR")
     page = context.new_page()
     page.base, page.profile = base, "1024"
