@@ -277,7 +277,8 @@ def test_the_status_menu_shows_its_whole_text_and_disabled_approve_looks_disable
                     """el => { const ctx = document.createElement('canvas').getContext('2d');
                          const style = getComputedStyle(el); ctx.font = style.font;
                          const text = ctx.measureText(el.options[el.selectedIndex].text).width;
-                         const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+                         const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+                         const room = el.clientWidth - padding - 16;
                          return text <= room; }"""
                 )
                 assert fits, f"the status menu cuts its text at {page.profile}"
