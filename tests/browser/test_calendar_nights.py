@@ -243,19 +243,28 @@ def test_filters_with_no_result_say_so(page: Any, live: Live, quarter: dict[str,
     shot(page, "calendar-empty")
 
 
-def test_the_quick_upload_button_leaves_open_the_calendar_visible(phone: Any) -> None:
-    login(phone)
-    link = phone.get_by_role("link", name="Ouvrir le calendrier")
-    fab = phone.locator(".fab")
-    for position in ("link", "bottom"):
-        if position == "link":
-            link.scroll_into_view_if_needed()
-        else:
-            phone.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-        a, b = link.bounding_box(), fab.bounding_box()
-        apart = a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
-        assert apart, f"the quick-upload button covers 'Ouvrir le calendrier' ({position}): {a} {b}"
-    shot(phone, "home-fab")
+def test_the_quick_upload_button_never_covers_open_the_calendar(browser: Any, live: Live) -> None:
+    """On a small phone, wherever the list is scrolled, "Ouvrir le calendrier" is never under "Envoi rapide"."""
+    playwright, chromium = browser
+    context = chromium.new_context(**playwright.devices["iPhone SE"], locale="fr-FR")
+    phone = context.new_page()
+    phone.base, phone.profile = live[0], "phone-small"
+    try:
+        login(phone)
+        link = phone.get_by_role("link", name="Ouvrir le calendrier")
+        fab = phone.locator(".fab")
+        expect(link).to_be_visible()
+        bottom = phone.evaluate("document.documentElement.scrollHeight - window.innerHeight")
+        covered = []
+        for y in range(0, max(bottom, 0) + 20, 20):
+            phone.evaluate(f"window.scrollTo(0, {y})")
+            a, b = link.bounding_box(), fab.bounding_box()
+            if not (a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]):
+                covered.append(y)
+        assert covered == [], f"the quick-upload button covers 'Ouvrir le calendrier' when scrolled to {covered}"
+        shot(phone, "home-fab")
+    finally:
+        context.close()
 
 
 def test_the_status_menu_shows_its_whole_text_and_disabled_approve_looks_disabled(
