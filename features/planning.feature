@@ -43,3 +43,42 @@ Feature: Planning a themed night
       | deliverable | bar      | specs          | status |
       | Poster A3   | all bars | A3 PDF 300 dpi | todo   |
       | Flyer       | all bars | A5 PDF 300 dpi | todo   |
+
+  Scenario: A night moved to another date takes its deadlines with it
+    Given the event "Nuit Disco" is planned on 2026-12-12 at "Le Comptoir"
+    When the team moves "Nuit Disco" to 2026-12-19
+    Then every deliverable of "Nuit Disco" is due on 2026-12-12
+    And the countdown of "Nuit Disco" reads "J-24"
+    And the activity of "Nuit Disco" says it moved from 2026-12-12 to 2026-12-19
+
+  Scenario: A duplicated night has the same deliverables, all to do, and none of the files
+    Given the event "Nuit Disco" is planned on 2026-12-12 at "Le Comptoir"
+    And a file was sent for the "Poster A3" slot of "Nuit Disco"
+    And the "Flyer" slot of "Nuit Disco" is approved
+    When the team duplicates "Nuit Disco" on 2027-01-16
+    Then "Nuit Disco" is planned on 2026-12-12 and on 2027-01-16
+    And the copy of "Nuit Disco" on 2027-01-16 has the same deliverables, all to do, without files
+
+  Scenario: A cancelled night leaves the calendar but stays in history until restored
+    Given the event "Nuit Disco" is planned on 2026-12-12 at "Le Comptoir"
+    When the team cancels "Nuit Disco"
+    Then the calendar of December 2026 does not show "Nuit Disco"
+    And "Nuit Disco" is still kept, marked cancelled
+    When the team restores "Nuit Disco"
+    Then the calendar of December 2026 shows "Nuit Disco"
+
+  Scenario: Only an admin deletes a night, and the audit log remembers it
+    Given the event "Nuit Disco" is planned on 2026-12-12 at "Le Comptoir"
+    When a member tries to delete "Nuit Disco"
+    Then they are told that only an admin may do this
+    And the calendar of December 2026 shows "Nuit Disco"
+    When an admin deletes "Nuit Disco"
+    Then the calendar of December 2026 does not show "Nuit Disco"
+    And the audit log records that the admin deleted "Nuit Disco"
+
+  Scenario: Nights are found by name whatever the accents, the case and the month
+    Given the event "Café Théâtre" is planned on 2026-12-03 at "La Cale"
+    And the event "CAFE des sports" is planned on 2027-03-20 at "La Cale"
+    And the event "Nuit Électro" is planned on 2027-02-14 at "La Cale"
+    When someone looks for "cafe"
+    Then they find "Café Théâtre" and "CAFE des sports", in date order

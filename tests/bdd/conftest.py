@@ -85,7 +85,7 @@ def bar_names(services: Services, quoted: str) -> list[int]:
 
 
 def summary(services: Services, event: str) -> EventSummary:
-    return next(s for s in services.events.calendar() if s.event.name == event)
+    return next(s for s in services.events.calendar(with_cancelled=True) if s.event.name == event)
 
 
 def event_id(services: Services, event: str) -> int:

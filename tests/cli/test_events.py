@@ -123,6 +123,7 @@ def test_list_table_and_json_shapes(run: Run, planned: Callable[..., int]) -> No
             "countdown": 3,
             "late_count": 2,
             "risk": 1.0,  # already late: certain to be red at J-6
+            "cancelled": False,
         }
     ]
     assert run("event", "list", "--from", "2027-01-01").stdout == "No events.\n"

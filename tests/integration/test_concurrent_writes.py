@@ -9,6 +9,7 @@ and they go on one after the other.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 from collections.abc import Callable
@@ -214,3 +215,23 @@ def test_simultaneous_quota_holds_never_add_up_past_the_quota(services: Services
     assert len(granted) == 3
     with services.uow() as uow:
         assert uow.reservations.total() == 3 * share <= quota.quota_bytes
+
+
+def test_a_move_an_edit_and_a_cancel_of_one_night_at_once_all_stay(
+    services: Services, overlapping: Overlapping, admin: User, event_id: int
+) -> None:
+    """A night moved, renamed and cancelled by three people at once: the event's row lock makes them take turns."""
+    lost = []
+    for trial in range(TRIALS // 2):
+        day = dt.date(2027, 1, 1) + dt.timedelta(days=trial)
+        overlapping.next_round(3)
+        change = partial(services.events.update, admin, event_id)
+        at_once(
+            partial(change, EventChanges(date=day.isoformat())),
+            partial(change, EventChanges(name=f"Nuit Disco {trial}")),
+            partial(change, EventChanges(cancelled=trial % 2 == 0)),
+        )
+        event = services.events.card(event_id).summary.event
+        if (event.date, event.name, event.cancelled) != (day, f"Nuit Disco {trial}", trial % 2 == 0):
+            lost.append((trial, event.date, event.name, event.cancelled))
+    assert lost == []

@@ -137,21 +137,6 @@ def test_removing_a_bar_disables_its_slots(as_member: Api, services: Services, e
     assert cube["enabled"] is False
 
 
-def test_deleting_an_event(as_member: Api, event: Event) -> None:
-    assert as_member.delete(f"/api/events/{event.id}").status_code == 204
-    assert as_member.get(f"/api/events/{event.id}").status_code == 404
-    assert as_member.delete(f"/api/events/{event.id}").status_code == 404
-
-
-def test_an_event_holding_files_cannot_be_deleted(
-    as_member: Api, services: Services, event: Event, member: User
-) -> None:
-    slot_id = services.events.card(event.id or 0).slots[0].slot.id or 0
-    store_version(services, event, slot_id, member)
-    resp = as_member.delete(f"/api/events/{event.id}")
-    assert resp.status_code == 409 and "archive it" in resp.json["description"]
-
-
 def test_a_slot_is_assigned_moved_and_disabled(as_member: Api, services: Services, event: Event, member: User) -> None:
     slot_id = services.events.card(event.id or 0).slots[0].slot.id
     resp = as_member.patch(

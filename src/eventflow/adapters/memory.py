@@ -50,6 +50,7 @@ from eventflow.core.ports import (
     UnitOfWork,
     Upload,
 )
+from eventflow.core.rules import search_key
 from eventflow.core.rules_history import STATUS_ACTIONS
 
 
@@ -164,12 +165,23 @@ class _Themes(_Repo):
 
 
 class _Events(_Repo):
-    def list(self, start: dt.date | None = None, end: dt.date | None = None, bar_id: int | None = None) -> list[Event]:
+    def list(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        bar_id: int | None = None,
+        *,
+        cancelled: bool | None = None,
+        name: str | None = None,
+    ) -> list[Event]:
+        wanted = None if name is None else search_key(name)
         return self._where(
             lambda e: (
                 (start is None or e.date >= start)
                 and (end is None or e.date <= end)
                 and (bar_id is None or bar_id in e.bar_ids)
+                and (cancelled is None or e.cancelled is cancelled)
+                and (wanted is None or wanted in search_key(e.name))
             ),
             key=lambda e: (e.date, e.name.lower(), e.id),
         )
@@ -402,10 +414,15 @@ class ComposedReadModels:
         self._uow = uow
 
     def calendar(
-        self, start: dt.date, end: dt.date, bar_id: int | None = None, history: HistoryWindow | None = None
+        self,
+        start: dt.date,
+        end: dt.date,
+        bar_id: int | None = None,
+        history: HistoryWindow | None = None,
+        with_cancelled: bool = False,
     ) -> CalendarRows:
         uow = self._uow
-        events = uow.events.list(start, end, bar_id)
+        events = uow.events.list(start, end, bar_id, cancelled=None if with_cancelled else False)
         return CalendarRows(
             events=events,
             slots=uow.deliverables.list_for_events([e.id for e in events if e.id is not None]),
@@ -436,7 +453,7 @@ class ComposedReadModels:
 
     def history(self, start: dt.date, end: dt.date) -> HistoryRows:
         uow = self._uow
-        events = uow.events.list(start, end)
+        events = uow.events.list(start, end, cancelled=False)
         ids = {e.id for e in events if e.id is not None}
         entries = uow.activity.list(entity_type="deliverable")[::-1]
         uploads = [Upload(a.deliverable_id, a.created_at) for a in uow.assets.list_for_events(ids) if a.deliverable_id]

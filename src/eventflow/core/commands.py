@@ -40,6 +40,8 @@ class EventChanges:
     brief: str = UNSET
     notes: str = UNSET
     theme_override: str | None = UNSET
+    #: True cancels the night (kept in history, hidden from the calendar), False restores it.
+    cancelled: bool = UNSET
 
 
 @frozen

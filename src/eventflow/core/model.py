@@ -163,7 +163,13 @@ class Event:
     #: How many times the night was changed, and when last (calendar feeds tell subscribers what moved).
     sequence: int = 0
     updated_at: dt.datetime | None = None
+    #: When the night was cancelled (kept in history, left out of the calendar and reminders); None: it is on.
+    cancelled_at: dt.datetime | None = None
     id: int | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 @define

@@ -242,8 +242,18 @@ class EventRepository(Protocol):
     def get_many(self, event_ids: Iterable[int]) -> list[Event]:
         """The events with those ids (unknown ones left out), by date then name, in one query."""
 
-    def list(self, start: dt.date | None = None, end: dt.date | None = None, bar_id: int | None = None) -> list[Event]:
-        """Events from ``start`` to ``end`` included, optionally at one bar, by date then name."""
+    def list(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        bar_id: int | None = None,
+        *,
+        cancelled: bool | None = None,
+        name: str | None = None,
+    ) -> list[Event]:
+        """Events from ``start`` to ``end`` included, optionally at one bar, by date then name. ``cancelled``: only
+        the cancelled nights (True), only the others (False), or both (None). ``name``: only the nights whose name
+        contains it, case and accents ignored (compared through ``rules.search_key``)."""
 
     def update(self, event: Event) -> None:
         """Save an event's changed fields and bars."""
@@ -531,10 +541,16 @@ class ReadModels(Protocol):
     """Reads of several tables a page needs at once, in the order the single repositories give them."""
 
     def calendar(
-        self, start: dt.date, end: dt.date, bar_id: int | None = None, history: HistoryWindow | None = None
+        self,
+        start: dt.date,
+        end: dt.date,
+        bar_id: int | None = None,
+        history: HistoryWindow | None = None,
+        with_cancelled: bool = False,
     ) -> CalendarRows:
-        """The events from ``start`` to ``end`` (at ``bar_id``), their slots, every bar, the themes of those months;
-        with ``history``, the history of the nights of that window too (in the same read)."""
+        """The events from ``start`` to ``end`` (at ``bar_id``; cancelled ones only ``with_cancelled``), their slots,
+        every bar, the themes of those months; with ``history``, the history of the nights of that window too (in
+        the same read)."""
 
     def card(
         self, event_id: int, activity_limit: int | None = None, history: HistoryWindow | None = None
@@ -543,7 +559,8 @@ class ReadModels(Protocol):
         history of the ``history`` window); None if no such event."""
 
     def history(self, start: dt.date, end: dt.date) -> HistoryRows:
-        """The nights from ``start`` to ``end`` with their slots, uploads and status changes."""
+        """The nights from ``start`` to ``end`` (cancelled ones left out) with their slots, uploads and status
+        changes."""
 
 
 class UnitOfWork(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -17,6 +18,17 @@ ALERT_RATIO = 0.8
 GROWTH_WINDOW_DAYS = 90
 #: ...and says nothing of a quota more than this many days away at that pace.
 FORECAST_HORIZON_DAYS = 3650
+
+
+#: Letters NFKD does not take apart.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+
+
+def search_key(text: str) -> str:
+    """``text`` as searches compare it: case folded, accents and other marks dropped ("Soirée Œnologie" ->
+    "soiree oenologie"). Stored beside a night's name, so every database finds "cafe" in "Café" alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def due_date(event_date: dt.date) -> dt.date:

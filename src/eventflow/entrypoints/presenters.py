@@ -154,6 +154,9 @@ class EventSummary(Shape):
             }
         }
     )
+    cancelled: bool = field(
+        metadata={"openapi": {"description": "a cancelled night stays in history, out of the calendar by default"}}
+    )
 
     @classmethod
     def of(cls, summary: ev.EventSummary) -> EventSummary:
@@ -169,6 +172,7 @@ class EventSummary(Shape):
             countdown=summary.countdown,
             late_count=summary.late_count,
             risk=summary.risk,
+            cancelled=event.cancelled,
         )
 
 

@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar, cast
 import attrs
 from sqlalchemy import Table
 
+from eventflow.core.rules import search_key
+
 E = TypeVar("E", bound=attrs.AttrsInstance)
 
 
@@ -24,12 +26,14 @@ class Codec:
 class EntityMap(Generic[E]):
     """One entity class over one table: same-named columns, enums stored as their value, value objects in JSON
     columns through their ``codecs``, and ``keys`` columns holding the lower-cased copy of a field for
-    case-insensitive lookups."""
+    case-insensitive lookups, and ``folded`` columns holding it as searches compare it."""
 
     entity: type[E]
     table: Table
     enums: Mapping[str, type[StrEnum]] = attrs.field(factory=dict)
     keys: Mapping[str, str] = attrs.field(factory=dict)
+    #: Columns holding a field as searches compare it (``rules.search_key``: no case, no accents).
+    folded: Mapping[str, str] = attrs.field(factory=dict)
     codecs: Mapping[str, Codec] = attrs.field(factory=dict)
     columns: tuple[str, ...] = attrs.field(init=False)
 
@@ -45,6 +49,8 @@ class EntityMap(Generic[E]):
             row[name] = None if row[name] is None else codec.dump(row[name])
         for column, source in self.keys.items():
             row[column] = row[source].lower()
+        for column, source in self.folded.items():
+            row[column] = search_key(row[source])
         return row
 
     def to_entity(self, row: Mapping[str, Any]) -> E:

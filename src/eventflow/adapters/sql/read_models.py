@@ -99,7 +99,9 @@ def _converter(type_: TypeEngine[Any], dialect: Dialect) -> Convert | None:
 
 def _history() -> dict[str, Select[Any]]:
     """The history of the nights from ``history_start`` to ``history_end`` (keys prefixed ``history_``)."""
-    in_window = r.event_filters(bindparam("history_start", type_=Date), bindparam("history_end", type_=Date), None)
+    in_window = r.event_filters(
+        bindparam("history_start", type_=Date), bindparam("history_end", type_=Date), None, cancelled=False
+    )
     event_ids = select(t.events.c.id).where(*in_window)
     a = t.activity.c
     return {
@@ -119,9 +121,10 @@ def _history() -> dict[str, Select[Any]]:
     }
 
 
-def _calendar(at_bar: bool, with_history: bool) -> Together:
+def _calendar(at_bar: bool, with_history: bool, with_cancelled: bool) -> Together:
     bar_id = bindparam("bar_id", type_=Integer) if at_bar else None
-    in_period = r.event_filters(bindparam("start", type_=Date), bindparam("end", type_=Date), bar_id)
+    cancelled = None if with_cancelled else False
+    in_period = r.event_filters(bindparam("start", type_=Date), bindparam("end", type_=Date), bar_id, cancelled)
     event_ids = select(t.events.c.id).where(*in_period)
     month = t.themes.c.year * 12 + t.themes.c.month
     return Together(
@@ -162,7 +165,12 @@ def _card(limited: bool, with_history: bool) -> Together:
 
 
 BOTH = (False, True)
-CALENDAR = {(at_bar, history): _calendar(at_bar, history) for at_bar in BOTH for history in BOTH}
+CALENDAR = {
+    (at_bar, history, cancelled): _calendar(at_bar, history, cancelled)
+    for at_bar in BOTH
+    for history in BOTH
+    for cancelled in BOTH
+}
 CARD = {(limited, history): _card(limited, history) for limited in BOTH for history in BOTH}
 HISTORY = Together(_history())
 
@@ -172,9 +180,14 @@ class SqlReadModels:
         self._db = db
 
     def calendar(
-        self, start: dt.date, end: dt.date, bar_id: int | None = None, history: HistoryWindow | None = None
+        self,
+        start: dt.date,
+        end: dt.date,
+        bar_id: int | None = None,
+        history: HistoryWindow | None = None,
+        with_cancelled: bool = False,
     ) -> CalendarRows:
-        found = CALENDAR[(bar_id is not None, history is not None)].fetch(
+        found = CALENDAR[(bar_id is not None, history is not None, with_cancelled)].fetch(
             self._db,
             start=start,
             end=end,

@@ -53,6 +53,7 @@ from eventflow.core.model import (
     WebhookFormat,
 )
 from eventflow.core.ports import SessionCaller
+from eventflow.core.rules import search_key
 
 #: Words found in a driver's integrity error (constraint name, or SQLite's ``table.column``) -> what to tell the user.
 CONFLICTS = (
@@ -285,11 +286,17 @@ class Themes(Repository[ThemePeriod]):
         return self._select(*where, order_by=[self._t.c.year, self._t.c.month])
 
 
-def event_filters(start: Any, end: Any, bar_id: Any) -> list[ColumnElement[bool]]:
+def event_filters(
+    start: Any, end: Any, bar_id: Any, cancelled: bool | None = None, name: str | None = None
+) -> list[ColumnElement[bool]]:
     """Events from ``start`` to ``end`` (either end open) at ``bar_id`` (any bar when None); values or bound
-    parameters."""
+    parameters. ``cancelled`` and ``name`` as ``EventRepository.list`` takes them."""
     c = t.events.c
     where = []
+    if cancelled is not None:
+        where.append(c.cancelled_at.is_not(None) if cancelled else c.cancelled_at.is_(None))
+    if name is not None:
+        where.append(c.search_key.contains(search_key(name), autoescape=True))
     if start is not None:
         where.append(c.date >= start)
     if end is not None:
@@ -312,8 +319,17 @@ class Events(Repository[Event]):
         self._db.run(delete(t.event_bars).where(t.event_bars.c.event_id == event.id))
         self._link_bars(event)
 
-    def list(self, start: dt.date | None = None, end: dt.date | None = None, bar_id: int | None = None) -> list[Event]:
-        return self._select(*event_filters(start, end, bar_id), order_by=[self._t.c.date, self._t.c.name_key])
+    def list(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        bar_id: int | None = None,
+        *,
+        cancelled: bool | None = None,
+        name: str | None = None,
+    ) -> list[Event]:
+        where = event_filters(start, end, bar_id, cancelled, name)
+        return self._select(*where, order_by=[self._t.c.date, self._t.c.name_key])
 
     def get_many(self, event_ids: Iterable[int]) -> builtins.list[Event]:
         return self._select(self._t.c.id.in_(list(event_ids)), order_by=[self._t.c.date, self._t.c.name_key])
@@ -540,7 +556,7 @@ LOGIN_FAILURES = EntityMap(LoginFailure, t.login_failures)
 BARS = EntityMap(Bar, t.bars, keys={"name_key": "name"})
 THEMES = EntityMap(ThemePeriod, t.themes)
 TEMPLATES = EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"})
-EVENTS = EntityMap(Event, t.events, keys={"name_key": "name"})
+EVENTS = EntityMap(Event, t.events, keys={"name_key": "name"}, folded={"search_key": "name"})
 DELIVERABLES = EntityMap(Deliverable, t.deliverables, enums={"status": Status})
 ASSETS = EntityMap(Asset, t.assets, enums={"category": PhotoCategory, "location": StorageTier})
 LEASES = EntityMap(Lease, t.leases)

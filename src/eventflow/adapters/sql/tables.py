@@ -162,6 +162,9 @@ events = Table(
     Column("archived_at", UtcDateTime),
     Column("sequence", Integer, nullable=False, server_default="0"),
     Column("updated_at", UtcDateTime),
+    Column("cancelled_at", UtcDateTime),
+    #: The name case folded and without accents (``rules.search_key``): searches match it on every backend.
+    Column("search_key", key_string(400), nullable=False, server_default=""),
     Index("ix_events_date_name_key", "date", "name_key"),
     **MYSQL_OPTIONS,
 )

@@ -21,6 +21,7 @@ from eventflow.core.model import (
     Event,
     Health,
     Status,
+    StorageTier,
     TeamSettings,
     ThemePeriod,
     User,
@@ -35,6 +36,7 @@ from eventflow.core.services import (
     changes,
     found,
     record,
+    require_admin,
     require_text,
 )
 from eventflow.core.services.comments import clean_text, write_comment
@@ -165,6 +167,7 @@ def _snapshot(event: Event) -> dict[str, Any]:
         "brief": event.brief,
         "notes": event.notes,
         "theme_override": event.theme_override,
+        "cancelled": event.cancelled,
     }
 
 
@@ -179,6 +182,28 @@ def _slot_snapshot(slot: Deliverable) -> dict[str, Any]:
         "current_version": slot.current_version,
         "approved_version": slot.approved_version,
     }
+
+
+def _fresh_copy(slot: Deliverable, event_id: int) -> Deliverable:
+    """The slot for a copy of its night: same deliverable, specs, bar, screen and assignee, to do, no version."""
+    return Deliverable(
+        event_id=event_id,
+        name=slot.name,
+        specs=slot.specs,
+        template_id=slot.template_id,
+        bar_id=slot.bar_id,
+        screen_label=slot.screen_label,
+        assignee_id=slot.assignee_id,
+        enabled=slot.enabled,
+    )
+
+
+class FileEraser(Protocol):
+    """Removes a night's stored files before the night is deleted (the storage service)."""
+
+    def erase_event_files(self, actor: Actor, event_id: int) -> int:
+        """Forget the bytes of every file of the night (originals, copies and previews); how many files."""
+        ...
 
 
 def _checked(version: Asset, specs: str) -> Asset:
@@ -207,14 +232,21 @@ class EventService:
         bar_id: int | None = None,
         health: Health | None = None,
         revision: int | None = None,
+        *,
+        name: str | None = None,
+        with_cancelled: bool = False,
     ) -> list[EventSummary]:
-        if start is None or end is None:  # an open period: the events repository, not the page read
+        """The nights of a period (either end open), by date; ``name``: those whose name contains it, case and
+        accents ignored, across every month when no period is given. Cancelled nights only ``with_cancelled``."""
+        name = None if name is None else name.strip()
+        if start is None or end is None or name:  # an open period or a search: the events repository
             with self.ctx.uow(read_only=True) as uow:
-                events = uow.events.list(start, end, bar_id)
+                cancelled = None if with_cancelled else False
+                events = uow.events.list(start, end, bar_id, cancelled=cancelled, name=name or None)
                 slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
                 summaries = self._summaries_in(uow, events, slots, self.forecast.model(uow, revision))
             return [s for s in summaries if health is None or s.health is health]
-        return self.agenda(start, end, bar_id, health, revision).events
+        return self.agenda(start, end, bar_id, health, revision, with_cancelled).events
 
     def agenda(
         self,
@@ -223,11 +255,14 @@ class EventService:
         bar_id: int | None = None,
         health: Health | None = None,
         revision: int | None = None,
+        with_cancelled: bool = False,
     ) -> Agenda:
-        """The events of a period with every bar and the themes of its months, read at once (the calendar page)."""
+        """The events of a period with every bar and the themes of its months, read at once (the calendar page);
+        cancelled nights only ``with_cancelled``."""
         model = self.forecast.kept(revision)
         with self.ctx.uow(read_only=True) as uow:
-            rows = uow.read_models.calendar(start, end, bar_id, history=None if model else self.forecast.window())
+            history = None if model else self.forecast.window()
+            rows = uow.read_models.calendar(start, end, bar_id, history=history, with_cancelled=with_cancelled)
         model = model or self.forecast.learn(rows.history, revision)
         summaries = self._summaries(rows.events, rows.slots, rows.bars, rows.themes, model)
         return Agenda(
@@ -271,11 +306,12 @@ class EventService:
         return self._slot_view(slot, event.date, self.ctx.clock.today(), versions)
 
     def review_queue(self, revision: int | None = None) -> list[ReviewItem]:
-        """Slots waiting for a look, the one waiting longest first, with the remarks on their current version."""
+        """Slots waiting for a look, the one waiting longest first, with the remarks on their current version (those
+        of cancelled nights left out)."""
         with self.ctx.uow(read_only=True) as uow:
             waiting = uow.deliverables.list_in_status(Status.REVIEW)
-            event_ids = sorted({s.event_id for s in waiting})
-            events = uow.events.get_many(event_ids)
+            events = [e for e in uow.events.get_many({s.event_id for s in waiting}) if not e.cancelled]
+            event_ids = [e.id for e in events if e.id is not None]
             all_slots = uow.deliverables.list_for_events(event_ids)
             model = self.forecast.model(uow, revision)
             summaries = {s.event.id: s for s in self._summaries_in(uow, events, all_slots, model)}
@@ -297,7 +333,7 @@ class EventService:
         start = dt.date(year, month, 1)
         end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         with self.ctx.uow(read_only=True) as uow:
-            events = uow.events.list(start, end)
+            events = uow.events.list(start, end, cancelled=False)
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
             summaries = self._summaries_in(uow, events, slots, self.forecast.model(uow, revision))
             versions = self._versions_by_slot(uow.assets.list_for_events([e.id for e in events if e.id is not None]))
@@ -315,7 +351,7 @@ class EventService:
         """J-7 compliance of the slots due by today in that period, per month (``YYYY-MM``), bar name, type (the
         slot's name) and assignee name."""
         with self.ctx.uow(read_only=True) as uow:
-            events = uow.events.list(start, end)
+            events = uow.events.list(start, end, cancelled=False)
             slots = uow.deliverables.list_for_events([e.id for e in events if e.id is not None])
             bars = {b.id: b.name for b in uow.bars.list()}
             users = {u.id: u.name for u in uow.users.list()}
@@ -367,10 +403,16 @@ class EventService:
 
     @replayed
     def _change(self, actor: Actor, event_id: int, change: EventChanges) -> None:
+        """Apply the fields given; moving the night (``date``) moves its due dates and J-7 with it (they are
+        counted from the date), cancelling keeps everything and only hides it."""
         with self.ctx.uow() as uow:
             event = found(uow.events.get_for_update(event_id), "event", event_id)
             before = _snapshot(event)
-            event = evolve(event, **{key: self._value(key, value) for key, value in given(change).items()})
+            asked = given(change)
+            cancelled = asked.pop("cancelled", UNCHANGED)
+            event = evolve(event, **{key: self._value(key, value) for key, value in asked.items()})
+            if cancelled is not UNCHANGED:
+                event = evolve(event, cancelled_at=self._cancelled_at(event, cancelled))
             if event.bar_ids != before["bar_ids"]:
                 self._rebar(uow, actor, event, before["bar_ids"])
             old, new = changes(before, _snapshot(event))
@@ -380,6 +422,43 @@ class EventService:
             if new:
                 record(self.ctx, uow, actor, "event.updated", "event", event_id, event_id, before=old, after=new)
             uow.commit()
+
+    def _cancelled_at(self, event: Event, cancelled: object) -> dt.datetime | None:
+        """When the night is cancelled: the time it first was (a second cancel changes nothing), None to restore."""
+        if not isinstance(cancelled, bool):
+            raise errors.InvalidInput("cancelled must be true or false", "cancelled")
+        if not cancelled:
+            return None
+        return event.cancelled_at or self.ctx.clock.now()
+
+    def duplicate(self, actor: Actor, event_id: int, date: object) -> EventCard:
+        """A copy of the night on ``date``: same name, bars, brief and slots (their specs and assignees), every
+        slot to do again, no file, no comment."""
+        return self.card(self._store_copy(actor, event_id, parse_date(date)))
+
+    @replayed
+    def _store_copy(self, actor: Actor, event_id: int, date: dt.date) -> int:
+        with self.ctx.uow() as uow:
+            source = self._event(uow, event_id)
+            copy = Event(
+                name=source.name,
+                date=date,
+                bar_ids=list(source.bar_ids),
+                description=source.description,
+                brief=source.brief,
+                notes=source.notes,
+                theme_override=source.theme_override,
+                created_by=actor_id(actor),
+                created_at=self.ctx.clock.now(),
+            )
+            uow.events.add(copy)
+            assert copy.id is not None
+            for slot in uow.deliverables.list_for_events([event_id]):
+                uow.deliverables.add(_fresh_copy(slot, copy.id))
+            after = _snapshot(copy) | {"duplicated_from": event_id}
+            record(self.ctx, uow, actor, "event.created", "event", copy.id, copy.id, after=after)
+            uow.commit()
+        return copy.id
 
     def _value(self, key: str, value: Any) -> Any:
         """A requested value of an event's field, validated and normalised as the event stores it."""
@@ -417,17 +496,30 @@ class EventService:
                     self.ctx, uow, actor, "slot.created", "deliverable", slot.id, event.id, after=_slot_snapshot(slot)
                 )
 
+    def delete(self, actor: Actor, event_id: int, files: FileEraser | None = None) -> None:
+        """Delete a night for good (admins only), with its slots, comments and files; the audit log keeps what it
+        was. Its files go first, one by one, through ``files`` (the store's purge: each marked gone, then its bytes
+        and preview removed), then the rows in one transaction: a crash halfway leaves the night in place with
+        some files gone, and deleting it again finishes the job. Without ``files``, a night that still holds a
+        file is refused (409)."""
+        require_admin(actor)
+        with self.ctx.uow(read_only=True) as uow:
+            self._event(uow, event_id)
+        erased = files.erase_event_files(actor, event_id) if files is not None else 0
+        self._delete_rows(actor, event_id, erased)
+
     @replayed
-    def delete(self, actor: Actor, event_id: int) -> None:
+    def _delete_rows(self, actor: Actor, event_id: int, erased: int) -> None:
         with self.ctx.uow() as uow:
-            event = self._event(uow, event_id)
-            stored = [a for a in uow.assets.list_for_events([event_id]) if a.location.value != "purged"]
-            if stored:
+            event = found(uow.events.get_for_update(event_id), "event", event_id)
+            stored = [a for a in uow.assets.list_for_events([event_id]) if a.location is not StorageTier.PURGED]
+            if stored:  # without an eraser, or a file that arrived meanwhile: its bytes would be left behind
                 raise errors.Conflict(
                     f"this event still holds {len(stored)} file(s); archive it or delete its files first"
                 )
             uow.events.delete(event_id)
-            record(self.ctx, uow, actor, "event.deleted", "event", event_id, None, before=_snapshot(event))
+            after = {"files": erased} if erased else None
+            record(self.ctx, uow, actor, "event.deleted", "event", event_id, None, before=_snapshot(event), after=after)
             uow.commit()
 
     @replayed

@@ -105,7 +105,7 @@ class FeedService:
     # -- the calendars -------------------------------------------------------------------------------------------
     def _user_calendar(self, uow: UnitOfWork, user: User, start: dt.date, end: dt.date) -> FeedCalendar:
         mine = set(user.my_bar_ids)
-        events = [e for e in uow.events.list(start, end) if not mine or mine & set(e.bar_ids)]
+        events = [e for e in uow.events.list(start, end, cancelled=False) if not mine or mine & set(e.bar_ids)]
         slots = uow.deliverables.list_for_events(e.id for e in events if e.id is not None)
         texts = self.ctx.translations(user.language)
         assigned = [s for s in slots if s.assignee_id == user.id and s.enabled and s.status is not Status.APPROVED]
@@ -113,7 +113,9 @@ class FeedService:
         return FeedCalendar(f"eventflow — {user.name}", _in_order(items))
 
     def _bar_calendar(self, uow: UnitOfWork, bar: Bar, start: dt.date, end: dt.date) -> FeedCalendar:
-        nights = self._nights(uow, uow.events.list(start, end, bar.id), self.ctx.translations(Language.FR))
+        nights = self._nights(
+            uow, uow.events.list(start, end, bar.id, cancelled=False), self.ctx.translations(Language.FR)
+        )
         return FeedCalendar(f"eventflow — {bar.name}", _in_order(nights))
 
     def _nights(self, uow: UnitOfWork, events: list[Event], texts: Translator) -> list[CalendarItem]:

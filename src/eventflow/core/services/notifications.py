@@ -235,7 +235,7 @@ class DigestService:
     def _open_slots(uow: UnitOfWork, today: dt.date) -> list[DigestLine]:
         """Enabled, unapproved slots that are late, or due (J-7) within the coming week."""
         week_end = today + dt.timedelta(days=6)
-        events = uow.events.list(start=today, end=week_end + dt.timedelta(days=rules.J_MINUS))
+        events = uow.events.list(start=today, end=week_end + dt.timedelta(days=rules.J_MINUS), cancelled=False)
         events = [e for e in events if e.archived_at is None]
         by_id = {e.id: e for e in events if e.id is not None}
         out = []

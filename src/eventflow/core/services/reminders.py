@@ -98,7 +98,9 @@ class ReminderService:
     @staticmethod
     def _due(uow: UnitOfWork, today: dt.date) -> Iterator[tuple[Event, Deliverable, ReminderStep]]:
         first, last = nights_to_look_at(today)
-        events = {e.id: e for e in uow.events.list(first, last) if e.archived_at is None and e.id is not None}
+        events = {
+            e.id: e for e in uow.events.list(first, last, cancelled=False) if e.archived_at is None and e.id is not None
+        }
         for slot in uow.deliverables.list_for_events(events):
             event = events[slot.event_id]
             step = slot_reminder(slot, event.date, today)

@@ -210,6 +210,21 @@ class StorageService:
             self._record(actor, "storage.purged", event, summary)
         return summary
 
+    # -- a night deleted ---------------------------------------------------------------------------------------
+    def erase_event_files(self, actor: Actor, event_id: int) -> int:
+        """Before a night is deleted: forget every file it holds, one by one as ``purge`` does (marked purged and
+        committed, then its bytes removed from both stores), and its preview. A crash halfway leaves the rest as it
+        was: erasing again finds the same files and finishes. How many files the night held."""
+        require_admin(actor)
+        with self.ctx.uow(read_only=True) as uow:
+            _, assets = _everything(uow, event_id)
+        summary = Summary("deleted", [])
+        for asset in assets:
+            self._delete_hot(asset, summary)
+            if asset.preview_key:
+                self.hot.delete(asset.preview_key)
+        return len(assets)
+
     # -- drift -------------------------------------------------------------------------------------------------
     def check(self) -> Drift:
         """Compare the database with both stores: missing files, wrong sizes, files nobody references."""

@@ -16,7 +16,7 @@ from eventflow.core.services.events import Matrix, SlotChange, SlotView
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import body_schema, follow, many, operation, path_id, query
-from eventflow.entrypoints.web.params import enum_param, int_param, month_param, period
+from eventflow.entrypoints.web.params import enum_param, flag_param, int_param, month_param, period, text_param
 from eventflow.entrypoints.web.schema import (
     DATE,
     ID,
@@ -43,6 +43,13 @@ class EventCreate:
     brief: str = ""
     notes: str = ""
     theme_override: str | None = None
+
+
+@frozen
+class EventCopy:
+    """``POST /api/events/{id}/duplicate``: the date of the copy."""
+
+    date: str = field(metadata=doc(format="date", description="the copy's night, YYYY-MM-DD"))
 
 
 @frozen
@@ -148,7 +155,10 @@ class EventsResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         start, end = period(req)
         bar, health = int_param(req, "bar"), enum_param(req, "health", Health)
-        summaries = self._events.calendar(start, end, bar, health, revision=req.context.get("revision"))
+        name, with_cancelled = text_param(req, "q"), flag_param(req, "cancelled")
+        summaries = self._events.calendar(
+            start, end, bar, health, req.context.get("revision"), name=name, with_cancelled=with_cancelled
+        )
         resp.media = [presenters.EventSummary.json(s) for s in summaries]
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -162,6 +172,7 @@ class EventsResource:
 class EventResource:
     def __init__(self, services: Services) -> None:
         self._events = services.events
+        self._storage = services.storage
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
         card = self._events.card(event_id, revision=req.context.get("revision"))
@@ -172,8 +183,22 @@ class EventResource:
         resp.media = presenters.EventCard.json(self._events.update(req.context.user, event_id, change))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
-        self._events.delete(req.context.user, event_id)
+        self._events.delete(req.context.user, event_id, files=self._storage)
         resp.status = falcon.HTTP_204
+
+
+class DuplicateResource:
+    """``POST /api/events/{id}/duplicate``: the same night on another date."""
+
+    def __init__(self, services: Services) -> None:
+        self._events = services.events
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, event_id: int) -> None:
+        body = read_body(req, EventCopy)
+        card = self._events.duplicate(req.context.user, event_id, body.date)
+        resp.status = falcon.HTTP_201
+        resp.location = f"/api/events/{card.summary.event.id}"
+        resp.media = presenters.EventCard.json(card)
 
 
 class SlotsResource:
@@ -282,6 +307,7 @@ def register(app: falcon.App[falcon.Request, falcon.Response], services: Service
     slots = SlotsResource(services)
     app.add_route("/api/events", EventsResource(services))
     app.add_route("/api/events/{event_id:id}", EventResource(services))
+    app.add_route("/api/events/{event_id:id}/duplicate", DuplicateResource(services))
     app.add_route("/api/events/{event_id:id}/deliverables", slots)
     app.add_route("/api/deliverables/{slot_id:id}", slots, suffix="one")
     app.add_route("/api/events/{event_id:id}/comments", CommentsResource(services))
@@ -329,6 +355,17 @@ OPENAPI: dict[str, Any] = {
                     query("to", DATE, "last day (YYYY-MM-DD), included"),
                     query("bar", ID, "only events at this bar"),
                     query("health", {"type": "string", "enum": ["green", "orange", "red", "none"]}, "only this health"),
+                    query(
+                        "q",
+                        {"type": "string", "maxLength": 200},
+                        "only nights whose name contains this text, case and accents ignored (every month when "
+                        "no period is given)",
+                    ),
+                    query(
+                        "cancelled",
+                        {"type": "string", "enum": ["1", "0", "true", "false"]},
+                        "1: cancelled nights too (left out by default)",
+                    ),
                 ],
                 errors=(422,),
                 operation_id="listEvents",
@@ -358,7 +395,9 @@ OPENAPI: dict[str, Any] = {
                 "The event card", "events", ref("EventCard"), params=_EVENT, errors=(404,), operation_id="getEvent"
             ),
             "patch": operation(
-                "Edit an event (a removed bar has its slots disabled, an added bar gets its slots)",
+                "Edit an event (a removed bar has its slots disabled, an added bar gets its slots); a new date moves "
+                "the night with its due dates and J-7; cancelled true cancels it (kept, hidden from the calendar), "
+                "false restores it",
                 "events",
                 ref("EventCard"),
                 params=_EVENT,
@@ -367,13 +406,28 @@ OPENAPI: dict[str, Any] = {
                 operation_id="updateEvent",
             ),
             "delete": operation(
-                "Delete an event that holds no stored file",
+                "Delete a night for good (admins only; recorded in the audit log) with its slots, comments and "
+                "files: each file is purged from the stores first, then the night; a crash halfway leaves the "
+                "night in place and deleting it again finishes",
                 "events",
                 None,
                 status=204,
                 params=_EVENT,
                 errors=(403, 404, 409),
                 operation_id="deleteEvent",
+            ),
+        },
+        "/api/events/{event_id}/duplicate": {
+            "post": operation(
+                "Copy a night to another date: same bars, brief and slots (specs, assignees), statuses to do, no files",
+                "events",
+                ref("EventCard"),
+                status=201,
+                params=_EVENT,
+                body=EventCopy,
+                errors=(404,),
+                operation_id="duplicateEvent",
+                links=follow("getEvent", "updateEvent", "deleteEvent", param="event_id"),
             ),
         },
         "/api/events/{event_id}/deliverables": {

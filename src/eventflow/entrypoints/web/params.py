@@ -38,6 +38,27 @@ def int_param(req: falcon.Request, name: str, low: int = 1, high: int = MAX_INT)
     return int(value)
 
 
+FLAGS = {"1": True, "true": True, "0": False, "false": False}
+
+
+def flag_param(req: falcon.Request, name: str) -> bool:
+    """A yes/no parameter (``1``/``0`` or ``true``/``false``); absent is no."""
+    value = req.get_param(name)
+    if value is None:
+        return False
+    if value.lower() not in FLAGS:
+        raise errors.InvalidInput(f"{name} must be 1 or 0, not {value!r}", name)
+    return FLAGS[value.lower()]
+
+
+def text_param(req: falcon.Request, name: str, max_len: int = 200) -> str | None:
+    """A short free text, stripped; None when absent or blank."""
+    value = (req.get_param(name) or "").strip()
+    if len(value) > max_len:
+        raise errors.InvalidInput(f"{name} is longer than {max_len} characters", name)
+    return value or None
+
+
 def enum_param(req: falcon.Request, name: str, kind: type[E]) -> E | None:
     value = req.get_param(name)
     if value is None:

@@ -17,15 +17,19 @@ from eventflow.entrypoints.web.pages.common import add_months, month_end, month_
 VIEWS = ("month", "week", "quarter")
 UPCOMING_DAYS = 60
 UPCOMING_COUNT = 12
+SEARCH_RESULTS = 50
 
 
 @frozen
 class Filters:
-    """Bars to show (empty = every bar) and whether to show only late events."""
+    """Bars to show (empty = every bar), whether to show only late events and the cancelled ones, and the text of a
+    search by name (across every month and bar)."""
 
     bar_ids: tuple[int, ...]
     only_late: bool
     chosen: bool  # the user picked bars in the form (else the default, their own bars, applies)
+    show_cancelled: bool = False
+    search: str = ""
 
     @classmethod
     def from_request(cls, req: falcon.Request, user: User) -> Filters:
@@ -38,17 +42,35 @@ class Filters:
                 raise errors.InvalidInput("bar must be a bar id", "bar") from None
         else:
             bars = tuple(user.my_bar_ids)
-        return cls(bar_ids=bars, only_late=req.get_param_as_bool("late") or False, chosen=chosen)
+        search = (req.get_param("q") or "").strip()[:200]
+        return cls(
+            bar_ids=bars,
+            only_late=req.get_param_as_bool("late") or False,
+            chosen=chosen,
+            show_cancelled=req.get_param_as_bool("cancelled") or False,
+            search=search,
+        )
+
+    @property
+    def narrowing(self) -> bool:
+        """Whether the filters may hide nights (bars chosen or by default, only late)."""
+        return bool(self.bar_ids) or self.only_late
 
     def keep(self, summary: EventSummary) -> bool:
         return not self.bar_ids or any(b in self.bar_ids for b in summary.event.bar_ids)
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """The filters as query parameters (a search apart)."""
+        pairs = [("f", "1"), *(("bar", str(b)) for b in self.bar_ids)]
+        if self.only_late:
+            pairs.append(("late", "1"))
+        if self.show_cancelled:
+            pairs.append(("cancelled", "1"))
+        return pairs
+
     def query(self) -> str:
         """The filter part of a calendar URL, to keep the filters when moving between periods and views."""
-        parts = ["f=1", *(f"bar={b}" for b in self.bar_ids)]
-        if self.only_late:
-            parts.append("late=1")
-        return "&".join(parts)
+        return "&".join(f"{key}={value}" for key, value in self.pairs())
 
 
 @frozen
@@ -105,6 +127,12 @@ class CalendarData:
     late_count: int
     bars: list[Bar]
     themes: dict[dt.date, ThemePeriod]  # by first day of month, for the months the view covers
+    found: list[EventSummary] | None = None  # the nights a search by name found (None: no search)
+
+    def in_period(self, month: dt.date | None = None) -> list[EventSummary]:
+        """The nights shown in the period (or one of its months), by date: the list beside the grid."""
+        first, last = (self.period.start, self.period.end) if month is None else (month, month_end(month))
+        return [s for day, found in sorted(self.by_day.items()) if first <= day <= last for s in found]
 
 
 def load(
@@ -120,20 +148,30 @@ def load(
     soon_end = today + dt.timedelta(days=UPCOMING_DAYS)
     close = with_upcoming and start <= soon_end and today <= end + dt.timedelta(days=UPCOMING_DAYS)
     health = Health.RED if filters.only_late else None
+    cancelled = filters.show_cancelled
     if close:
-        agenda = events.agenda(min(start, today), max(end, soon_end), health=health, revision=revision)
+        agenda = events.agenda(min(start, today), max(end, soon_end), None, health, revision, cancelled)
         shown, soon = _split(agenda.events, start, end), _split(agenda.events, today, soon_end)
     else:
-        agenda = events.agenda(start, end, health=health, revision=revision)
+        agenda = events.agenda(start, end, None, health, revision, cancelled)
         shown = agenda.events
-        soon = events.agenda(today, soon_end, health=health, revision=revision).events if with_upcoming else []
+        soon = events.agenda(today, soon_end, None, health, revision).events if with_upcoming else []
     shown = [s for s in shown if filters.keep(s)]
     by_day: dict[dt.date, list[EventSummary]] = defaultdict(list)
     for summary in sorted(shown, key=lambda s: (s.event.date, s.event.name.lower())):
         by_day[summary.event.date].append(summary)
-    upcoming = sorted((s for s in soon if filters.keep(s)), key=lambda s: s.event.date)[:UPCOMING_COUNT]
-    late = sum(1 for s in shown if s.health is Health.RED and period.start <= s.event.date <= period.end)
-    return CalendarData(period, dict(by_day), upcoming, late, agenda.bars, theme_names(agenda.themes, period.months))
+    kept = (s for s in soon if filters.keep(s) and not s.event.cancelled)
+    upcoming = sorted(kept, key=lambda s: s.event.date)[:UPCOMING_COUNT]
+    late = sum(
+        1
+        for s in shown
+        if s.health is Health.RED and not s.event.cancelled and period.start <= s.event.date <= period.end
+    )
+    found = None
+    if filters.search:
+        found = events.calendar(name=filters.search, with_cancelled=cancelled, revision=revision)[:SEARCH_RESULTS]
+    themes = theme_names(agenda.themes, period.months)
+    return CalendarData(period, dict(by_day), upcoming, late, agenda.bars, themes, found)
 
 
 def _split(found: Sequence[EventSummary], start: dt.date, end: dt.date) -> list[EventSummary]:

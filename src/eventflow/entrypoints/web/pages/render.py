@@ -93,6 +93,11 @@ JS_MESSAGES = {
     "upload_waiting": N_("Waiting for network: kept on this device, it will be sent by itself"),
     "upload_resumed": N_("Resuming the upload…"),
     "upload_login": N_("Log in again: the file is kept and will be sent afterwards."),
+    # nights: move, cancel, restore, delete
+    "moved_to": N_("%(name)s moved to %(date)s"),
+    "night_cancelled": N_("Night cancelled: it stays in history"),
+    "night_restored": N_("Night restored"),
+    "night_deleted": N_("Night deleted"),
 }
 
 
@@ -150,6 +155,7 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         fmt_days=functools.partial(days_formatter, language=language),
         risk_reasons=functools.partial(reasons, texts=texts),
         month_date=month_date,
+        day_of=dt.date.fromisoformat,
         status_classes=STATUS_CLASSES,
         **specs.template_globals(texts.gettext),
         **previews.template_globals(

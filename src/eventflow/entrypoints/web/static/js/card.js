@@ -7,6 +7,7 @@ import { filesForSlot } from "./specs.js";
 import "./comments.js";
 import "./mentions.js";
 import "./mockup.js";
+import "./nights.js";
 import "./review.js";
 import "./richtext.js";
 
