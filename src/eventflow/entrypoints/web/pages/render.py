@@ -23,6 +23,7 @@ from eventflow.adapters.translations import BabelTranslator, translator
 from eventflow.core.i18n import N_, STATUS_LABELS
 from eventflow.core.model import Bar, Language, User
 from eventflow.core.rules_risk import reasons
+from eventflow.entrypoints.web.errors import reader_language
 from eventflow.entrypoints.web.pages import specs
 
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -85,10 +86,6 @@ JS_MESSAGES = {
     "reason_intro_no_file": N_("%(name)s: your reason goes to the conversation."),
     "changes_requested": N_("Changes requested"),
 }
-
-
-def language_of(user: User | None) -> str:
-    return user.language.value if user is not None else DEFAULT_LANGUAGE.value
 
 
 class TranslateLiterals(jinja2.ext.Extension):
@@ -186,7 +183,7 @@ class Renderer:
         self.headers(resp)
         resp.text = self.render(
             name,
-            language_of(user),
+            reader_language(req).value,
             me=user,
             csrf_token=req.context.get("csrf_token") or "",
             path=req.path,
