@@ -12,20 +12,15 @@ from eventflow.config import BucketUrl, Settings
 from eventflow.core.model import Asset
 from eventflow.core.services.storage import Leftover, Plan, Summary
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.cli.common import Runtime, cli_texts, echo_json, echo_table, json_option, pass_runtime
 from eventflow.entrypoints.startup import reclaim_leftovers
 
 VERBS = {"archived": "moved to cold storage", "deleted": "deleted", "restored": "brought back", "purged": "purged"}
 
 
 def human(size: int) -> str:
-    """Bytes for people: 1.4 GB, 350.0 MB, 12.0 KB."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+    """Bytes for people, as pages and e-mails write them, in the command line's language: 1.4 GB, 350 MB, 1,4 Go."""
+    return cli_texts().format_size(size)
 
 
 def show_plan(plan: Plan, verb: str) -> None:

@@ -85,6 +85,7 @@ JS_MESSAGES = {
     "reason_intro": N_("%(name)s: your reason goes to the conversation, pinned to v%(version)s."),
     "reason_intro_no_file": N_("%(name)s: your reason goes to the conversation."),
     "changes_requested": N_("Changes requested"),
+    "bad_json": N_("%(field)s: this is not valid JSON."),
 }
 
 
@@ -122,6 +123,7 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         extensions=[TranslateLiterals],
     )
     env.filters["names"] = names
+    env.filters["capitalize"] = capitalize
     texts = translator(Language(language))
     env.globals.update(
         _=texts.gettext,
@@ -139,6 +141,12 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         **specs.template_globals(texts.gettext),
     )
     return env
+
+
+def capitalize(text: str) -> str:
+    """The first letter in capitals, the rest as written: Jinja's own ``capitalize`` lowers the rest, which made
+    "Saturday 5 december" of Babel's "Saturday 5 December" ("samedi 5 décembre" becomes "Samedi 5 décembre")."""
+    return text[:1].upper() + text[1:]
 
 
 def month_date(key: str) -> dt.date:
