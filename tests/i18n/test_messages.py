@@ -61,7 +61,7 @@ def test_a_message_not_in_the_catalog_shows_its_english() -> None:
         ("de-DE,en;q=0.5,fr;q=0.7", Language.FR),
         ("de-DE,en;q=0.5", Language.EN),
         ("de", Language.FR),  # neither: the app's default
-        (None, Language.FR),
+        (None, Language.EN),  # no header at all: a program, which reads the source texts
         ("en;q=0, fr;q=0.1", Language.FR),
     ],
 )
@@ -94,7 +94,7 @@ def calls_with_computed_texts() -> list[str]:
             first = node.args[0]
             literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
             passed_on = isinstance(first, ast.Attribute) and first.attr == "message"  # another error's message
-            made = isinstance(first, ast.Name) or isinstance(first, ast.Call)  # a Message built above (N_ inside)
+            made = isinstance(first, ast.Name | ast.Call)  # a Message built above (N_ inside)
             if name in MESSAGE_CLASSES and not (literal or passed_on or made):
                 found.append(f"{path.relative_to(SRC)}:{node.lineno}: {ast.unparse(first)[:60]}")
     return found

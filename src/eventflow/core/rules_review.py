@@ -44,13 +44,16 @@ def _check_page(page: int, version: Asset) -> None:
     pages = version.media_info.get("pages")
     if pages is None and version.content_type not in PAGED_TYPES:
         raise errors.InvalidInput(
-            "v%(version)s (%(filename)s) has no pages", "anchor", version=version.version, filename=version.filename
+            "v%(version)s (%(filename)s) has no pages",
+            "anchor",
+            version=version.version or 0,
+            filename=version.filename,
         )
     if page < 1 or (isinstance(pages, int) and page > pages):
         raise errors.InvalidInput(
             "v%(version)s has pages 1 to %(value)s, not %(page)s",
             "anchor",
-            version=version.version,
+            version=version.version or 0,
             value=pages or "…",
             page=page,
         )
@@ -61,7 +64,7 @@ def _check_time(seconds: float, version: Asset) -> None:
         raise errors.InvalidInput(
             "v%(version)s (%(filename)s) is not a video: it has no time",
             "anchor",
-            version=version.version,
+            version=version.version or 0,
             filename=version.filename,
         )
     duration = version.media_info.get("duration")
@@ -70,7 +73,7 @@ def _check_time(seconds: float, version: Asset) -> None:
         raise errors.InvalidInput(
             "the time of v%(version)s must be %(length)s, not %(seconds)s",
             "anchor",
-            version=version.version,
+            version=version.version or 0,
             length=length,
             seconds=seconds,
         )
@@ -94,7 +97,7 @@ def check_approver(settings: TeamSettings, current: Asset | None, approver_id: i
     if current.uploaded_by == approver_id:
         raise errors.Forbidden(
             "you uploaded v%(version)s: the team requires a second pair of eyes, so someone else must approve it",
-            version=current.version,
+            version=current.version or 0,
         )
 
 

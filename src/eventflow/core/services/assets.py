@@ -605,5 +605,5 @@ def parse_category(value: str | None) -> PhotoCategory:
     except ValueError:
         allowed = ", ".join(c.value for c in PhotoCategory)
         raise errors.InvalidInput(
-            "category must be one of %(allowed)s, not %(value)r", "category", allowed=allowed, value=value
+            "category must be one of %(allowed)s, not %(value)r", "category", allowed=allowed, value=str(value)
         ) from None

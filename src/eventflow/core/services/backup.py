@@ -59,7 +59,7 @@ class Manifest:
             return cls(raw["created_at"], DatabaseDump(**raw["database"]), [ManifestEntry(**f) for f in raw["files"]])
         except (ValueError, KeyError, TypeError) as error:
             raise errors.InvalidInput(
-                "the backup's %(manifest)s cannot be read (%(error)s)", manifest=MANIFEST, error=error
+                "the backup's %(manifest)s cannot be read (%(error)s)", manifest=MANIFEST, error=str(error)
             ) from None
 
     @property
@@ -100,7 +100,7 @@ class BackupService:
     def create(self, place: BackupPlace, on_file: OnProgress | None = None) -> BackupReport:
         if place.exists(MANIFEST):
             raise errors.Conflict(
-                "%(place)s already holds a backup: give each backup its own place (e.g. a date)", place=place
+                "%(place)s already holds a backup: give each backup its own place (e.g. a date)", place=str(place)
             )
         report = BackupReport("created", str(place))
         dump, assets = self.database.dump(place)

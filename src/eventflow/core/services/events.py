@@ -55,7 +55,7 @@ def parse_date(value: object, field: str = "date") -> dt.date:
             date = dt.date.fromisoformat(str(value).strip())
         except ValueError:
             raise errors.InvalidInput(
-                "%(value)r is not a date; write it YYYY-MM-DD, e.g. 2026-12-31", field, value=value
+                "%(value)r is not a date; write it YYYY-MM-DD, e.g. 2026-12-31", field, value=str(value)
             ) from None
     if date.year not in YEARS:
         raise errors.InvalidInput(

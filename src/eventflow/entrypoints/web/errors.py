@@ -2,8 +2,9 @@
 
 Every error body is ``{"title", "description"}`` (+ ``"field"``); a browser asking for a page gets the error page
 instead, in the app's layout. Both are written in the caller's language: their profile's once logged in, otherwise
-the best of French and English their ``Accept-Language`` asks for (French when it names neither). The core's errors
-carry a ``Message`` (``core.i18n``): it is translated here, never in the core.
+the best of French and English their browser's ``Accept-Language`` asks for (French, the team's language, when it
+names neither). A program that sends no ``Accept-Language`` at all (curl, a script) and no credentials reads the
+source texts, English. The core's errors carry a ``Message`` (``core.i18n``): translated here, never in the core.
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ class Refusal(falcon.HTTPError):
 
 
 def accepted_language(header: str | None) -> Language:
-    """The language an ``Accept-Language`` header prefers among those eventflow speaks (highest q first)."""
+    """The language an ``Accept-Language`` header prefers among those eventflow speaks (highest q first); English
+    without the header (a program), French when it names neither (a person, in a French team's app)."""
+    if header is None or not header.strip():
+        return Language.EN
     best: tuple[float, int, Language] | None = None
     for position, item in enumerate((header or "").split(",")):
         tag, _, params = item.strip().partition(";")

@@ -86,6 +86,7 @@ JS_MESSAGES = {
     "reason_intro_no_file": N_("%(name)s: your reason goes to the conversation."),
     "changes_requested": N_("Changes requested"),
     "bad_json": N_("%(field)s: this is not valid JSON."),
+    "failed_because": N_("Upload failed: %(reason)s"),
 }
 
 

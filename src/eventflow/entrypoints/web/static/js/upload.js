@@ -5,7 +5,8 @@ const TUS_THRESHOLD = 50 * 1024 * 1024;
 const TUS_CHUNK = 8 * 1024 * 1024;
 
 function explain(status, body) {
-  if (status === 413) return t("too_big", { limit: body?.description?.match(/\d+\s*[MG]B/)?.[0] || "" }) + (body?.description ? ` (${body.description})` : "");
+  // the server's answer is in the reader's language, its limit in their units ("500 Mo"): say it as it is
+  if (status === 413) return body?.description ? t("failed_because", { reason: body.description }) : t("failed");
   if (status === 415) return `${t("wrong_type")}${body?.description ? ` (${body.description})` : ""}`;
   if (status === 507) return t("quota");
   if (status === 0) return t("network");
