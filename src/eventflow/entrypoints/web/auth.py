@@ -108,6 +108,19 @@ class Authentication:
         if req.context.session_key:
             self._check_csrf(req)
 
+    def identify_quietly(self, req: falcon.Request) -> None:
+        """The caller of a request no route took (Falcon runs no ``process_resource`` then), so that its error page
+        is in their language and layout; an invalid credential just leaves them anonymous."""
+        if req.context.get("user") is not None or "session_key" in req.context:
+            return
+        req.context.user = None
+        req.context.session_key = None
+        req.context.csrf_token = None
+        try:
+            self._identify(req)
+        except errors.NotAuthenticated:
+            req.context.user = None
+
     def _identify(self, req: falcon.Request) -> None:
         authorization = req.get_header("Authorization")
         if authorization:
@@ -255,13 +268,14 @@ class MeResource:
 
 def register(
     app: falcon.App[falcon.Request, falcon.Response], services: Services, *, trust_forwarded_proto: bool = False
-) -> None:
+) -> Authentication:
     cookies = CookiePolicy(trust_forwarded_proto)
     auth = Authentication(services, cookies)
     app.add_middleware(auth)
     throttle = LoginThrottle(services.ctx)
     app.add_route("/api/session", SessionResource(services, auth, throttle, trust_forwarded_proto))
     app.add_route("/api/me", MeResource(services))
+    return auth
 
 
 _LOGGED_IN: Json = {

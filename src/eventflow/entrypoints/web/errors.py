@@ -10,6 +10,7 @@ source texts, English. The core's errors carry a ``Message`` (``core.i18n``): tr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import falcon
@@ -143,6 +144,8 @@ class ErrorAnswers:
 
     def __init__(self, renderer: Renderer | None = None) -> None:
         self.renderer = renderer
+        #: Identifies the caller when no route took the request (the auth middleware did not run).
+        self.identify: Callable[[falcon.Request], None] | None = None
 
     def write(
         self,
@@ -153,6 +156,8 @@ class ErrorAnswers:
         description: Message,
         field: str | None = None,
     ) -> None:
+        if self.identify is not None and "user" not in req.context:
+            self.identify(req)
         texts = texts_for(req)
         resp.status = status
         shown_title, shown = texts.gettext(title), render(description, texts)
