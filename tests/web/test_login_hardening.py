@@ -14,8 +14,20 @@ from eventflow.core.clock import FixedClock
 from eventflow.core.model import User
 from eventflow.entrypoints.web.app import create_app
 from eventflow.entrypoints.web.pages.common import safe_next
-from tests.web.conftest import PASSWORD, Api
+from tests.web.conftest import PASSWORD, Api, add_admin, add_member
 from tests.web.test_auth import cookie_api, login
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    """These tests read the API's messages in English, the source texts: their people read English."""
+    return add_admin(services, "en")
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return add_member(services, "en")
+
 
 # -- the session endpoint takes JSON only -------------------------------------------------------------------------
 

@@ -90,7 +90,7 @@ class _English:
     def format_size(self, size: int) -> str:
         for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
             if size >= scale:
-                return f"{size / scale:,.1f} {unit}"
+                return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
         return f"{size} bytes"
 
 
