@@ -189,7 +189,7 @@ class TryAgain(EventflowError):
 class Unavailable(EventflowError):
     """Still busy after several attempts; ``retry_after`` is the number of seconds worth waiting before asking again."""
 
-    def __init__(self, message: str, retry_after: int = 1, /, **values: Value) -> None:
+    def __init__(self, message: str, /, retry_after: int = 1, **values: Value) -> None:
         super().__init__(message, **values)
         self.retry_after = retry_after
 
