@@ -79,6 +79,18 @@ def cli_texts() -> Translator:
     return translator(cli_language())
 
 
+def _(text: str) -> str:
+    """``text`` (English, extracted by ``pybabel``) in the command line's language; fill it in with ``% values``."""
+    return cli_texts().gettext(text)
+
+
+class CliError(click.ClickException):
+    """A refusal the command line prints as "Error: …" in its reader's language (Click's own prefix is English)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(_("Error: %(message)s") % {"message": self.format_message()}, file=file, err=file is None)
+
+
 def said(message: Message) -> str:
     """A core message (an error's, a report's) as the command line's reader reads it."""
     return render(message, cli_texts())
