@@ -158,7 +158,7 @@ def visit(page: Any, path: str, status: int, patterns: list[str], name: str) -> 
 
 def every_page(page: Any, seeded: Seeded, patterns: list[str], lang: str) -> Iterator[str]:
     for path in [*PAGES, f"/events/{seeded.review_event_id}"]:
-        yield from visit(page, path, 200, patterns, f"{lang}-{path.strip('/').replace('/', '-') or 'home'}")
+        yield from visit(page, path, 200, patterns, f"{lang}-{re.sub(r'[^a-z0-9]+', '-', path).strip('-') or 'home'}")
     for path, status in ERROR_PAGES.items():
         yield from visit(page, path, status, patterns, f"{lang}-error-{status}")
 
@@ -187,12 +187,17 @@ def test_the_forbidden_page_speaks_the_member_language(
 
 
 def test_the_login_page_and_a_visitor_error_follow_the_browser_language(browser: Any, live: Any) -> None:
-    _, chromium = browser
-    for locale, patterns, heading in (("fr-FR", ENGLISH, "Introuvable"), ("en-GB", FRENCH, "Not found")):
-        context = chromium.new_context(viewport={"width": 1024, "height": 800}, locale=locale)
+    chromium = browser[1]
+    playwright = browser[0]
+    for locale, patterns, heading, device in (
+        ("fr-FR", ENGLISH, "Introuvable", {"viewport": {"width": 1024, "height": 800}}),
+        ("fr-FR", ENGLISH, "Introuvable", playwright.devices["Pixel 7"]),
+        ("en-GB", FRENCH, "Not found", {"viewport": {"width": 1024, "height": 800}}),
+    ):
+        context = chromium.new_context(**device, locale=locale)
         try:
             page = context.new_page()
-            page.base, page.profile = live[0], "desktop"
+            page.base, page.profile = live[0], "phone" if "user_agent" in device else "1024"
             assert visit(page, "/no-such-page", 404, patterns, f"{locale}-visitor-404") == []
             assert page.locator("h1").inner_text() == heading
         finally:

@@ -103,7 +103,9 @@ class Held:
 @pytest.fixture
 def people(services: Services, admin: User, member: User) -> list[dict[str, str]]:
     """Bearer headers for the admin, the member and two more members."""
-    users = [admin, member] + [services.users.add(None, f"p{i}@bars.fr", f"P {i}", password=PASSWORD, language="en") for i in (1, 2)]
+    users = [admin, member] + [
+        services.users.add(None, f"p{i}@bars.fr", f"P {i}", password=PASSWORD, language="en") for i in (1, 2)
+    ]
     return [{"Authorization": f"Bearer {services.users.create_token(None, u.email)}"} for u in users]
 
 
