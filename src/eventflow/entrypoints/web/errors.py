@@ -194,12 +194,14 @@ class ErrorAnswers:
     def http(self, req: falcon.Request, resp: falcon.Response, exc: falcon.HTTPError, params: Any) -> None:
         """Falcon's own errors (unknown route, wrong method, unsupported body type…) in the same shape."""
         code = exc.status_code
-        title = TITLES.get(code) or falcon.code_to_http_status(code).partition(" ")[2]
+        reason = falcon.code_to_http_status(code).partition(" ")[2]
+        title = TITLES.get(code) or (exc.title if exc.title and exc.title != exc.status else reason)
         if isinstance(exc, Refusal):
             description = exc.message
         else:  # a description marked N_ where it was raised is translated; Falcon's own get ours
             description = Message(exc.description or FALCON_DESCRIPTIONS.get(code) or str(exc.status))
-        self.write(req, resp, exc.status, title, description)
+        status = exc.status if isinstance(exc.status, str) else falcon.code_to_http_status(code)
+        self.write(req, resp, status, title, description)
         resp.set_headers(exc.headers or {})
 
     def departure(self, req: falcon.Request, resp: falcon.Response, error: Exception, params: dict[str, Any]) -> None:
