@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
 from tests.s3server import S3Server, s3_server
+
+#: The command line speaks the machine's locale (``LANG=fr_FR.UTF-8`` → French): the tests read its English, whatever
+#: the machine; commands they start inherit it.
+os.environ["EVENTFLOW_LANGUAGE"] = "en"
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -83,7 +83,7 @@ def test_purge_frees_the_superseded_version(services: Services, old_files: list[
 def test_storage_shows_usage_biggest_events_and_archivable(services: Services, old_files: list[Asset]) -> None:
     result = run(services, "storage")
     assert result.exit_code == 0, result.output
-    assert "of 4.0 MB" in result.output and "Oktoberfest" in result.output
+    assert "of 4 MB" in result.output and "Oktoberfest" in result.output
     assert "Archivable: " in result.output and "Free disk:" in result.output
     as_json = run(services, "storage", "--json")
     assert '"used_bytes"' in as_json.output

@@ -80,13 +80,13 @@ def test_check_names_what_a_killed_upload_left_and_repair_reclaims_it(site: Site
     check = eventflow(site, "storage", "check")
     assert check.returncode == 1, check.stdout + check.stderr
     assert f"hot store: {temp.parent.name}/{temp.name} (" in check.stderr
-    assert "quota: 30.0 MB held by python serve (pid " in check.stderr
+    assert "quota: 30 MB held by python serve (pid " in check.stderr
     assert "storage check --repair" in check.stderr
 
     repair = eventflow(site, "storage", "check", "--repair")
     assert repair.returncode == 0, repair.stdout + repair.stderr
     assert f"Reclaimed hot store: {temp.parent.name}/{temp.name}" in repair.stdout
-    assert "Reclaimed quota: 30.0 MB" in repair.stdout
+    assert "Reclaimed quota: 30 MB" in repair.stdout
     assert temp_files(site.settings.files_dir) == []
 
     with serve(site) as server:

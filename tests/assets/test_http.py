@@ -133,7 +133,8 @@ def test_a_2gb_content_length_is_refused_with_413_before_reading_the_body(
         extras={"wsgi.input": Untouchable(), "CONTENT_LENGTH": str(2 * 1024**3)},
     )
     assert resp.status_code == 413
-    assert resp.json["description"] == f"the file is larger than the {LIMIT_MB} MB limit per file"
+    # Max reads French: the limit in his words and units
+    assert resp.json["description"] == f"le fichier dépasse la limite de {LIMIT_MB}\u202fMo par fichier"
 
 
 def test_a_body_of_unknown_length_is_cut_at_the_limit_and_nothing_is_kept(
@@ -179,7 +180,7 @@ def test_over_the_quota_an_upload_is_507(as_member: Api, services: Services, slo
     assert post_file(as_member, path, [("file", ("a.pdf", big))]).status_code == 201
     assert post_file(as_member, path, [("file", ("a.pdf", big))]).status_code == 201
     resp = post_file(as_member, path, [("file", ("a.pdf", big))])
-    assert resp.status_code == 507 and "archive or purge" in resp.json["description"]
+    assert resp.status_code == 507 and "archivez ou purgez" in resp.json["description"]
 
 
 def test_a_photo_with_its_category_after_the_file_is_compressed_and_listed(

@@ -46,7 +46,7 @@ def visitor(services: Services) -> Visitor:
 # -- given ---------------------------------------------------------------------
 @given(parsers.parse('an admin "{email}" and a bar "{bar}" with a "{template}" template'))
 def admin_and_bar(services: Services, email: str, bar: str, template: str) -> None:
-    services.users.add(None, email, "Ada Admin", role="admin", password=PASSWORD)
+    services.users.add(None, email, "Ada Admin", role="admin", password=PASSWORD, language="en")
     services.bars.add(None, bar)
     services.templates.add(None, template, "A3 PDF 300 dpi", is_default=True)
 
@@ -59,7 +59,7 @@ def an_event(services: Services, name: str, day: str, bar: str) -> None:
 
 @given(parsers.parse('a member "{email}"'))
 def a_member(services: Services, email: str) -> None:
-    services.users.add(None, email, "Max Member", password=PASSWORD)
+    services.users.add(None, email, "Max Member", password=PASSWORD, language="en")
 
 
 @given(parsers.parse('a member "{email}" with a personal token'))

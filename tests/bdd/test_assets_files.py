@@ -74,8 +74,8 @@ def unique_pdf(filename: str) -> bytes:
 def team_and_event(
     services: Services, world: dict[str, Any], admin: str, designer: str, name: str, day: str, template: str
 ) -> None:
-    boss = services.users.add(None, admin, "Ada Admin", role="admin", password=PASSWORD)
-    services.users.add(None, designer, "Max Designer", password=PASSWORD)
+    boss = services.users.add(None, admin, "Ada Admin", role="admin", password=PASSWORD, language="en")
+    services.users.add(None, designer, "Max Designer", password=PASSWORD, language="en")
     bar = services.bars.add(None, "Le Perchoir")
     services.templates.add(None, template, "A3 PDF 300 dpi", is_default=True)
     world["event_id"] = services.events.create(boss, name, day, [bar.id or 0]).summary.event.id

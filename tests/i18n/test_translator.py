@@ -34,10 +34,22 @@ def test_a_date_is_written_the_way_the_reader_writes_it() -> None:
     ("size", "french", "english"),
     [
         (int(1.4 * 1024**3), "1,4 Go", "1.4 GB"),
-        (350 * 1024**2, "350,0 Mo", "350.0 MB"),
+        (350 * 1024**2, "350 Mo", "350 MB"),
+        (5 * 1024**2 + 512 * 1024, "5,5 Mo", "5.5 MB"),
         (12 * 1024 + 300, "12 ko", "12 kB"),
         (12, "12 octets", "12 bytes"),
     ],
 )
 def test_a_size_is_shown_in_its_largest_unit_with_the_reader_decimals(size: int, french: str, english: str) -> None:
     assert (spaced(FR.format_size(size)), EN.format_size(size)) == (french, english)
+
+
+def test_a_date_at_the_start_of_a_sentence_keeps_the_month_as_the_language_writes_it() -> None:
+    """English months keep their capital ("Saturday 5 December", not "december"); French ones stay lower case."""
+    from eventflow.entrypoints.web.pages.render import environment
+
+    day = dt.date(2026, 12, 5)
+    english = environment("en", "Europe/Paris").from_string('{{ fmt_date(day, "EEEE d MMMM") | capitalize }}')
+    french = environment("fr", "Europe/Paris").from_string('{{ fmt_date(day, "EEEE d MMMM") | capitalize }}')
+    assert english.render(day=day) == "Saturday 5 December"
+    assert french.render(day=day) == "Samedi 5 décembre"

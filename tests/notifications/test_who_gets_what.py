@@ -128,7 +128,7 @@ def test_a_storage_alert_goes_to_every_active_admin_whatever_their_preferences(
     assert mailbox.recipients == ["camille@bars.fr"]
     assert mailbox.received[0].subject == "eventflow : stockage à 81 % du quota"
     body = " ".join(mailbox.received[0].part("plain").split())  # French sizes: a decimal comma, a no-break space
-    assert "Les fichiers occupent maintenant 24,3 Go sur 30,0 Go (81 %)." in body
+    assert "Les fichiers occupent maintenant 24,3 Go sur 30 Go (81 %)." in body
 
 
 def test_a_change_rolled_back_queues_nothing(services: Services, team: Team) -> None:

@@ -160,7 +160,7 @@ def test_the_storage_page_shows_what_uploads_under_way_hold(
 ) -> None:
     services.assets.open_resumable(admin, "a" * 32, 3 * 1024 * 1024)  # an unfinished resumable upload
     html = as_admin_browser.get("/admin/storage").text
-    assert "Réservé par les envois en cours ou inachevés : 3,0\u202fMo." in html
+    assert "Réservé par les envois en cours ou inachevés : 3\u202fMo." in html
 
 
 def test_pages_have_no_inline_script_or_style(as_admin_browser: Browser, event: Event) -> None:

@@ -40,14 +40,22 @@ def client(app: falcon.App) -> falcon.testing.TestClient:
     return falcon.testing.TestClient(app)
 
 
+def add_admin(services: Services, language: str = "fr") -> User:
+    return services.users.add(None, "ada@bars.fr", "Ada Admin", role="admin", password=PASSWORD, language=language)
+
+
+def add_member(services: Services, language: str = "fr") -> User:
+    return services.users.add(None, "max@bars.fr", "Max Member", role="member", password=PASSWORD, language=language)
+
+
 @pytest.fixture
 def admin(services: Services) -> User:
-    return services.users.add(None, "ada@bars.fr", "Ada Admin", role="admin", password=PASSWORD)
+    return add_admin(services)
 
 
 @pytest.fixture
 def member(services: Services) -> User:
-    return services.users.add(None, "max@bars.fr", "Max Member", role="member", password=PASSWORD)
+    return add_member(services)
 
 
 def token_api(client: falcon.testing.TestClient, services: Services, user: User) -> Api:

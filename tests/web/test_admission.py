@@ -23,7 +23,19 @@ from eventflow.entrypoints.web import admission
 from eventflow.entrypoints.web.server import THREADS
 from tests.assets import samples
 from tests.assets.http import multipart
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, add_admin, add_member
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    """These tests read the API's messages in English, the source texts: their people read English."""
+    return add_admin(services, "en")
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return add_member(services, "en")
+
 
 #: Enough of the file for the upload to hold its quota and write its temporary file before the body stalls.
 ARRIVED = 600 * 1024
@@ -91,7 +103,9 @@ class Held:
 @pytest.fixture
 def people(services: Services, admin: User, member: User) -> list[dict[str, str]]:
     """Bearer headers for the admin, the member and two more members."""
-    users = [admin, member] + [services.users.add(None, f"p{i}@bars.fr", f"P {i}", password=PASSWORD) for i in (1, 2)]
+    users = [admin, member] + [
+        services.users.add(None, f"p{i}@bars.fr", f"P {i}", password=PASSWORD, language="en") for i in (1, 2)
+    ]
     return [{"Authorization": f"Bearer {services.users.create_token(None, u.email)}"} for u in users]
 
 

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from eventflow.bootstrap import Services
 from eventflow.core.model import Asset, Bar, Event, User
 from eventflow.core.services.events import SlotChange
-from tests.web.conftest import Api
+from tests.web.conftest import Api, add_admin, add_member
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    """These tests read the API's messages in English, the source texts: their people read English."""
+    return add_admin(services, "en")
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return add_member(services, "en")
+
 
 SUMMARY_KEYS = {"id", "name", "date", "bars", "theme", "health", "countdown"}
 SLOT_KEYS = {"id", "name", "specs", "bar_id", "status", "enabled", "assignee_id", "late", "versions"}

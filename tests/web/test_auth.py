@@ -11,7 +11,18 @@ from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import User
 from eventflow.entrypoints.web.app import create_app
-from tests.web.conftest import PASSWORD, Api
+from tests.web.conftest import PASSWORD, Api, add_admin, add_member
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    """These tests read the API's messages in English, the source texts: their people read English."""
+    return add_admin(services, "en")
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return add_member(services, "en")
 
 
 def login(

@@ -8,8 +8,22 @@ import falcon
 import falcon.testing
 import pytest
 
+from eventflow.bootstrap import Services
 from eventflow.core import errors
-from tests.web.conftest import Api
+from eventflow.core.model import User
+from tests.web.conftest import Api, add_admin, add_member
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    """These tests read the API's messages in English, the source texts: their people read English."""
+    return add_admin(services, "en")
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return add_member(services, "en")
+
 
 DOMAIN_ERRORS = {
     "invalid": (errors.InvalidInput("name must not be empty", "name"), 422),
@@ -111,7 +125,7 @@ def test_a_json_body_over_a_megabyte_is_413_before_it_is_read(as_admin: Api) -> 
     huge = '{"name": "' + "x" * (1024 * 1024) + '"}'
     resp = as_admin.post("/api/bars", body=huge, headers={"Content-Type": "application/json"})
     assert resp.status_code == 413
-    assert resp.json == {"title": "Body too large", "description": "a JSON body may hold at most 1024 KB"}
+    assert resp.json == {"title": "Too large", "description": "a JSON body may hold at most 1 MB"}
 
 
 def test_missing_body_is_400(as_admin: Api) -> None:
@@ -155,7 +169,7 @@ def test_a_json_array_instead_of_an_object_is_422(as_admin: Api) -> None:
 
 def test_unknown_route_and_wrong_method_are_json(as_admin: Api) -> None:
     missing = as_admin.get("/api/nothing-here")
-    assert missing.status_code == 404 and missing.json["title"] == "Not Found"
+    assert missing.status_code == 404 and missing.json["title"] == "Not found"
     wrong = as_admin.put("/api/events", json={})
     assert wrong.status_code == 405 and wrong.json["description"]
 

@@ -14,8 +14,20 @@ from eventflow.core.clock import FixedClock
 from eventflow.core.model import User
 from eventflow.entrypoints.web.app import create_app
 from eventflow.entrypoints.web.pages.common import safe_next
-from tests.web.conftest import PASSWORD, Api
+from tests.web.conftest import PASSWORD, Api, add_admin, add_member
 from tests.web.test_auth import cookie_api, login
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    """These tests read the API's messages in English, the source texts: their people read English."""
+    return add_admin(services, "en")
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return add_member(services, "en")
+
 
 # -- the session endpoint takes JSON only -------------------------------------------------------------------------
 
@@ -113,12 +125,12 @@ def test_a_cookie_write_from_another_site_is_403_even_with_the_csrf_token(
 ) -> None:
     api = cookie_api(client, member)
     for foreign in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
-        resp = api.patch("/api/me", json={"language": "en"}, headers=foreign)
+        resp = api.patch("/api/me", json={"language": "fr"}, headers=foreign)
         assert resp.status_code == 403, foreign
         assert "another site" in resp.json["description"]
         assert api.delete("/api/session", headers=foreign).status_code == 403
-    assert api.get("/api/me").json["language"] == "fr"  # nothing changed, still logged in
-    same = api.patch("/api/me", json={"language": "en"}, headers={"Origin": "http://falconframework.org"})
+    assert api.get("/api/me").json["language"] == "en"  # nothing changed, still logged in
+    same = api.patch("/api/me", json={"language": "fr"}, headers={"Origin": "http://falconframework.org"})
     assert same.status_code == 200
     # reads are not writes: a link from another site still opens the app
     assert api.get("/api/me", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200

@@ -16,7 +16,18 @@ from eventflow.core.model import Event, User
 from eventflow.core.services.events import SlotChange
 from tests.assets import samples
 from tests.unit.test_replay import Clashing
-from tests.web.conftest import Api
+from tests.web.conftest import Api, add_admin, add_member
+
+
+@pytest.fixture
+def admin(services: Services) -> User:
+    """These tests read the API's messages in English, the source texts: their people read English."""
+    return add_admin(services, "en")
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    return add_member(services, "en")
 
 
 @pytest.fixture

@@ -55,8 +55,8 @@ def test_a_night_is_planned_end_to_end_on_sqlite(sqlite_services: Services, cloc
     reread = call("GET", f"/api/events/{card['id']}")
     assert reread["comments"][0]["id"] == comment["id"]
     assert [a["action"] for a in reread["activity"]][:2] == ["comment.added", "slot.updated"]
-    assert call("GET", "/api/events/2147483647", status=404)["description"] == "event 2147483647 does not exist"
-    assert call("POST", "/api/bars", {"name": "le perchoir"}, 409)["title"] == "Conflict"
+    assert call("GET", "/api/events/2147483647", status=404)["description"] == "l'événement 2147483647 n'existe pas"
+    assert call("POST", "/api/bars", {"name": "le perchoir"}, 409)["title"] == "Conflit"  # Ada reads French
     clock.advance(days=31)
     assert client.simulate_get("/api/me", headers=cookie).status_code == 401
 

@@ -151,16 +151,19 @@ def readable() -> Iterator[None]:
     try:
         yield
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise errors.UnsupportedMedia(f"this image cannot be read ({exc})") from None
+        raise errors.UnsupportedMedia("this image cannot be read (%(exc)s)", exc=str(exc)) from None
 
 
 def check_pixels(size: tuple[int, int]) -> None:
     width, height = size
     if width * height > MAX_PIXELS:
         raise errors.InvalidInput(
-            f"this image is {width}×{height} pixels ({round(width * height / 1_000_000)} megapixels); "
-            f"the limit is {MAX_PIXELS // 1_000_000} megapixels",
+            "this image is %(width)s×%(height)s pixels (%(megapixels)s megapixels); the limit is %(limit)s megapixels",
             "file",
+            width=width,
+            height=height,
+            megapixels=round(width * height / 1000000),
+            limit=MAX_PIXELS // 1000000,
         )
 
 

@@ -56,10 +56,12 @@ class MediaPreviewer:
             try:
                 doc = pdfium.PdfDocument(source)
             except pdfium.PdfiumError as exc:
-                raise errors.UnsupportedMedia(f"this PDF cannot be read ({exc})") from None
+                raise errors.UnsupportedMedia("this PDF cannot be read (%(exc)s)", exc=str(exc)) from None
             try:
                 if not 1 <= number <= len(doc):
-                    raise errors.InvalidInput(f"this PDF has pages 1 to {len(doc)}, not {number}", "page")
+                    raise errors.InvalidInput(
+                        "this PDF has pages 1 to %(count)s, not %(number)s", "page", count=len(doc), number=number
+                    )
                 page = doc[number - 1]
                 image = rendered(page, edge)
                 page.close()

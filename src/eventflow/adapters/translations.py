@@ -23,8 +23,8 @@ from eventflow.core.model import Language
 
 #: Units of a size, largest first, with the number pattern each is shown with.
 SIZE_UNITS = (
-    ("digital-gigabyte", 1024**3, "#,##0.0"),
-    ("digital-megabyte", 1024**2, "#,##0.0"),
+    ("digital-gigabyte", 1024**3, "#,##0.#"),
+    ("digital-megabyte", 1024**2, "#,##0.#"),
     ("digital-kilobyte", 1024, "#,##0"),
 )
 

@@ -29,7 +29,7 @@ def check_anchor(anchor: Anchor, versions: Sequence[Asset]) -> None:
     spot: a page the PDF has, a moment within the video, a region inside the preview."""
     version = version_numbered(versions, anchor.version)
     if version is None:
-        raise errors.InvalidInput(f"this deliverable has no version {anchor.version}", "anchor")
+        raise errors.InvalidInput("this deliverable has no version %(version)s", "anchor", version=anchor.version)
     if sum(spot is not None for spot in (anchor.page, anchor.time, anchor.region)) > 1:
         raise errors.InvalidInput("an anchor points at one spot at most: a page, a time or a region", "anchor")
     if anchor.page is not None:
@@ -43,18 +43,40 @@ def check_anchor(anchor: Anchor, versions: Sequence[Asset]) -> None:
 def _check_page(page: int, version: Asset) -> None:
     pages = version.media_info.get("pages")
     if pages is None and version.content_type not in PAGED_TYPES:
-        raise errors.InvalidInput(f"v{version.version} ({version.filename}) has no pages", "anchor")
+        raise errors.InvalidInput(
+            "v%(version)s (%(filename)s) has no pages",
+            "anchor",
+            version=version.version or 0,
+            filename=version.filename,
+        )
     if page < 1 or (isinstance(pages, int) and page > pages):
-        raise errors.InvalidInput(f"v{version.version} has pages 1 to {pages or '…'}, not {page}", "anchor")
+        raise errors.InvalidInput(
+            "v%(version)s has pages 1 to %(value)s, not %(page)s",
+            "anchor",
+            version=version.version or 0,
+            value=pages or "…",
+            page=page,
+        )
 
 
 def _check_time(seconds: float, version: Asset) -> None:
     if not version.content_type.startswith("video/"):
-        raise errors.InvalidInput(f"v{version.version} ({version.filename}) is not a video: it has no time", "anchor")
+        raise errors.InvalidInput(
+            "v%(version)s (%(filename)s) is not a video: it has no time",
+            "anchor",
+            version=version.version or 0,
+            filename=version.filename,
+        )
     duration = version.media_info.get("duration")
     if not math.isfinite(seconds) or seconds < 0 or (isinstance(duration, int | float) and seconds > duration):
         length = f"0 to {duration} s" if isinstance(duration, int | float) else "0 s or more"
-        raise errors.InvalidInput(f"the time of v{version.version} must be {length}, not {seconds}", "anchor")
+        raise errors.InvalidInput(
+            "the time of v%(version)s must be %(length)s, not %(seconds)s",
+            "anchor",
+            version=version.version or 0,
+            length=length,
+            seconds=seconds,
+        )
 
 
 def _check_region(region: tuple[float, float, float, float]) -> None:
@@ -74,7 +96,8 @@ def check_approver(settings: TeamSettings, current: Asset | None, approver_id: i
         return
     if current.uploaded_by == approver_id:
         raise errors.Forbidden(
-            f"you uploaded v{current.version}: the team requires a second pair of eyes, so someone else must approve it"
+            "you uploaded v%(version)s: the team requires a second pair of eyes, so someone else must approve it",
+            version=current.version or 0,
         )
 
 

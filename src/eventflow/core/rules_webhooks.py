@@ -75,8 +75,10 @@ def check_url(url: str) -> str:
     text = (url or "").strip()
     if not _web_address(text):
         raise errors.InvalidInput(
-            f"the webhook URL must be an http:// or https:// address (at most {MAX_URL} characters), not {text[:80]!r}",
+            "the webhook URL must be an http:// or https:// address (at most %(max_url)s characters), not %(text)r",
             "url",
+            max_url=MAX_URL,
+            text=text[:80],
         )
     return text
 
@@ -95,7 +97,10 @@ def _web_address(text: str) -> bool:
 def check_secret(secret: str) -> str:
     if not MIN_SECRET <= len(secret or "") <= MAX_SECRET or (secret or "").strip() != secret:
         raise errors.InvalidInput(
-            f"the secret must have {MIN_SECRET} to {MAX_SECRET} characters, without spaces around it", "secret"
+            "the secret must have %(min_secret)s to %(max_secret)s characters, without spaces around it",
+            "secret",
+            min_secret=MIN_SECRET,
+            max_secret=MAX_SECRET,
         )
     return secret
 
@@ -104,9 +109,14 @@ def check_events(names: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(names))
     unknown = [name for name in chosen if name not in EVENT_NAMES]
     if unknown or not chosen:
+        if unknown:
+            raise errors.InvalidInput(
+                "events must be a non-empty list of: %(allowed)s (unknown: %(unknown)s)",
+                "events",
+                allowed=", ".join(EVENT_NAMES),
+                unknown=", ".join(unknown),
+            )
         raise errors.InvalidInput(
-            f"events must be a non-empty list of: {', '.join(EVENT_NAMES)}"
-            + (f" (unknown: {', '.join(unknown)})" if unknown else ""),
-            "events",
+            "events must be a non-empty list of: %(allowed)s", "events", allowed=", ".join(EVENT_NAMES)
         )
     return chosen

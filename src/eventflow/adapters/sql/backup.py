@@ -115,7 +115,11 @@ class SqlDatabaseBackup:
 
     def load(self, place: BackupPlace, dump: DatabaseDump) -> None:
         if dump.backend != self.backend:
-            raise errors.Conflict(f"the backup holds a {dump.backend} database; the configured one is {self.backend}")
+            raise errors.Conflict(
+                "the backup holds a %(backend)s database; the configured one is %(backend2)s",
+                backend=dump.backend,
+                backend2=self.backend,
+            )
         if self.backend == "sqlite":
             self._load_sqlite(place, dump)
             return
@@ -214,4 +218,9 @@ def _tool(command: list[str], url: URL, **pipes: Any) -> Iterator[tuple[subproce
 def _check(process: subprocess.Popen[bytes], stderr: list[bytes], tool: str) -> None:
     if process.returncode != 0:
         message = " ".join(b"".join(stderr).decode(errors="replace").split())[-400:]
-        raise errors.Conflict(f"{tool} failed (exit {process.returncode}): {message}")
+        raise errors.Conflict(
+            "%(tool)s failed (exit %(returncode)s): %(the_message)s",
+            tool=tool,
+            returncode=process.returncode,
+            the_message=message,
+        )

@@ -23,6 +23,7 @@ from eventflow.adapters import VOLATILE_TABLES
 from eventflow.adapters.sql import tables as t
 from eventflow.adapters.sql.mapping import Codec, EntityMap
 from eventflow.core.errors import Conflict, StorageFull, TryAgain
+from eventflow.core.i18n import N_, Message
 from eventflow.core.model import (
     Activity,
     Anchor,
@@ -57,29 +58,32 @@ from eventflow.core.rules import search_key
 
 #: Words found in a driver's integrity error (constraint name, or SQLite's ``table.column``) -> what to tell the user.
 CONFLICTS = (
-    (("uq_users_email_key", "users.email_key"), "a user with this e-mail already exists"),
-    (("uq_bars_name_key", "bars.name_key"), "a bar with this name already exists"),
-    (("uq_templates_name_key", "templates.name_key"), "a template with this name already exists"),
-    (("uq_themes_year", "themes.year"), "this month already has a theme"),
-    (("uq_tokens_token_hash", "tokens.token_hash"), "this token already exists"),
-    (("uq_sessions_key_hash", "sessions.key_hash"), "this session already exists"),
-    (("pk_event_bars", "event_bars.event_id"), "a bar is listed twice for this event"),
-    (("uq_outbox_dedupe_key", "outbox.dedupe_key"), "this message is already queued"),
-    (("uq_assets_deliverable_id_version", "assets.deliverable_id"), "this slot already has a version with this number"),
-    (("uq_assets_upload_id", "assets.upload_id"), "this upload is already stored"),
-    (("pk_leases", "leases.id"), "this lease already exists"),
-    (("uq_feeds_secret_hash", "feeds.secret_hash"), "this calendar feed already exists"),
-    (("foreign key",), "it refers to a user, bar, template, event, slot or comment that does not exist"),
+    (("uq_users_email_key", "users.email_key"), N_("a user with this e-mail already exists")),
+    (("uq_bars_name_key", "bars.name_key"), N_("a bar with this name already exists")),
+    (("uq_templates_name_key", "templates.name_key"), N_("a template with this name already exists")),
+    (("uq_themes_year", "themes.year"), N_("this month already has a theme")),
+    (("uq_tokens_token_hash", "tokens.token_hash"), N_("this token already exists")),
+    (("uq_sessions_key_hash", "sessions.key_hash"), N_("this session already exists")),
+    (("pk_event_bars", "event_bars.event_id"), N_("a bar is listed twice for this event")),
+    (("uq_outbox_dedupe_key", "outbox.dedupe_key"), N_("this message is already queued")),
+    (
+        ("uq_assets_deliverable_id_version", "assets.deliverable_id"),
+        N_("this slot already has a version with this number"),
+    ),
+    (("uq_assets_upload_id", "assets.upload_id"), N_("this upload is already stored")),
+    (("pk_leases", "leases.id"), N_("this lease already exists")),
+    (("uq_feeds_secret_hash", "feeds.secret_hash"), N_("this calendar feed already exists")),
+    (("foreign key",), N_("it refers to a user, bar, template, event, slot or comment that does not exist")),
 )
 
 
-def explain(error: IntegrityError) -> str:
+def explain(error: IntegrityError) -> Message:
     """A readable sentence for a constraint violation."""
     detail = str(error.orig).lower()
     for markers, message in CONFLICTS:
         if any(marker in detail for marker in markers):
-            return f"cannot save: {message}"
-    return "cannot save: the change clashes with data already stored"
+            return Message(N_("cannot save: %(reason)s"), {"reason": Message(message)})
+    return Message(N_("cannot save: the change clashes with data already stored"))
 
 
 #: How each driver says the database cancelled a transaction to settle a clash with a concurrent one.

@@ -97,7 +97,9 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
 def require_text(value: str | None, field: str, max_len: int = 200) -> str:
     text = (value or "").strip()
     if not text:
-        raise errors.InvalidInput(f"{field} must not be empty", field=field)
+        raise errors.InvalidInput("%(field_name)s must not be empty", field=field, field_name=field)
     if len(text) > max_len:
-        raise errors.InvalidInput(f"{field} is longer than {max_len} characters", field=field)
+        raise errors.InvalidInput(
+            "%(field_name)s is longer than %(max_len)s characters", field=field, field_name=field, max_len=max_len
+        )
     return text

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 from attrs import define, evolve, field, frozen
 
 from eventflow.core import errors, rules, rules_specs
+from eventflow.core.i18n import N_
 from eventflow.core.model import Asset, Deliverable, Lease, PhotoCategory, Reservation, StorageTier, User
 from eventflow.core.ports import (
     BlobStore,
@@ -125,20 +126,25 @@ def kind_for(filename: str, photo: bool = False) -> FileKind:
     allowed = PHOTO_EXTENSIONS if photo else tuple(KINDS)
     ext = extension(filename)
     if ext not in allowed:
-        what = "photos" if photo else "deliverable files"
+        text = (
+            N_("%(filename)r: .%(ext)s files are not accepted as photos; send one of %(allowed)s")
+            if photo
+            else N_("%(filename)r: .%(ext)s files are not accepted as deliverable files; send one of %(allowed)s")
+        )
         raise errors.UnsupportedMedia(
-            f"{filename!r}: .{ext or '(none)'} files are not accepted as {what}; send one of "
-            + ", ".join(f".{e}" for e in allowed)
+            text, filename=filename, ext=ext or "(none)", allowed=", ".join(f".{e}" for e in allowed)
         )
     return KINDS[ext]
 
 
 def check_content(kind: FileKind, head: bytes, filename: str) -> None:
     if not head:
-        raise errors.InvalidInput(f"{filename!r} is empty", "file")
+        raise errors.InvalidInput("%(filename)r is empty", "file", filename=filename)
     if not kind.matches(head):
         raise errors.UnsupportedMedia(
-            f"{filename!r} does not contain what its name says ({kind.content_type}); check the file and send it again"
+            "%(filename)r does not contain what its name says (%(content_type)s); check the file and send it again",
+            filename=filename,
+            content_type=kind.content_type,
         )
 
 
@@ -542,7 +548,9 @@ class AssetService:
 
     def store_of(self, asset: Asset) -> BlobStore:
         if asset.location is StorageTier.PURGED:
-            raise errors.Conflict(f"{asset.filename!r} was purged to free space; only its details remain")
+            raise errors.Conflict(
+                "%(filename)r was purged to free space; only its details remain", filename=asset.filename
+            )
         return self.cold if asset.location is StorageTier.COLD else self.hot
 
     def slot(self, uow: UnitOfWork, slot_id: int) -> Deliverable:
@@ -596,4 +604,6 @@ def parse_category(value: str | None) -> PhotoCategory:
         return PhotoCategory((value or "").strip().lower())
     except ValueError:
         allowed = ", ".join(c.value for c in PhotoCategory)
-        raise errors.InvalidInput(f"category must be one of {allowed}, not {value!r}", "category") from None
+        raise errors.InvalidInput(
+            "category must be one of %(allowed)s, not %(value)r", "category", allowed=allowed, value=str(value)
+        ) from None

@@ -44,7 +44,7 @@ class AuditService:
         if query.start and query.end and query.start > query.end:
             raise errors.InvalidInput("the start date is after the end date", "from")
         if not 1 <= query.limit <= MAX_ROWS:
-            raise errors.InvalidInput(f"limit must be between 1 and {MAX_ROWS}", "limit")
+            raise errors.InvalidInput("limit must be between 1 and %(max_rows)s", "limit", max_rows=MAX_ROWS)
         action = query.action or ""
         with self.ctx.uow(read_only=True) as uow:
             users = {u.id: u for u in uow.users.list()}
@@ -73,4 +73,4 @@ class AuditService:
         for user in users:
             if wanted in (str(user.id), user.email.lower(), user.name.lower()):
                 return user
-        raise errors.InvalidInput(f"no user is {who!r} (give an id, an e-mail or a name)", "person")
+        raise errors.InvalidInput("no user is %(who)r (give an id, an e-mail or a name)", "person", who=who)

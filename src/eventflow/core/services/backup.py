@@ -58,7 +58,9 @@ class Manifest:
                 raise ValueError(f"format {raw.get('format')!r}")
             return cls(raw["created_at"], DatabaseDump(**raw["database"]), [ManifestEntry(**f) for f in raw["files"]])
         except (ValueError, KeyError, TypeError) as error:
-            raise errors.InvalidInput(f"the backup's {MANIFEST} cannot be read ({error})") from None
+            raise errors.InvalidInput(
+                "the backup's %(manifest)s cannot be read (%(error)s)", manifest=MANIFEST, error=str(error)
+            ) from None
 
     @property
     def bytes(self) -> int:
@@ -97,7 +99,9 @@ class BackupService:
     # -- create --------------------------------------------------------------------------------------------------
     def create(self, place: BackupPlace, on_file: OnProgress | None = None) -> BackupReport:
         if place.exists(MANIFEST):
-            raise errors.Conflict(f"{place} already holds a backup: give each backup its own place (e.g. a date)")
+            raise errors.Conflict(
+                "%(place)s already holds a backup: give each backup its own place (e.g. a date)", place=str(place)
+            )
         report = BackupReport("created", str(place))
         dump, assets = self.database.dump(place)
         files = stored_files(assets)
@@ -213,7 +217,9 @@ class BackupService:
             raise errors.Conflict("the database is not empty: restore only into a new, empty database")
         for name in sorted(self.copied_stores):
             if next(iter(self.stores[name].list_keys()), None) is not None:
-                raise errors.Conflict(f"the {name} store already holds files: restore only into an empty data folder")
+                raise errors.Conflict(
+                    "the %(name)s store already holds files: restore only into an empty data folder", name=name
+                )
 
     def _bring_back(self, entry: ManifestEntry, place: BackupPlace, report: BackupReport) -> None:
         if not entry.copied:

@@ -24,10 +24,12 @@ def validate_hardware(hardware: object) -> dict[str, Any]:
         raise errors.InvalidInput("hardware.screens must be a list", "hardware")
     for i, screen in enumerate(screens):
         if not isinstance(screen, dict) or not isinstance(screen.get("kind"), str) or not screen["kind"].strip():
-            raise errors.InvalidInput(f'hardware.screens[{i}] needs a "kind" (text), e.g. "cube_led"', "hardware")
+            raise errors.InvalidInput('hardware.screens[%(i)s] needs a "kind" (text), e.g. "cube_led"', "hardware", i=i)
         for key in ("label", "specs"):
             if key in screen and not isinstance(screen[key], str):
-                raise errors.InvalidInput(f"hardware.screens[{i}].{key} must be text", "hardware")
+                raise errors.InvalidInput(
+                    "hardware.screens[%(i)s].%(the_key)s must be text", "hardware", i=i, the_key=key
+                )
     return {**hardware, "screens": screens}
 
 
@@ -37,9 +39,11 @@ def parse_month(value: str) -> tuple[int, int]:
         year_text, month_text = value.strip().split("-")
         year, month = int(year_text), int(month_text)
     except (ValueError, AttributeError):
-        raise errors.InvalidInput(f"{value!r} is not a month; write it YYYY-MM, e.g. 2026-12", "month") from None
+        raise errors.InvalidInput(
+            "%(value)r is not a month; write it YYYY-MM, e.g. 2026-12", "month", value=value
+        ) from None
     if not (1 <= month <= 12 and 2000 <= year <= 2100 and len(year_text) == 4):
-        raise errors.InvalidInput(f"{value!r} is not a month; write it YYYY-MM, e.g. 2026-12", "month")
+        raise errors.InvalidInput("%(value)r is not a month; write it YYYY-MM, e.g. 2026-12", "month", value=value)
     return year, month
 
 
@@ -64,7 +68,7 @@ class BarService:
         )
         with self.ctx.uow() as uow:
             if uow.bars.get_by_name(bar.name):
-                raise errors.Conflict(f"a bar named {bar.name!r} already exists")
+                raise errors.Conflict("a bar named %(name)r already exists", name=bar.name)
             uow.bars.add(bar)
             record(self.ctx, uow, actor, "bar.created", "bar", bar.id, after=asdict(bar))
             uow.commit()
@@ -93,7 +97,7 @@ class BarService:
                 bar.name = require_text(name, "name")
                 other = uow.bars.get_by_name(bar.name)
                 if other is not None and other.id != bar_id:
-                    raise errors.Conflict(f"a bar named {bar.name!r} already exists")
+                    raise errors.Conflict("a bar named %(name)r already exists", name=bar.name)
             if location is not None:
                 bar.location = location.strip()
             if hardware is not None:
@@ -155,7 +159,7 @@ class TemplateService:
         )
         with self.ctx.uow() as uow:
             if uow.templates.get_by_name(template.name):
-                raise errors.Conflict(f"a template named {template.name!r} already exists")
+                raise errors.Conflict("a template named %(name)r already exists", name=template.name)
             uow.templates.add(template)
             record(self.ctx, uow, actor, "template.created", "template", template.id, after=asdict(template))
             uow.commit()
@@ -174,7 +178,7 @@ class TemplateService:
             template = evolve(template, **{key: _template_value(key, value) for key, value in given(change).items()})
             other = uow.templates.get_by_name(template.name)
             if other is not None and other.id != template_id:
-                raise errors.Conflict(f"a template named {template.name!r} already exists")
+                raise errors.Conflict("a template named %(name)r already exists", name=template.name)
             uow.templates.update(template)
             old, new = changes(before, asdict(template))
             record(self.ctx, uow, actor, "template.updated", "template", template_id, before=old, after=new)

@@ -31,9 +31,11 @@ def clean_text(ctx: Context, text: str, field: str = "text") -> str:
     """The comment's sanitised text; InvalidInput naming ``field`` when it is empty or too long."""
     body = ctx.sanitize(text or "").strip()
     if not body:
-        raise errors.InvalidInput(f"{field} must not be empty", field)
+        raise errors.InvalidInput("%(field_name)s must not be empty", field, field_name=field)
     if len(body) > MAX_COMMENT:
-        raise errors.InvalidInput(f"{field} is longer than {MAX_COMMENT} characters", field)
+        raise errors.InvalidInput(
+            "%(field_name)s is longer than %(max_comment)s characters", field, field_name=field, max_comment=MAX_COMMENT
+        )
     return body
 
 
@@ -77,11 +79,17 @@ def _check_links(
     if parent_id is not None:
         parent = uow.comments.get(parent_id)
         if parent is None or parent.event_id != event_id:
-            raise errors.InvalidInput(f"comment {parent_id} is not a comment of this event", "parent_id")
+            raise errors.InvalidInput(
+                "comment %(parent_id)s is not a comment of this event", "parent_id", parent_id=parent_id
+            )
     if deliverable_id is not None:
         slot = uow.deliverables.get(deliverable_id)
         if slot is None or slot.event_id != event_id:
-            raise errors.InvalidInput(f"deliverable {deliverable_id} is not a slot of this event", "deliverable_id")
+            raise errors.InvalidInput(
+                "deliverable %(deliverable_id)s is not a slot of this event",
+                "deliverable_id",
+                deliverable_id=deliverable_id,
+            )
     if anchor is not None:
         if deliverable_id is None:
             raise errors.InvalidInput("an anchor points into a deliverable's versions: give deliverable_id", "anchor")
@@ -153,5 +161,5 @@ class CommentService:
         if comment is None or comment.deleted_at is not None:
             raise errors.NotFound("comment", comment_id)
         if actor is not None and actor.id != comment.author_id and not (admin_may and actor.is_admin):
-            raise errors.Forbidden(f"only its author may {verb} this comment")
+            raise errors.Forbidden("only its author may %(verb)s this comment", verb=verb)
         return comment

@@ -56,9 +56,18 @@ def parse_date(value: object, field: str = "date") -> dt.date:
         try:
             date = dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            raise errors.InvalidInput(f"{value!r} is not a date; write it YYYY-MM-DD, e.g. 2026-12-31", field) from None
+            raise errors.InvalidInput(
+                "%(value)r is not a date; write it YYYY-MM-DD, e.g. 2026-12-31", field, value=str(value)
+            ) from None
     if date.year not in YEARS:
-        raise errors.InvalidInput(f"{field} must be between {YEARS[0]} and {YEARS[-1]}, not {date.isoformat()}", field)
+        raise errors.InvalidInput(
+            "%(field_name)s must be between %(years)s and %(years2)s, not %(value)s",
+            field,
+            field_name=field,
+            years=YEARS[0],
+            years2=YEARS[-1],
+            value=date.isoformat(),
+        )
     return date
 
 
@@ -67,7 +76,9 @@ def parse_status(value: str) -> Status:
         return Status(value)
     except ValueError:
         allowed = ", ".join(s.value for s in Status)
-        raise errors.InvalidInput(f"status must be one of {allowed}, not {value!r}", "status") from None
+        raise errors.InvalidInput(
+            "status must be one of %(allowed)s, not %(value)r", "status", allowed=allowed, value=value
+        ) from None
 
 
 def _status(value: Status | str | Unchanged) -> Status | Unchanged:
@@ -515,7 +526,7 @@ class EventService:
             stored = [a for a in uow.assets.list_for_events([event_id]) if a.location is not StorageTier.PURGED]
             if stored:  # without an eraser, or a file that arrived meanwhile: its bytes would be left behind
                 raise errors.Conflict(
-                    f"this event still holds {len(stored)} file(s); archive it or delete its files first"
+                    "this event still holds %(count)s file(s); archive it or delete its files first", count=len(stored)
                 )
             uow.events.delete(event_id)
             after = {"files": erased} if erased else None
@@ -536,7 +547,7 @@ class EventService:
         with self.ctx.uow() as uow:
             event = self._event(uow, event_id)
             if bar_id is not None and bar_id not in event.bar_ids:
-                raise errors.InvalidInput(f"bar {bar_id} is not one of this event's bars", "bar_id")
+                raise errors.InvalidInput("bar %(bar_id)s is not one of this event's bars", "bar_id", bar_id=bar_id)
             if assignee_id is not None:
                 self._assignee(uow, assignee_id)
             slot = uow.deliverables.add(
@@ -632,7 +643,9 @@ class EventService:
     def _make_current(self, slot: Deliverable, versions: Sequence[Asset], number: int) -> None:
         """``number`` becomes the current version; an approval was about another version, so it needs a new look."""
         if number < 1:
-            raise errors.InvalidInput(f"current_version is a version number (1, 2…), not {number}", "current_version")
+            raise errors.InvalidInput(
+                "current_version is a version number (1, 2…), not %(number)s", "current_version", number=number
+            )
         if rules_review.version_numbered(versions, number) is None:
             raise errors.NotFound("version", f"{number} of deliverable {slot.id}")
         slot.current_version = number
@@ -738,7 +751,9 @@ class EventService:
             raise errors.InvalidInput("assignee_id must be a user id", "assignee_id")
         user = uow.users.get(user_id)
         if user is None or not user.active:
-            raise errors.InvalidInput(f"user {user_id} does not exist or is deactivated", "assignee_id")
+            raise errors.InvalidInput(
+                "user %(user_id)s does not exist or is deactivated", "assignee_id", user_id=user_id
+            )
         return user_id
 
     @staticmethod

@@ -72,7 +72,7 @@ class MigrationService:
     def plan(self, store: str) -> list[StoredFile]:
         """The files the database keeps in ``store`` (hot or cold)."""
         if store not in STORES:
-            raise errors.InvalidInput(f"the store must be hot or cold, not {store!r}", "store")
+            raise errors.InvalidInput("the store must be hot or cold, not %(store)r", "store", store=store)
         with self.ctx.uow(read_only=True) as uow:
             events = uow.events.list()
             assets = uow.assets.list_for_events([e.id for e in events if e.id is not None])

@@ -68,7 +68,11 @@ class OutboxService:
             if message is None:
                 raise errors.NotFound("outbox message", message_id)
             if message.status is not OutboxStatus.FAILED:
-                raise errors.Conflict(f"message {message_id} is {message.status.value}, not failed: nothing to retry")
+                raise errors.Conflict(
+                    "message %(message_id)s is %(value)s, not failed: nothing to retry",
+                    message_id=message_id,
+                    value=message.status.value,
+                )
             message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, self.ctx.clock.now()
             uow.outbox.update(message)
             record(self.ctx, uow, actor, "outbox.retried", "outbox", message_id, message.event_id)

@@ -54,7 +54,9 @@ class ReviewService:
         """Page ``number`` (from 1) of a PDF version as an image, made on request (PDFs are compared page by page)."""
         download = self.assets.content(asset_id)
         if download.asset.content_type not in PAGED_TYPES:
-            raise errors.InvalidInput(f"{download.asset.filename!r} is not a PDF: it has no pages", "page")
+            raise errors.InvalidInput(
+                "%(filename)r is not a PDF: it has no pages", "page", filename=download.asset.filename
+            )
         with download.open() as source:
             return self.probe.page(source, number, edge)
 

@@ -95,9 +95,14 @@ class StatsService:
         end = _month(last, "to") if last is not None else this_month
         start = _month(first, "from") if first is not None else add_months(end, 1 - DEFAULT_MONTHS)
         if start > end:
-            raise errors.InvalidInput(f"to ({end:%Y-%m}) is before from ({start:%Y-%m})", "to")
+            raise errors.InvalidInput(
+                "to (%(end)s) is before from (%(start)s)",
+                "to",
+                end=end.strftime("%Y-%m"),
+                start=start.strftime("%Y-%m"),
+            )
         if len(month_keys(start, end)) > MAX_MONTHS:
-            raise errors.InvalidInput(f"a report covers at most {MAX_MONTHS} months", "from")
+            raise errors.InvalidInput("a report covers at most %(max_months)s months", "from", max_months=MAX_MONTHS)
         return start, end
 
 
@@ -105,7 +110,7 @@ def _month(value: str, name: str) -> dt.date:
     try:
         year, month = parse_month(value)
     except errors.InvalidInput as bad:
-        raise errors.InvalidInput(str(bad), name) from None
+        raise errors.InvalidInput(bad.message, name) from None
     return dt.date(year, month, 1)
 
 

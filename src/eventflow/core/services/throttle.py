@@ -14,6 +14,7 @@ import math
 
 from attrs import define
 
+from eventflow.core.errors import TooManyAttempts
 from eventflow.core.model import LoginFailure
 from eventflow.core.services import Context
 
@@ -23,12 +24,6 @@ WINDOW = dt.timedelta(minutes=15)
 #: Keys are cut to the columns' length (an attacker may type anything as an e-mail).
 EMAIL_LENGTH = 320
 ADDRESS_LENGTH = 100
-
-
-class TooManyAttempts(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed logins; try again in {math.ceil(retry_after / 60)} minute(s)")
-        self.retry_after = retry_after
 
 
 def email_key(email: str) -> str:

@@ -35,7 +35,10 @@ def parse_role(value: str) -> Role:
         return Role(value)
     except ValueError:
         raise errors.InvalidInput(
-            f"role must be one of {', '.join(r.value for r in Role)}, not {value!r}", "role"
+            "role must be one of %(allowed)s, not %(value)r",
+            "role",
+            allowed=", ".join(r.value for r in Role),
+            value=value,
         ) from None
 
 
@@ -49,13 +52,15 @@ def parse_language(value: str) -> Language:
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if not EMAIL.match(email):
-        raise errors.InvalidInput(f"{email!r} is not a valid e-mail address", "email")
+        raise errors.InvalidInput("%(email)r is not a valid e-mail address", "email", email=email)
     return email
 
 
 def check_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
-        raise errors.InvalidInput(f"the password must have at least {MIN_PASSWORD} characters", "password")
+        raise errors.InvalidInput(
+            "the password must have at least %(min_password)s characters", "password", min_password=MIN_PASSWORD
+        )
     return password
 
 
@@ -90,7 +95,7 @@ class UserService:
         )
         with self.ctx.uow() as uow:
             if uow.users.get_by_email(user.email):
-                raise errors.Conflict(f"a user with e-mail {user.email} already exists")
+                raise errors.Conflict("a user with e-mail %(email)s already exists", email=user.email)
             uow.users.add(user)
             record(self.ctx, uow, actor, "user.created", "user", user.id, after=public(user))
             uow.commit()
@@ -155,11 +160,11 @@ class UserService:
                 unknown = set(kinds) - set(NOTIFICATION_KINDS)
                 if unknown:
                     raise errors.InvalidInput(
-                        f"unknown notification kinds: {', '.join(sorted(unknown))}", "notifications"
+                        "unknown notification kinds: %(value)s", "notifications", value=", ".join(sorted(unknown))
                     )
                 user.notifications = kinds
             else:
-                raise errors.InvalidInput(f"{key} cannot be changed", key)
+                raise errors.InvalidInput("%(the_key)s cannot be changed", key, the_key=key)
 
     def deactivate(self, actor: Actor, email: str) -> User:
         user = self.by_email(email)
@@ -220,7 +225,7 @@ class UserService:
         if actor is not None and actor.id != user.id:
             require_admin(actor)
         if not user.active:
-            raise errors.Conflict(f"{user.email} is deactivated and cannot get a token")
+            raise errors.Conflict("%(email)s is deactivated and cannot get a token", email=user.email)
         secret = "ef_" + secrets.token_urlsafe(32)
         prefix = secret[:TOKEN_PREFIX_LENGTH]
         with self.ctx.uow() as uow:
@@ -269,9 +274,9 @@ class UserService:
                 found = [token] if (token := uow.tokens.get(int(reference))) else []
             elif len(reference) < TOKEN_PREFIX_LENGTH:
                 raise errors.InvalidInput(
-                    "give the token's id (`eventflow token list EMAIL`) "
-                    f"or at least its first {TOKEN_PREFIX_LENGTH} characters",
+                    "give the token's id (`eventflow token list EMAIL`) or at least its first %(length)s characters",
                     "token",
+                    length=TOKEN_PREFIX_LENGTH,
                 )
             else:
                 exact = uow.tokens.get_by_hash(token_hash(reference))
@@ -279,7 +284,11 @@ class UserService:
         if not found:
             raise errors.NotFound("token", reference)
         if len(found) > 1:
-            raise errors.Conflict(f"{len(found)} tokens start with {reference}; give the id of the one to revoke")
+            raise errors.Conflict(
+                "%(count)s tokens start with %(reference)s; give the id of the one to revoke",
+                count=len(found),
+                reference=reference,
+            )
         return found[0]
 
     def user_for_token(self, secret: str) -> User:

@@ -47,7 +47,9 @@ def parse_format(value: str) -> WebhookFormat:
         return WebhookFormat(value)
     except ValueError:
         allowed = ", ".join(f.value for f in WebhookFormat)
-        raise errors.InvalidInput(f"format must be one of {allowed}, not {value!r}", "format") from None
+        raise errors.InvalidInput(
+            "format must be one of %(allowed)s, not %(value)r", "format", allowed=allowed, value=value
+        ) from None
 
 
 def _parse_language(value: str) -> Language:

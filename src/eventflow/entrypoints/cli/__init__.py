@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from eventflow.config import ConfigError
 from eventflow.core.errors import EventflowError
-from eventflow.entrypoints.cli.common import Runtime
+from eventflow.entrypoints.cli.common import CliError, Runtime, said
 
 #: Every command by name, with the module of this package that defines it (in its ``COMMANDS``). A module, and what
 #: it imports, is loaded only when one of its commands runs (or ``--help`` lists them all): `eventflow event list`
@@ -61,7 +61,9 @@ class EventflowGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (EventflowError, ConfigError) as error:
+        except EventflowError as error:  # in the reader's language (EVENTFLOW_LANGUAGE, or the locale)
+            raise CliError(one_line(said(error.message))) from None
+        except ConfigError as error:
             raise click.ClickException(one_line(str(error))) from None
         except OperationalError as error:  # the database went away or stayed locked mid-command
             raise click.ClickException(one_line(f"the database failed: {error.orig}")) from None

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from eventflow.core.errors import InvalidInput
+from eventflow.core.i18n import N_, Message, Value
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
 
@@ -17,22 +18,28 @@ def parse_hardware(value: str | None) -> Any:
     """``--hardware``: JSON text, or ``@path`` to a JSON file."""
     if value is None:
         return None
-    source = "--hardware"
+    source: Value = "--hardware"
     if value.startswith("@"):
         path = Path(value[1:]).expanduser()
         try:
             value = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-            raise InvalidInput(f"cannot read the hardware file {str(path)!r}: {reason}", "hardware") from None
-        source = f"the hardware file {str(path)!r}"
+            raise InvalidInput(
+                "cannot read the hardware file %(path)r: %(reason)s", "hardware", path=str(path), reason=reason
+            ) from None
+        source = Message(N_("the hardware file %(path)r"), {"path": str(path)})
     try:
         return json.loads(value)
     except json.JSONDecodeError as error:
         raise InvalidInput(
-            f"{source} is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}); "
+            "%(source)s is not valid JSON (%(msg)s at line %(lineno)s column %(colno)s); "
             'e.g. {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}]}',
             "hardware",
+            source=source,
+            msg=error.msg,
+            lineno=error.lineno,
+            colno=error.colno,
         ) from None
 
 

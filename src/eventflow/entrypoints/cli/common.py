@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -12,6 +12,9 @@ import click
 from attrs import define
 
 from eventflow.config import Settings
+from eventflow.core.i18n import Message, render
+from eventflow.core.model import Language
+from eventflow.core.ports import Translator
 
 if TYPE_CHECKING:
     from eventflow.bootstrap import Services
@@ -51,6 +54,46 @@ class Runtime:
 
 
 pass_runtime = click.make_pass_decorator(Runtime)
+
+#: Where the command line finds its reader's language, first set first: eventflow's own setting, then the locale.
+LANGUAGE_VARIABLES = ("EVENTFLOW_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def cli_language(env: Mapping[str, str] | None = None) -> Language:
+    """The language the command line speaks: ``EVENTFLOW_LANGUAGE=fr|en``, else the locale (``LANG=fr_FR.UTF-8``);
+    English when none names French or English (``C``/``POSIX``, the usual locale of cron and containers)."""
+    values = os.environ if env is None else env
+    for name in LANGUAGE_VARIABLES:
+        primary = values.get(name, "").strip().lower()[:2]
+        if primary in ("fr", "en"):
+            return Language(primary)
+        if values.get(name) and name != "EVENTFLOW_LANGUAGE":
+            break  # a locale is set (C.UTF-8, de_DE…) and names neither: the ones after it do not count
+    return Language.EN
+
+
+def cli_texts() -> Translator:
+    """The command line's texts and formats (sizes, dates), in :func:`cli_language`."""
+    from eventflow.adapters.translations import translator  # Babel: loaded only by commands that print such texts
+
+    return translator(cli_language())
+
+
+def _(text: str) -> str:
+    """``text`` (English, extracted by ``pybabel``) in the command line's language; fill it in with ``% values``."""
+    return cli_texts().gettext(text)
+
+
+class CliError(click.ClickException):
+    """A refusal the command line prints as "Error: …" in its reader's language (Click's own prefix is English)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(_("Error: %(message)s") % {"message": self.format_message()}, file=file, err=file is None)
+
+
+def said(message: Message) -> str:
+    """A core message (an error's, a report's) as the command line's reader reads it."""
+    return render(message, cli_texts())
 
 
 def json_option(command: F) -> F:

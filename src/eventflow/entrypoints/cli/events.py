@@ -31,7 +31,9 @@ def parse_health(value: str) -> Health:
         return Health(value.strip().lower())
     except ValueError:
         allowed = ", ".join(h.value for h in Health)
-        raise InvalidInput(f"health must be one of {allowed}, not {value!r}", "health") from None
+        raise InvalidInput(
+            "health must be one of %(allowed)s, not %(value)r", "health", allowed=allowed, value=value
+        ) from None
 
 
 @click.group()

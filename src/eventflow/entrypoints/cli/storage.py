@@ -12,20 +12,15 @@ from eventflow.config import BucketUrl, Settings
 from eventflow.core.model import Asset
 from eventflow.core.services.storage import Leftover, Plan, Summary
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.cli.common import Runtime, _, cli_texts, echo_json, echo_table, json_option, pass_runtime
 from eventflow.entrypoints.startup import reclaim_leftovers
 
 VERBS = {"archived": "moved to cold storage", "deleted": "deleted", "restored": "brought back", "purged": "purged"}
 
 
 def human(size: int) -> str:
-    """Bytes for people: 1.4 GB, 350.0 MB, 12.0 KB."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+    """Bytes for people, as pages and e-mails write them, in the command line's language: 1.4 GB, 350 MB, 1,4 Go."""
+    return cli_texts().format_size(size)
 
 
 def show_plan(plan: Plan, verb: str) -> None:
@@ -142,14 +137,20 @@ def storage(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json(presenters.Storage.json(report))
         return
-    click.echo(f"Used:       {human(report.used_bytes)} of {human(report.quota_bytes)} ({report.percent}%)")
+    used, quota = human(report.used_bytes), human(report.quota_bytes)
+    click.echo(
+        _("Used:       %(used)s of %(quota)s (%(percent)s%%)")
+        % {"used": used, "quota": quota, "percent": report.percent}
+    )
     if report.reserved_bytes:
-        click.echo(f"Reserved:   {human(report.reserved_bytes)} by uploads under way")
-    click.echo(f"Free disk:  {human(report.disk_free_bytes)} on the volume")
-    click.echo(f"Archivable: {human(report.archivable_bytes)} (events over {report.archive_after_days} days past)")
+        click.echo(_("Reserved:   %(size)s by uploads under way") % {"size": human(report.reserved_bytes)})
+    click.echo(_("Free disk:  %(size)s on the volume") % {"size": human(report.disk_free_bytes)})
+    archivable = {"size": human(report.archivable_bytes), "days": report.archive_after_days}
+    click.echo(_("Archivable: %(size)s (events over %(days)s days past)") % archivable)
     rows = [(u.event.id, u.event.date, u.event.name, human(u.hot_bytes)) for u in report.biggest_events]
-    click.echo("Biggest events:")
-    echo_table(("ID", "DATE", "EVENT", "SIZE"), rows, empty="  none: no files stored yet")
+    click.echo(_("Biggest events:"))
+    headers = (_("ID"), _("DATE"), _("EVENT"), _("SIZE"))
+    echo_table(headers, rows, empty=_("  none: no files stored yet"))
 
 
 @storage.command("check")
@@ -175,8 +176,8 @@ def storage_check(runtime: Runtime, repair: bool) -> None:
         click.echo("  run `eventflow storage check --repair` to reclaim what processes that ended left", err=True)
     if not drift.ok:
         problems = len(drift.missing) + len(drift.wrong_size) + len(drift.orphans) + len(drift.leftovers)
-        raise click.ClickException(f"{problems} difference(s) between the database and the disk")
-    click.echo(f"Checked {drift.checked} file(s): the database and the disk agree.")
+        raise click.ClickException(_("%(count)s difference(s) between the database and the disk") % {"count": problems})
+    click.echo(_("Checked %(count)s file(s): the database and the disk agree.") % {"count": drift.checked})
 
 
 @storage.command("migrate")

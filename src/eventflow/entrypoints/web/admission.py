@@ -26,7 +26,8 @@ from typing import Any
 
 import falcon
 
-from eventflow.entrypoints.web.errors import error_body
+from eventflow.core.i18n import N_, Message, render
+from eventflow.entrypoints.web.errors import Refusal, error_body, texts_for
 
 BODIES_PER_WORKER = 6
 UPLOADS_PER_WORKER = 4
@@ -106,7 +107,7 @@ class Admission:
         req.stream = req.env["wsgi.input"] = StallGuard(req.env["wsgi.input"], self._body_timeout_seconds)
         if carries_body(req):
             if not self._bodies.acquire(blocking=False):
-                raise busy("the server is receiving as many requests as it can right now")
+                raise busy(N_("the server is receiving as many requests as it can right now"))
             req.context.body_slot = True
 
     def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: Any, params: Any) -> None:
@@ -116,7 +117,7 @@ class Admission:
         self._take_person_slot(user.id)
         req.context.upload_person = user.id
         if not self._uploads.acquire(blocking=False):
-            raise busy("the server is receiving as many uploads as it can right now")
+            raise busy(N_("the server is receiving as many uploads as it can right now"))
         req.context.upload_slot = True
 
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool) -> None:
@@ -134,25 +135,30 @@ class Admission:
     def _take_person_slot(self, person: int) -> None:
         with self._lock:
             if self._per_person[person] >= self._uploads_per_person:
-                raise falcon.HTTPTooManyRequests(
-                    title="Too many uploads",
-                    description=f"you already have {self._uploads_per_person} uploads under way: "
-                    "wait for one to finish, then send this file again",
-                    retry_after=RETRY_AFTER_SECONDS,
+                raise Refusal(
+                    falcon.HTTP_429,
+                    "you already have %(count)s uploads under way: wait for one to finish, then send this file again",
+                    {"Retry-After": str(RETRY_AFTER_SECONDS)},
+                    count=self._uploads_per_person,
                 )
             self._per_person[person] += 1
 
     def handle_stalled(self, req: falcon.Request, resp: falcon.Response, exc: ClientStalled, params: Any) -> None:
         """408: the body stopped arriving; nothing of it was kept (a tus upload keeps what it had: resume it)."""
         resp.status = falcon.HTTP_408
-        resp.media = error_body("Request timeout", f"{exc}: the request was abandoned, send it again")
+        texts = texts_for(req)
+        stalled = Message(N_("nothing arrived for %(seconds)s seconds"), {"seconds": f"{self._body_timeout_seconds:g}"})
+        message = Message(N_("%(reason)s: the request was abandoned, send it again"), {"reason": stalled})
+        resp.media = error_body(texts.gettext("Request timeout"), render(message, texts))
 
 
-def busy(description: str) -> falcon.HTTPServiceUnavailable:
-    return falcon.HTTPServiceUnavailable(
-        title="Busy",
-        description=f"{description}; try again in {RETRY_AFTER_SECONDS} seconds",
-        retry_after=RETRY_AFTER_SECONDS,
+def busy(description: str) -> Refusal:
+    return Refusal(
+        falcon.HTTP_503,
+        "%(reason)s; try again in %(seconds)s seconds",
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        reason=Message(description),
+        seconds=RETRY_AFTER_SECONDS,
     )
 
 

@@ -49,7 +49,7 @@ def audit_query(req: falcon.Request) -> AuditQuery:
 def flag_param(req: falcon.Request, name: str) -> bool:
     value = (req.get_param(name) or "false").lower()
     if value not in ("true", "false", "1", "0"):
-        raise errors.InvalidInput(f"{name} must be true or false, not {value!r}", name)
+        raise errors.InvalidInput("%(name)s must be true or false, not %(value)r", name, name=name, value=value)
     return value in ("true", "1")
 
 

@@ -33,6 +33,7 @@ from eventflow.entrypoints.web import (
 )
 from eventflow.entrypoints.web.errors import register_error_handlers
 from eventflow.entrypoints.web.middleware import OneReadTransaction, ReaderLanguage, RequestId, SecurityHeaders
+from eventflow.entrypoints.web.pages.render import Renderer
 from eventflow.entrypoints.web.schema import Json
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (
@@ -65,8 +66,10 @@ def create_app(services: Services) -> falcon.App[falcon.Request, falcon.Response
     app.router_options.converters["id"] = IdConverter
     app.req_options.strip_url_path_trailing_slash = True
     app.resp_options.secure_cookies_by_default = False  # decided per request by auth.CookiePolicy
-    register_error_handlers(app)
-    auth.register(app, services, trust_forwarded_proto=services.settings.trust_forwarded_proto)
+    answers = register_error_handlers(app, Renderer(services.settings.timezone))  # in the reader's language
+    answers.identify = auth.register(
+        app, services, trust_forwarded_proto=services.settings.trust_forwarded_proto
+    ).identify_quietly  # a page no route takes still knows its reader
     app.add_middleware(ReaderLanguage())  # once the caller is known
     admission.register(app, services.settings.body_timeout_seconds)
     for module in ROUTE_MODULES:

@@ -103,7 +103,7 @@ class UploadForm:
                 if part.name == "file":
                     return part
                 self.fields[part.name or ""] = text_of(part)
-        raise errors.InvalidInput(f"no {what} was sent: put it in the multipart field 'file'", "file")
+        raise errors.InvalidInput("no %(what)s was sent: put it in the multipart field 'file'", "file", what=what)
 
     def finish(self) -> dict[str, str]:
         """The text fields, once the whole form and body have arrived."""

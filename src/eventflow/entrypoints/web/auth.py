@@ -31,10 +31,11 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.commands import UNSET
 from eventflow.core.model import User
-from eventflow.core.services.throttle import LoginThrottle, TooManyAttempts
+from eventflow.core.services.throttle import LoginThrottle
 from eventflow.core.services.users import SESSION_DAYS
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body, read_changes
+from eventflow.entrypoints.web.errors import Refusal
 from eventflow.entrypoints.web.openapi import operation
 from eventflow.entrypoints.web.schema import STR, Json, doc
 
@@ -107,6 +108,19 @@ class Authentication:
         if req.context.session_key:
             self._check_csrf(req)
 
+    def identify_quietly(self, req: falcon.Request) -> None:
+        """The caller of a request no route took (Falcon runs no ``process_resource`` then), so that its error page
+        is in their language and layout; an invalid credential just leaves them anonymous."""
+        if req.context.get("user") is not None or "session_key" in req.context:
+            return
+        req.context.user = None
+        req.context.session_key = None
+        req.context.csrf_token = None
+        try:
+            self._identify(req)
+        except errors.NotAuthenticated:
+            req.context.user = None
+
     def _identify(self, req: falcon.Request) -> None:
         authorization = req.get_header("Authorization")
         if authorization:
@@ -141,7 +155,10 @@ class Authentication:
         sent = req.get_header(CSRF_HEADER) or self._form_token(req)
         if not sent or not hmac.compare_digest(sent.encode(), req.context.csrf_token.encode()):
             raise errors.Forbidden(
-                f"missing or wrong CSRF token: send the {CSRF_HEADER} header with the value of the {CSRF_COOKIE} cookie"
+                "missing or wrong CSRF token: send the %(csrf_header)s header "
+                "with the value of the %(csrf_cookie)s cookie",
+                csrf_header=CSRF_HEADER,
+                csrf_cookie=CSRF_COOKIE,
             )
 
     @staticmethod
@@ -213,17 +230,13 @@ class SessionResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         if not is_json(req):
-            raise falcon.HTTPUnsupportedMediaType(
-                description='log in with a JSON body: Content-Type: application/json and {"email": …, "password": …}'
+            raise Refusal(
+                falcon.HTTP_415,
+                'log in with a JSON body: Content-Type: application/json and {"email": …, "password": …}',
             )
         body = read_body(req, LoginBody)
         address = client_address(req, self._trust_proxy)
-        try:
-            self._throttle.attempt(body.email, address)
-        except TooManyAttempts as exc:
-            raise falcon.HTTPTooManyRequests(
-                title="Too many attempts", description=str(exc), retry_after=exc.retry_after
-            ) from None
+        self._throttle.attempt(body.email, address)  # TooManyAttempts: 429 with Retry-After
         user = self._users.authenticate(body.email, body.password)  # a refusal stays counted
         self._throttle.succeeded(body.email)
         if req.context.session_key:
@@ -255,13 +268,14 @@ class MeResource:
 
 def register(
     app: falcon.App[falcon.Request, falcon.Response], services: Services, *, trust_forwarded_proto: bool = False
-) -> None:
+) -> Authentication:
     cookies = CookiePolicy(trust_forwarded_proto)
     auth = Authentication(services, cookies)
     app.add_middleware(auth)
     throttle = LoginThrottle(services.ctx)
     app.add_route("/api/session", SessionResource(services, auth, throttle, trust_forwarded_proto))
     app.add_route("/api/me", MeResource(services))
+    return auth
 
 
 _LOGGED_IN: Json = {

@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-import cattrs.v
 import falcon
 from cattrs.preconf.json import make_converter
 
 from eventflow.core import errors
 from eventflow.core.commands import UNSET
+from eventflow.core.i18n import N_, Message, Value
 
 T = TypeVar("T")
 A = TypeVar("A", bound=attrs.AttrsInstance)
@@ -34,24 +34,42 @@ class BodyError(errors.InvalidInput):
 
 
 class WrongValue(ValueError):
-    """Raised by the strict hooks below; its message is already meant for the client."""
+    """Raised by the strict hooks below; its ``message`` is meant for the client (translated at the door)."""
+
+    def __init__(self, message: str, /, **values: Value) -> None:
+        self.message = Message(message, values)
+        super().__init__(str(self.message))
 
 
-def _format(exc: BaseException, kind: type | None) -> str:
-    return str(exc) if isinstance(exc, WrongValue) else cattrs.v.format_exception(exc, kind)
+def problem(exc: BaseException, kind: type | None) -> Message:
+    """What is wrong with one value, as a message for its reader (cattrs' cases, in words that translate)."""
+    if isinstance(exc, WrongValue):
+        return exc.message
+    expected = getattr(kind, "__name__", None) or (repr(kind) if kind is not None else "")
+    if isinstance(exc, KeyError):
+        return Message(N_("required field missing"))
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return Message(N_("extra fields found (%(fields)s)"), {"fields": ", ".join(sorted(exc.extra_fields))})
+    if isinstance(exc, TypeError) and kind is None and str(exc).endswith("object is not iterable"):
+        return Message(N_("invalid value for type, expected a list"))
+    if isinstance(exc, AttributeError) and str(exc).endswith("object has no attribute 'items'"):
+        return Message(N_("expected an object"))
+    if isinstance(exc, ValueError | TypeError) and expected:
+        return Message(N_("invalid value for type, expected %(type)s"), {"type": expected})
+    return Message(N_("invalid value"))
 
 
 def _strict_int(value: Any, _: type) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise WrongValue(f"expected an integer, not {type(value).__name__}")
+        raise WrongValue("expected an integer, not %(type)s", type=type(value).__name__)
     if not -MAX_INT <= value <= MAX_INT:
-        raise WrongValue(f"{value} is out of range")
+        raise WrongValue("%(value)s is out of range", value=value)
     return value
 
 
 def _strict_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
-        raise WrongValue(f"expected text, not {type(value).__name__}")
+        raise WrongValue("expected text, not %(type)s", type=type(value).__name__)
     if "\x00" in value:
         raise WrongValue("text must not contain NUL characters")
     return value
@@ -59,13 +77,13 @@ def _strict_str(value: Any, _: type) -> str:
 
 def _strict_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise WrongValue(f"expected true or false, not {type(value).__name__}")
+        raise WrongValue("expected true or false, not %(type)s", type=type(value).__name__)
     return value
 
 
 def _strict_float(value: Any, _: type) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise WrongValue(f"expected a number, not {type(value).__name__}")
+        raise WrongValue("expected a number, not %(type)s", type=type(value).__name__)
     return float(value)
 
 
@@ -84,9 +102,7 @@ converter = _make_converter()
 def read_json(req: falcon.Request) -> Any:
     """The parsed JSON body; 400 when it is missing or malformed, 413 when it is far larger than any form."""
     if (req.content_length or 0) > MAX_JSON_BYTES:
-        raise falcon.HTTPContentTooLarge(
-            title="Body too large", description=f"a JSON body may hold at most {MAX_JSON_BYTES // 1024} KB"
-        )
+        raise falcon.HTTPContentTooLarge(description=N_("a JSON body may hold at most 1 MB"))
     try:
         return req.get_media()
     except falcon.MediaNotFoundError:
@@ -102,9 +118,25 @@ def structure(raw: Any, cls: type[T]) -> T:
     try:
         return converter.structure(raw, cls)
     except cattrs.BaseValidationError as exc:
-        messages = cattrs.transform_error(exc, format_exception=_format)
-        match = _PATH_FIELD.search(messages[0])
-        raise errors.InvalidInput("; ".join(messages), match.group(1) if match else None) from None
+        raise validation_error(exc) from None
+
+
+def validation_error(exc: cattrs.BaseValidationError) -> errors.InvalidInput:
+    """cattrs' failures as one ``InvalidInput`` in words that translate: each problem with its JSON path
+    ("required field missing @ $.date"), naming the first faulty field."""
+    problems: list[Message] = []
+
+    def collect(error: BaseException, kind: type | None) -> str:
+        problems.append(problem(error, kind))
+        return str(len(problems) - 1)
+
+    found = [line.partition(" @ ") for line in cattrs.transform_error(exc, format_exception=collect)]
+    shown = [Message(N_("%(problem)s @ %(path)s"), {"problem": problems[int(i)], "path": path}) for i, _, path in found]
+    message = shown[0]
+    for more in shown[1:]:
+        message = Message("%(first)s; %(then)s", {"first": message, "then": more})
+    match = _PATH_FIELD.search(f"@ {found[0][2]}") if found else None
+    return errors.InvalidInput(message, match.group(1) if match else None)
 
 
 def read_body(req: falcon.Request, cls: type[T]) -> T:

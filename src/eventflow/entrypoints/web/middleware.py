@@ -12,6 +12,7 @@ import falcon
 
 from eventflow.core.shared_reads import SharedReads
 from eventflow.entrypoints import presenters
+from eventflow.entrypoints.web.errors import reader_language
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -70,12 +71,11 @@ class OneReadTransaction:
 
 
 class ReaderLanguage:
-    """Answers tell their texts (a spec check's problems) in the caller's language; after authentication."""
+    """Answers tell their texts (a spec check's problems) in the caller's language (their profile's, or their
+    browser's before they log in); after authentication."""
 
     def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: Any, params: Any) -> None:
-        user = req.context.get("user")
-        if user is not None:
-            req.context.reader = presenters.READER.set(user.language)
+        req.context.reader = presenters.READER.set(reader_language(req))
 
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool) -> None:
         token = req.context.get("reader")

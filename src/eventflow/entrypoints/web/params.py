@@ -25,7 +25,7 @@ def period(req: falcon.Request) -> tuple[dt.date | None, dt.date | None]:
     """``from`` and ``to`` (both included); ``to`` before ``from`` is refused."""
     start, end = date_param(req, "from"), date_param(req, "to")
     if start and end and end < start:
-        raise errors.InvalidInput(f"to ({end}) is before from ({start})", "to")
+        raise errors.InvalidInput("to (%(end)s) is before from (%(start)s)", "to", end=end, start=start)
     return start, end
 
 
@@ -34,7 +34,14 @@ def int_param(req: falcon.Request, name: str, low: int = 1, high: int = MAX_INT)
     if value is None:
         return None
     if not value.isdigit() or not low <= int(value) <= high:
-        raise errors.InvalidInput(f"{name} must be a whole number from {low} to {high}, not {value!r}", name)
+        raise errors.InvalidInput(
+            "%(name)s must be a whole number from %(low)s to %(high)s, not %(value)r",
+            name,
+            name=name,
+            low=low,
+            high=high,
+            value=value,
+        )
     return int(value)
 
 
@@ -47,7 +54,7 @@ def flag_param(req: falcon.Request, name: str) -> bool:
     if value is None:
         return False
     if value.lower() not in FLAGS:
-        raise errors.InvalidInput(f"{name} must be 1 or 0, not {value!r}", name)
+        raise errors.InvalidInput("%(name)s must be 1 or 0, not %(value)r", name, name=name, value=value)
     return FLAGS[value.lower()]
 
 
@@ -55,7 +62,7 @@ def text_param(req: falcon.Request, name: str, max_len: int = 200) -> str | None
     """A short free text, stripped; None when absent or blank."""
     value = (req.get_param(name) or "").strip()
     if len(value) > max_len:
-        raise errors.InvalidInput(f"{name} is longer than {max_len} characters", name)
+        raise errors.InvalidInput("%(name)s is longer than %(max)s characters", name, name=name, max=max_len)
     return value or None
 
 
@@ -67,12 +74,16 @@ def enum_param(req: falcon.Request, name: str, kind: type[E]) -> E | None:
         return kind(value)
     except ValueError:
         raise errors.InvalidInput(
-            f"{name} must be one of {', '.join(k.value for k in kind)}, not {value!r}", name
+            "%(name)s must be one of %(allowed)s, not %(value)r",
+            name,
+            name=name,
+            allowed=", ".join(k.value for k in kind),
+            value=value,
         ) from None
 
 
 def month_param(req: falcon.Request, name: str = "month") -> tuple[int, int]:
     value = req.get_param(name)
     if value is None:
-        raise errors.InvalidInput(f"{name} is required, e.g. ?{name}=2026-12", name)
+        raise errors.InvalidInput("%(name)s is required, e.g. ?%(name)s=2026-12", name, name=name)
     return parse_month(value)

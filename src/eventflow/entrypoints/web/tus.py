@@ -92,7 +92,7 @@ def _int_header(req: falcon.Request, name: str) -> int:
 def _id_field(meta: dict[str, str], name: str) -> int:
     value = meta.get(name, "")
     if not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
-        raise errors.InvalidInput(f"Upload-Metadata: {name} must be an id", name)
+        raise errors.InvalidInput("Upload-Metadata: %(name)s must be an id", name, name=name)
     return int(value)
 
 

@@ -12,7 +12,6 @@ import falcon
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.entrypoints.web.pages.cache import PageCache
-from eventflow.entrypoints.web.pages.common import error_status
 from eventflow.entrypoints.web.pages.render import Renderer
 
 Responder = Callable[..., None]
@@ -25,9 +24,9 @@ def html_errors(responder: Responder) -> Responder:
     def wrapped(self: Page, req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
         try:
             responder(self, req, resp, **params)
-        except errors.EventflowError as exc:
-            resp.status = error_status(exc)
-            self.renderer.page(req, resp, "error.html", status=resp.status, message=str(exc))
+        except errors.EventflowError:
+            resp.content_type = falcon.MEDIA_HTML  # the error handler (web/errors.py) answers with the error page
+            raise
 
     return wrapped
 

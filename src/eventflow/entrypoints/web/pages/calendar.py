@@ -84,7 +84,7 @@ class Period:
     @classmethod
     def of(cls, view: str, anchor: dt.date) -> Period:
         if view not in VIEWS:
-            raise errors.InvalidInput(f"view must be one of {', '.join(VIEWS)}", "view")
+            raise errors.InvalidInput("view must be one of %(value)s", "view", value=", ".join(VIEWS))
         if view == "week":
             start = anchor - dt.timedelta(days=anchor.weekday())
             return cls(view, anchor, start, start + dt.timedelta(days=6), (month_start(anchor),))

@@ -57,7 +57,7 @@ def date_param(req: falcon.Request, name: str, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise errors.InvalidInput(f"{raw!r} is not a date; write it YYYY-MM-DD", name) from None
+        raise errors.InvalidInput("%(raw)r is not a date; write it YYYY-MM-DD", name, raw=raw) from None
 
 
 def month_start(day: dt.date) -> dt.date:

@@ -27,6 +27,7 @@ from eventflow.core.i18n import N_, STATUS_LABELS
 from eventflow.core.model import Bar, Language, User
 from eventflow.core.rich_text import as_text
 from eventflow.core.rules_risk import reasons
+from eventflow.entrypoints.web.errors import reader_language
 from eventflow.entrypoints.web.pages import previews, specs
 
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -36,7 +37,6 @@ DEFAULT_LANGUAGE = Language.FR
 STATUS_CLASSES = ("todo", "in_progress", "review", "changes_requested", "approved")
 #: Texts the scripts show (upload errors, progress), translated like the templates and handed over as JSON.
 JS_MESSAGES = {
-    "too_big": N_("File too large: the limit is %(limit)s."),
     "wrong_type": N_("This file type is not accepted here."),
     "quota": N_("Storage is full: ask an admin to archive old events."),
     "network": N_("Network error: check your connection and try again."),
@@ -98,11 +98,9 @@ JS_MESSAGES = {
     "night_cancelled": N_("Night cancelled: it stays in history"),
     "night_restored": N_("Night restored"),
     "night_deleted": N_("Night deleted"),
+    "bad_json": N_("%(field)s: this is not valid JSON."),
+    "failed_because": N_("Upload failed: %(reason)s"),
 }
-
-
-def language_of(user: User | None) -> str:
-    return user.language.value if user is not None else DEFAULT_LANGUAGE.value
 
 
 class TranslateLiterals(jinja2.ext.Extension):
@@ -142,6 +140,7 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
     env.filters["rich"] = lambda stored: Markup(rich_html(stored))  # a brief, notes: shown as HTML
     env.filters["rich_source"] = rich_html  # the same, as the value the editor starts from (escaped as text)
     env.filters["as_text"] = as_text  # rich text's words and lines, e.g. a brief's change in the activity
+    env.filters["capitalize"] = capitalize
     texts = translator(Language(language))
     env.globals.update(
         _=texts.gettext,
@@ -163,6 +162,12 @@ def environment(language: str, timezone: str) -> jinja2.Environment:
         ),
     )
     return env
+
+
+def capitalize(text: str) -> str:
+    """The first letter in capitals, the rest as written: Jinja's own ``capitalize`` lowers the rest, which made
+    "Saturday 5 december" of Babel's "Saturday 5 December" ("samedi 5 décembre" becomes "Samedi 5 décembre")."""
+    return text[:1].upper() + text[1:]
 
 
 def month_date(key: str) -> dt.date:
@@ -207,7 +212,7 @@ class Renderer:
         self.headers(resp)
         resp.text = self.render(
             name,
-            language_of(user),
+            reader_language(req).value,
             me=user,
             csrf_token=req.context.get("csrf_token") or "",
             path=req.path,

@@ -19,7 +19,7 @@ export function csrfToken() {
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.description || body?.title || `HTTP ${status}`);
+    super(body?.description || body?.title || t("error"));
     this.status = status;
     this.body = body;
   }
@@ -28,11 +28,17 @@ export class ApiError extends Error {
 export async function api(method, url, body) {
   const headers = { "X-CSRF-Token": csrfToken(), Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(url, {
-    method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(url, {
+      method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new Error(t("network"));  // the browser's own words ("Failed to fetch") are not in the reader's language
+  }
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }  // a proxy's HTML error page
   if (!response.ok) throw new ApiError(response.status, data);
   if (method !== "GET") document.dispatchEvent(new CustomEvent("eventflow:changed")); // live.js shows it at once
   return data;
@@ -67,7 +73,8 @@ export function formBody(form) {
     } else if (el.hasAttribute("data-int")) {
       body[el.name] = el.value ? Number(el.value) : null;
     } else if (el.hasAttribute("data-json")) {
-      body[el.name] = el.value.trim() ? JSON.parse(el.value) : {};
+      try { body[el.name] = el.value.trim() ? JSON.parse(el.value) : {}; }
+      catch { throw new Error(t("bad_json", { field: el.labels?.[0]?.textContent?.trim() || el.name })); }
     } else if (el.hasAttribute("data-null") && !el.value.trim()) {
       body[el.name] = null;
     } else {
@@ -80,6 +87,15 @@ export function formBody(form) {
 export function showFormError(form, message) {
   const box = form.querySelector(".form-error");
   if (box) { box.textContent = message; box.hidden = !message; } else if (message) toast(message, true);
+}
+
+// A form's error is about what it held when it was sent: it goes as soon as the person changes something.
+for (const type of ["input", "change"]) {
+  document.addEventListener(type, (event) => {
+    const form = event.target.closest?.("form");
+    const box = form?.querySelector(".form-error");
+    if (box && !box.hidden) showFormError(form, "");
+  });
 }
 
 const afterSubmit = new Map([

@@ -23,15 +23,17 @@ const STORE = "pending";
 
 // Every text this module shows (keys of JS_MESSAGES in pages/render.py, translated there).
 const TEXT = {
-  tooBig: "too_big", wrongType: "wrong_type", quota: "quota", failed: "failed", done: "done",
+  failedBecause: "failed_because", network: "network", wrongType: "wrong_type", quota: "quota", failed: "failed", done: "done",
   preparing: "upload_preparing", waiting: "upload_waiting", resumed: "upload_resumed", login: "upload_login",
 };
 
 function explain(status, body) {
-  if (status === 413) return t(TEXT.tooBig, { limit: body?.description?.match(/\d+\s*[MG]B/)?.[0] || "" }) + (body?.description ? ` (${body.description})` : "");
+  // the server's answer is in the reader's language, its limit in their units ("500 Mo"): say it as it is
+  if (status === 413) return body?.description ? t(TEXT.failedBecause, { reason: body.description }) : t(TEXT.failed);
   if (status === 415) return `${t(TEXT.wrongType)}${body?.description ? ` (${body.description})` : ""}`;
   if (status === 507) return t(TEXT.quota);
   if (status === 401) return t(TEXT.login);
+  if (status === 0) return t(TEXT.network);
   return body?.description || `${t(TEXT.failed)} (HTTP ${status})`;
 }
 
