@@ -23,19 +23,21 @@ class Codec:
 @attrs.frozen
 class EntityMap(Generic[E]):
     """One entity class over one table: same-named columns, enums stored as their value, value objects in JSON
-    columns through their ``codecs``, and ``keys`` columns holding the lower-cased copy of a field for
-    case-insensitive lookups."""
+    columns through their ``codecs``, ``keys`` columns holding the lower-cased copy of a field for
+    case-insensitive lookups, and ``renamed`` fields kept in a column of another name (field → column)."""
 
     entity: type[E]
     table: Table
     enums: Mapping[str, type[StrEnum]] = attrs.field(factory=dict)
     keys: Mapping[str, str] = attrs.field(factory=dict)
     codecs: Mapping[str, Codec] = attrs.field(factory=dict)
+    renamed: Mapping[str, str] = attrs.field(factory=dict)
     columns: tuple[str, ...] = attrs.field(init=False)
 
     @columns.default
     def _shared_columns(self) -> tuple[str, ...]:
-        return tuple(f.name for f in attrs.fields(self.entity) if f.name in self.table.c and f.name != "id")
+        fields = (f.name for f in attrs.fields(self.entity) if f.name != "id")
+        return tuple(name for name in fields if self.renamed.get(name, name) in self.table.c)
 
     def to_row(self, entity: E) -> dict[str, Any]:
         row = {name: getattr(entity, name) for name in self.columns}
@@ -45,10 +47,12 @@ class EntityMap(Generic[E]):
             row[name] = None if row[name] is None else codec.dump(row[name])
         for column, source in self.keys.items():
             row[column] = row[source].lower()
+        for name, column in self.renamed.items():
+            row[column] = row.pop(name)
         return row
 
     def to_entity(self, row: Mapping[str, Any]) -> E:
-        values = {name: row[name] for name in self.columns}
+        values = {name: row[self.renamed.get(name, name)] for name in self.columns}
         for name, enum in self.enums.items():
             values[name] = None if values[name] is None else enum(values[name])
         for name, codec in self.codecs.items():

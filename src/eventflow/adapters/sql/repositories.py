@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
+import attrs
 from attrs import AttrsInstance
 from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
@@ -42,6 +43,7 @@ from eventflow.core.model import (
     PhotoCategory,
     Reservation,
     Role,
+    Screen,
     Session,
     Status,
     StorageTier,
@@ -537,7 +539,27 @@ USERS = EntityMap(
 TOKENS = EntityMap(ApiToken, t.tokens)
 SESSIONS = EntityMap(Session, t.sessions)
 LOGIN_FAILURES = EntityMap(LoginFailure, t.login_failures)
-BARS = EntityMap(Bar, t.bars, keys={"name_key": "name"})
+
+
+def _hardware_json(screens: tuple[Screen, ...]) -> dict[str, Any]:
+    """A bar's screens as its ``hardware`` column keeps them: ``{"screens": [{"kind", "label", "specs"}, ...]}``."""
+    return {"screens": [attrs.asdict(screen) for screen in screens]}
+
+
+def _screens(hardware: dict[str, Any]) -> tuple[Screen, ...]:
+    return tuple(
+        Screen(kind=s["kind"], label=s.get("label") or s["kind"], specs=s.get("specs") or "")
+        for s in hardware.get("screens", [])
+    )
+
+
+BARS = EntityMap(
+    Bar,
+    t.bars,
+    keys={"name_key": "name"},
+    renamed={"screens": "hardware"},
+    codecs={"screens": Codec(_hardware_json, _screens)},
+)
 THEMES = EntityMap(ThemePeriod, t.themes)
 TEMPLATES = EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"})
 EVENTS = EntityMap(Event, t.events, keys={"name_key": "name"})

@@ -9,14 +9,15 @@ from typing import Any
 import click
 
 from eventflow.core.errors import InvalidInput
+from eventflow.core.model import Screen
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
 
 
-def parse_hardware(value: str | None) -> Any:
-    """``--hardware``: JSON text, or ``@path`` to a JSON file."""
+def parse_hardware(value: str | None) -> tuple[Screen, ...]:
+    """``--hardware``: JSON text, or ``@path`` to a JSON file, as the bar's screens."""
     if value is None:
-        return None
+        return ()
     source = "--hardware"
     if value.startswith("@"):
         path = Path(value[1:]).expanduser()
@@ -27,7 +28,7 @@ def parse_hardware(value: str | None) -> Any:
             raise InvalidInput(f"cannot read the hardware file {str(path)!r}: {reason}", "hardware") from None
         source = f"the hardware file {str(path)!r}"
     try:
-        return json.loads(value)
+        return _screens(json.loads(value))
     except json.JSONDecodeError as error:
         raise InvalidInput(
             f"{source} is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}); "
@@ -36,9 +37,27 @@ def parse_hardware(value: str | None) -> Any:
         ) from None
 
 
-def screens_text(hardware: dict[str, Any]) -> str:
+def _screens(hardware: Any) -> tuple[Screen, ...]:
+    """``{"screens": [{"kind", "label"?, "specs"?}, ...]}`` as screens (the core checks each has a kind)."""
+    if not isinstance(hardware, dict):
+        raise InvalidInput('hardware must be a JSON object like {"screens": [...]}', "hardware")
     screens = hardware.get("screens", [])
-    return ", ".join(f"{s.get('label') or s['kind']} ({s.get('specs') or s['kind']})" for s in screens) or "-"
+    if not isinstance(screens, list):
+        raise InvalidInput("hardware.screens must be a list", "hardware")
+    parsed = []
+    for i, screen in enumerate(screens):
+        if not isinstance(screen, dict) or not isinstance(screen.get("kind"), str):
+            raise InvalidInput(f'hardware.screens[{i}] needs a "kind" (text), e.g. "cube_led"', "hardware")
+        texts = {key: screen.get(key, "") for key in ("label", "specs")}
+        for key, text in texts.items():
+            if not isinstance(text, str):
+                raise InvalidInput(f"hardware.screens[{i}].{key} must be text", "hardware")
+        parsed.append(Screen(kind=screen["kind"], **texts))
+    return tuple(parsed)
+
+
+def screens_text(screens: tuple[Screen, ...]) -> str:
+    return ", ".join(f"{s.label} ({s.specs or s.kind})" for s in screens) or "-"
 
 
 @click.group()
@@ -59,7 +78,7 @@ def bar() -> None:
 def bar_add(runtime: Runtime, name: str, location: str, hardware: str | None) -> None:
     """Add the bar NAME."""
     added = runtime.services.bars.add(None, name, location, parse_hardware(hardware))
-    click.echo(f"Added bar {added.name} (id {added.id}), screens: {screens_text(added.hardware)}.")
+    click.echo(f"Added bar {added.name} (id {added.id}), screens: {screens_text(added.screens)}.")
 
 
 @bar.command("list")
@@ -71,7 +90,7 @@ def bar_list(runtime: Runtime, as_json: bool) -> None:
     if as_json:
         echo_json([presenters.Bar.json(b) for b in bars])
         return
-    rows = [(b.id, b.name, b.location, screens_text(b.hardware)) for b in bars]
+    rows = [(b.id, b.name, b.location, screens_text(b.screens)) for b in bars]
     echo_table(("ID", "NAME", "LOCATION", "SCREENS"), rows, empty="No bars yet: add one with `eventflow bar add`.")
 
 

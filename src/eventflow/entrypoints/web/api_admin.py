@@ -18,7 +18,6 @@ from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.openapi import follow, many, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param
 from eventflow.entrypoints.web.schema import (
-    HARDWARE,
     MONTH,
     doc,
 )
@@ -28,7 +27,6 @@ NAME_DOC = doc(minLength=1, maxLength=200, pattern=r"\S")
 EMAIL_DOC = doc(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", example="alex@bars.fr")
 ROLE_DOC = doc(enum=["admin", "member"])
 LANGUAGE_DOC = doc(enum=["fr", "en"])
-HARDWARE_DOC = doc(**HARDWARE)
 
 
 @frozen
@@ -53,14 +51,14 @@ class UserChanges:
 class BarCreate:
     name: str = field(metadata=NAME_DOC)
     location: str = ""
-    hardware: dict[str, Any] | None = field(default=None, metadata=HARDWARE_DOC)
+    hardware: presenters.Hardware | None = None
 
 
 @frozen
 class BarChanges:
     name: str = field(default=UNSET, metadata=NAME_DOC)
     location: str = UNSET
-    hardware: dict[str, Any] = field(default=UNSET, metadata=HARDWARE_DOC)
+    hardware: presenters.Hardware = UNSET
 
 
 @frozen
@@ -107,7 +105,8 @@ class BarsResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = read_body(req, BarCreate)
-        bar = self._bars.add(req.context.user, **asdict(body, recurse=False))
+        screens = body.hardware.to_screens() if body.hardware else ()
+        bar = self._bars.add(req.context.user, body.name, body.location, screens)
         resp.status = falcon.HTTP_201
         resp.media = presenters.Bar.json(bar)
 
@@ -116,6 +115,8 @@ class BarsResource:
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, bar_id: int) -> None:
         changes = read_changes(req, BarChanges)
+        if "hardware" in changes:
+            changes["screens"] = changes.pop("hardware").to_screens()
         resp.media = presenters.Bar.json(self._bars.update(req.context.user, bar_id, **changes))
 
 
