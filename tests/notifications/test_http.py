@@ -10,6 +10,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
+from eventflow.core.commands import UserChanges
 from eventflow.core.services.comments import DELETED_TRACE
 from eventflow.entrypoints.web.app import create_app
 from tests.notifications.conftest import Mailbox
@@ -96,7 +97,7 @@ def test_admins_see_failing_e_mails_and_retry_them(
 def test_the_author_edits_a_comment_and_the_newly_mentioned_hear_of_it(
     services: Services, team: Team, as_alex: Api, mailbox: Mailbox
 ) -> None:
-    services.users.update(None, team.lea.id or 0, notifications=["mention"])
+    services.users.update(None, team.lea.id or 0, UserChanges(notifications=["mention"]))
     comment = as_alex.post(f"/api/events/{team.event_id}/comments", json={"text": "Prêt pour @Camille"}).json
     services.outbox.send_due()
     edited = as_alex.patch(f"/api/comments/{comment['id']}", json={"text": "Prêt pour @Camille et @léa"})

@@ -11,6 +11,7 @@ import falcon
 from attrs import asdict, field, frozen
 
 from eventflow.bootstrap import Services
+from eventflow.core import commands
 from eventflow.core.commands import UNSET, TemplateChanges
 from eventflow.core.services.users import MIN_PASSWORD
 from eventflow.entrypoints import presenters
@@ -92,8 +93,8 @@ class UsersResource:
         resp.media = presenters.User.json(self._users.get(user_id))
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        changes = read_changes(req, UserChanges)
-        resp.media = presenters.User.json(self._users.update(req.context.user, user_id, **changes))
+        change = commands.UserChanges(**read_changes(req, UserChanges))
+        resp.media = presenters.User.json(self._users.update(req.context.user, user_id, change))
 
 
 class BarsResource:
