@@ -194,8 +194,9 @@ class Repository(Generic[E]):
         order_by: Sequence[Any] = (),
         limit: int | None = None,
         for_update: bool = False,
+        offset: int = 0,
     ) -> list[E]:
-        query = select(self._t).where(*where).order_by(*order_by, self._t.c.id).limit(limit)
+        query = select(self._t).where(*where).order_by(*order_by, self._t.c.id).limit(limit).offset(offset or None)
         if for_update:
             # PostgreSQL: FOR NO KEY UPDATE, which lets others insert rows referring to this one meanwhile;
             # MySQL/MariaDB: FOR UPDATE; SQLite: nothing (BEGIN IMMEDIATE already let one writer in).
@@ -458,6 +459,7 @@ class ActivityLog(Repository[Activity]):
         entity_id: int | None = None,
         action: str | None = None,
         action_prefix: str | None = None,
+        offset: int = 0,
     ) -> list[Activity]:
         c = self._t.c
         filters = [
@@ -470,7 +472,8 @@ class ActivityLog(Repository[Activity]):
             c.at >= since if since is not None else None,
             c.at <= until if until is not None else None,
         ]
-        return self._select(*[f for f in filters if f is not None], order_by=[c.at.desc(), c.id.desc()], limit=limit)
+        where = [f for f in filters if f is not None]
+        return self._select(*where, order_by=[c.at.desc(), c.id.desc()], limit=limit, offset=offset)
 
 
 class Queue(Repository[E]):
