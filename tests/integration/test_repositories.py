@@ -503,6 +503,10 @@ def test_activity_newest_first_filtered_and_limited(make_uow: UnitOfWorkFactory)
         assert uow.activity.list(entity_type="deliverable") == [entries[3], entries[1]]
         assert uow.activity.list(since=at(10), until=at(20)) == newest_first[:3]
         assert uow.activity.list(limit=2) == newest_first[:2]
+        assert uow.activity.list(limit=2, offset=2) == newest_first[2:4], "the next page"
+        assert uow.activity.list(offset=3) == newest_first[3:]
+        assert uow.activity.list(event_id=event_id, limit=1, offset=1) == [entries[1]]
+        assert uow.activity.list(limit=2, offset=4) == []
         assert uow.activity.list(entity_type="deliverable", entity_id=7) == [entries[1]]
         assert uow.activity.list(action="slot.updated", limit=1) == [entries[3]]
         assert uow.activity.list(action_prefix="slot.") == [entries[3], entries[1]]

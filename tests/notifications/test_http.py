@@ -130,3 +130,23 @@ def test_a_deleted_comment_leaves_a_trace_in_the_thread(services: Services, team
         (first["id"], DELETED_TRACE, None),
         (reply["id"], "Suite", first["id"]),
     ]
+
+
+def test_the_audit_log_comes_a_page_at_a_time_with_the_same_filters_in_its_csv(
+    services: Services, team: Team, as_camille: Api, as_alex: Api, clock: FixedClock
+) -> None:
+    for i in range(7):
+        as_alex.post(f"/api/events/{team.event_id}/comments", json={"text": f"Remarque {i}"})
+        clock.advance(minutes=1)
+    search = {"person": str(team.alex.id), "action": "comment.added"}
+
+    pages = [as_camille.get("/api/audit", params={**search, "limit": "3", "offset": str(o)}).json for o in (0, 3, 6)]
+
+    texts = [[e["after"]["text"] for e in page] for page in pages]
+    assert texts == [["Remarque 6", "Remarque 5", "Remarque 4"], ["Remarque 3", "Remarque 2", "Remarque 1"],
+                     ["Remarque 0"]]  # fmt: skip
+    assert as_camille.get("/api/audit", params={**search, "offset": "7"}).json == []
+    exported = as_camille.get("/api/audit.csv", params=search).text.removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported)))[1:]
+    assert [row[3] for row in rows] == ["comment.added"] * 7, "the CSV has every match, not one page"
+    assert as_camille.get("/api/audit", params={"offset": "-1"}).json["field"] == "offset"

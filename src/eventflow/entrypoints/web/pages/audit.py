@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import falcon
@@ -67,6 +68,7 @@ class AuditPage(Page):
             previous_url=_page_url(filters, page - 1) if page > 1 else None,
             next_url=_page_url(filters, page + 1) if len(found) > PAGE_ROWS else None,
             filters=filters,
+            day=_day,
             csv_url="/api/audit.csv" + (f"?{query}" if query else ""),
             users=self.services.users.list(),
             entity_types=ENTITY_TYPES,
@@ -77,3 +79,11 @@ class AuditPage(Page):
 
 def _page_url(filters: dict[str, str], page: int) -> str:
     return "/admin/audit?" + urlencode({**filters, "page": page} if page > 1 else filters)
+
+
+def _day(text: str) -> dt.date | str:
+    """A date the log kept as ISO text, to be shown in the reader's words (left as it is when it is not one)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
