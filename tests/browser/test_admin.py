@@ -99,6 +99,7 @@ def test_the_audit_log_names_people_nights_and_bars_a_page_at_a_time(page: Any, 
     text = first.inner_text()
     assert "Max Designer" in text and "Flyer · Nuit Tropicale" in text, text
     assert not re.search(r"→ \d+$|#\d+", text, re.M), text
+    shot(page, "admin-audit-filtered", full_page=False)
     csv_link = page.locator("a[data-export]").get_attribute("href") or ""
     assert f"person={admin.id}" in csv_link and "action=slot.updated" in csv_link
 
@@ -150,3 +151,16 @@ def test_a_password_reset_asks_in_a_dialog_with_the_usual_rule(page: Any, live: 
 def expect_text(locator: Any, text: str) -> None:
     locator.wait_for(state="visible")
     assert locator.inner_text().strip() == text
+
+
+@pytest.mark.parametrize("section", ["users", "bars", "audit"])
+def test_admin_pages_fit_a_1024_px_window(laptop: Any, section: str) -> None:
+    login(laptop)
+    laptop.goto(f"{laptop.base}/admin/{section}" + ("?action=slot.updated" if section == "audit" else ""))
+    if section == "bars":  # an open bar form, rows and all
+        laptop.locator("article", has_text="Le Perchoir").get_by_text("Modifier", exact=True).click()
+    assert laptop.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{section} scrolls sideways"
+    for button in laptop.locator("main button:visible, .admin-tabs a").all():
+        box = button.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1024, (section, button.inner_text(), box)
+    shot(laptop, f"admin-{section}")
