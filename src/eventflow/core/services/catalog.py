@@ -15,13 +15,18 @@ from eventflow.core.services import Actor, Context, changes, found, record, requ
 
 
 def validate_screens(screens: Iterable[Screen]) -> tuple[Screen, ...]:
-    """Each screen needs a kind (``cube_led``); its label defaults to the kind; texts are trimmed."""
-    valid = []
+    """Each screen needs a kind (``cube_led``); its label defaults to the kind and tells it from the bar's other
+    screens (a slot names its screen by label); texts are trimmed."""
+    valid: list[Screen] = []
     for i, screen in enumerate(screens):
         kind = screen.kind.strip()
         if not kind:
             raise errors.InvalidInput(f'hardware.screens[{i}] needs a "kind" (text), e.g. "cube_led"', "hardware")
-        valid.append(Screen(kind=kind, label=screen.label.strip() or kind, specs=screen.specs.strip()))
+        label = screen.label.strip() or kind
+        if any(other.label.lower() == label.lower() for other in valid):
+            message = f"hardware.screens[{i}]: another screen is already labelled {label!r}"
+            raise errors.InvalidInput(message, "hardware")
+        valid.append(Screen(kind=kind, label=label, specs=screen.specs.strip()))
     return tuple(valid)
 
 
