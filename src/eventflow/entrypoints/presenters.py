@@ -93,24 +93,20 @@ class Token(Shape):
 class Screen:
     """A screen of a bar, as the API and the ``hardware`` JSON write it."""
 
-    kind: str = field(metadata={"openapi": {"pattern": r"\S", "example": "cube_led"}})
-    label: str = field(default="", metadata={"openapi": {"description": "shown to people; the kind when empty"}})
-    specs: str = field(default="", metadata={"openapi": {"example": "1024x1024 mp4"}})
+    kind: str = field(metadata={"openapi": {"example": "cube_led"}})
+    label: str
+    specs: str = field(metadata={"openapi": {"example": "1024x1024 mp4"}})
 
 
 @frozen
 class Hardware:
-    """A bar's ``hardware``: ``{"screens": [{"kind", "label", "specs"}, ...]}``."""
+    """A bar's ``hardware``: ``{"screens": [{"kind", "label", "specs"}, ...]}`` (sent as ``api_admin.HardwareBody``)."""
 
-    screens: list[Screen] = field(factory=list)
+    screens: list[Screen]
 
     @classmethod
     def of(cls, screens: tuple[model.Screen, ...]) -> Hardware:
         return cls([Screen(s.kind, s.label, s.specs) for s in screens])
-
-    def to_screens(self) -> tuple[model.Screen, ...]:
-        """The core's screens (validated by the core: a kind is needed, the label defaults to it)."""
-        return tuple(model.Screen(s.kind, s.label, s.specs) for s in self.screens)
 
 
 @frozen

@@ -9,13 +9,15 @@ from typing import Any
 
 import falcon
 from attrs import asdict, field, frozen
+from cattrs.gen import make_dict_structure_fn
 
 from eventflow.bootstrap import Services
 from eventflow.core import commands
 from eventflow.core.commands import UNSET, TemplateChanges
+from eventflow.core.model import Screen
 from eventflow.core.services.users import MIN_PASSWORD
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import read_body, read_changes
+from eventflow.entrypoints.web.bodies import WrongValue, converter, read_body, read_changes
 from eventflow.entrypoints.web.openapi import follow, many, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param
 from eventflow.entrypoints.web.schema import (
@@ -49,17 +51,46 @@ class UserChanges:
 
 
 @frozen
+class ScreenBody:
+    kind: str = field(metadata=doc(pattern=r"\S", example="cube_led"))
+    label: str = field(default="", metadata=doc(description="shown to people; the kind when empty"))
+    specs: str = field(default="", metadata=doc(example="1024x1024 mp4"))
+
+
+@frozen
+class HardwareBody:
+    """A bar's screens as clients send them (``presenters.Hardware`` is how they come back)."""
+
+    screens: list[ScreenBody] = field(factory=list)
+
+    def to_screens(self) -> tuple[Screen, ...]:
+        """The core's screens (checked by the core: a kind each, distinct labels that default to the kind)."""
+        return tuple(Screen(s.kind, s.label, s.specs) for s in self.screens)
+
+
+def _structure_hardware(value: Any, cls: type[HardwareBody]) -> HardwareBody:
+    """cattrs would read a JSON object where the screens' list belongs as the list of its keys: refused here."""
+    if isinstance(value, dict) and not isinstance(value.get("screens", []), list):
+        raise WrongValue("screens must be a list of screens")
+    return _hardware_fields(value, cls)
+
+
+_hardware_fields = make_dict_structure_fn(HardwareBody, converter, _cattrs_forbid_extra_keys=True)
+converter.register_structure_hook(HardwareBody, _structure_hardware)
+
+
+@frozen
 class BarCreate:
     name: str = field(metadata=NAME_DOC)
     location: str = ""
-    hardware: presenters.Hardware | None = None
+    hardware: HardwareBody | None = None
 
 
 @frozen
 class BarChanges:
     name: str = field(default=UNSET, metadata=NAME_DOC)
     location: str = UNSET
-    hardware: presenters.Hardware = UNSET
+    hardware: HardwareBody = UNSET
 
 
 @frozen
