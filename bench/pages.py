@@ -62,7 +62,7 @@ def seed(data_dir: Path, years: int, database_url: str | None = None) -> dict[st
     """Bars, templates, users, nights over ``years`` years around today, their slots, versions and comments."""
     from eventflow.adapters.security import Argon2Hasher
     from eventflow.bootstrap import bootstrap
-    from eventflow.core.model import Activity, Asset, Comment, Status
+    from eventflow.core.model import Activity, Asset, Comment, Screen, Status
 
     services = bootstrap(settings_for(data_dir, database_url), hasher=Argon2Hasher(fast=True))
     rng = random.Random(7)
@@ -70,8 +70,8 @@ def seed(data_dir: Path, years: int, database_url: str | None = None) -> dict[st
     people = [admin] + [services.users.add(None, f"user{i}@bars.fr", f"User {i}", password=PASSWORD) for i in range(8)]
     bars = []
     for i in range(10):
-        screens = [{"kind": k, "label": label, "specs": s} for k, label, s in SCREENS[: 1 + i % 2]]
-        bars.append(services.bars.add(None, f"Bar {i + 1}", f"Paris {i + 1}", {"screens": screens}))
+        screens = [Screen(k, label, s) for k, label, s in SCREENS[: 1 + i % 2]]
+        bars.append(services.bars.add(None, f"Bar {i + 1}", f"Paris {i + 1}", screens))
     for name, specs in TEMPLATES:
         services.templates.add(None, name, specs, is_default=True)
     for kind, label, specs in SCREENS:

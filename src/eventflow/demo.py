@@ -25,18 +25,18 @@ from PIL import Image, ImageDraw, ImageFont
 from eventflow.bootstrap import Services
 from eventflow.core import errors, rules
 from eventflow.core.clock import FixedClock
-from eventflow.core.model import Activity, Asset, Deliverable, Event, Status
+from eventflow.core.model import Activity, Asset, Deliverable, Event, Screen, Status
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.services.events import SlotChange
 
 ADMIN_EMAIL = "camille.durand@bars.example"
 
-CUBE = {"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}
-DOOR = {"kind": "door_led", "label": "Door LED", "specs": "1920x320 mp4"}
+CUBE = Screen("cube_led", "Cube LED", "1024x1024 mp4")
+DOOR = Screen("door_led", "Door LED", "1920x320 mp4")
 BARS = [
     ("Le Comptoir", "Lyon, Presqu'île", [CUBE, DOOR]),
-    ("La Cale", "Bordeaux, Chartrons", [{"kind": "totem", "label": "Totem entrée", "specs": "1080x1920 mp4"}, DOOR]),
-    ("Le Phare", "Nantes, Île de Nantes", [{**CUBE, "specs": "768x768 mp4"}]),
+    ("La Cale", "Bordeaux, Chartrons", [Screen("totem", "Totem entrée", "1080x1920 mp4"), DOOR]),
+    ("Le Phare", "Nantes, Île de Nantes", [evolve(CUBE, specs="768x768 mp4")]),
     ("L'Entrepôt", "Lille, Vieux-Lille", []),
 ]
 
@@ -181,7 +181,7 @@ def _add_people(services: Services, admin_password: str) -> list[int]:
 
 
 def _add_bars(services: Services) -> list[int]:
-    added = [services.bars.add(None, name, location, {"screens": screens}) for name, location, screens in BARS]
+    added = [services.bars.add(None, name, location, screens) for name, location, screens in BARS]
     return [b.id or 0 for b in added]
 
 

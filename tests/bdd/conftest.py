@@ -20,7 +20,7 @@ from eventflow.bootstrap import Services
 from eventflow.core import rules
 from eventflow.core.clock import FixedClock
 from eventflow.core.commands import EventChanges
-from eventflow.core.model import Bar, Deliverable, Health, Status
+from eventflow.core.model import Bar, Deliverable, Health, Screen, Status
 from eventflow.core.services.events import EventSummary, SlotChange, parse_date
 from eventflow.entrypoints.web.app import create_app
 from tests.assets import samples
@@ -114,7 +114,7 @@ def today_is(clock: FixedClock, day: dt.date) -> None:
 @given(step('the bar "{name}" with the screens:'))
 def bar_with_screens(services: Services, name: str, datatable: list[list[str]]) -> None:
     header, *rows = datatable
-    services.bars.add(None, name, hardware={"screens": [dict(zip(header, row, strict=True)) for row in rows]})
+    services.bars.add(None, name, screens=[Screen(**dict(zip(header, row, strict=True))) for row in rows])
 
 
 @given(step('the bar "{name}" without screens'))

@@ -22,6 +22,7 @@ from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core import errors
 from eventflow.core.clock import FixedClock
+from eventflow.core.commands import UserChanges
 from eventflow.core.model import Comment, User
 from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import SlotChange
@@ -107,7 +108,7 @@ def the_team(services: Services, inbox: Inbox, datatable: list[list[str]]) -> No
         who = dict(zip(header, row, strict=True))
         user = services.users.add(None, who["email"], who["name"], role=who["role"], language=who["language"])
         kinds = [k.strip() for k in who["notifications"].split(",") if k.strip()]
-        services.users.update(None, user.id or 0, notifications=kinds)
+        services.users.update(None, user.id or 0, UserChanges(notifications=kinds))
     inbox.forget()
 
 

@@ -9,6 +9,7 @@ import falcon.testing
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UserChanges
 from eventflow.core.services.events import SlotChange
 from tests.bdd.conftest import PASSWORD
 from tests.pages.conftest import Browser
@@ -35,7 +36,7 @@ def event_almost_approved(services: Services, world: dict[str, Any], name: str, 
 
 @given(parsers.parse('"{email}" prefers English'))
 def prefers_english(services: Services, world: dict[str, Any], email: str) -> None:
-    services.users.update(None, world["admin"].id, language="en")
+    services.users.update(None, world["admin"].id, UserChanges(language="en"))
 
 
 @when(parsers.parse('a visitor opens "{path}"'), target_fixture="result")

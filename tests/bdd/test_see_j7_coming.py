@@ -24,7 +24,7 @@ from eventflow.adapters.security import Argon2Hasher
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
-from eventflow.core.commands import EventChanges
+from eventflow.core.commands import EventChanges, UserChanges
 from eventflow.core.model import NOTIFICATION_KINDS, User
 from eventflow.core.services.events import SlotChange
 from eventflow.entrypoints.web.app import create_app
@@ -131,7 +131,7 @@ def the_team(services: Services, inbox: Inbox, datatable: list[list[str]]) -> No
         user = services.users.add(None, who["email"], who["name"], language=who["language"], password=PASSWORD)
         kinds = [k for k in NOTIFICATION_KINDS if k != "reminders" or who["reminders"] == "on"]
         bars = bar_names(services, ", ".join(f'"{b.strip()}"' for b in who.get("bars", "").split(",") if b.strip()))
-        services.users.update(None, user.id or 0, notifications=kinds, my_bar_ids=bars)
+        services.users.update(None, user.id or 0, UserChanges(notifications=kinds, my_bar_ids=bars))
     inbox.forget()
 
 

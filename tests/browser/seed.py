@@ -9,6 +9,7 @@ from attrs import frozen
 from PIL import Image, ImageDraw
 
 from eventflow.bootstrap import Services
+from eventflow.core.model import Screen
 from eventflow.core.services.events import SlotChange
 
 PASSWORD = "correct horse battery"
@@ -44,10 +45,10 @@ def seed(services: Services) -> Seeded:
     ada = services.users.add(None, ADMIN, "Ada Lovelace", role="admin", password=PASSWORD)
     max_ = services.users.add(None, MEMBER, "Max Designer", password=PASSWORD)
     services.users.add(None, "chloe@bars.fr", "Chloé Manager", password=PASSWORD)
-    cube = {"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}
-    door = {"kind": "door_led", "label": "Door LED", "specs": "1920x320 mp4"}
-    perchoir = services.bars.add(None, "Le Perchoir", "Paris 11", {"screens": [cube]})
-    syndicat = services.bars.add(None, "Le Syndicat", "Paris 10", {"screens": [door]})
+    cube = Screen("cube_led", "Cube LED", "1024x1024 mp4")
+    door = Screen("door_led", "Door LED", "1920x320 mp4")
+    perchoir = services.bars.add(None, "Le Perchoir", "Paris 11", [cube])
+    syndicat = services.bars.add(None, "Le Syndicat", "Paris 10", [door])
     services.bars.add(None, "La Commune", "Paris 3")
     services.templates.add(None, "Poster A3", "A3 PDF 300 dpi", is_default=True)
     services.templates.add(None, "Flyer", "A6 PDF recto-verso", is_default=True)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UserChanges
 from tests.assets import samples
 from tests.browser.conftest import login, shot
 from tests.browser.seed import MEMBER, Seeded, poster_pdf
@@ -335,4 +336,4 @@ def test_my_bars_become_the_default_calendar_filter(desktop: Any, live: Live) ->
     assert [b.name for b in services.bars.list() if b.id in mine] == ["Le Syndicat"]
     page.goto(f"{page.base}/calendar?date={_date_of(live, seeded.red_event_id)}")  # no filter in the URL: my bars
     expect(page.locator(f'.month-grid [data-event-id="{seeded.red_event_id}"]')).to_have_count(0)  # Le Perchoir only
-    services.users.update(None, services.users.by_email(MEMBER).id or 0, my_bar_ids=[])
+    services.users.update(None, services.users.by_email(MEMBER).id or 0, UserChanges(my_bar_ids=[]))

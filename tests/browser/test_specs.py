@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from eventflow.bootstrap import Services
-from eventflow.core.model import Deliverable, User
+from eventflow.core.model import Deliverable, Screen, User
 from tests.assets import samples
 from tests.browser.conftest import login, shot
 from tests.browser.seed import ADMIN, MEMBER, Seeded, poster_pdf
@@ -77,9 +77,7 @@ def video(width: int, height: int) -> bytes:
 def test_files_dropped_on_the_card_land_on_the_slots_they_fit(page: Any, live: Live) -> None:
     _, services, _ = live
     cale = f"La Cale {page.profile}"
-    services.bars.add(
-        None, cale, "Bordeaux", {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "768x768 mp4"}]}
-    )
+    services.bars.add(None, cale, "Bordeaux", [Screen("cube_led", "Cube LED", "768x768 mp4")])
     event_id = night(services, f"Nuit Mapping {page.profile}", ["Le Perchoir", cale, "Le Syndicat"])
     login(page)
     page.goto(f"{page.base}/events/{event_id}")

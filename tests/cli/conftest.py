@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from eventflow.bootstrap import Services
+from eventflow.core.model import Screen
 from eventflow.entrypoints.cli import cli
 
 CUBE = {"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}
@@ -32,7 +33,7 @@ def stored(services: Services) -> dict[str, Any]:
     """Everything the CLI can write, to prove a failed command wrote nothing."""
     return {
         "users": [(u.email, u.name, u.role, u.active, u.password_hash) for u in services.users.list()],
-        "bars": [(b.name, b.location, b.hardware) for b in services.bars.list()],
+        "bars": [(b.name, b.location, b.screens) for b in services.bars.list()],
         "themes": [(t.key, t.name, t.description) for t in services.themes.list()],
         "templates": [(t.name, t.specs, t.is_default, t.hardware_kind) for t in services.templates.list()],
         "events": [(s.event.name, s.event.date) for s in services.events.calendar()],
@@ -57,8 +58,8 @@ def rows(output: str) -> list[list[str]]:
 @pytest.fixture
 def planned(services: Services) -> Callable[..., int]:
     """Two bars, default templates, and a helper creating an event on them; returns its id."""
-    services.bars.add(None, "Le Comptoir", "Lyon", {"screens": [CUBE, DOOR]})
-    services.bars.add(None, "La Cale", "Bordeaux", {"screens": [{**CUBE, "specs": "768x768 mp4"}]})
+    services.bars.add(None, "Le Comptoir", "Lyon", [Screen(**CUBE), Screen(**DOOR)])
+    services.bars.add(None, "La Cale", "Bordeaux", [Screen(**{**CUBE, "specs": "768x768 mp4"})])
     services.templates.add(None, "Flyer", "A5 PDF 300 dpi", is_default=True)
     services.templates.add(None, "Cube LED", "1024x1024 mp4", is_default=True, hardware_kind="cube_led")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from eventflow.bootstrap import Services
+from eventflow.core.model import Screen
 from tests.cli.conftest import CUBE, DOOR, Run, assert_one_line_error, rows, stored
 
 HARDWARE = json.dumps({"screens": [CUBE, DOOR]})
@@ -24,7 +25,7 @@ def test_bar_add_with_hardware_json_then_list(run: Run, services: Services) -> N
         ["2", "La Cale", "-"],
         ["1", "Le Comptoir", "Lyon", "Cube LED (1024x1024 mp4), Door LED (1920x320 mp4)"],
     ]
-    assert services.bars.get(1).hardware == {"screens": [CUBE, DOOR]}
+    assert services.bars.get(1).screens == (Screen(**CUBE), Screen(**DOOR))
 
 
 def test_bar_hardware_from_a_file(run: Run, services: Services, tmp_path: Path) -> None:
@@ -69,7 +70,7 @@ def test_a_duplicate_bar_is_refused(run: Run, services: Services) -> None:
     run("bar", "add", "Le Comptoir", "--location", "Lyon")
 
     assert_one_line_error(run("bar", "add", "Le Comptoir", "--location", "Paris"), "a bar named 'Le Comptoir'")
-    assert stored(services)["bars"] == [("Le Comptoir", "Lyon", {"screens": []})]
+    assert stored(services)["bars"] == [("Le Comptoir", "Lyon", ())]
 
 
 def test_theme_set_replaces_the_month_and_list_filters_by_year(run: Run) -> None:

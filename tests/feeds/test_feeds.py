@@ -15,7 +15,7 @@ from attrs import frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
-from eventflow.core.commands import EventChanges
+from eventflow.core.commands import EventChanges, UserChanges
 from eventflow.core.model import User
 from eventflow.core.services.events import SlotChange
 from tests.web.conftest import Api
@@ -36,7 +36,7 @@ class Plan:
 def plan(services: Services, admin: User, member: User) -> Plan:
     """Max (member) works at La Cale; Nuit Disco is at both bars, Karaoké at Le Comptoir only."""
     comptoir, cale = services.bars.add(None, "Le Comptoir"), services.bars.add(None, "La Cale")
-    services.users.update(None, member.id or 0, my_bar_ids=[cale.id])
+    services.users.update(None, member.id or 0, UserChanges(my_bar_ids=[cale.id]))
     disco = services.events.create(admin, "Nuit Disco", DISCO, [comptoir.id or 0, cale.id or 0]).summary.event.id
     karaoke = services.events.create(admin, "Karaoké", KARAOKE, [comptoir.id or 0]).summary.event.id
     services.events.create(admin, "Réveillon 2025", dt.date(2025, 12, 31), [cale.id or 0])  # long past: left out
@@ -147,9 +147,9 @@ def test_a_new_address_retires_the_old_one_and_unknown_ones_are_not_found(
     assert read(client, new).status_code == 200
     assert read(client, "/feeds/not-a-feed.ics").status_code == 404
 
-    services.users.update(None, member.id or 0, active=False)
+    services.users.update(None, member.id or 0, UserChanges(active=False))
     assert read(client, new).status_code == 404  # a deactivated account's calendar is gone
-    services.users.update(None, member.id or 0, active=True)
+    services.users.update(None, member.id or 0, UserChanges(active=True))
     assert as_member.delete("/api/me/feed").status_code == 204
     assert read(client, new).status_code == 404
     assert as_member.get("/api/me/feed").status_code == 404

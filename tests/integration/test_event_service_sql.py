@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from attrs import evolve
+
 from eventflow.adapters.security import Argon2Hasher
 from eventflow.adapters.sql import SqlUnitOfWorkFactory
 from eventflow.bootstrap import bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
-from eventflow.core.model import Health
+from eventflow.core.model import Health, Screen
 
 
 def test_an_event_on_two_bars_gets_its_slots_with_each_bar_s_screen_specs(
     sql_factory: SqlUnitOfWorkFactory, settings: Settings, clock: FixedClock
 ) -> None:
     services = bootstrap(settings, uow=sql_factory, clock=clock, hasher=Argon2Hasher(fast=True))
-    cube = {"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}
-    door = {"kind": "door_led", "label": "Door LED", "specs": "1920x320 mp4"}
-    zinc = services.bars.add(None, "Le Zinc", "Lyon", {"screens": [cube, door]})
-    cafe = services.bars.add(None, "Café Éclair", "Paris", {"screens": [dict(cube, specs="512x512 mp4")]})
+    cube = Screen("cube_led", "Cube LED", "1024x1024 mp4")
+    door = Screen("door_led", "Door LED", "1920x320 mp4")
+    zinc = services.bars.add(None, "Le Zinc", "Lyon", [cube, door])
+    cafe = services.bars.add(None, "Café Éclair", "Paris", [evolve(cube, specs="512x512 mp4")])
     services.templates.add(None, "Poster A3", "A3 PDF 300 dpi", is_default=True)
     services.templates.add(None, "Cube LED", "any", is_default=True, hardware_kind="cube_led")
     services.templates.add(None, "Door LED", "any", hardware_kind="door_led")  # not a default: no slot

@@ -30,7 +30,7 @@ from eventflow.core.model import (
     User,
 )
 from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory
-from tests.integration.test_repositories import HARDWARE, T0, at
+from tests.integration.test_repositories import SCREENS, T0, at
 
 #: A version's spec check as the assets service stores it (a JSON null inside, accents).
 SPEC_CHECK = {
@@ -43,7 +43,7 @@ SPEC_CHECK = {
 
 def fill(uow: UnitOfWork) -> dict[str, int]:
     """Two bars, three users, themes around December, and events in and around it holding every kind of row."""
-    zinc = uow.bars.add(Bar("Le Zinc é", "Paris 11e", HARDWARE)).id or 0
+    zinc = uow.bars.add(Bar("Le Zinc é", "Paris 11e", SCREENS)).id or 0
     alpha = uow.bars.add(Bar("alpha", "Lyon")).id or 0
     alex = uow.users.add(User("alex@bars.fr", "Zoé Alex", Role.ADMIN, True, Language.EN, None, [zinc], ["digest"]))
     bea = uow.users.add(User("bea@bars.fr", "béa", active=False)).id or 0

@@ -26,6 +26,7 @@ from eventflow.core.model import (
     PhotoCategory,
     Reservation,
     Role,
+    Screen,
     Session,
     Status,
     StorageTier,
@@ -36,7 +37,7 @@ from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 T0 = dt.datetime(2026, 11, 25, 9, 30, 15, 123456, tzinfo=dt.UTC)
-HARDWARE = {"screens": [{"kind": "cube_led", "label": "Cube LED é 🎉", "specs": "1024x1024 mp4"}]}
+SCREENS = (Screen("cube_led", "Cube LED é 🎉", "1024x1024 mp4"),)
 
 
 def at(minutes: int) -> dt.datetime:
@@ -214,9 +215,9 @@ def test_sessions_by_hash_extended_ended_and_ended_for_a_user(make_uow: UnitOfWo
 # -- bars, themes, templates ---------------------------------------------------------------------------
 
 
-def test_bars_keep_their_hardware_json_and_are_found_by_name_without_case(make_uow: UnitOfWorkFactory) -> None:
+def test_bars_keep_their_screens_and_are_found_by_name_without_case(make_uow: UnitOfWorkFactory) -> None:
     with make_uow() as uow:
-        cafe = uow.bars.add(Bar(name="Le Petit Café", location="Lyon 2ᵉ", hardware=HARDWARE))
+        cafe = uow.bars.add(Bar(name="Le Petit Café", location="Lyon 2ᵉ", screens=SCREENS))
         plain = uow.bars.add(Bar(name="Le Petit Cafe"))
         uow.bars.add(Bar(name="aux Amis"))
         uow.commit()
@@ -226,7 +227,7 @@ def test_bars_keep_their_hardware_json_and_are_found_by_name_without_case(make_u
         assert uow.bars.get(cafe.id or 0) == cafe
         assert (uow.bars.get(cafe.id or 0) or cafe).screens[0].label == "Cube LED é 🎉"
         assert [b.name for b in uow.bars.list()] == ["aux Amis", "Le Petit Cafe", "Le Petit Café"]
-        cafe.hardware = {"screens": []}
+        cafe.screens = ()
         cafe.location = "Lyon"
         uow.bars.update(cafe)
         uow.commit()
@@ -502,6 +503,10 @@ def test_activity_newest_first_filtered_and_limited(make_uow: UnitOfWorkFactory)
         assert uow.activity.list(entity_type="deliverable") == [entries[3], entries[1]]
         assert uow.activity.list(since=at(10), until=at(20)) == newest_first[:3]
         assert uow.activity.list(limit=2) == newest_first[:2]
+        assert uow.activity.list(limit=2, offset=2) == newest_first[2:4], "the next page"
+        assert uow.activity.list(offset=3) == newest_first[3:]
+        assert uow.activity.list(event_id=event_id, limit=1, offset=1) == [entries[1]]
+        assert uow.activity.list(limit=2, offset=4) == []
         assert uow.activity.list(entity_type="deliverable", entity_id=7) == [entries[1]]
         assert uow.activity.list(action="slot.updated", limit=1) == [entries[3]]
         assert uow.activity.list(action_prefix="slot.") == [entries[3], entries[1]]

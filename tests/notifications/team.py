@@ -14,6 +14,7 @@ import datetime as dt
 from attrs import frozen
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UserChanges
 from eventflow.core.model import User
 
 EVENT_DAY = dt.date(2026, 12, 5)
@@ -37,9 +38,9 @@ class Team:
         lea = users.add(None, "lea@bars.fr", "Léa", language="fr")
         sam = users.add(None, "sam@bars.fr", "Sam")
         zoe = users.add(None, "zoe@bars.fr", "Zoé", role="admin")
-        lea = users.update(None, lea.id or 0, notifications=["review_requested"])
-        sam = users.update(None, sam.id or 0, notifications=[])
-        zoe = users.update(None, zoe.id or 0, active=False)
+        lea = users.update(None, lea.id or 0, UserChanges(notifications=["review_requested"]))
+        sam = users.update(None, sam.id or 0, UserChanges(notifications=[]))
+        zoe = users.update(None, zoe.id or 0, UserChanges(active=False))
         bar = services.bars.add(None, "Le Comptoir")
         card = services.events.create(None, "Soirée Disco", EVENT_DAY, [bar.id or 0])
         event_id = card.summary.event.id or 0

@@ -10,6 +10,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
+from eventflow.core.commands import UserChanges
 from eventflow.core.services.comments import DELETED_TRACE
 from eventflow.entrypoints.web.app import create_app
 from tests.notifications.conftest import Mailbox
@@ -96,7 +97,7 @@ def test_admins_see_failing_e_mails_and_retry_them(
 def test_the_author_edits_a_comment_and_the_newly_mentioned_hear_of_it(
     services: Services, team: Team, as_alex: Api, mailbox: Mailbox
 ) -> None:
-    services.users.update(None, team.lea.id or 0, notifications=["mention"])
+    services.users.update(None, team.lea.id or 0, UserChanges(notifications=["mention"]))
     comment = as_alex.post(f"/api/events/{team.event_id}/comments", json={"text": "Prêt pour @Camille"}).json
     services.outbox.send_due()
     edited = as_alex.patch(f"/api/comments/{comment['id']}", json={"text": "Prêt pour @Camille et @léa"})
@@ -129,3 +130,23 @@ def test_a_deleted_comment_leaves_a_trace_in_the_thread(services: Services, team
         (first["id"], DELETED_TRACE, None),
         (reply["id"], "Suite", first["id"]),
     ]
+
+
+def test_the_audit_log_comes_a_page_at_a_time_with_the_same_filters_in_its_csv(
+    services: Services, team: Team, as_camille: Api, as_alex: Api, clock: FixedClock
+) -> None:
+    for i in range(7):
+        as_alex.post(f"/api/events/{team.event_id}/comments", json={"text": f"Remarque {i}"})
+        clock.advance(minutes=1)
+    search = {"person": str(team.alex.id), "action": "comment.added"}
+
+    pages = [as_camille.get("/api/audit", params={**search, "limit": "3", "offset": str(o)}).json for o in (0, 3, 6)]
+
+    texts = [[e["after"]["text"] for e in page] for page in pages]
+    assert texts == [["Remarque 6", "Remarque 5", "Remarque 4"], ["Remarque 3", "Remarque 2", "Remarque 1"],
+                     ["Remarque 0"]]  # fmt: skip
+    assert as_camille.get("/api/audit", params={**search, "offset": "7"}).json == []
+    exported = as_camille.get("/api/audit.csv", params=search).text.removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported)))[1:]
+    assert [row[3] for row in rows] == ["comment.added"] * 7, "the CSV has every match, not one page"
+    assert as_camille.get("/api/audit", params={"offset": "-1"}).json["field"] == "offset"

@@ -10,6 +10,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.config import ConfigError, Settings
+from eventflow.core.commands import UserChanges
 from eventflow.core.model import OutboxStatus
 from eventflow.core.services import record
 from eventflow.core.services.events import SlotChange
@@ -86,7 +87,7 @@ def test_nobody_hears_about_their_own_approval(services: Services, team: Team, m
 
 
 def test_an_assignee_who_opted_out_gets_no_outcome(services: Services, team: Team, mailbox: Mailbox) -> None:
-    services.users.update(team.alex, team.alex.id or 0, notifications=["mention"])
+    services.users.update(team.alex, team.alex.id or 0, UserChanges(notifications=["mention"]))
     services.events.update_slot(team.camille, team.slot_id, SlotChange(status="approved"))
     services.outbox.send_due()
     assert mailbox.received == []
@@ -119,7 +120,7 @@ def test_the_change_and_its_messages_are_one_transaction(services: Services, tea
 def test_a_storage_alert_goes_to_every_active_admin_whatever_their_preferences(
     services: Services, team: Team, mailbox: Mailbox
 ) -> None:
-    services.users.update(None, team.camille.id or 0, notifications=[])
+    services.users.update(None, team.camille.id or 0, UserChanges(notifications=[]))
     with services.uow() as uow:
         after = {"percent": 81, "used_bytes": 81 * 1024**3 // 100 * 30, "quota_bytes": 30 * 1024**3}
         record(services.ctx, uow, None, "storage.alert", "storage", None, after=after)
@@ -142,7 +143,7 @@ def test_a_change_rolled_back_queues_nothing(services: Services, team: Team) -> 
 
 
 def test_a_deactivated_user_gets_nothing(services: Services, team: Team, mailbox: Mailbox) -> None:
-    services.users.update(None, team.alex.id or 0, active=False)
+    services.users.update(None, team.alex.id or 0, UserChanges(active=False))
     services.comments.add(team.camille, team.event_id, "@alex.martin tu es là ?")
     services.events.update_slot(team.camille, team.slot_id, SlotChange(status="approved"))
     services.outbox.send_due()

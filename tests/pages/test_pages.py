@@ -9,6 +9,7 @@ import falcon.testing
 import pytest
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UserChanges
 from eventflow.core.model import Bar, DeliverableTemplate, Event, User
 from eventflow.core.services.events import SlotChange
 from tests.pages.conftest import Browser
@@ -81,7 +82,7 @@ def test_filters_by_bar_default_to_my_bars_and_only_late(
     assert set(events_shown(only)) == {other.id}
     late = as_admin_browser.get("/calendar", params={**query, "f": "1", "late": "1"}).text
     assert set(events_shown(late)) == {other.id}  # J-6 with nothing approved; the other night is J-17
-    services.users.update(admin, admin.id or 0, my_bar_ids=[event.bar_ids[0]])
+    services.users.update(admin, admin.id or 0, UserChanges(my_bar_ids=[event.bar_ids[0]]))
     assert set(events_shown(as_admin_browser.get("/calendar", params=query).text)) == {event.id}
 
 

@@ -9,6 +9,7 @@ import json
 import re
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UserChanges
 from eventflow.core.model import Event, User
 from tests.assets import samples
 from tests.pages.conftest import Browser
@@ -27,7 +28,7 @@ def test_the_card_says_how_a_version_differs_in_the_readers_language(
     cube = cube_with_a_wide_video(services, event, member)
     french = as_admin_browser.get(f"/events/{event.id}").text
     assert "≠ Non conforme : 192x108 au lieu de 1024x1024" in french
-    services.users.update(admin, admin.id or 0, language="en")
+    services.users.update(admin, admin.id or 0, UserChanges(language="en"))
     english = html.unescape(as_admin_browser.get(f"/events/{event.id}").text)
     assert "≠ Differs: 192x108 instead of 1024x1024" in english
     assert (

@@ -5,7 +5,7 @@ import pytest
 from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.commands import EventChanges
-from eventflow.core.model import Health, Status
+from eventflow.core.model import Health, Screen, Status
 from eventflow.core.services.events import SlotChange
 
 NIGHT = dt.date(2026, 12, 12)
@@ -13,8 +13,8 @@ NIGHT = dt.date(2026, 12, 12)
 
 @pytest.fixture
 def world(services: Services) -> dict[str, int]:
-    cube = services.bars.add(None, "Le Cube", "Lyon", {"screens": [{"kind": "cube_led", "specs": "1024x1024 mp4"}]})
-    cave = services.bars.add(None, "La Cave", "Paris", {"screens": [{"kind": "door_led", "specs": "1920x320 mp4"}]})
+    cube = services.bars.add(None, "Le Cube", "Lyon", [Screen("cube_led", specs="1024x1024 mp4")])
+    cave = services.bars.add(None, "La Cave", "Paris", [Screen("door_led", specs="1920x320 mp4")])
     services.templates.add(None, "Flyer", "A5 PDF", is_default=True)
     services.templates.add(None, "Cube LED", "mp4", is_default=True, hardware_kind="cube_led")
     services.templates.add(None, "Door LED", "mp4", is_default=True, hardware_kind="door_led")

@@ -13,7 +13,7 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.clock import FixedClock
 from eventflow.core.commands import UNCHANGED
-from eventflow.core.model import Language, User
+from eventflow.core.model import Language, Screen, User
 from eventflow.core.rules import Compliance
 from eventflow.core.rules_risk import reasons
 from eventflow.core.services.events import SlotChange
@@ -26,8 +26,8 @@ class Team:
 
     def __init__(self, services: Services, clock: FixedClock) -> None:
         self.services, self.clock = services, clock
-        cube = {"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}
-        self.bar = services.bars.add(None, "Le Perchoir", hardware={"screens": [cube]})
+        cube = Screen("cube_led", "Cube LED", "1024x1024 mp4")
+        self.bar = services.bars.add(None, "Le Perchoir", screens=[cube])
         services.templates.add(None, "Poster A3", "A3 PDF", is_default=True)
         services.templates.add(None, "Cube LED", "1024x1024 mp4", is_default=True, hardware_kind="cube_led")
         self.lea = services.users.add(None, "lea@bars.fr", "Léa")

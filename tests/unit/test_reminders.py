@@ -10,7 +10,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
-from eventflow.core.commands import EventChanges
+from eventflow.core.commands import EventChanges, UserChanges
 from eventflow.core.model import Deliverable, OutboxMessage, Status, User
 from eventflow.core.rules_reminders import ReminderStep, reminder_step, slot_reminder
 from eventflow.core.services.events import SlotChange
@@ -118,7 +118,8 @@ def test_nobody_assigned_the_people_the_night_concerns_are_reminded(services: Se
     flyer = services.events.add_slot(camille, event_id, "Flyer", assignee_id=sam.id)
     services.comments.add(lea, event_id, "Je peux m'en occuper ?")
     services.assets.upload_version(alex, flyer.id or 0, "flyer.pdf", io.BytesIO(samples.pdf()))
-    services.users.update(None, sam.id or 0, active=False)  # the Flyer's assignee left: as if nobody were assigned
+    # the Flyer's assignee left: as if nobody were assigned
+    services.users.update(None, sam.id or 0, UserChanges(active=False))
     services.outbox.send_due()
 
     services.reminders.run()
@@ -135,7 +136,7 @@ def test_nobody_assigned_the_people_the_night_concerns_are_reminded(services: Se
 def test_people_who_turned_reminders_off_are_not_reminded(services: Services) -> None:
     camille, alex, _ = people(services)
     assert "reminders" in alex.notifications  # on by default
-    services.users.update(alex, alex.id or 0, notifications=["mention"])
+    services.users.update(alex, alex.id or 0, UserChanges(notifications=["mention"]))
     services.events.add_slot(camille, plan(services, camille), "Poster A3", assignee_id=alex.id)
     assert services.reminders.run().queued == 0
     assert reminders(services) == []

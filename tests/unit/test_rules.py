@@ -1,7 +1,7 @@
 import datetime as dt
 
 from eventflow.core import rules
-from eventflow.core.model import Bar, Deliverable, DeliverableTemplate, Health, Status
+from eventflow.core.model import Bar, Deliverable, DeliverableTemplate, Health, Screen, Status
 
 NIGHT = dt.date(2026, 12, 12)
 
@@ -43,8 +43,8 @@ def test_slots_come_from_default_templates_and_from_each_bars_matching_screens()
         DeliverableTemplate("Banner", "2x1 m", is_default=False, id=3),
     ]
     bars = [
-        Bar("Le Cube", hardware={"screens": [{"kind": "cube_led", "label": "Cube", "specs": "1024x1024 mp4"}]}, id=10),
-        Bar("La Cave", hardware={"screens": [{"kind": "door_led", "specs": "1920x320 mp4"}]}, id=11),
+        Bar("Le Cube", screens=(Screen("cube_led", "Cube", "1024x1024 mp4"),), id=10),
+        Bar("La Cave", screens=(Screen("door_led", specs="1920x320 mp4"),), id=11),
     ]
     slots = rules.generate_slots(5, bars, templates)
     assert [(s.name, s.specs, s.bar_id) for s in slots] == [

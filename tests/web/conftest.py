@@ -8,7 +8,7 @@ import falcon.testing
 import pytest
 
 from eventflow.bootstrap import Services
-from eventflow.core.model import Bar, DeliverableTemplate, Event, User
+from eventflow.core.model import Bar, DeliverableTemplate, Event, Screen, User
 from eventflow.entrypoints.web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -74,8 +74,7 @@ def as_member(client: falcon.testing.TestClient, services: Services, member: Use
 
 @pytest.fixture
 def bar(services: Services) -> Bar:
-    hardware = {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}]}
-    return services.bars.add(None, "Le Perchoir", "Paris 11", hardware)
+    return services.bars.add(None, "Le Perchoir", "Paris 11", [Screen("cube_led", "Cube LED", "1024x1024 mp4")])
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from eventflow.adapters.memory import memory_uow_factory
 from eventflow.adapters.security import Argon2Hasher
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
+from eventflow.core.model import Screen
 from eventflow.core.ports import UnitOfWorkFactory
 from eventflow.entrypoints.web.server import run
 from tests.webhooks.receiver import LoopbackPoster
@@ -46,7 +47,7 @@ def seed(services: Services) -> str:
     """Sample data; returns the admin's API token."""
     admin = services.users.add(None, ADMIN_EMAIL, "Ada Admin", role="admin", password="correct horse battery")
     services.users.add(None, "max@bars.fr", "Max Member", password="correct horse battery")
-    screens = {"screens": [{"kind": "cube_led", "label": "Cube LED", "specs": "1024x1024 mp4"}]}
+    screens = [Screen("cube_led", "Cube LED", "1024x1024 mp4")]
     bar = services.bars.add(None, "Le Perchoir", "Paris 11", screens)
     services.templates.add(None, "Poster A3", "A3 PDF 300 dpi", is_default=True)
     services.templates.add(None, "Cube LED", "1024x1024 mp4", is_default=True, hardware_kind="cube_led")

@@ -8,6 +8,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
+from eventflow.core.commands import UserChanges
 from eventflow.core.model import Bar, DeliverableTemplate, User
 from eventflow.core.services.events import SlotChange
 from tests.web.conftest import Api
@@ -58,7 +59,7 @@ def test_events_and_the_card_carry_the_risk_and_its_reasons(
     night = services.events.create(None, "Nuit Disco", "2026-12-12", [bar.id or 0]).summary.event
     cube = next(v.slot for v in services.events.card(night.id or 0).slots if v.slot.name == "Cube LED")
     services.events.update_slot(None, cube.id or 0, SlotChange(enabled=False))  # no Cube LED this time
-    services.users.update(None, member.id or 0, language="en")
+    services.users.update(None, member.id or 0, UserChanges(language="en"))
 
     (item,) = as_member.get("/api/events", params={"from": "2026-12-01", "to": "2026-12-31"}).json
     card = as_member.get(f"/api/events/{night.id}").json

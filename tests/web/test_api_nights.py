@@ -62,7 +62,8 @@ def test_a_night_is_duplicated_with_its_bars_and_slots_all_to_do_and_no_files(
 def test_duplicating_needs_a_known_night_and_a_real_date(as_member: Api, event: Event) -> None:
     assert as_member.post("/api/events/9999/duplicate", json={"date": "2027-01-16"}).status_code == 404
     bad = as_member.post(f"/api/events/{event.id}/duplicate", json={"date": "16/01/2027"})
-    assert bad.status_code == 422 and bad.json["field"] == "date" and "AAAA-MM-JJ" in bad.json["description"]  # a French member reads French
+    # a French member reads French
+    assert bad.status_code == 422 and bad.json["field"] == "date" and "AAAA-MM-JJ" in bad.json["description"]
     missing = as_member.post(f"/api/events/{event.id}/duplicate", json={})
     assert missing.status_code == 422 and missing.json["field"] == "date"
     assert listed(as_member) == ["Soirée Disco"]  # nothing was created

@@ -284,6 +284,7 @@ class _Activity(_Repo):
         entity_id: int | None = None,
         action: str | None = None,
         action_prefix: str | None = None,
+        offset: int = 0,
     ) -> list[Activity]:
         found = self._where(
             lambda a: (
@@ -297,7 +298,7 @@ class _Activity(_Repo):
                 and (until is None or a.at <= until)
             ),
             key=lambda a: (a.at, a.id),
-        )[::-1]
+        )[::-1][offset:]
         return found[:limit] if limit is not None else found
 
 

@@ -8,7 +8,7 @@ structure request bodies straight into these classes; a use case turns the given
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 from attrs import frozen
@@ -42,6 +42,22 @@ class EventChanges:
     theme_override: str | None = UNSET
     #: True cancels the night (kept in history, hidden from the calendar), False restores it.
     cancelled: bool = UNSET
+
+
+@frozen
+class UserChanges:
+    """What changes in a person's account: anyone may change their own name, language, bars and notifications."""
+
+    name: str = UNSET
+    email: str = UNSET
+    role: str = UNSET
+    active: bool = UNSET
+    language: str = UNSET
+    my_bar_ids: list[int] = UNSET
+    notifications: list[str] = UNSET
+
+    #: The fields a person may change on their own account.
+    OWN: ClassVar[frozenset[str]] = frozenset({"name", "language", "my_bar_ids", "notifications"})
 
 
 @frozen

@@ -106,8 +106,10 @@ class Session:
 
 @frozen
 class Screen:
+    """A screen of a bar: its ``kind`` matches templates' hardware kind; its specs fill the slots made for it."""
+
     kind: str
-    label: str
+    label: str = ""
     specs: str = ""
 
 
@@ -115,15 +117,8 @@ class Screen:
 class Bar:
     name: str
     location: str = ""
-    hardware: dict[str, Any] = field(factory=dict)
+    screens: tuple[Screen, ...] = ()
     id: int | None = None
-
-    @property
-    def screens(self) -> list[Screen]:
-        return [
-            Screen(kind=s["kind"], label=s.get("label") or s["kind"], specs=s.get("specs", ""))
-            for s in self.hardware.get("screens", [])
-        ]
 
 
 @define

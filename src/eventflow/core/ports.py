@@ -375,9 +375,11 @@ class ActivityRepository(Protocol):
         entity_id: int | None = None,
         action: str | None = None,
         action_prefix: str | None = None,
+        offset: int = 0,
     ) -> list[Activity]:
         """Entries matching every filter given (``since`` and ``until`` inclusive; ``action`` exactly,
-        ``action_prefix`` as the start of the action), newest first, at most ``limit``."""
+        ``action_prefix`` as the start of the action), newest first, at most ``limit`` after skipping ``offset``
+        (both done by the database)."""
 
 
 class OutboxRepository(Protocol):

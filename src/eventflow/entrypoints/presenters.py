@@ -90,15 +90,35 @@ class Token(Shape):
 
 # -- configuration ---------------------------------------------------------------------------------------------
 @frozen
+class Screen:
+    """A screen of a bar, as the API and the ``hardware`` JSON write it."""
+
+    kind: str = field(metadata={"openapi": {"example": "cube_led"}})
+    label: str
+    specs: str = field(metadata={"openapi": {"example": "1024x1024 mp4"}})
+
+
+@frozen
+class Hardware:
+    """A bar's ``hardware``: ``{"screens": [{"kind", "label", "specs"}, ...]}`` (sent as ``api_admin.HardwareBody``)."""
+
+    screens: list[Screen]
+
+    @classmethod
+    def of(cls, screens: tuple[model.Screen, ...]) -> Hardware:
+        return cls([Screen(s.kind, s.label, s.specs) for s in screens])
+
+
+@frozen
 class Bar(Shape):
     id: int = field(metadata=ID)
     name: str
     location: str
-    hardware: dict[str, Any]
+    hardware: Hardware
 
     @classmethod
     def of(cls, bar: model.Bar) -> Bar:
-        return cls(_id(bar.id), bar.name, bar.location, bar.hardware)
+        return cls(_id(bar.id), bar.name, bar.location, Hardware.of(bar.screens))
 
 
 @frozen

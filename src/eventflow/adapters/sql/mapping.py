@@ -25,8 +25,9 @@ class Codec:
 @attrs.frozen
 class EntityMap(Generic[E]):
     """One entity class over one table: same-named columns, enums stored as their value, value objects in JSON
-    columns through their ``codecs``, and ``keys`` columns holding the lower-cased copy of a field for
-    case-insensitive lookups, and ``folded`` columns holding it as searches compare it."""
+    columns through their ``codecs``, ``keys`` columns holding the lower-cased copy of a field for
+    case-insensitive lookups, ``folded`` columns holding it as searches compare it, and ``renamed`` fields kept in a
+    column of another name (field → column)."""
 
     entity: type[E]
     table: Table
@@ -35,11 +36,13 @@ class EntityMap(Generic[E]):
     #: Columns holding a field as searches compare it (``rules.search_key``: no case, no accents).
     folded: Mapping[str, str] = attrs.field(factory=dict)
     codecs: Mapping[str, Codec] = attrs.field(factory=dict)
+    renamed: Mapping[str, str] = attrs.field(factory=dict)
     columns: tuple[str, ...] = attrs.field(init=False)
 
     @columns.default
     def _shared_columns(self) -> tuple[str, ...]:
-        return tuple(f.name for f in attrs.fields(self.entity) if f.name in self.table.c and f.name != "id")
+        fields = (f.name for f in attrs.fields(self.entity) if f.name != "id")
+        return tuple(name for name in fields if self.renamed.get(name, name) in self.table.c)
 
     def to_row(self, entity: E) -> dict[str, Any]:
         row = {name: getattr(entity, name) for name in self.columns}
@@ -51,10 +54,12 @@ class EntityMap(Generic[E]):
             row[column] = row[source].lower()
         for column, source in self.folded.items():
             row[column] = search_key(row[source])
+        for name, column in self.renamed.items():
+            row[column] = row.pop(name)
         return row
 
     def to_entity(self, row: Mapping[str, Any]) -> E:
-        values = {name: row[name] for name in self.columns}
+        values = {name: row[self.renamed.get(name, name)] for name in self.columns}
         for name, enum in self.enums.items():
             values[name] = None if values[name] is None else enum(values[name])
         for name, codec in self.codecs.items():

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
+import attrs
 from attrs import AttrsInstance
 from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
@@ -43,6 +44,7 @@ from eventflow.core.model import (
     PhotoCategory,
     Reservation,
     Role,
+    Screen,
     Session,
     Status,
     StorageTier,
@@ -197,8 +199,9 @@ class Repository(Generic[E]):
         order_by: Sequence[Any] = (),
         limit: int | None = None,
         for_update: bool = False,
+        offset: int = 0,
     ) -> list[E]:
-        query = select(self._t).where(*where).order_by(*order_by, self._t.c.id).limit(limit)
+        query = select(self._t).where(*where).order_by(*order_by, self._t.c.id).limit(limit).offset(offset or None)
         if for_update:
             # PostgreSQL: FOR NO KEY UPDATE, which lets others insert rows referring to this one meanwhile;
             # MySQL/MariaDB: FOR UPDATE; SQLite: nothing (BEGIN IMMEDIATE already let one writer in).
@@ -476,6 +479,7 @@ class ActivityLog(Repository[Activity]):
         entity_id: int | None = None,
         action: str | None = None,
         action_prefix: str | None = None,
+        offset: int = 0,
     ) -> list[Activity]:
         c = self._t.c
         filters = [
@@ -488,7 +492,8 @@ class ActivityLog(Repository[Activity]):
             c.at >= since if since is not None else None,
             c.at <= until if until is not None else None,
         ]
-        return self._select(*[f for f in filters if f is not None], order_by=[c.at.desc(), c.id.desc()], limit=limit)
+        where = [f for f in filters if f is not None]
+        return self._select(*where, order_by=[c.at.desc(), c.id.desc()], limit=limit, offset=offset)
 
 
 class Queue(Repository[E]):
@@ -557,7 +562,27 @@ USERS = EntityMap(
 TOKENS = EntityMap(ApiToken, t.tokens)
 SESSIONS = EntityMap(Session, t.sessions)
 LOGIN_FAILURES = EntityMap(LoginFailure, t.login_failures)
-BARS = EntityMap(Bar, t.bars, keys={"name_key": "name"})
+
+
+def _hardware_json(screens: tuple[Screen, ...]) -> dict[str, Any]:
+    """A bar's screens as its ``hardware`` column keeps them: ``{"screens": [{"kind", "label", "specs"}, ...]}``."""
+    return {"screens": [attrs.asdict(screen) for screen in screens]}
+
+
+def _screens(hardware: dict[str, Any]) -> tuple[Screen, ...]:
+    return tuple(
+        Screen(kind=s["kind"], label=s.get("label") or s["kind"], specs=s.get("specs") or "")
+        for s in hardware.get("screens", [])
+    )
+
+
+BARS = EntityMap(
+    Bar,
+    t.bars,
+    keys={"name_key": "name"},
+    renamed={"screens": "hardware"},
+    codecs={"screens": Codec(_hardware_json, _screens)},
+)
 THEMES = EntityMap(ThemePeriod, t.themes)
 TEMPLATES = EntityMap(DeliverableTemplate, t.templates, keys={"name_key": "name"})
 EVENTS = EntityMap(Event, t.events, keys={"name_key": "name"}, folded={"search_key": "name"})

@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from attrs import asdict, define, evolve
 
 from eventflow.core import errors
 from eventflow.core.commands import TemplateChanges, given
-from eventflow.core.model import Bar, DeliverableTemplate, ThemePeriod
+from eventflow.core.model import Bar, DeliverableTemplate, Screen, ThemePeriod
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, changes, found, record, require_admin, require_text
 
 
-def validate_hardware(hardware: object) -> dict[str, Any]:
-    """Hardware is ``{"screens": [{"kind", "label"?, "specs"?}, ...]}``; other keys are kept as they are."""
-    if hardware is None:
-        return {"screens": []}
-    if not isinstance(hardware, dict):
-        raise errors.InvalidInput('hardware must be a JSON object like {"screens": [...]}', "hardware")
-    screens = hardware.get("screens", [])
-    if not isinstance(screens, list):
-        raise errors.InvalidInput("hardware.screens must be a list", "hardware")
+def validate_screens(screens: Iterable[Screen]) -> tuple[Screen, ...]:
+    """Each screen needs a kind (``cube_led``); its label defaults to the kind and tells it from the bar's other
+    screens (a slot names its screen by label); texts are trimmed."""
+    valid: list[Screen] = []
     for i, screen in enumerate(screens):
-        if not isinstance(screen, dict) or not isinstance(screen.get("kind"), str) or not screen["kind"].strip():
+        kind = screen.kind.strip()
+        if not kind:
             raise errors.InvalidInput('hardware.screens[%(i)s] needs a "kind" (text), e.g. "cube_led"', "hardware", i=i)
-        for key in ("label", "specs"):
-            if key in screen and not isinstance(screen[key], str):
-                raise errors.InvalidInput(
-                    "hardware.screens[%(i)s].%(the_key)s must be text", "hardware", i=i, the_key=key
-                )
-    return {**hardware, "screens": screens}
+        label = screen.label.strip() or kind
+        if any(other.label.lower() == label.lower() for other in valid):
+            raise errors.InvalidInput(
+                "hardware.screens[%(i)s]: another screen is already labelled %(label)r", "hardware", i=i, label=label
+            )
+        valid.append(Screen(kind=kind, label=label, specs=screen.specs.strip()))
+    return tuple(valid)
 
 
 def parse_month(value: str) -> tuple[int, int]:
@@ -61,11 +59,9 @@ class BarService:
     ctx: Context
 
     @replayed
-    def add(self, actor: Actor, name: str, location: str = "", hardware: object = None) -> Bar:
+    def add(self, actor: Actor, name: str, location: str = "", screens: Iterable[Screen] = ()) -> Bar:
         require_admin(actor)
-        bar = Bar(
-            name=require_text(name, "name"), location=(location or "").strip(), hardware=validate_hardware(hardware)
-        )
+        bar = Bar(name=require_text(name, "name"), location=(location or "").strip(), screens=validate_screens(screens))
         with self.ctx.uow() as uow:
             if uow.bars.get_by_name(bar.name):
                 raise errors.Conflict("a bar named %(name)r already exists", name=bar.name)
@@ -87,7 +83,12 @@ class BarService:
 
     @replayed
     def update(
-        self, actor: Actor, bar_id: int, name: str | None = None, location: str | None = None, hardware: object = None
+        self,
+        actor: Actor,
+        bar_id: int,
+        name: str | None = None,
+        location: str | None = None,
+        screens: Iterable[Screen] | None = None,
     ) -> Bar:
         require_admin(actor)
         with self.ctx.uow() as uow:
@@ -100,8 +101,8 @@ class BarService:
                     raise errors.Conflict("a bar named %(name)r already exists", name=bar.name)
             if location is not None:
                 bar.location = location.strip()
-            if hardware is not None:
-                bar.hardware = validate_hardware(hardware)
+            if screens is not None:
+                bar.screens = validate_screens(screens)
             uow.bars.update(bar)
             old, new = changes(before, asdict(bar))
             record(self.ctx, uow, actor, "bar.updated", "bar", bar_id, before=old, after=new)

@@ -7,10 +7,13 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
+from typing import Any
 
-from attrs import define, field
+from attrs import define, evolve, field
 
 from eventflow.core import errors
+from eventflow.core.commands import UserChanges, given
 from eventflow.core.model import NOTIFICATION_KINDS, ApiToken, Language, Role, Session, User
 from eventflow.core.ports import SessionCaller
 from eventflow.core.replay import replayed
@@ -62,6 +65,31 @@ def check_password(password: str) -> str:
             "the password must have at least %(min_password)s characters", "password", min_password=MIN_PASSWORD
         )
     return password
+
+
+def _notification_kinds(kinds: list[str]) -> list[str]:
+    unknown = set(kinds) - set(NOTIFICATION_KINDS)
+    if unknown:
+        raise errors.InvalidInput(
+            "unknown notification kinds: %(value)s", "notifications", value=", ".join(sorted(unknown))
+        )
+    return list(kinds)
+
+
+#: How each field of a ``UserChanges`` becomes the value the user keeps (validated and normalised).
+_USER_VALUES: dict[str, Callable[[Any], Any]] = {
+    "name": lambda value: require_text(value, "name"),
+    "email": normalise_email,
+    "role": parse_role,
+    "language": parse_language,
+    "active": bool,
+    "my_bar_ids": lambda value: [int(bar_id) for bar_id in value],
+    "notifications": _notification_kinds,
+}
+
+
+def _user_value(key: str, value: Any) -> Any:
+    return _USER_VALUES[key](value)
 
 
 def public(user: User) -> dict[str, object]:
@@ -120,15 +148,15 @@ class UserService:
         return user
 
     @replayed
-    def update(self, actor: Actor, user_id: int, **fields: object) -> User:
+    def update(self, actor: Actor, user_id: int, change: UserChanges) -> User:
         """Change a user. Anyone may change their own name, language, bars and notifications; admins anything."""
-        own = {"name", "language", "my_bar_ids", "notifications"}
-        if actor is not None and (actor.id != user_id or set(fields) - own):
+        fields = given(change)
+        if actor is not None and (actor.id != user_id or set(fields) - UserChanges.OWN):
             require_admin(actor)
         with self.ctx.uow() as uow:
             user = self._get(uow.users.get_for_update(user_id), user_id)
             before = public(user)
-            self._apply(user, fields)
+            user = evolve(user, **{key: _user_value(key, value) for key, value in fields.items()})
             if actor is not None and actor.id == user_id and not user.is_admin and actor.is_admin:
                 raise errors.Conflict("you cannot remove your own admin role")
             if actor is not None and actor.id == user_id and not user.active:
@@ -141,37 +169,12 @@ class UserService:
             uow.commit()
         return user
 
-    def _apply(self, user: User, fields: dict[str, object]) -> None:
-        for key, value in fields.items():
-            if key == "name":
-                user.name = require_text(str(value), "name")
-            elif key == "email":
-                user.email = normalise_email(str(value))
-            elif key == "role":
-                user.role = parse_role(str(value))
-            elif key == "language":
-                user.language = parse_language(str(value))
-            elif key == "active":
-                user.active = bool(value)
-            elif key == "my_bar_ids":
-                user.my_bar_ids = [int(b) for b in value]  # type: ignore[attr-defined]
-            elif key == "notifications":
-                kinds = list(value)  # type: ignore[call-overload]
-                unknown = set(kinds) - set(NOTIFICATION_KINDS)
-                if unknown:
-                    raise errors.InvalidInput(
-                        "unknown notification kinds: %(value)s", "notifications", value=", ".join(sorted(unknown))
-                    )
-                user.notifications = kinds
-            else:
-                raise errors.InvalidInput("%(the_key)s cannot be changed", key, the_key=key)
-
     def deactivate(self, actor: Actor, email: str) -> User:
         user = self.by_email(email)
         if actor is not None and actor.id == user.id:
             raise errors.Conflict("you cannot deactivate yourself")
         assert user.id is not None
-        return self.update(actor, user.id, active=False)
+        return self.update(actor, user.id, UserChanges(active=False))
 
     @replayed
     def set_password(self, actor: Actor, email: str, password: str, current_password: str | None = None) -> None:

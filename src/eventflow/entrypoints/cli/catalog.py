@@ -10,14 +10,15 @@ import click
 
 from eventflow.core.errors import InvalidInput
 from eventflow.core.i18n import N_, Message, Value
+from eventflow.core.model import Screen
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
 
 
-def parse_hardware(value: str | None) -> Any:
-    """``--hardware``: JSON text, or ``@path`` to a JSON file."""
+def parse_hardware(value: str | None) -> tuple[Screen, ...]:
+    """``--hardware``: JSON text, or ``@path`` to a JSON file, as the bar's screens."""
     if value is None:
-        return None
+        return ()
     source: Value = "--hardware"
     if value.startswith("@"):
         path = Path(value[1:]).expanduser()
@@ -30,7 +31,7 @@ def parse_hardware(value: str | None) -> Any:
             ) from None
         source = Message(N_("the hardware file %(path)r"), {"path": str(path)})
     try:
-        return json.loads(value)
+        return _screens(json.loads(value))
     except json.JSONDecodeError as error:
         raise InvalidInput(
             "%(source)s is not valid JSON (%(msg)s at line %(lineno)s column %(colno)s); "
@@ -43,9 +44,27 @@ def parse_hardware(value: str | None) -> Any:
         ) from None
 
 
-def screens_text(hardware: dict[str, Any]) -> str:
+def _screens(hardware: Any) -> tuple[Screen, ...]:
+    """``{"screens": [{"kind", "label"?, "specs"?}, ...]}`` as screens (the core checks each has a kind)."""
+    if not isinstance(hardware, dict):
+        raise InvalidInput('hardware must be a JSON object like {"screens": [...]}', "hardware")
     screens = hardware.get("screens", [])
-    return ", ".join(f"{s.get('label') or s['kind']} ({s.get('specs') or s['kind']})" for s in screens) or "-"
+    if not isinstance(screens, list):
+        raise InvalidInput("hardware.screens must be a list", "hardware")
+    parsed = []
+    for i, screen in enumerate(screens):
+        if not isinstance(screen, dict) or not isinstance(screen.get("kind"), str):
+            raise InvalidInput('hardware.screens[%(i)s] needs a "kind" (text), e.g. "cube_led"', "hardware", i=i)
+        texts = {key: screen.get(key, "") for key in ("label", "specs")}
+        for key, text in texts.items():
+            if not isinstance(text, str):
+                raise InvalidInput("hardware.screens[%(i)s].%(the_key)s must be text", "hardware", i=i, the_key=key)
+        parsed.append(Screen(kind=screen["kind"], **texts))
+    return tuple(parsed)
+
+
+def screens_text(screens: tuple[Screen, ...]) -> str:
+    return ", ".join(f"{s.label} ({s.specs or s.kind})" for s in screens) or "-"
 
 
 @click.group()
@@ -66,7 +85,7 @@ def bar() -> None:
 def bar_add(runtime: Runtime, name: str, location: str, hardware: str | None) -> None:
     """Add the bar NAME."""
     added = runtime.services.bars.add(None, name, location, parse_hardware(hardware))
-    click.echo(f"Added bar {added.name} (id {added.id}), screens: {screens_text(added.hardware)}.")
+    click.echo(f"Added bar {added.name} (id {added.id}), screens: {screens_text(added.screens)}.")
 
 
 @bar.command("list")
@@ -78,7 +97,7 @@ def bar_list(runtime: Runtime, as_json: bool) -> None:
     if as_json:
         echo_json([presenters.Bar.json(b) for b in bars])
         return
-    rows = [(b.id, b.name, b.location, screens_text(b.hardware)) for b in bars]
+    rows = [(b.id, b.name, b.location, screens_text(b.screens)) for b in bars]
     echo_table(("ID", "NAME", "LOCATION", "SCREENS"), rows, empty="No bars yet: add one with `eventflow bar add`.")
 
 

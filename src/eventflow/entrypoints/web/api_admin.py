@@ -9,16 +9,18 @@ from typing import Any
 
 import falcon
 from attrs import asdict, field, frozen
+from cattrs.gen import make_dict_structure_fn
 
 from eventflow.bootstrap import Services
+from eventflow.core import commands
 from eventflow.core.commands import UNSET, TemplateChanges
+from eventflow.core.model import Screen
 from eventflow.core.services.users import MIN_PASSWORD
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import read_body, read_changes
+from eventflow.entrypoints.web.bodies import WrongValue, converter, read_body, read_changes
 from eventflow.entrypoints.web.openapi import follow, many, operation, path_id, query
 from eventflow.entrypoints.web.params import int_param
 from eventflow.entrypoints.web.schema import (
-    HARDWARE,
     MONTH,
     doc,
 )
@@ -28,7 +30,6 @@ NAME_DOC = doc(minLength=1, maxLength=200, pattern=r"\S")
 EMAIL_DOC = doc(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", example="alex@bars.fr")
 ROLE_DOC = doc(enum=["admin", "member"])
 LANGUAGE_DOC = doc(enum=["fr", "en"])
-HARDWARE_DOC = doc(**HARDWARE)
 
 
 @frozen
@@ -50,17 +51,46 @@ class UserChanges:
 
 
 @frozen
+class ScreenBody:
+    kind: str = field(metadata=doc(pattern=r"\S", example="cube_led"))
+    label: str = field(default="", metadata=doc(description="shown to people; the kind when empty"))
+    specs: str = field(default="", metadata=doc(example="1024x1024 mp4"))
+
+
+@frozen
+class HardwareBody:
+    """A bar's screens as clients send them (``presenters.Hardware`` is how they come back)."""
+
+    screens: list[ScreenBody] = field(factory=list)
+
+    def to_screens(self) -> tuple[Screen, ...]:
+        """The core's screens (checked by the core: a kind each, distinct labels that default to the kind)."""
+        return tuple(Screen(s.kind, s.label, s.specs) for s in self.screens)
+
+
+def _structure_hardware(value: Any, cls: type[HardwareBody]) -> HardwareBody:
+    """cattrs would read a JSON object where the screens' list belongs as the list of its keys: refused here."""
+    if isinstance(value, dict) and not isinstance(value.get("screens", []), list):
+        raise WrongValue("screens must be a list of screens")
+    return _hardware_fields(value, cls)
+
+
+_hardware_fields = make_dict_structure_fn(HardwareBody, converter, _cattrs_forbid_extra_keys=True)
+converter.register_structure_hook(HardwareBody, _structure_hardware)
+
+
+@frozen
 class BarCreate:
     name: str = field(metadata=NAME_DOC)
     location: str = ""
-    hardware: dict[str, Any] | None = field(default=None, metadata=HARDWARE_DOC)
+    hardware: HardwareBody | None = None
 
 
 @frozen
 class BarChanges:
     name: str = field(default=UNSET, metadata=NAME_DOC)
     location: str = UNSET
-    hardware: dict[str, Any] = field(default=UNSET, metadata=HARDWARE_DOC)
+    hardware: HardwareBody = UNSET
 
 
 @frozen
@@ -94,8 +124,8 @@ class UsersResource:
         resp.media = presenters.User.json(self._users.get(user_id))
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
-        changes = read_changes(req, UserChanges)
-        resp.media = presenters.User.json(self._users.update(req.context.user, user_id, **changes))
+        change = commands.UserChanges(**read_changes(req, UserChanges))
+        resp.media = presenters.User.json(self._users.update(req.context.user, user_id, change))
 
 
 class BarsResource:
@@ -107,7 +137,8 @@ class BarsResource:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = read_body(req, BarCreate)
-        bar = self._bars.add(req.context.user, **asdict(body, recurse=False))
+        screens = body.hardware.to_screens() if body.hardware else ()
+        bar = self._bars.add(req.context.user, body.name, body.location, screens)
         resp.status = falcon.HTTP_201
         resp.media = presenters.Bar.json(bar)
 
@@ -116,6 +147,8 @@ class BarsResource:
 
     def on_patch_one(self, req: falcon.Request, resp: falcon.Response, bar_id: int) -> None:
         changes = read_changes(req, BarChanges)
+        if "hardware" in changes:
+            changes["screens"] = changes.pop("hardware").to_screens()
         resp.media = presenters.Bar.json(self._bars.update(req.context.user, bar_id, **changes))
 
 

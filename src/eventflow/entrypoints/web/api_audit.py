@@ -32,7 +32,8 @@ class CommentEdit:
     text: str = field(metadata=doc(minLength=1, maxLength=MAX_COMMENT))
 
 
-def audit_query(req: falcon.Request) -> AuditQuery:
+def audit_query(req: falcon.Request, limit: int = 500) -> AuditQuery:
+    """The search the query string asks for; ``limit`` when it does not say how many (500; the CSV: all)."""
     start, end = period(req)
     return AuditQuery(
         person=req.get_param("person") or None,
@@ -42,7 +43,8 @@ def audit_query(req: falcon.Request) -> AuditQuery:
         event_id=int_param(req, "event_id"),
         start=start,
         end=end,
-        limit=int_param(req, "limit", 1, MAX_ROWS) or 500,
+        limit=int_param(req, "limit", 1, MAX_ROWS) or limit,
+        offset=int_param(req, "offset", 0) or 0,
     )
 
 
@@ -63,7 +65,7 @@ class AuditResource:
         resp.media = [presenters.AuditEntry.json(e) for e in self._audit.search(req.context.user, audit_query(req))]
 
     def on_get_csv(self, req: falcon.Request, resp: falcon.Response) -> None:
-        entries = self._audit.search(req.context.user, audit_query(req))
+        entries = self._audit.search(req.context.user, audit_query(req, limit=MAX_ROWS))
         out = io.StringIO()
         csv.writer(out).writerows(csv_rows(entries))
         resp.content_type = "text/csv; charset=utf-8"
@@ -117,7 +119,8 @@ AUDIT_PARAMS = [
     query("event_id", ID, "what happened on one event"),
     query("from", DAY, "first day, in the team's time zone"),
     query("to", DAY, "last day, included"),
-    query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ROWS}, "at most this many entries (500)"),
+    query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ROWS}, "at most this many entries (500; CSV: all)"),
+    query("offset", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}, "skip this many entries (the next page)"),
 ]
 
 OPENAPI: dict[str, Any] = {

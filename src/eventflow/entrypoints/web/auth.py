@@ -29,7 +29,7 @@ from attrs import field, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
-from eventflow.core.commands import UNSET
+from eventflow.core.commands import UNSET, UserChanges
 from eventflow.core.model import User
 from eventflow.core.services.throttle import LoginThrottle
 from eventflow.core.services.users import SESSION_DAYS
@@ -263,7 +263,7 @@ class MeResource:
     def on_patch(self, req: falcon.Request, resp: falcon.Response) -> None:
         me: User = req.context.user
         assert me.id is not None
-        resp.media = presenters.Me.json(self._users.update(me, me.id, **read_changes(req, MeChanges)))
+        resp.media = presenters.Me.json(self._users.update(me, me.id, UserChanges(**read_changes(req, MeChanges))))
 
 
 def register(

@@ -11,8 +11,9 @@ import secrets
 import falcon
 
 from eventflow.core import errors
-from eventflow.core.model import WebhookFormat
+from eventflow.core.model import Bar, DeliverableTemplate, WebhookFormat
 from eventflow.core.rules_webhooks import EVENT_NAMES
+from eventflow.core.services.users import MIN_PASSWORD
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
 
@@ -31,13 +32,13 @@ class AdminPage(Page):
         self.renderer.page(req, resp, f"admin_{section}.html", section=section, sections=SECTIONS, **context)
 
     def _users(self, year: int) -> dict[str, object]:
-        return {"users": self.services.users.list()}
+        return {"users": self.services.users.list(), "min_password": MIN_PASSWORD}
 
     def _bars(self, year: int) -> dict[str, object]:
         bars = self.services.bars.list()
         # None: the operator's rights; only admins reach this page (``current_admin``)
         feeds = {bar.id: self.services.feeds.address(None, bar.id or 0) for bar in bars}
-        return {"bars": bars, "feeds": feeds}
+        return {"bars": bars, "feeds": feeds, "screen_kinds": screen_kinds(bars, self.services.templates.list())}
 
     def _themes(self, year: int) -> dict[str, object]:
         themes = {t.key: t for y in (year, year + 1) for t in self.services.themes.list(y)}
@@ -64,3 +65,12 @@ class AdminPage(Page):
             "formats": [f.value for f in WebhookFormat],
             "new_secret": secrets.token_urlsafe(24),
         }
+
+
+def screen_kinds(bars: list[Bar], templates: list[DeliverableTemplate]) -> dict[str, str]:
+    """The kinds of screen a bar's screen may be, each with a name people know: the templates' (which make the
+    screen's slots), then the screens' own labels."""
+    kinds = {t.hardware_kind: t.name for t in templates if t.hardware_kind}
+    for screen in (screen for bar in bars for screen in bar.screens):
+        kinds.setdefault(screen.kind, screen.label)
+    return dict(sorted(kinds.items(), key=lambda item: item[1].lower()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import falcon
@@ -10,9 +11,10 @@ from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import parse_date
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
+from eventflow.entrypoints.web.params import int_param
 
-#: The page shows this many entries; the CSV export (same filters) has them all.
-PAGE_ROWS = 200
+#: Entries per page (read from the database a page at a time); the CSV export (same filters) has them all.
+PAGE_ROWS = 50
 FILTERS = ("person", "entity_type", "action", "from", "to")
 ENTITY_TYPES = (
     "event", "deliverable", "asset", "comment", "user", "token", "bar", "theme", "template", "storage", "outbox",
@@ -22,7 +24,7 @@ ACTIONS = (
     "slot.created", "slot.updated", "asset.version_added", "asset.photo_added",
     "comment.added", "comment.edited", "comment.deleted", "storage.purged", "storage.alert",
     "user.created", "user.updated", "user.password_set", "token.created", "token.revoked", "bar.created", "bar.updated",
-    "theme.created", "theme.updated", "template.created", "template.updated", "outbox.retried",
+    "theme.created", "theme.updated", "template.created", "template.updated", "outbox.retried", "settings.updated",
 )  # fmt: skip
 
 
@@ -31,7 +33,7 @@ def chosen_filters(req: falcon.Request) -> dict[str, str]:
     return {name: value.strip() for name in FILTERS if (value := req.get_param(name) or "").strip()}
 
 
-def audit_query(filters: dict[str, str], limit: int) -> AuditQuery:
+def audit_query(filters: dict[str, str], limit: int, offset: int = 0) -> AuditQuery:
     start = parse_date(filters["from"], "from") if "from" in filters else None
     end = parse_date(filters["to"], "to") if "to" in filters else None
     return AuditQuery(
@@ -41,6 +43,7 @@ def audit_query(filters: dict[str, str], limit: int) -> AuditQuery:
         start=start,
         end=end,
         limit=limit,
+        offset=offset,
     )
 
 
@@ -49,20 +52,38 @@ class AuditPage(Page):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         admin = current_admin(req)
         filters = chosen_filters(req)
-        found = self.services.audit.search(admin, audit_query(filters, PAGE_ROWS + 1))
+        page = int_param(req, "page") or 1
+        found = self.services.audit.search(admin, audit_query(filters, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS))
+        entries = found[:PAGE_ROWS]
         query = urlencode(filters)
         self.renderer.page(
             req,
             resp,
             "admin_audit.html",
             section="audit",
-            entries=found[:PAGE_ROWS],
-            more=len(found) > PAGE_ROWS,
-            page_rows=PAGE_ROWS,
+            entries=entries,
+            names=self.services.audit.names(admin, entries),
+            page=page,
+            first_row=(page - 1) * PAGE_ROWS + 1,
+            previous_url=_page_url(filters, page - 1) if page > 1 else None,
+            next_url=_page_url(filters, page + 1) if len(found) > PAGE_ROWS else None,
             filters=filters,
+            day=_day,
             csv_url="/api/audit.csv" + (f"?{query}" if query else ""),
             users=self.services.users.list(),
             entity_types=ENTITY_TYPES,
             actions=ACTIONS,
             failed_mail=self.services.outbox.list(admin, failing_only=True, limit=50),
         )
+
+
+def _page_url(filters: dict[str, str], page: int) -> str:
+    return "/admin/audit?" + urlencode({**filters, "page": page} if page > 1 else filters)
+
+
+def _day(text: str) -> dt.date | str:
+    """A date the log kept as ISO text, to be shown in the reader's words (left as it is when it is not one)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
