@@ -250,7 +250,8 @@ class Services:
         self.storage = StorageService(
             self.ctx, self.files.hot, self.files.cold, quota, self.files.notifier, self.files.uploads
         )
-        self.ctx.on_activity.append(NotificationPlanner(self.ctx, self.settings.base_url))
+        window = dt.timedelta(seconds=self.settings.mail_group_seconds)
+        self.ctx.on_activity.append(NotificationPlanner(self.ctx, self.settings.base_url, window))
         self.digest = DigestService(self.ctx, self.settings.base_url)
         self.outbox = OutboxService(self.ctx, self.files.notifier)
         self.audit = AuditService(self.ctx)

@@ -55,8 +55,8 @@ class Language(StrEnum):
 #: nights they follow; ``review_requested``: every deliverable sent to review, on any night; ``digest``: the daily one).
 NOTIFICATION_KINDS = ("assigned", "review_outcome", "mention", "following", "reminders", "review_requested", "digest")
 #: What a new account gets: only what concerns them (their slots, their uploads reviewed, mentions, the nights they
-#: follow, their J-7 reminders); the rest is opt-in.
-DEFAULT_NOTIFICATIONS = ("assigned", "review_outcome", "mention", "following", "reminders")
+#: follow, their J-7 reminders, the daily digest of their slots); every deliverable sent to review is opt-in.
+DEFAULT_NOTIFICATIONS = ("assigned", "review_outcome", "mention", "following", "reminders", "digest")
 
 
 @define

@@ -3,9 +3,9 @@ they want that kind of e-mail (``User.notifications``), by e-mail through the ou
 change. The actor never hears about their own change and only active users hear anything; each person is told once
 per change, for the first reason below that holds.
 
-- A new version of a slot: its assignee (``assigned``), the validators who opted in to ``review_requested`` (every
-  deliverable sent to review), and the night's followers (``following``: by default its creator, assignees,
-  uploaders and commenters, see ``rules_follow``).
+- A new version of a slot (each one): its assignee (``assigned``), the validators who opted in to
+  ``review_requested`` (every deliverable sent to review), and the night's followers (``following``: by default
+  its creator, assignees, uploaders and commenters, see ``rules_follow``).
 - A slot moved to review by hand: the same people.
 - Approved / changes requested: the slot's assignee and whoever uploaded its versions (``review_outcome``), then the
   night's followers.
@@ -15,6 +15,9 @@ per change, for the first reason below that holds.
   to say: an admin's lists every open slot (they run the plan), a member's the slots assigned to them.
 - The disk alert (activity ``storage.alert``) goes to every active admin, whatever their preferences.
 
+A change that records several entries at once (changes requested, then the reason as a comment) tells each person
+once: the first entry that concerns them.
+
 E-mails about changes wait ``GROUP_WINDOW`` in the outbox under their reader's group key: the sender sends every
 pending message of a group as one e-mail (ten uploads in a minute make one message).
 """
@@ -22,10 +25,12 @@ pending message of a group as one e-mail (ten uploads in a minute make one messa
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from eventflow.core import rules
 from eventflow.core.i18n import N_, STATUS_LABELS
@@ -45,7 +50,8 @@ MENTION = "mention"
 FOLLOWING = "following"
 DIGEST = "digest"
 STORAGE_ALERT = "storage_alert"
-#: How long an e-mail about a change waits for others to the same person, to leave with them as one message.
+#: How long an e-mail about a change waits for others to the same person, to leave with them as one message
+#: (``EVENTFLOW_MAIL_GROUP_SECONDS``; 0 sends each one on its own, at once).
 GROUP_WINDOW = dt.timedelta(minutes=1)
 
 #: Activity actions that carry a slot's status change in ``before``/``after``.
@@ -100,15 +106,17 @@ def card_link(base_url: str, event_id: int) -> str:
 
 
 def enqueue(ctx: Context, uow: UnitOfWork, user: User, kind: str, mail: Mail, event_id: int | None = None,
-            dedupe_key: str | None = None, grouped: bool = False) -> OutboxMessage:  # fmt: skip
-    """Queue one message for one user; the outbox sender delivers it after the commit (``grouped``: after
-    ``GROUP_WINDOW``, with the other grouped messages to that user still pending then)."""
+            dedupe_key: str | None = None, group_window: dt.timedelta | None = None) -> OutboxMessage:  # fmt: skip
+    """Queue one message for one user; the outbox sender delivers it after the commit (with a ``group_window``:
+    that long after, with the other grouped messages to that user still pending then)."""
     now = ctx.clock.now()
+    grouped = group_window is not None and group_window > dt.timedelta(0)
     return uow.outbox.add(
         OutboxMessage(
             kind=kind, recipient=user.email, subject=mail.subject, text=mail.text, html=mail.html,
-            created_at=now, next_attempt_at=now + GROUP_WINDOW if grouped else now, user_id=user.id,
-            event_id=event_id, dedupe_key=dedupe_key, group_key=f"user:{user.id}" if grouped else None,
+            created_at=now, next_attempt_at=now + group_window if grouped and group_window else now,
+            user_id=user.id, event_id=event_id, dedupe_key=dedupe_key,
+            group_key=f"user:{user.id}" if grouped else None,
         )
     )  # fmt: skip
 
@@ -128,14 +136,15 @@ class Reason:
 
 @define
 class Telling:
-    """The people one change concerns, each once, for the first reason given."""
+    """The people one change concerns, each once, for the first reason given (none of ``told``)."""
 
     actor_id: int | None
     reasons: dict[int, tuple[User, Reason]]
+    told: set[int] = field(factory=set)
 
     def add(self, users: Iterable[User | None], reason: Reason) -> None:
         for user in users:
-            if user is None or user.id is None or not user.active or user.id == self.actor_id:
+            if user is None or user.id is None or not user.active or user.id in (self.actor_id, *self.told):
                 continue
             self.reasons.setdefault(user.id, (user, reason))
 
@@ -146,6 +155,10 @@ class NotificationPlanner:
 
     ctx: Context
     base_url: str
+    group_window: dt.timedelta = GROUP_WINDOW
+    #: Who was told already in each open transaction.
+    _told: weakref.WeakKeyDictionary[UnitOfWork, set[int]] = field(factory=weakref.WeakKeyDictionary, init=False)
+    _lock: threading.Lock = field(factory=threading.Lock, init=False)
 
     def __call__(self, uow: UnitOfWork, entry: Activity) -> None:
         if entry.action in STATUS_ACTIONS or entry.action == "slot.created":
@@ -166,12 +179,12 @@ class NotificationPlanner:
             telling.add([uow.users.get(after["assignee_id"])], Reason(ASSIGNED, "assigned", ASSIGNED_WORDS))
             self._tell(uow, telling, entry, event, slot, values)
         status = after.get("status")
-        if entry.action == "slot.created" or status == before.get("status") or status is None:
+        uploaded = entry.action == "asset.version_added"
+        if entry.action == "slot.created" or (not uploaded and (status == before.get("status") or status is None)):
             return
         telling = Telling(entry.actor_id, {})
         assignee = [uow.users.get(slot.assignee_id)] if slot.assignee_id is not None else []
-        if status == Status.REVIEW.value:
-            uploaded = entry.action == "asset.version_added"
+        if uploaded or status == Status.REVIEW.value:
             words = NEW_VERSION if uploaded else STATUS_WORDS[Status.REVIEW]
             kind = "version_uploaded" if uploaded else "review_requested"
             validators = (u for u in uow.users.list() if REVIEW_REQUESTED in u.notifications)
@@ -196,6 +209,8 @@ class NotificationPlanner:
         mentioned = [uow.users.get(i) for i in comment.mention_ids if i not in already]
         telling.add(mentioned, Reason(MENTION, "mention", MENTION_WORDS))
         if entry.action == "comment.added":
+            with self._lock:
+                telling.told = set(self._told.get(uow, ()))
             telling.add(self._followers(uow, event), Reason(FOLLOWING, "comment", COMMENT_WORDS))
         self._tell(uow, telling, entry, event, None, {}, quote_html=comment.text)
 
@@ -203,6 +218,8 @@ class NotificationPlanner:
               extra: dict[str, Any], quote_html: str | None = None) -> None:  # fmt: skip
         """Each person concerned gets a line in their inbox, and the e-mail when they want that kind."""
         now = self.ctx.clock.now()
+        with self._lock:
+            self._told.setdefault(uow, set()).update(telling.reasons)
         for user, reason in telling.reasons.values():
             texts = self.ctx.translations(user.language)
             values = {
@@ -219,7 +236,7 @@ class NotificationPlanner:
             if reason.preference in user.notifications:
                 link = card_link(self.base_url, event.id or 0)
                 mail = compose(texts, subject, intro, link, quote_html=quote_html)
-                enqueue(self.ctx, uow, user, reason.preference, mail, event.id, grouped=True)
+                enqueue(self.ctx, uow, user, reason.preference, mail, event.id, group_window=self.group_window)
 
     @staticmethod
     def _followers(uow: UnitOfWork, event: Event) -> list[User | None]:

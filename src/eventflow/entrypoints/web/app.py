@@ -20,6 +20,7 @@ from eventflow.entrypoints.web import (
     api_audit,
     api_events,
     api_insight,
+    api_notifications,
     api_review,
     api_webhooks,
     assets,
@@ -46,6 +47,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     pages,
     api_webhooks,
     feeds,
+    api_notifications,
 )
 
 

@@ -84,6 +84,8 @@ JS_MESSAGES = {
     "reason_intro": N_("%(name)s: your reason goes to the conversation, pinned to v%(version)s."),
     "reason_intro_no_file": N_("%(name)s: your reason goes to the conversation."),
     "changes_requested": N_("Changes requested"),
+    "followed": N_("You follow this night: you hear of its new versions, reviews and comments"),
+    "unfollowed": N_("You no longer follow this night"),
 }
 
 
@@ -190,6 +192,7 @@ class Renderer:
             me=user,
             csrf_token=req.context.get("csrf_token") or "",
             path=req.path,
+            unread=req.context.get("unread") or 0,
             **context,
         )
 

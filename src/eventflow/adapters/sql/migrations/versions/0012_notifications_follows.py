@@ -6,7 +6,7 @@
 - ``outbox.group_key``: messages of one group still pending leave as one e-mail (bursts of uploads).
 - E-mail preferences: an account that kept every e-mail of the old defaults (it never chose) gets the new defaults,
   only what concerns it; an account that chose keeps its choice, plus the new personal kinds (slots assigned to it,
-  nights it follows) when it kept at least one personal kind (review outcome, mentions or reminders).
+  nights it follows) when it kept at least one personal kind (review outcome, mentions, reminders or digest).
 
 Revision ID: 0012
 Revises: 0011
@@ -33,8 +33,8 @@ OPTIONS: dict[str, Any] = {
     for key, value in (("engine", "InnoDB"), ("charset", "utf8mb4"), ("collate", "utf8mb4_unicode_ci"))
 }
 OLD_DEFAULTS = {"review_requested", "review_outcome", "mention", "digest", "reminders"}
-NEW_DEFAULTS = ["assigned", "review_outcome", "mention", "following", "reminders"]
-PERSONAL = {"review_outcome", "mention", "reminders"}
+NEW_DEFAULTS = ["assigned", "review_outcome", "mention", "following", "reminders", "digest"]
+PERSONAL = {"review_outcome", "mention", "reminders", "digest"}
 NEW_PERSONAL = ["assigned", "following"]
 
 

@@ -7,6 +7,7 @@ import "./comments.js";
 import "./mentions.js";
 import "./mockup.js";
 import "./review.js";
+import "./follow.js";
 
 const overlay = document.getElementById("overlay");
 const standalone = overlay?.classList.contains("standalone");
