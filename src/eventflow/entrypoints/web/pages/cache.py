@@ -1,9 +1,10 @@
 """Rendered pages kept while nothing they show can have changed.
 
 A page is kept under the database's revision (every committed write makes a new one, so a change anyone makes is
-seen at once), the reader's count of unread notifications (in its header), the day (countdowns and health move at midnight), the session (its CSRF token is in the forms, its
-user's language and bars shape the page) and the URL. Each server process keeps its own, the least recently
-used pages dropped first. Callers without a session (API tokens) and error pages are never kept.
+seen at once), the reader's count of unread notifications (in its header), the day (countdowns and health move at
+midnight), the session (its CSRF token is in the forms, its user's language and bars shape the page) and the URL.
+Each server process keeps its own, the least recently used pages dropped first.
+Callers without a session (API tokens) and error pages are never kept.
 """
 
 from __future__ import annotations
