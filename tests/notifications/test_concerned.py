@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
+
+import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
@@ -164,3 +167,30 @@ def test_links_point_where_eventflow_serves_when_no_base_url_is_set(tmp_path: ob
     given = Settings.from_env({"EVENTFLOW_DATA_DIR": str(tmp_path), "EVENTFLOW_BASE_URL": "https://ef.bars.fr"})
     assert given.served_at("127.0.0.1", 8123).base_url == "https://ef.bars.fr"
     assert dt.timedelta(seconds=unset.mail_group_seconds) == dt.timedelta(minutes=1)
+
+
+def test_eventflow_serve_on_another_port_writes_that_port_in_the_e_mails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from eventflow.entrypoints.cli import cli
+    from eventflow.entrypoints.web import server
+
+    served: list[Services] = []
+    monkeypatch.delenv("EVENTFLOW_BASE_URL", raising=False)
+    monkeypatch.delenv("EVENTFLOW_DATABASE_URL", raising=False)
+    monkeypatch.setattr(server, "run", lambda services, host, port: served.append(services))
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    (services,) = served
+    try:
+        ada = services.users.add(None, "ada@bars.fr", "Ada", role="admin")
+        max_ = services.users.add(None, "max@bars.fr", "Max")
+        bar = services.bars.add(None, "Le Comptoir")
+        event_id = services.events.create(ada, "Soirée Disco", EVENT_DAY, [bar.id or 0]).summary.event.id
+        services.comments.add(ada, event_id or 0, "@max tu es dispo ?")
+        (mail,) = [m for m in services.outbox.list(None) if m.recipient == max_.email]
+        assert f"http://127.0.0.1:8123/events/{event_id}" in mail.text
+    finally:
+        services.database.dispose()  # type: ignore[attr-defined]
