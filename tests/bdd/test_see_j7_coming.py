@@ -76,6 +76,7 @@ def smtp_url(mailbox: Mailbox) -> Iterator[str]:
 @pytest.fixture
 def services(tmp_path: Path, clock: FixedClock, smtp_url: str) -> Services:
     env = {"EVENTFLOW_DATA_DIR": str(tmp_path / "data"), "EVENTFLOW_SMTP_URL": smtp_url, "EVENTFLOW_BASE_URL": BASE_URL}
+    env["EVENTFLOW_MAIL_GROUP_SECONDS"] = "0"  # each e-mail at once: the scenarios read the reminders alone
     return bootstrap(Settings.from_env(env), uow=memory_uow_factory(), clock=clock, hasher=Argon2Hasher(fast=True))
 
 
