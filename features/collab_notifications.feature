@@ -1,8 +1,10 @@
 Feature: People hear about what concerns them, by e-mail
-  The conversation lives on the event card, and e-mail brings the right people to it: whoever validates when a
-  slot goes to review, the assignee when it is approved or sent back, the mentioned when someone writes @their-name,
-  and everyone who asked for it gets a daily digest. Each e-mail is in its reader's language and links straight
-  to the event card; nobody hears about their own doing, and nobody else gets anything.
+  The conversation lives on the event card, and e-mail brings the right people to it: the people a night concerns
+  (whoever planned it, works on it, sent files to it or commented on it, and whoever chose to follow it) hear of its
+  new versions, reviews and comments; the maker of a deliverable hears when it is assigned to them and when it is
+  approved or sent back; the mentioned hear when someone writes @their-name; whoever validates for the team may ask
+  for every deliverable sent to review. Each e-mail is in its reader's language and links straight to the event
+  card; nobody hears about their own doing, nobody else gets anything, and a burst of news leaves as one e-mail.
 
   Background:
     Given today is 2026-11-25
@@ -62,3 +64,32 @@ Feature: People hear about what concerns them, by e-mail
     Given "Affiche" of "Soirée Disco" is approved
     When the daily digest runs
     Then nobody gets an e-mail
+
+  Scenario: A new version is told to the deliverable's maker and the night's organiser, and to nobody it does not concern
+    Given "Nina" (nina@bars.fr) joined the team, keeping the default e-mails
+    And "Noé" (noe@bars.fr) joined the team, keeping the default e-mails
+    And "Nina" planned the event "Karaoké" on 2026-12-12 at "Le Comptoir"
+    And "Karaoké" needs the slot "Flyer" made by "Noé"
+    When "Sam" sends a new version of "Flyer" of "Karaoké"
+    Then "Noé" gets the e-mail "Nouvelle version : Flyer — Karaoké"
+    And "Nina" gets the e-mail "Nouvelle version : Flyer — Karaoké"
+    And "Camille" gets the e-mail "À valider : Flyer — Karaoké"
+    And "Léa" gets the e-mail "À valider : Flyer — Karaoké"
+    And nobody else gets an e-mail
+
+  Scenario: Anyone can follow a night, and stop following it
+    Given "Nina" (nina@bars.fr) joined the team, keeping the default e-mails
+    When "Nina" follows "Soirée Disco"
+    And "Camille" comments on "Soirée Disco": "On garde le doré ?"
+    Then "Nina" gets the e-mail "Nouveau commentaire — Soirée Disco"
+    And the notifications of "Nina" start with "Camille a commenté « Soirée Disco » (5 décembre 2026) : On garde le doré ?"
+    And nobody else gets an e-mail
+    When "Nina" stops following "Soirée Disco"
+    And "Camille" comments on "Soirée Disco": "Et le rouge ?"
+    Then "Nina" gets no e-mail
+
+  Scenario: Ten versions sent within a minute reach each person as one e-mail
+    When "Alex Martin" sends 10 versions of "Affiche" of "Soirée Disco" within a minute
+    Then "Camille" gets the e-mail "eventflow : 10 nouvelles"
+    And "Léa" gets the e-mail "eventflow : 10 nouvelles"
+    And nobody else gets an e-mail

@@ -38,6 +38,7 @@ from eventflow.core.services.catalog import BarService, TemplateService, ThemeSe
 from eventflow.core.services.comments import CommentService
 from eventflow.core.services.events import EventService
 from eventflow.core.services.feeds import FeedService
+from eventflow.core.services.inbox import InboxService
 from eventflow.core.services.migration import MigrationService
 from eventflow.core.services.notifications import DigestService, NotificationPlanner
 from eventflow.core.services.outbox import OutboxService
@@ -225,6 +226,7 @@ class Services:
     review: ReviewService = field(init=False)
     migration: MigrationService = field(init=False)
     stats: StatsService = field(init=False)
+    inbox: InboxService = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.users = UserService(self.ctx)
@@ -248,7 +250,8 @@ class Services:
         self.storage = StorageService(
             self.ctx, self.files.hot, self.files.cold, quota, self.files.notifier, self.files.uploads
         )
-        self.ctx.on_activity.append(NotificationPlanner(self.ctx, self.settings.base_url))
+        window = dt.timedelta(seconds=self.settings.mail_group_seconds)
+        self.ctx.on_activity.append(NotificationPlanner(self.ctx, self.settings.base_url, window))
         self.digest = DigestService(self.ctx, self.settings.base_url)
         self.outbox = OutboxService(self.ctx, self.files.notifier)
         self.audit = AuditService(self.ctx)
@@ -259,6 +262,7 @@ class Services:
         self.review = ReviewService(self.ctx, self.assets, self.files.probe)
         self.migration = MigrationService(self.ctx, {"hot": self.files.hot, "cold": self.files.cold})
         self.stats = StatsService(self.ctx)
+        self.inbox = InboxService(self.ctx)
 
     @property
     def clock(self) -> Clock:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -41,6 +42,20 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name}={raw!r} must be a whole number of 1 or more")
     return int(raw)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration in seconds; 0 is allowed (the feature it delays is then off)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more")
+    return value
 
 
 def _base_url(env: Mapping[str, str]) -> str:
@@ -130,6 +145,10 @@ class Settings:
     #: Stores in object storage instead of the folders (``EVENTFLOW_HOT_URL``, ``EVENTFLOW_COLD_URL``).
     hot_url: BucketUrl | None = None
     cold_url: BucketUrl | None = None
+    #: E-mails about changes wait this long for others to the same person and leave with them as one (0: at once).
+    mail_group_seconds: float = 60
+    #: Whether ``EVENTFLOW_BASE_URL`` was given; if not, ``eventflow serve`` links to the address it serves.
+    base_url_given: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -158,7 +177,19 @@ class Settings:
             max_unfinished_bytes=int(_number(env, "EVENTFLOW_MAX_UNFINISHED_MB", 2048) * 1024 * 1024),
             hot_url=hot_url,
             cold_url=cold_url,
+            mail_group_seconds=_seconds(env, "EVENTFLOW_MAIL_GROUP_SECONDS", 60),
+            base_url_given=bool((env.get("EVENTFLOW_BASE_URL") or "").strip()),
         )
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for ``eventflow serve`` on ``host``:``port``: without ``EVENTFLOW_BASE_URL``, links in
+        e-mails and feeds point to that address (the machine's name when it listens on every address)."""
+        if self.base_url_given:
+            return self
+        if host in ("0.0.0.0", "::", ""):
+            host = socket.gethostname() or "127.0.0.1"
+        shown = f"[{host}]" if ":" in host else host
+        return evolve(self, base_url=f"http://{shown}:{port}")
 
     @property
     def files_dir(self) -> Path:

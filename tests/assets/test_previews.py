@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UserChanges
 from eventflow.core.model import Asset, Deliverable, User
 from tests.assets import samples
 from tests.pages.conftest import Browser
@@ -109,7 +110,7 @@ def test_the_card_and_the_review_queue_say_what_each_preview_shows(
 def test_a_short_videos_caption_says_first_frame_in_english(
     services: Services, admin: User, client: falcon.testing.TestClient, slot: Deliverable
 ) -> None:
-    services.users.update(None, admin.id or 0, language="en")
+    services.users.update(None, admin.id or 0, UserChanges(language="en"))
     services.assets.upload_version(admin, slot.id or 0, "loop.mp4", io.BytesIO(samples.mp4(seconds=1.0)))
     page = Browser(client, admin.email).get(f"/events/{slot.event_id}").text
     assert captions(page) == {"loop.mp4": "First frame of the video"}

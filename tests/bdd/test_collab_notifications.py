@@ -6,6 +6,8 @@ The outbox is sent before every look at the mailbox, as the web server's worker 
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +28,10 @@ from eventflow.core.commands import UserChanges
 from eventflow.core.model import Comment, User
 from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import SlotChange
+from eventflow.core.services.notifications import GROUP_WINDOW
 from eventflow.entrypoints.web.app import create_app
-from tests.bdd.conftest import event_id, slots, step
+from tests.assets import samples
+from tests.bdd.conftest import bar_names, event_id, slots, step
 from tests.notifications.conftest import Mailbox, Received, free_port
 
 scenarios("collab_notifications.feature", "collab_comments.feature")
@@ -45,15 +49,22 @@ class Inbox:
     checked: set[str] = field(factory=set)
 
     def delivered(self) -> list[Received]:
-        self.services.outbox.send_due()
+        self.wait_a_minute()
         return self.mailbox.received[self.start :]
+
+    def wait_a_minute(self) -> None:
+        """What the server's sender does within a minute: e-mails about changes wait that long for others."""
+        clock = self.services.clock
+        assert isinstance(clock, FixedClock)
+        clock.advance(seconds=GROUP_WINDOW.total_seconds())
+        self.services.outbox.send_due()
 
     def to(self, user: User, ever: bool = False) -> list[Received]:
         mails = self.mailbox.received if ever else self.delivered()
         return [m for m in mails if user.email in m.rcpt_tos]
 
     def forget(self) -> None:
-        self.services.outbox.send_due()
+        self.wait_a_minute()
         self.start = len(self.mailbox.received)
         self.checked.clear()
 
@@ -124,7 +135,46 @@ def approved(services: Services, inbox: Inbox, name: str, event: str) -> None:
     inbox.forget()  # the approval e-mail is not what the scenario is about
 
 
+@given(step('"{name}" ({email}) joined the team, keeping the default e-mails'))
+def joined(services: Services, inbox: Inbox, name: str, email: str) -> None:
+    services.users.add(None, email, name)
+    inbox.forget()
+
+
+@given(step('"{who}" planned the event "{name}" on {day:Date} at {bars}'))
+def planned_by(services: Services, inbox: Inbox, who: str, name: str, day: dt.date, bars: str) -> None:
+    services.events.create(person(services, who), name, day, bar_names(services, bars))
+    inbox.forget()
+
+
 # -- when --------------------------------------------------------------------------------------------------------
+@when(step('"{who}" sends a new version of "{name}" of "{event}"'))
+def new_version(services: Services, who: str, name: str, event: str) -> None:
+    services.assets.upload_version(
+        person(services, who), slot_id(services, event, name), "v.png", io.BytesIO(samples.png())
+    )
+
+
+@when(step('"{who}" sends {count:d} versions of "{name}" of "{event}" within a minute'))
+def versions_within_a_minute(
+    services: Services, clock: FixedClock, who: str, count: int, name: str, event: str
+) -> None:
+    for n in range(count):
+        upload = io.BytesIO(samples.png())
+        services.assets.upload_version(person(services, who), slot_id(services, event, name), f"v{n}.png", upload)
+        clock.advance(seconds=5)
+
+
+@when(step('"{who}" follows "{event}"'))
+def follows_night(services: Services, who: str, event: str) -> None:
+    services.inbox.follow(person(services, who), event_id(services, event))
+
+
+@when(step('"{who}" stops following "{event}"'))
+def unfollows_night(services: Services, who: str, event: str) -> None:
+    services.inbox.follow(person(services, who), event_id(services, event), following=False)
+
+
 @when(step('"{who}" sends "{name}" of "{event}" to review'))
 def to_review(services: Services, who: str, name: str, event: str) -> None:
     services.events.update_slot(person(services, who), slot_id(services, event, name), SlotChange(status="review"))
@@ -204,6 +254,16 @@ def nobody_else(inbox: Inbox) -> None:
     others = {r for m in inbox.delivered() for r in m.rcpt_tos} - inbox.checked
     assert not others, f"unexpected e-mail to {sorted(others)}"
     inbox.forget()
+
+
+@then(step('the notifications of "{who}" start with "{text}"'))
+def inbox_shows(services: Services, who: str, text: str) -> None:
+    assert services.inbox.notifications(person(services, who))[0].text == text
+
+
+@then(step('"{who}" gets no e-mail'))
+def gets_none(services: Services, inbox: Inbox, who: str) -> None:
+    assert inbox.to(person(services, who)) == []
 
 
 @then(step("nobody gets an e-mail"))

@@ -27,6 +27,8 @@ from eventflow.core.clock import FixedClock
 from tests.notifications.team import Team
 
 BASE_URL = "https://eventflow.example.org"
+#: Each e-mail sent on its own, at once (``test_bursts`` checks how bursts are grouped).
+SEPARATE_MAILS = {"EVENTFLOW_MAIL_GROUP_SECONDS": "0"}
 SMTP_USER, SMTP_PASSWORD = "mailer", "s3cret-é"
 
 
@@ -145,6 +147,7 @@ def services(tmp_path: Path, clock: FixedClock, smtp_server: Controller) -> Serv
     url = f"smtp://{smtp_server.hostname}:{smtp_server.port}?from=planning@bars.fr"
     settings = Settings.from_env(
         {"EVENTFLOW_DATA_DIR": str(tmp_path / "data"), "EVENTFLOW_SMTP_URL": url, "EVENTFLOW_BASE_URL": BASE_URL}
+        | SEPARATE_MAILS
     )
     return bootstrap(settings, uow=memory_uow_factory(), clock=clock, hasher=Argon2Hasher(fast=True))
 
@@ -158,3 +161,11 @@ def team(services: Services) -> Team:
 def notifier(services: Services) -> SmtpNotifier:
     assert isinstance(services.files.notifier, SmtpNotifier)
     return services.files.notifier
+
+
+@pytest.fixture
+def burst_services(tmp_path: Path, clock: FixedClock, smtp_server: Controller) -> Services:
+    """Like ``services``, with e-mails about changes grouped as when served (a minute's wait)."""
+    url = f"smtp://{smtp_server.hostname}:{smtp_server.port}?from=planning@bars.fr"
+    env = {"EVENTFLOW_DATA_DIR": str(tmp_path / "data"), "EVENTFLOW_SMTP_URL": url, "EVENTFLOW_BASE_URL": BASE_URL}
+    return bootstrap(Settings.from_env(env), uow=memory_uow_factory(), clock=clock, hasher=Argon2Hasher(fast=True))

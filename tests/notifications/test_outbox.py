@@ -24,7 +24,7 @@ from eventflow.core.model import OutboxStatus
 from eventflow.core.services.events import SlotChange
 from eventflow.core.services.outbox import MAX_ATTEMPTS, OutboxService, backoff
 from eventflow.entrypoints.outbox_worker import start_outbox_worker
-from tests.notifications.conftest import Mailbox, free_port
+from tests.notifications.conftest import SEPARATE_MAILS, Mailbox, free_port
 from tests.notifications.team import Team
 
 
@@ -37,7 +37,9 @@ def mail_port() -> int:
 def dead_server_services(tmp_path: Path, clock: FixedClock, mail_port: int) -> Services:
     """Services whose SMTP URL points at a port where nothing listens (yet)."""
     url = f"smtp://127.0.0.1:{mail_port}?timeout=2"
-    settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(tmp_path / "data"), "EVENTFLOW_SMTP_URL": url})
+    settings = Settings.from_env(
+        {"EVENTFLOW_DATA_DIR": str(tmp_path / "data"), "EVENTFLOW_SMTP_URL": url} | SEPARATE_MAILS
+    )
     return bootstrap(settings, uow=memory_uow_factory(), clock=clock, hasher=Argon2Hasher(fast=True))
 
 
@@ -132,7 +134,7 @@ class SlowNotifier(RecordingNotifier):
 def test_two_senders_on_sqlite_never_send_the_same_message_twice(tmp_path: Path, clock: FixedClock) -> None:
     factory = SqlUnitOfWorkFactory.from_url(f"sqlite:///{tmp_path / 'eventflow.db'}")
     try:
-        settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(tmp_path / "data")})
+        settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(tmp_path / "data")} | SEPARATE_MAILS)
         services = bootstrap(settings, uow=factory, clock=clock, hasher=Argon2Hasher(fast=True))
         team = Team.make(services)
         for n in range(30):

@@ -200,8 +200,9 @@ def test_admins_see_e_mails_that_failed_with_a_retry_button(
 
 def test_my_notifications_are_saved_from_the_profile_page(as_member_browser: Browser, member: User) -> None:
     html = as_member_browser.get("/profile").text
-    for kind in ("review_requested", "review_outcome", "mention", "digest"):
+    for kind in ("assigned", "review_outcome", "mention", "following", "reminders", "digest"):
         assert f'name="notifications" value="{kind}" data-list checked' in html
+    assert 'name="notifications" value="review_requested" data-list>' in html  # every review: opt-in
     assert 'href="/profile"' in as_member_browser.get("/calendar").text  # reachable from the user menu
     saved = as_member_browser.send("PATCH", "/api/me", json={"notifications": ["mention"], "language": "en"})
     assert saved.status_code == 200

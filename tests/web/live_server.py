@@ -25,6 +25,7 @@ ADMIN_EMAIL = "ada@bars.fr"
 #: Settings a test may give the server through its environment.
 PASSED_THROUGH = (
     "EVENTFLOW_SMTP_URL",
+    "EVENTFLOW_MAIL_GROUP_SECONDS",
     "EVENTFLOW_BODY_TIMEOUT_SECONDS",
     # a second app server on the same database and stores (tests/web/test_two_servers.py)
     "EVENTFLOW_DATABASE_URL",

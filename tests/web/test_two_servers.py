@@ -45,6 +45,7 @@ def servers(
             "EVENTFLOW_SECRET_KEY": "one secret for every host",
             "EVENTFLOW_HOT_URL": s3.url(s3.new_bucket(), "hot"),
             "EVENTFLOW_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "EVENTFLOW_MAIL_GROUP_SECONDS": "0",
         }
         for name, value in shared.items():
             env.setenv(name, value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Self
 
 from attrs import define, field
@@ -25,8 +25,10 @@ from eventflow.core.model import (
     Deliverable,
     Event,
     Feed,
+    Follow,
     Lease,
     LoginFailure,
+    Notification,
     OutboxMessage,
     OutboxStatus,
     Reservation,
@@ -130,10 +132,11 @@ class _LoginFailures(_Repo):
 
 
 class _Sessions(_Repo):
-    def __init__(self, table: _Table, users: _Users, revision: int) -> None:
+    def __init__(self, table: _Table, users: _Users, revision: int, inbox: _Notifications | None = None) -> None:
         super().__init__(table)
         self._users = users
         self._revision = revision
+        self._inbox = inbox
 
     def get_by_hash(self, key_hash: str) -> Session | None:
         return self._one(lambda s: s.key_hash == key_hash)
@@ -141,7 +144,9 @@ class _Sessions(_Repo):
     def get_with_user(self, key_hash: str) -> SessionCaller | None:
         session = self.get_by_hash(key_hash)
         user = self._users.get(session.user_id) if session else None
-        return SessionCaller(session, user, self._revision) if session and user else None
+        if not (session and user):
+            return None
+        return SessionCaller(session, user, self._revision, self._inbox.unread_count(user.id) if self._inbox else 0)
 
     def delete_for_user(self, user_id: int) -> None:
         for s in self._where(lambda s: s.user_id == user_id):
@@ -335,6 +340,45 @@ class _Outbox(_Queue):
         )[::-1]
         return found[:limit] if limit is not None else found
 
+    def claim_group(self, group_key: str, token: str, now: dt.datetime, until: dt.datetime) -> list[OutboxMessage]:
+        group = [m for m in self._t.rows.values() if m.group_key == group_key and m.status is OutboxStatus.PENDING]
+        for message in group:
+            if message.claimed_until is None or message.claimed_until <= now:
+                message.claim_token, message.claimed_until = token, until
+        taken = [m for m in group if m.claim_token == token]
+        return [copy.deepcopy(m) for m in sorted(taken, key=lambda m: (m.created_at, m.id))]
+
+
+class _Follows(_Repo):
+    def add(self, entity: Any) -> Any:
+        if self.get(entity.event_id, entity.user_id) is not None:
+            raise Conflict("cannot save: this person already follows or unfollowed this night")
+        return super().add(entity)
+
+    def get(self, event_id: int, user_id: int) -> Follow | None:  # type: ignore[override]
+        return self._one(lambda f: (f.event_id, f.user_id) == (event_id, user_id))
+
+    def list_for_event(self, event_id: int) -> list[Follow]:
+        return self._where(lambda f: f.event_id == event_id, key=lambda f: (f.at, f.id))
+
+
+class _Notifications(_Repo):
+    def list_for_user(self, user_id: int, limit: int | None = None) -> list[Notification]:
+        found = self._where(lambda n: n.user_id == user_id, key=lambda n: (n.created_at, n.id))[::-1]
+        return found[:limit] if limit is not None else found
+
+    def unread_count(self, user_id: int) -> int:
+        return sum(1 for n in self._t.rows.values() if n.user_id == user_id and n.read_at is None)
+
+    def mark_read(self, user_id: int, at: dt.datetime, ids: Sequence[int] | None = None) -> int:
+        wanted = None if ids is None else set(ids)
+        changed = 0
+        for n in self._t.rows.values():
+            if n.user_id == user_id and n.read_at is None and (wanted is None or n.id in wanted):
+                n.read_at = at
+                changed += 1
+        return changed
+
 
 class _Webhooks(_Repo):
     def list(self) -> list[Webhook]:
@@ -404,6 +448,8 @@ TABLES = (
     "webhook_deliveries",
     "feeds",
     "settings",
+    "follows",
+    "notifications",
 )
 
 
@@ -450,6 +496,7 @@ class ComposedReadModels:
             users=uow.users.list(),
             settings=uow.settings.current(),
             history=self.history(*history) if history else None,
+            follows=uow.follows.list_for_event(event_id),
         )
 
     def history(self, start: dt.date, end: dt.date) -> HistoryRows:
@@ -502,7 +549,8 @@ class MemoryUnitOfWork:
         t = self._work
         self.users = _Users(t["users"])
         self.tokens = _Tokens(t["tokens"])
-        self.sessions = _Sessions(t["sessions"], self.users, self._db.revision)
+        self.notifications = _Notifications(t["notifications"])
+        self.sessions = _Sessions(t["sessions"], self.users, self._db.revision, self.notifications)
         self.login_failures = _LoginFailures(t["login_failures"])
         self.bars = _Named(t["bars"])
         self.themes = _Themes(t["themes"])
@@ -520,6 +568,7 @@ class MemoryUnitOfWork:
         self.deliveries = _Deliveries(t["webhook_deliveries"])
         self.feeds = _Feeds(t["feeds"])
         self.settings = _Settings(t["settings"])
+        self.follows = _Follows(t["follows"])
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -536,7 +585,7 @@ class MemoryUnitOfWork:
     def _cascade(self) -> None:
         """Like the SQL foreign keys: an event's slots, assets and comments go with it, a webhook's deliveries too."""
         events = self._db.tables["events"].rows
-        for name in ("deliverables", "assets", "comments"):
+        for name in ("deliverables", "assets", "comments", "follows"):
             rows = self._db.tables[name].rows
             for key in [k for k, row in rows.items() if row.event_id not in events]:
                 del rows[key]

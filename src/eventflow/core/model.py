@@ -51,8 +51,12 @@ class Language(StrEnum):
     EN = "en"
 
 
-#: E-mails a user may choose; a new account gets every one (``reminders``: "J-7 in 2 days" and "J-7 today").
-NOTIFICATION_KINDS = ("review_requested", "review_outcome", "mention", "digest", "reminders")
+#: E-mails a user may choose (``reminders``: "J-7 in 2 days" and "J-7 today"; ``following``: what happens on the
+#: nights they follow; ``review_requested``: every deliverable sent to review, on any night; ``digest``: the daily one).
+NOTIFICATION_KINDS = ("assigned", "review_outcome", "mention", "following", "reminders", "review_requested", "digest")
+#: What a new account gets: only what concerns them (their slots, their uploads reviewed, mentions, the nights they
+#: follow, their J-7 reminders, the daily digest of their slots); every deliverable sent to review is opt-in.
+DEFAULT_NOTIFICATIONS = ("assigned", "review_outcome", "mention", "following", "reminders", "digest")
 
 
 @define
@@ -344,7 +348,38 @@ class OutboxMessage:
     claim_token: str | None = None
     claimed_until: dt.datetime | None = None
     dedupe_key: str | None = None
+    #: Messages with the same group key still pending are sent as one e-mail (a burst of uploads: one message).
+    group_key: str | None = None
     id: int | None = None
+
+
+@define
+class Follow:
+    """A person's choice to follow a night (``following``) or to stop following it. Without one, whoever planned
+    the night, is assigned to one of its slots, uploaded to it or commented on it follows it (``rules_follow``)."""
+
+    event_id: int
+    user_id: int
+    following: bool
+    at: dt.datetime
+    id: int | None = None
+
+
+@define
+class Notification:
+    """One line of a person's in-app inbox, written in their language when it happened."""
+
+    user_id: int
+    kind: str
+    text: str
+    created_at: dt.datetime
+    event_id: int | None = None
+    read_at: dt.datetime | None = None
+    id: int | None = None
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
 
 
 class WebhookFormat(StrEnum):

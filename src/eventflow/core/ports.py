@@ -6,6 +6,7 @@ Adapters implement them (``eventflow.adapters``); tests use the in-memory fakes
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, Protocol, Self
@@ -22,9 +23,11 @@ from eventflow.core.model import (
     DeliverableTemplate,
     Event,
     Feed,
+    Follow,
     Language,
     Lease,
     LoginFailure,
+    Notification,
     OutboxMessage,
     Reservation,
     Session,
@@ -135,6 +138,7 @@ class SessionCaller:
     session: Session
     user: User
     revision: int | None  # None: the store keeps none (then nothing read may be kept)
+    unread: int = 0  # the user's unread in-app notifications (the header of every page shows the count)
 
 
 class SessionRepository(Protocol):
@@ -145,8 +149,8 @@ class SessionRepository(Protocol):
         """The session with that key hash, or None."""
 
     def get_with_user(self, key_hash: str) -> SessionCaller | None:
-        """The session with that key hash, its user and the database's revision, read together (every page request
-        needs the three), or None."""
+        """The session with that key hash, its user, the database's revision and the user's unread notifications,
+        read together (every page request needs them), or None."""
 
     def update(self, session: Session) -> None:
         """Save a session's new expiry."""
@@ -407,6 +411,40 @@ class OutboxRepository(Protocol):
     def list(self, failing_only: bool = False, limit: int | None = None) -> list[OutboxMessage]:
         """Messages newest first; ``failing_only``: not sent and with an error (retrying or given up)."""
 
+    def claim_group(
+        self, group_key: str, token: str, now: dt.datetime, until: dt.datetime
+    ) -> builtins.list[OutboxMessage]:
+        """Take every pending, unheld message of ``group_key`` (due or not yet) for one sender until ``until``; the
+        messages taken, oldest first (none when another sender holds them)."""
+
+
+class FollowRepository(Protocol):
+    def get(self, event_id: int, user_id: int) -> Follow | None:
+        """Whether that person follows that night (or chose not to), or None when neither was ever said."""
+
+    def add(self, follow: Follow) -> Follow:
+        """Store a person's first follow (or unfollow) of a night (Conflict when there is one already)."""
+
+    def update(self, follow: Follow) -> None:
+        """Save a changed follow (following or not)."""
+
+    def list_for_event(self, event_id: int) -> list[Follow]:
+        """The follows (and unfollows) of a night, oldest first."""
+
+
+class NotificationRepository(Protocol):
+    def add(self, notification: Notification) -> Notification:
+        """Put a line in a person's inbox."""
+
+    def list_for_user(self, user_id: int, limit: int | None = None) -> list[Notification]:
+        """A person's notifications, newest first, at most ``limit``."""
+
+    def unread_count(self, user_id: int) -> int:
+        """How many of a person's notifications are unread."""
+
+    def mark_read(self, user_id: int, at: dt.datetime, ids: Sequence[int] | None = None) -> int:
+        """Mark a person's unread notifications read (only ``ids`` among them, when given); how many changed."""
+
 
 class WebhookRepository(Protocol):
     def add(self, webhook: Webhook) -> Webhook:
@@ -537,6 +575,7 @@ class CardRows:
     users: list[User]
     settings: TeamSettings  # how the team approves: the card's Approve buttons depend on it
     history: HistoryRows | None = None
+    follows: list[Follow] = field(factory=list)  # who follows the night (or chose to stop)
 
 
 class ReadModels(Protocol):
@@ -596,6 +635,8 @@ class UnitOfWork(Protocol):
     deliveries: DeliveryRepository
     feeds: FeedRepository
     settings: SettingsRepository
+    follows: FollowRepository
+    notifications: NotificationRepository
 
     def __enter__(self) -> Self:
         """Begin the transaction (SQLite: take the write lock up front)."""

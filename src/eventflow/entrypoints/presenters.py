@@ -21,8 +21,9 @@ from eventflow.core.model import Health, Language, Role, Status, StorageTier
 from eventflow.core.ports import Translator
 from eventflow.core.rules_risk import reasons
 from eventflow.core.rules_specs import SpecStatus
-from eventflow.core.services import audit, stats, storage, webhooks
+from eventflow.core.services import audit, inbox, stats, storage, webhooks
 from eventflow.core.services import events as ev
+from eventflow.core.services.notifications import INBOX_KINDS
 
 S = TypeVar("S", bound=attrs.AttrsInstance)
 converter = make_converter()
@@ -86,6 +87,46 @@ class Token(Shape):
     @classmethod
     def of(cls, token: model.ApiToken) -> Token:
         return cls(_id(token.id), token.label, token.prefix, token.created_at, token.last_used_at)
+
+
+@frozen
+class Notification(Shape):
+    """A line of the caller's in-app inbox, in their language."""
+
+    id: int = field(metadata=ID)
+    kind: str = field(metadata={"openapi": {"enum": list(INBOX_KINDS)}})
+    text: str
+    event_id: int | None
+    read: bool
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, line: model.Notification) -> Notification:
+        return cls(_id(line.id), line.kind, line.text, line.event_id, line.read, line.created_at)
+
+
+@frozen
+class NotificationsRead(Shape):
+    """How many notifications were marked read, and how many are still unread."""
+
+    marked: int = field(metadata={"openapi": {"minimum": 0}})
+    unread: int = field(metadata={"openapi": {"minimum": 0}})
+
+    @classmethod
+    def of(cls, counts: tuple[int, int]) -> NotificationsRead:
+        return cls(*counts)
+
+
+@frozen
+class FollowState(Shape):
+    """Whether the caller follows a night (they hear of its new versions, reviews and comments)."""
+
+    event_id: int = field(metadata=ID)
+    following: bool
+
+    @classmethod
+    def of(cls, state: inbox.FollowState) -> FollowState:
+        return cls(state.event_id, state.following)
 
 
 # -- configuration ---------------------------------------------------------------------------------------------

@@ -159,6 +159,7 @@ def _card(limited: bool, with_history: bool) -> Together:
             ),
             "users": select(t.users),
             "settings": select(t.settings).where(t.settings.c.id == t.SETTINGS_ROW),
+            "follows": select(t.follows).where(t.follows.c.event_id == event_id),
             **(_history() if with_history else {}),
         }
     )
@@ -223,6 +224,7 @@ class SqlReadModels:
             users=_entities(r.USERS, found["users"], "name_key", "id"),
             settings=r.settings_of(found["settings"][0] if found["settings"] else None),
             history=_history_rows(found) if history else None,
+            follows=_entities(r.FOLLOWS, found["follows"], "at", "id"),
         )
 
     def history(self, start: dt.date, end: dt.date) -> HistoryRows:

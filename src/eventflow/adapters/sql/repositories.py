@@ -36,9 +36,11 @@ from eventflow.core.model import (
     DeliverableTemplate,
     Event,
     Feed,
+    Follow,
     Language,
     Lease,
     LoginFailure,
+    Notification,
     OutboxMessage,
     OutboxStatus,
     PhotoCategory,
@@ -75,6 +77,7 @@ CONFLICTS = (
     (("uq_assets_upload_id", "assets.upload_id"), N_("this upload is already stored")),
     (("pk_leases", "leases.id"), N_("this lease already exists")),
     (("uq_feeds_secret_hash", "feeds.secret_hash"), N_("this calendar feed already exists")),
+    (("uq_follows_event_id", "follows.event_id"), N_("this person already follows or unfollowed this night")),
     (("foreign key",), N_("it refers to a user, bar, template, event, slot or comment that does not exist")),
 )
 
@@ -261,14 +264,21 @@ class Sessions(Repository[Session]):
             .scalar_subquery()
             .label("revision_number")
         )
-        query = select(self._t, *user_columns, latest).join(t.users, t.users.c.id == self._t.c.user_id)
+        n = t.notifications.c
+        unread = (
+            select(func.count(n.id))
+            .where(n.user_id == self._t.c.user_id, n.read_at.is_(None))
+            .scalar_subquery()
+            .label("unread_count")
+        )
+        query = select(self._t, *user_columns, latest, unread).join(t.users, t.users.c.id == self._t.c.user_id)
         row = self._db.run(query.where(self._t.c.key_hash == key_hash)).mappings().first()
         if row is None:
             return None
         user = {column.key: row[f"owner_{column.key}"] for column in t.users.c}
         number = row["revision_number"]
         revision = None if number is None else int(number)  # no row: a store without a revision, nothing is kept
-        return SessionCaller(self._map.to_entity(row), USERS.to_entity(user), revision)
+        return SessionCaller(self._map.to_entity(row), USERS.to_entity(user), revision, int(row["unread_count"] or 0))
 
     def delete_for_user(self, user_id: int) -> None:
         self._db.run(delete(self._t).where(self._t.c.user_id == user_id))
@@ -531,6 +541,42 @@ class Outbox(Queue[OutboxMessage]):
         where = [c.status != OutboxStatus.SENT.value, c.last_error.is_not(None)] if failing_only else []
         return self._select(*where, order_by=[c.created_at.desc(), c.id.desc()], limit=limit)
 
+    def claim_group(
+        self, group_key: str, token: str, now: dt.datetime, until: dt.datetime
+    ) -> builtins.list[OutboxMessage]:
+        c = self._t.c
+        free = [c.group_key == group_key, c.status == OutboxStatus.PENDING.value]
+        held = or_(c.claimed_until.is_(None), c.claimed_until <= now)
+        self._db.run(update(self._t).where(*free, held).values(claim_token=token, claimed_until=until))
+        return self._select(c.claim_token == token, *free, order_by=[c.created_at])
+
+
+class Follows(Repository[Follow]):
+    def get(self, event_id: int, user_id: int) -> Follow | None:  # type: ignore[override]
+        return self._one(self._t.c.event_id == event_id, self._t.c.user_id == user_id)
+
+    def list_for_event(self, event_id: int) -> builtins.list[Follow]:
+        return self._select(self._t.c.event_id == event_id, order_by=[self._t.c.at])
+
+
+class Notifications(Repository[Notification]):
+    def list_for_user(self, user_id: int, limit: int | None = None) -> builtins.list[Notification]:
+        c = self._t.c
+        return self._select(c.user_id == user_id, order_by=[c.created_at.desc(), c.id.desc()], limit=limit)
+
+    def unread_count(self, user_id: int) -> int:
+        c = self._t.c
+        return self._db.scalar_int(select(func.count(c.id)).where(c.user_id == user_id, c.read_at.is_(None)))
+
+    def mark_read(self, user_id: int, at: dt.datetime, ids: Sequence[int] | None = None) -> int:
+        c = self._t.c
+        where = [c.user_id == user_id, c.read_at.is_(None)]
+        if ids is not None:
+            if not ids:
+                return 0
+            where.append(c.id.in_(list(ids)))
+        return self._db.run(update(self._t).where(*where).values(read_at=at)).rowcount
+
 
 class Webhooks(Repository[Webhook]):
     """Webhooks; deleting one cascades to its deliveries in the database."""
@@ -596,3 +642,5 @@ OUTBOX = EntityMap(OutboxMessage, t.outbox, enums={"status": OutboxStatus})
 WEBHOOKS = EntityMap(Webhook, t.webhooks, enums={"format": WebhookFormat, "language": Language})
 DELIVERIES = EntityMap(WebhookDelivery, t.webhook_deliveries, enums={"status": OutboxStatus})
 FEEDS = EntityMap(Feed, t.feeds)
+FOLLOWS = EntityMap(Follow, t.follows)
+NOTIFICATIONS = EntityMap(Notification, t.notifications)

@@ -331,6 +331,7 @@ outbox = Table(
     Column("claim_token", String(32)),
     Column("claimed_until", UtcDateTime),
     Column("dedupe_key", String(200), unique=True),
+    Column("group_key", String(100), index=True),
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
     **MYSQL_OPTIONS,
 )
@@ -380,5 +381,34 @@ feeds = Table(
     Column("created_at", UtcDateTime, nullable=False),
     _fk("user_id", "users.id"),
     _fk("bar_id", "bars.id"),
+    **MYSQL_OPTIONS,
+)
+
+#: Who chose to follow a night, or to stop following it (``following`` false); without a row, whoever planned, is
+#: assigned to, uploaded to or commented on a night follows it.
+follows = Table(
+    "follows",
+    metadata,
+    _id(),
+    _fk("event_id", "events.id", nullable=False, cascade=True),
+    _fk("user_id", "users.id", nullable=False, cascade=True),
+    Column("following", Boolean, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    UniqueConstraint("event_id", "user_id"),
+    **MYSQL_OPTIONS,
+)
+
+#: Each person's in-app inbox; ``event_id`` stays a plain integer, like the activity's (a line outlives its night).
+notifications = Table(
+    "notifications",
+    metadata,
+    _id(),
+    _fk("user_id", "users.id", nullable=False, cascade=True),
+    Column("kind", String(50), nullable=False),
+    Column("text", String(1000), nullable=False),
+    Column("event_id", Integer),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("read_at", UtcDateTime),
+    Index("ix_notifications_user_id_read_at", "user_id", "read_at"),
     **MYSQL_OPTIONS,
 )

@@ -37,6 +37,8 @@ class SqlUnitOfWork:
     deliveries: ports.DeliveryRepository
     feeds: ports.FeedRepository
     settings: ports.SettingsRepository
+    follows: ports.FollowRepository
+    notifications: ports.NotificationRepository
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -73,6 +75,8 @@ class SqlUnitOfWork:
         self.deliveries = r.Deliveries(db, r.DELIVERIES)
         self.feeds = r.Feeds(db, r.FEEDS)
         self.settings = r.Settings(db)
+        self.follows = r.Follows(db, r.FOLLOWS)
+        self.notifications = r.Notifications(db, r.NOTIFICATIONS)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

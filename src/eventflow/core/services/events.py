@@ -28,6 +28,7 @@ from eventflow.core.model import (
 )
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.replay import replayed
+from eventflow.core.rules_follow import followers
 from eventflow.core.rules_risk import NOTHING_LEFT, NightForecast, RiskModel
 from eventflow.core.services import (
     Actor,
@@ -149,6 +150,7 @@ class EventCard:
     bars: list[Bar]  # every bar, to add one to the event
     users: list[User]  # everyone, to name authors and assignees
     settings: TeamSettings  # how the team approves
+    followers: frozenset[int] = frozenset()  # who follows the night (``rules_follow``)
 
 
 @frozen
@@ -306,6 +308,7 @@ class EventService:
             bars=rows.bars,
             users=rows.users,
             settings=rows.settings,
+            followers=frozenset(followers(rows.event, rows.slots, rows.assets, rows.comments, rows.follows)),
         )
 
     def slot(self, slot_id: int) -> SlotView:

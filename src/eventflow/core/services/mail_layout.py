@@ -50,6 +50,14 @@ class _TextOnly(HTMLParser):
             self.parts.append(" ")
 
 
+FOOTER_STYLE = "color:#777;font-size:small"
+TEXT_FOOTER = "\n--\n"
+
+
+def footer_text(texts: Translator) -> str:
+    return texts.gettext("You get this e-mail because of your notification preferences in eventflow.")
+
+
 def compose(
     texts: Translator,
     subject: str,
@@ -59,7 +67,7 @@ def compose(
     quote_html: str | None = None,
 ) -> Mail:
     """A message as plain text and HTML: an intro, an optional quoted comment, sections, the card link, a footer."""
-    footer = texts.gettext("You get this e-mail because of your notification preferences in eventflow.")
+    footer = footer_text(texts)
     open_card = texts.gettext("Open the card")
     text = [intro]
     page = [f"<p>{html.escape(intro)}</p>"]
@@ -77,8 +85,29 @@ def compose(
     if link is not None:
         text.append(f"\n{open_card}: {link}")
         page.append(f'<p><a href="{html.escape(link)}">{html.escape(open_card)}</a></p>')
-    text.append(f"\n--\n{footer}")
-    page.append(f'<p style="color:#777;font-size:small">{html.escape(footer)}</p>')
+    text.append(f"{TEXT_FOOTER}{footer}")
+    page.append(f'<p style="{FOOTER_STYLE}">{html.escape(footer)}</p>')
+    return _mail(texts, subject, text, page)
+
+
+def bundle(texts: Translator, mails: Sequence[Mail]) -> Mail:
+    """Several messages composed for one reader as one e-mail: each under its subject, one footer at the end."""
+    subject = texts.ngettext("eventflow: %(num)d update", "eventflow: %(num)d updates", len(mails)) % {
+        "num": len(mails)
+    }
+    text: list[str] = []
+    page: list[str] = []
+    footer = f'<p style="{FOOTER_STYLE}">'
+    for mail in mails:
+        text.append(f"{mail.subject}\n{'=' * len(mail.subject)}\n{mail.text.split(TEXT_FOOTER)[0].strip()}\n")
+        inner = mail.html.split("<body>", 1)[-1].rsplit("</body>", 1)[0]
+        page.append(f"<h2>{html.escape(mail.subject)}</h2>\n{inner.split(footer)[0]}")
+    text.append(f"{TEXT_FOOTER.lstrip()}{footer_text(texts)}")
+    page.append(f"{footer}{html.escape(footer_text(texts))}</p>")
+    return _mail(texts, subject, text, page)
+
+
+def _mail(texts: Translator, subject: str, text: Sequence[str], page: Sequence[str]) -> Mail:
     body = "\n".join(page)
     return Mail(
         subject=subject,

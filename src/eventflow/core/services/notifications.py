@@ -1,40 +1,58 @@
-"""Who gets which e-mail, written to the outbox in the same transaction as the change it tells about.
+"""Who is told what: each change recorded in the activity tells the people it concerns, in their inbox and, when
+they want that kind of e-mail (``User.notifications``), by e-mail through the outbox, in the same transaction as the
+change. The actor never hears about their own change and only active users hear anything; each person is told once
+per change, for the first reason below that holds.
 
-Every preference is opt-in (``User.notifications``); the actor never hears about their own change and only active
-users get anything.
-
-- A slot moved to review goes to whoever validates: every admin (admins run the review queue) and every member who
-  opted in to ``review_requested`` (members may approve too).
-- Approved / changes requested goes to the slot's assignee, if they opted in to ``review_outcome``.
-- An ``@mention`` goes to each user newly mentioned who opted in to ``mention``.
+- A new version of a slot (each one): its assignee (``assigned``), the validators who opted in to
+  ``review_requested`` (every deliverable sent to review), and the night's followers (``following``: by default
+  its creator, assignees, uploaders and commenters, see ``rules_follow``).
+- A slot moved to review by hand: the same people.
+- Approved / changes requested: the slot's assignee and whoever uploaded its versions (``review_outcome``), then the
+  night's followers.
+- A slot assigned to someone (changed, or created with an assignee): that person (``assigned``).
+- A comment: each user newly ``@mentioned`` (``mention``), then the night's followers (``following``).
 - The daily digest goes to users who opted in to ``digest``, once a day at most, and only when there is something
   to say: an admin's lists every open slot (they run the plan), a member's the slots assigned to them.
 - The disk alert (activity ``storage.alert``) goes to every active admin, whatever their preferences.
+
+A change that records several entries at once (changes requested, then the reason as a comment) tells each person
+once: the first entry that concerns them.
+
+E-mails about changes wait ``GROUP_WINDOW`` in the outbox under their reader's group key: the sender sends every
+pending message of a group as one e-mail (ten uploads in a minute make one message).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from eventflow.core import rules
 from eventflow.core.i18n import N_, STATUS_LABELS
-from eventflow.core.model import Activity, Deliverable, Event, OutboxMessage, Status, User
+from eventflow.core.model import Activity, Deliverable, Event, Notification, OutboxMessage, Status, User
 from eventflow.core.ports import Translator, UnitOfWork
+from eventflow.core.rules_follow import followers
 from eventflow.core.rules_risk import NightForecast, reasons
 from eventflow.core.services import Context
 from eventflow.core.services.forecast import Forecaster
-from eventflow.core.services.mail_layout import Mail, Section, compose
+from eventflow.core.services.mail_layout import Mail, Section, compose, plain
 from eventflow.core.services.storage import ARCHIVE_AFTER_DAYS, Outlook, read_outlook
 
+ASSIGNED = "assigned"
 REVIEW_REQUESTED = "review_requested"
 REVIEW_OUTCOME = "review_outcome"
 MENTION = "mention"
+FOLLOWING = "following"
 DIGEST = "digest"
 STORAGE_ALERT = "storage_alert"
+#: How long an e-mail about a change waits for others to the same person, to leave with them as one message
+#: (``EVENTFLOW_MAIL_GROUP_SECONDS``; 0 sends each one on its own, at once).
+GROUP_WINDOW = dt.timedelta(minutes=1)
 
 #: Activity actions that carry a slot's status change in ``before``/``after``.
 STATUS_ACTIONS = ("slot.updated", "asset.version_added")
@@ -55,6 +73,32 @@ STATUS_WORDS = {
         N_("%(actor)s requested changes to “%(slot)s” of “%(event)s” (%(date)s)."),
     ),
 }
+NEW_VERSION = (
+    N_("New version: %(slot)s — %(event)s"),
+    N_("%(actor)s sent v%(version)s of “%(slot)s” of “%(event)s” (%(date)s)."),
+)
+ASSIGNED_WORDS = (
+    N_("Assigned to you: %(slot)s — %(event)s"),
+    N_("%(actor)s assigned “%(slot)s” of “%(event)s” (%(date)s) to you; it is due by %(due)s."),
+)
+COMMENT_WORDS = (
+    N_("New comment — %(event)s"),
+    N_("%(actor)s commented on “%(event)s” (%(date)s):"),
+)
+MENTION_WORDS = (
+    N_("%(actor)s mentioned you — %(event)s"),
+    N_("%(actor)s mentioned you in a comment on “%(event)s” (%(date)s):"),
+)
+#: What the inbox calls each kind of line (``Notification.kind``).
+INBOX_KINDS = (
+    "assigned",
+    "version_uploaded",
+    "review_requested",
+    "approved",
+    "changes_requested",
+    "mention",
+    "comment",
+)
 
 
 def card_link(base_url: str, event_id: int) -> str:
@@ -62,13 +106,17 @@ def card_link(base_url: str, event_id: int) -> str:
 
 
 def enqueue(ctx: Context, uow: UnitOfWork, user: User, kind: str, mail: Mail, event_id: int | None = None,
-            dedupe_key: str | None = None) -> OutboxMessage:  # fmt: skip
-    """Queue one message for one user; the outbox sender delivers it after the commit."""
+            dedupe_key: str | None = None, group_window: dt.timedelta | None = None) -> OutboxMessage:  # fmt: skip
+    """Queue one message for one user; the outbox sender delivers it after the commit (with a ``group_window``:
+    that long after, with the other grouped messages to that user still pending then)."""
     now = ctx.clock.now()
+    grouped = group_window is not None and group_window > dt.timedelta(0)
     return uow.outbox.add(
         OutboxMessage(
             kind=kind, recipient=user.email, subject=mail.subject, text=mail.text, html=mail.html,
-            created_at=now, next_attempt_at=now, user_id=user.id, event_id=event_id, dedupe_key=dedupe_key,
+            created_at=now, next_attempt_at=now + group_window if grouped and group_window else now,
+            user_id=user.id, event_id=event_id, dedupe_key=dedupe_key,
+            group_key=f"user:{user.id}" if grouped else None,
         )
     )  # fmt: skip
 
@@ -77,75 +125,130 @@ def wants(user: User, kind: str, actor_id: int | None) -> bool:
     return user.active and user.id != actor_id and kind in user.notifications
 
 
+@frozen
+class Reason:
+    """Why a person hears of a change: the e-mail preference it falls under, and what their inbox calls it."""
+
+    preference: str
+    inbox_kind: str
+    words: tuple[str, str]
+
+
+@define
+class Telling:
+    """The people one change concerns, each once, for the first reason given (none of ``told``)."""
+
+    actor_id: int | None
+    reasons: dict[int, tuple[User, Reason]]
+    told: set[int] = field(factory=set)
+
+    def add(self, users: Iterable[User | None], reason: Reason) -> None:
+        for user in users:
+            if user is None or user.id is None or not user.active or user.id in (self.actor_id, *self.told):
+                continue
+            self.reasons.setdefault(user.id, (user, reason))
+
+
 @define
 class NotificationPlanner:
-    """The ``Context.on_activity`` hook: turns recorded changes into queued e-mails."""
+    """The ``Context.on_activity`` hook: turns recorded changes into inbox lines and queued e-mails."""
 
     ctx: Context
     base_url: str
+    group_window: dt.timedelta = GROUP_WINDOW
+    #: Who was told already in each open transaction.
+    _told: weakref.WeakKeyDictionary[UnitOfWork, set[int]] = field(factory=weakref.WeakKeyDictionary, init=False)
+    _lock: threading.Lock = field(factory=threading.Lock, init=False)
 
     def __call__(self, uow: UnitOfWork, entry: Activity) -> None:
-        if entry.action in STATUS_ACTIONS:
-            self._status_changed(uow, entry)
+        if entry.action in STATUS_ACTIONS or entry.action == "slot.created":
+            self._slot_changed(uow, entry)
         elif entry.action in MENTION_ACTIONS:
-            self._mentioned(uow, entry)
+            self._commented(uow, entry)
         elif entry.action == "storage.alert":
             self._storage_alert(uow, entry.after or {})
 
-    def _status_changed(self, uow: UnitOfWork, entry: Activity) -> None:
-        old, new = (entry.before or {}).get("status"), (entry.after or {}).get("status")
+    def _slot_changed(self, uow: UnitOfWork, entry: Activity) -> None:
+        before, after = entry.before or {}, entry.after or {}
         slot = uow.deliverables.get(entry.entity_id or 0)
-        if new == old or slot is None or (event := uow.events.get(slot.event_id)) is None:
+        if slot is None or (event := uow.events.get(slot.event_id)) is None:
             return
-        if new == Status.REVIEW.value:
-            validators = [
-                u for u in uow.users.list()
-                if u.active and u.id != entry.actor_id and (u.is_admin or REVIEW_REQUESTED in u.notifications)
-            ]  # fmt: skip
-            self._tell(uow, validators, REVIEW_REQUESTED, entry, event, slot, Status.REVIEW)
-        elif new in (Status.APPROVED.value, Status.CHANGES_REQUESTED.value) and slot.assignee_id is not None:
-            assignee = uow.users.get(slot.assignee_id)
-            if assignee is not None and wants(assignee, REVIEW_OUTCOME, entry.actor_id):
-                self._tell(uow, [assignee], REVIEW_OUTCOME, entry, event, slot, Status(new))
+        values = {"version": after.get("version")}
+        if after.get("assignee_id") is not None and after.get("assignee_id") != before.get("assignee_id"):
+            telling = Telling(entry.actor_id, {})
+            telling.add([uow.users.get(after["assignee_id"])], Reason(ASSIGNED, "assigned", ASSIGNED_WORDS))
+            self._tell(uow, telling, entry, event, slot, values)
+        status = after.get("status")
+        uploaded = entry.action == "asset.version_added"
+        if entry.action == "slot.created" or (not uploaded and (status == before.get("status") or status is None)):
+            return
+        telling = Telling(entry.actor_id, {})
+        assignee = [uow.users.get(slot.assignee_id)] if slot.assignee_id is not None else []
+        if uploaded or status == Status.REVIEW.value:
+            words = NEW_VERSION if uploaded else STATUS_WORDS[Status.REVIEW]
+            kind = "version_uploaded" if uploaded else "review_requested"
+            validators = (u for u in uow.users.list() if REVIEW_REQUESTED in u.notifications)
+            telling.add(assignee, Reason(ASSIGNED, kind, words))
+            telling.add(validators, Reason(REVIEW_REQUESTED, "review_requested", STATUS_WORDS[Status.REVIEW]))
+            telling.add(self._followers(uow, event), Reason(FOLLOWING, kind, words))
+        elif status in (Status.APPROVED.value, Status.CHANGES_REQUESTED.value):
+            outcome = Reason(REVIEW_OUTCOME, status, STATUS_WORDS[Status(status)])
+            versions = [a for a in uow.assets.list_for_events([event.id or 0]) if a.deliverable_id == slot.id]
+            uploaders = sorted({a.uploaded_by for a in versions if a.uploaded_by is not None})
+            telling.add(assignee, outcome)
+            telling.add((uow.users.get(u) for u in uploaders), outcome)
+            telling.add(self._followers(uow, event), Reason(FOLLOWING, status, STATUS_WORDS[Status(status)]))
+        self._tell(uow, telling, entry, event, slot, values)
 
-    def _tell(self, uow: UnitOfWork, users: Iterable[User], kind: str, entry: Activity, event: Event,
-              slot: Deliverable, status: Status) -> None:  # fmt: skip
-        subject, intro = STATUS_WORDS[status]
-        for user in users:
-            texts = self.ctx.translations(user.language)
-            values = {"actor": self._actor_name(uow, entry, texts), "slot": slot.name, "event": event.name,
-                      "date": texts.format_date(event.date)}  # fmt: skip
-            mail = compose(
-                texts,
-                texts.gettext(subject) % values,
-                texts.gettext(intro) % values,
-                card_link(self.base_url, event.id or 0),
-            )
-            enqueue(self.ctx, uow, user, kind, mail, event.id)
-
-    def _mentioned(self, uow: UnitOfWork, entry: Activity) -> None:
+    def _commented(self, uow: UnitOfWork, entry: Activity) -> None:
         comment = uow.comments.get(entry.entity_id or 0)
         if comment is None or comment.deleted_at is not None or (event := uow.events.get(comment.event_id)) is None:
             return
         already = set((entry.before or {}).get("mention_ids") or [])
-        for user_id in comment.mention_ids:
-            user = uow.users.get(user_id)
-            if user is None or user_id in already or not wants(user, MENTION, entry.actor_id):
-                continue
+        telling = Telling(entry.actor_id, {})
+        mentioned = [uow.users.get(i) for i in comment.mention_ids if i not in already]
+        telling.add(mentioned, Reason(MENTION, "mention", MENTION_WORDS))
+        if entry.action == "comment.added":
+            with self._lock:
+                telling.told = set(self._told.get(uow, ()))
+            telling.add(self._followers(uow, event), Reason(FOLLOWING, "comment", COMMENT_WORDS))
+        self._tell(uow, telling, entry, event, None, {}, quote_html=comment.text)
+
+    def _tell(self, uow: UnitOfWork, telling: Telling, entry: Activity, event: Event, slot: Deliverable | None,
+              extra: dict[str, Any], quote_html: str | None = None) -> None:  # fmt: skip
+        """Each person concerned gets a line in their inbox, and the e-mail when they want that kind."""
+        now = self.ctx.clock.now()
+        with self._lock:
+            self._told.setdefault(uow, set()).update(telling.reasons)
+        for user, reason in telling.reasons.values():
             texts = self.ctx.translations(user.language)
             values = {
+                **extra,
                 "actor": self._actor_name(uow, entry, texts),
+                "slot": slot.name if slot else "",
                 "event": event.name,
                 "date": texts.format_date(event.date),
+                "due": texts.format_date(rules.due_date(event.date)),
             }
-            mail = compose(
-                texts,
-                texts.gettext("%(actor)s mentioned you — %(event)s") % values,
-                texts.gettext("%(actor)s mentioned you in a comment on “%(event)s” (%(date)s):") % values,
-                card_link(self.base_url, event.id or 0),
-                quote_html=comment.text,
-            )
-            enqueue(self.ctx, uow, user, MENTION, mail, event.id)
+            subject, intro = (texts.gettext(words) % values for words in reason.words)
+            line = f"{intro} {plain(quote_html)}" if quote_html else intro
+            uow.notifications.add(Notification(user.id or 0, reason.inbox_kind, line[:1000], now, event.id))
+            if reason.preference in user.notifications:
+                link = card_link(self.base_url, event.id or 0)
+                mail = compose(texts, subject, intro, link, quote_html=quote_html)
+                enqueue(self.ctx, uow, user, reason.preference, mail, event.id, group_window=self.group_window)
+
+    @staticmethod
+    def _followers(uow: UnitOfWork, event: Event) -> list[User | None]:
+        event_id = event.id or 0
+        people = followers(
+            event,
+            uow.deliverables.list_for_events([event_id]),
+            uow.assets.list_for_events([event_id]),
+            uow.comments.list_for_event(event_id),
+            uow.follows.list_for_event(event_id),
+        )
+        return [uow.users.get(person) for person in sorted(people)]
 
     def _storage_alert(self, uow: UnitOfWork, facts: dict[str, Any]) -> None:
         outlook = read_outlook(uow, int(facts.get("quota_bytes", 0)), self.ctx)

@@ -4,19 +4,24 @@ A sender first *claims* a message in its own committed transaction (only one sen
 the mail server outside any transaction, then records the outcome. Two senders (cron and the web server's thread,
 or two gunicorn workers) therefore never send the same message. A sender that dies between sending and recording
 leaves a claim that expires after ``LEASE``; only then can the message go out a second time.
+
+Messages with a ``group_key`` (e-mails about changes, queued to wait a minute) leave together: whoever claims the first
+one due claims every pending message of its group too, due or not yet, and sends them as one e-mail.
 """
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import uuid
 
 from attrs import define, frozen
 
 from eventflow.core import errors
-from eventflow.core.model import OutboxMessage, OutboxStatus
-from eventflow.core.ports import Notifier
+from eventflow.core.model import Language, OutboxMessage, OutboxStatus
+from eventflow.core.ports import Notifier, UnitOfWork
 from eventflow.core.services import Actor, Context, record, require_admin
+from eventflow.core.services.mail_layout import Mail, bundle
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(minutes=1)
@@ -80,40 +85,58 @@ class OutboxService:
         return message
 
     def _send_one(self, message_id: int, token: str) -> OutboxStatus | None:
-        message = self._claim(message_id, token)
-        if message is None:
+        claimed = self._claim(message_id, token)
+        if claimed is None:
             return None
+        messages, mail = claimed
         try:
-            self.notifier.send([message.recipient], message.subject, message.text, message.html)
-        except Exception as error:  # whatever the mail server or the network says, the message stays queued
-            return self._settle(message_id, token, f"{type(error).__name__}: {error}")
-        return self._settle(message_id, token, None)
+            self.notifier.send([messages[0].recipient], mail.subject, mail.text, mail.html or None)
+        except Exception as error:  # whatever the mail server or the network says, the messages stay queued
+            return self._settle([m.id or 0 for m in messages], token, f"{type(error).__name__}: {error}")
+        return self._settle([m.id or 0 for m in messages], token, None)
 
-    def _claim(self, message_id: int, token: str) -> OutboxMessage | None:
+    def _claim(self, message_id: int, token: str) -> tuple[builtins.list[OutboxMessage], Mail] | None:
+        """Take the message (and the rest of its group) for this sender, and the one e-mail they make."""
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             if not uow.outbox.claim(message_id, token, now, now + LEASE):
                 return None
             message = uow.outbox.get(message_id)
+            if message is None:
+                return None
+            group = [message]
+            if message.group_key is not None:
+                group = uow.outbox.claim_group(message.group_key, token, now, now + LEASE) or group
+            mail = self._one_mail(uow, group)
             uow.commit()
-        return message
+        return group, mail
 
-    def _settle(self, message_id: int, token: str, error: str | None) -> OutboxStatus | None:
+    def _one_mail(self, uow: UnitOfWork, group: builtins.list[OutboxMessage]) -> Mail:
+        mails = [Mail(m.subject, m.text, m.html or "") for m in group]
+        if len(mails) == 1:
+            return mails[0]
+        reader = uow.users.get(group[0].user_id) if group[0].user_id is not None else None
+        return bundle(self.ctx.translations(reader.language if reader else Language.FR), mails)
+
+    def _settle(self, message_ids: builtins.list[int], token: str, error: str | None) -> OutboxStatus | None:
         """Record the outcome of our attempt: sent, or failed and due again later (or given up)."""
         now = self.ctx.clock.now()
+        outcome = None
         with self.ctx.uow() as uow:
-            message = uow.outbox.get(message_id)
-            if message is None or message.claim_token != token:
-                return None
-            message.attempts += 1
-            message.claim_token = message.claimed_until = None
-            if error is None:
-                message.status, message.sent_at = OutboxStatus.SENT, now
-            else:
-                message.last_error = error[:1000]
-                message.next_attempt_at = now + backoff(message.attempts)
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.status = OutboxStatus.FAILED
-            uow.outbox.update(message)
+            for message_id in message_ids:
+                message = uow.outbox.get(message_id)
+                if message is None or message.claim_token != token:
+                    continue
+                message.attempts += 1
+                message.claim_token = message.claimed_until = None
+                if error is None:
+                    message.status, message.sent_at = OutboxStatus.SENT, now
+                else:
+                    message.last_error = error[:1000]
+                    message.next_attempt_at = now + backoff(message.attempts)
+                    if message.attempts >= MAX_ATTEMPTS:
+                        message.status = OutboxStatus.FAILED
+                uow.outbox.update(message)
+                outcome = outcome or message.status
             uow.commit()
-        return message.status
+        return outcome

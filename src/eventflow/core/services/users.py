@@ -14,7 +14,7 @@ from attrs import define, evolve, field
 
 from eventflow.core import errors
 from eventflow.core.commands import UserChanges, given
-from eventflow.core.model import NOTIFICATION_KINDS, ApiToken, Language, Role, Session, User
+from eventflow.core.model import DEFAULT_NOTIFICATIONS, NOTIFICATION_KINDS, ApiToken, Language, Role, Session, User
 from eventflow.core.ports import SessionCaller
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, changes, record, require_admin, require_text
@@ -119,7 +119,7 @@ class UserService:
             role=parse_role(role),
             language=parse_language(language),
             password_hash=self.ctx.hasher.hash(check_password(password)) if password is not None else None,
-            notifications=list(NOTIFICATION_KINDS),
+            notifications=list(DEFAULT_NOTIFICATIONS),
         )
         with self.ctx.uow() as uow:
             if uow.users.get_by_email(user.email):

@@ -31,9 +31,11 @@ def demo(runtime: Runtime, if_empty: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @pass_runtime
 def serve(runtime: Runtime, host: str, port: int) -> None:
-    """Run the web app (Ctrl-C stops it)."""
+    """Run the web app (Ctrl-C stops it). Without EVENTFLOW_BASE_URL, e-mails link to the address it serves."""
     from eventflow.entrypoints.web.server import run
 
+    if runtime.built is None:  # the links of e-mails and feeds are made by the services: set before they are built
+        runtime.settings = runtime.settings.served_at(host, port)
     run(runtime.services, host, port)
 
 

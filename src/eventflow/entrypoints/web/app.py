@@ -20,6 +20,7 @@ from eventflow.entrypoints.web import (
     api_audit,
     api_events,
     api_insight,
+    api_notifications,
     api_review,
     api_webhooks,
     assets,
@@ -49,6 +50,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     api_webhooks,
     feeds,
     live,
+    api_notifications,
 )
 
 

@@ -93,6 +93,7 @@ class Authentication:
         req.context.session_key = None
         req.context.csrf_token = None
         req.context.revision = None  # the database's revision, read with a session (pages key their cache on it)
+        req.context.unread = 0  # the caller's unread notifications, read with a session (the pages' header)
         private = resource is not None and getattr(resource, "auth_required", True)
         try:
             self._identify(req)
@@ -135,6 +136,7 @@ class Authentication:
             caller = self._users.caller_for_session(key)
             req.context.user = caller.user
             req.context.revision = caller.revision
+            req.context.unread = caller.unread
             req.context.session_key = key
             req.context.csrf_token = self.csrf_token(key)
 

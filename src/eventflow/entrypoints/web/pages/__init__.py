@@ -12,6 +12,7 @@ from eventflow.entrypoints.web.pages.admin import AdminPage
 from eventflow.entrypoints.web.pages.audit import AuditPage
 from eventflow.entrypoints.web.pages.cache import PageCache
 from eventflow.entrypoints.web.pages.dashboards import MatrixPage, ReviewPage
+from eventflow.entrypoints.web.pages.inbox import MyDeliverablesPage, NotificationsPage
 from eventflow.entrypoints.web.pages.insight import StatsCsv, StatsPage
 from eventflow.entrypoints.web.pages.profile import ProfilePage
 from eventflow.entrypoints.web.pages.pwa import StaticFile
@@ -36,6 +37,8 @@ def register(app: falcon.App[falcon.Request, falcon.Response], services: Service
     app.add_route("/stats", StatsPage(services, renderer))
     app.add_route("/stats.csv", StatsCsv(services, renderer))
     app.add_route("/profile", ProfilePage(services, renderer))
+    app.add_route("/notifications", NotificationsPage(services, renderer))
+    app.add_route("/my-deliverables", MyDeliverablesPage(services, renderer))
     admin = AdminPage(services, renderer)
     app.add_route("/admin/audit", AuditPage(services, renderer))
     app.add_route("/admin", admin)

@@ -1,9 +1,10 @@
 """Rendered pages kept while nothing they show can have changed.
 
 A page is kept under the database's revision (every committed write makes a new one, so a change anyone makes is
-seen at once), the day (countdowns and health move at midnight), the session (its CSRF token is in the forms, its
-user's language and bars shape the page) and the URL. Each server process keeps its own, the least recently
-used pages dropped first. Callers without a session (API tokens) and error pages are never kept.
+seen at once), the reader's count of unread notifications (in its header), the day (countdowns and health move at
+midnight), the session (its CSRF token is in the forms, its user's language and bars shape the page) and the URL.
+Each server process keeps its own, the least recently used pages dropped first.
+Callers without a session (API tokens) and error pages are never kept.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 #: Pages a process keeps (a calendar or a card is 30 to 50 kB: a few MB at most).
 SIZE = 200
 
-Key = tuple[int, dt.date, str, str]
+Key = tuple[int, dt.date, str, str, int]
 
 
 class PageCache:
@@ -34,7 +35,8 @@ class PageCache:
 
     def key(self, req: falcon.Request, today: dt.date) -> Key | None:
         revision, csrf = req.context.get("revision"), req.context.get("csrf_token")
-        return None if revision is None or not csrf else (revision, today, csrf, req.relative_uri)
+        unread = req.context.get("unread") or 0  # the header counts the unread notifications
+        return None if revision is None or not csrf else (revision, today, csrf, req.relative_uri, unread)
 
     def get(self, key: Key) -> str | None:
         with self._lock:

@@ -107,6 +107,8 @@ JS_MESSAGES = {
     "night_deleted": N_("Night deleted"),
     "bad_json": N_("%(field)s: this is not valid JSON."),
     "failed_because": N_("Upload failed: %(reason)s"),
+    "followed": N_("You follow this night: you hear of its new versions, reviews and comments"),
+    "unfollowed": N_("You no longer follow this night"),
 }
 
 
@@ -224,6 +226,7 @@ class Renderer:
             csrf_token=req.context.get("csrf_token") or "",
             path=req.path,
             revision=req.context.get("revision"),
+            unread=req.context.get("unread") or 0,
             **context,
         )
 

@@ -10,6 +10,7 @@ import "./mockup.js";
 import "./nights.js";
 import "./review.js";
 import "./richtext.js";
+import "./follow.js";
 
 const overlay = document.getElementById("overlay");
 const standalone = overlay?.classList.contains("standalone");

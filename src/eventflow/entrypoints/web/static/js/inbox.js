@@ -1,0 +1,45 @@
+// "My notifications": mark one or every notification read; opening one marks it read first.
+import { api, toast } from "./app.js";
+
+function showUnread(count) {
+  for (const badge of document.querySelectorAll("[data-unread]")) {
+    badge.dataset.unread = String(count);
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+  }
+  const all = document.querySelector('[data-action="mark-all-read"]');
+  if (all) all.disabled = count === 0;
+}
+
+function markShown(items) {
+  for (const item of items) {
+    item.classList.remove("unread");
+    item.dataset.read = "true";
+    item.querySelector('[data-action="mark-read"]')?.remove();
+    item.querySelector(".inbox-text .visually-hidden")?.remove();
+  }
+}
+
+document.addEventListener("click", async (event) => {
+  const target = event.target.closest("[data-action]");
+  if (!target) return;
+  const action = target.dataset.action;
+  const item = target.closest("[data-notification-id]");
+  try {
+    if (action === "mark-read" && item) {
+      const result = await api("POST", "/api/notifications/read", { ids: [Number(item.dataset.notificationId)] });
+      markShown([item]);
+      showUnread(result.unread);
+    } else if (action === "mark-all-read") {
+      const result = await api("POST", "/api/notifications/read", { all: true });
+      markShown(document.querySelectorAll(".inbox-item.unread"));
+      showUnread(result.unread);
+    } else if (action === "open-notification" && item && item.dataset.read !== "true") {
+      event.preventDefault();
+      await api("POST", "/api/notifications/read", { ids: [Number(item.dataset.notificationId)] });
+      location.href = target.getAttribute("href");
+    }
+  } catch (err) {
+    toast(err.message, true);
+  }
+});
