@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import attrs
 from sqlalchemy import Table
 
 E = TypeVar("E", bound=attrs.AttrsInstance)
+
+
+class ColumnValues(Protocol):
+    """A row's values by column name: SQLAlchemy's ``RowMapping`` (whose keys may also be columns) or a plain dict."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
 
 
 @attrs.frozen
@@ -47,7 +53,7 @@ class EntityMap(Generic[E]):
             row[column] = row[source].lower()
         return row
 
-    def to_entity(self, row: Mapping[str, Any]) -> E:
+    def to_entity(self, row: ColumnValues) -> E:
         values = {name: row[name] for name in self.columns}
         for name, enum in self.enums.items():
             values[name] = None if values[name] is None else enum(values[name])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -18,10 +18,11 @@ from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.expression import TableClause
 
 from eventflow.adapters import VOLATILE_TABLES
 from eventflow.adapters.sql import tables as t
-from eventflow.adapters.sql.mapping import Codec, EntityMap
+from eventflow.adapters.sql.mapping import Codec, ColumnValues, EntityMap
 from eventflow.core.errors import Conflict, StorageFull, TryAgain
 from eventflow.core.model import (
     Activity,
@@ -95,7 +96,7 @@ def is_clash(error: DBAPIError) -> bool:
     sqlite_code = getattr(driver_error, "sqlite_errorcode", None)
     if sqlite_code is not None:
         return sqlite_code & 0xFF in CLASH_SQLITE_CODES  # the primary code, whatever the extended one
-    args = getattr(driver_error, "args", ())
+    args: tuple[Any, ...] = driver_error.args if driver_error is not None else ()
     return bool(args) and args[0] in CLASH_MYSQL_CODES
 
 
@@ -142,7 +143,7 @@ class Db:
     def run(
         self, statement: Executable, rows: Sequence[dict[str, Any]] | dict[str, Any] | None = None
     ) -> CursorResult[Any]:
-        if isinstance(statement, UpdateBase) and statement.table.name not in VOLATILE_TABLES:  # type: ignore[attr-defined]
+        if writes_content(statement):
             self.content_changed = True
         with translated():
             return self.connection.execute(statement, rows)
@@ -150,6 +151,14 @@ class Db:
     def scalar_int(self, statement: Executable) -> int:
         """A SUM or COUNT as an exact int (some backends return Decimal, or NULL for no rows)."""
         return int(self.run(statement).scalar() or 0)
+
+
+def writes_content(statement: Executable) -> bool:
+    """Whether ``statement`` writes a table that pages show (a write to anything but a plain volatile table does)."""
+    if not isinstance(statement, UpdateBase):
+        return False
+    target = statement.table
+    return not (isinstance(target, TableClause) and target.name in VOLATILE_TABLES)
 
 
 class Identified(AttrsInstance, Protocol):
@@ -422,7 +431,7 @@ class Comments(Repository[Comment]):
         return self._select(self._t.c.event_id == event_id, order_by=[self._t.c.created_at])
 
 
-def settings_of(row: Mapping[str, Any] | None) -> TeamSettings:
+def settings_of(row: ColumnValues | None) -> TeamSettings:
     """The settings row as the core's settings; the defaults when there is none."""
     return TeamSettings(second_pair_of_eyes=bool(row["second_pair_of_eyes"])) if row else TeamSettings()
 

@@ -132,7 +132,8 @@ def expected_versions(req: falcon.Request, slot_id: int) -> frozenset[int] | Non
     if req.if_match is None or "*" in req.if_match:
         return None
     prefix = f"{slot_id}-"
-    versions = (tag.removeprefix(prefix) for tag in req.if_match if not tag.is_weak and tag.startswith(prefix))
+    tags = (tag for tag in req.if_match if isinstance(tag, falcon.ETag) and not tag.is_weak)
+    versions = (tag.removeprefix(prefix) for tag in tags if tag.startswith(prefix))
     return frozenset(int(v) for v in versions if v.isascii() and v.isdecimal())
 
 
