@@ -20,16 +20,18 @@ from typing import Any, BinaryIO
 from urllib.parse import quote
 
 import falcon
+from attrs import field, frozen
 from falcon.media import Handlers
 from falcon.media.multipart import BodyPart, MultipartFormHandler, MultipartParseError, MultipartParseOptions
 from falcon.util.reader import BufferedReader
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.model import PhotoCategory
 from eventflow.core.services.assets import INLINE_TYPES, AssetService
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.openapi import operation, path_id
-from eventflow.entrypoints.web.schema import Json
+from eventflow.entrypoints.web.openapi import form, operation, path_id
+from eventflow.entrypoints.web.schema import FilePart, Json, doc
 
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024
@@ -371,24 +373,26 @@ def register(app: falcon.App[falcon.Request, falcon.Response], services: Service
 
 
 # -- OpenAPI -----------------------------------------------------------------------------------------------------
-def _multipart(**fields: Json) -> Json:
-    return {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {"type": "object", "required": list(fields), "properties": fields},
-            }
-        },
-    }
+@frozen
+class VersionForm:
+    """The form of ``POST /api/deliverables/{id}/versions``."""
+
+    file: FilePart = field(metadata=doc(description="the new version"))
 
 
-def _upload(summary: str, op_id: str, param: Json, **fields: Json) -> Json:
-    op = operation(
-        summary, "files", presenters.Upload, status=201, params=[param],
-        errors=(400, 403, 404, 413, 415, 422, 507), operation_id=op_id,
+@frozen
+class PhotoForm:
+    """The form of ``POST /api/events/{id}/photos`` (the fields in either order)."""
+
+    file: FilePart = field(metadata=doc(description="the photo (compressed, metadata stripped)"))
+    category: PhotoCategory
+
+
+def _upload(summary: str, op_id: str, param: Json, body: type) -> Json:
+    return operation(
+        summary, "files", presenters.Upload, status=201, params=[param], body=form(body),
+        errors=(404, 507), operation_id=op_id,
     )  # fmt: skip
-    op["requestBody"] = _multipart(**fields)
-    return op
 
 
 def _file(summary: str, op_id: str, media: str) -> Json:
@@ -403,7 +407,6 @@ def _file(summary: str, op_id: str, media: str) -> Json:
     return op
 
 
-FILE_FIELD: Json = {"type": "string", "format": "binary"}
 OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/deliverables/{slot_id}/versions": {
@@ -411,7 +414,7 @@ OPENAPI: dict[str, Any] = {
                 "Upload a new version of a slot (the slot moves to review)",
                 "uploadVersion",
                 path_id("slot_id", "the deliverable slot"),
-                file=FILE_FIELD,
+                VersionForm,
             )
         },
         "/api/events/{event_id}/photos": {
@@ -419,8 +422,7 @@ OPENAPI: dict[str, Any] = {
                 "Add a moodboard photo (compressed, metadata stripped)",
                 "uploadPhoto",
                 path_id("event_id"),
-                file=FILE_FIELD,
-                category={"type": "string", "enum": ["uniform", "deco", "brief", "inspiration"]},
+                PhotoForm,
             )
         },
         "/api/assets/{asset_id}/content": {
