@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import attrs
 from attrs import field, frozen
@@ -21,8 +21,10 @@ from eventflow.core.model import Health, Language, Role, Status, StorageTier
 from eventflow.core.ports import Translator
 from eventflow.core.rules_risk import reasons
 from eventflow.core.rules_specs import SpecStatus
-from eventflow.core.services import audit, stats, storage, webhooks
-from eventflow.core.services import events as ev
+
+if TYPE_CHECKING:  # what the ``of`` methods present; loading the services is left to whoever calls them
+    from eventflow.core.services import audit, stats, storage, webhooks
+    from eventflow.core.services import events as ev
 
 S = TypeVar("S", bound=attrs.AttrsInstance)
 converter = make_converter()
