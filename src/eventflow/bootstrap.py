@@ -6,14 +6,13 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar, overload
 
 from attrs import define, field
 
-from eventflow.adapters.security import Argon2Hasher, sanitize_html
 from eventflow.config import BucketUrl, ConfigError, Settings
 from eventflow.core.clock import SystemClock
-from eventflow.core.model import Language
+from eventflow.core.model import Activity, Language
 from eventflow.core.ports import (
     BackupPlace,
     BlobStore,
@@ -30,25 +29,30 @@ from eventflow.core.ports import (
     UnitOfWorkFactory,
     WebhookPoster,
 )
-from eventflow.core.services import Context
-from eventflow.core.services.assets import AssetService, Quota
-from eventflow.core.services.audit import AuditService
-from eventflow.core.services.backup import BackupService
-from eventflow.core.services.catalog import BarService, TemplateService, ThemeService
-from eventflow.core.services.comments import CommentService
-from eventflow.core.services.events import EventService
-from eventflow.core.services.feeds import FeedService
-from eventflow.core.services.inbox import InboxService
-from eventflow.core.services.migration import MigrationService
-from eventflow.core.services.notifications import DigestService, NotificationPlanner
-from eventflow.core.services.outbox import OutboxService
-from eventflow.core.services.reminders import ReminderService
-from eventflow.core.services.review import ReviewService
-from eventflow.core.services.stats import StatsService
-from eventflow.core.services.storage import StorageService
-from eventflow.core.services.users import UserService
-from eventflow.core.services.webhooks import WebhookPlanner, WebhookService
+from eventflow.core.services import ActivityHook, Context
 from eventflow.core.shared_reads import SharedReads
+
+if TYPE_CHECKING:  # each service's module is loaded when the service is first asked for (see ``Services``)
+    from eventflow.core.ports import UnitOfWork
+    from eventflow.core.services.assets import AssetService, Quota
+    from eventflow.core.services.audit import AuditService
+    from eventflow.core.services.backup import BackupService
+    from eventflow.core.services.catalog import BarService, TemplateService, ThemeService
+    from eventflow.core.services.comments import CommentService
+    from eventflow.core.services.events import EventService
+    from eventflow.core.services.feeds import FeedService
+    from eventflow.core.services.inbox import InboxService
+    from eventflow.core.services.migration import MigrationService
+    from eventflow.core.services.notifications import DigestService
+    from eventflow.core.services.outbox import OutboxService
+    from eventflow.core.services.reminders import ReminderService
+    from eventflow.core.services.review import ReviewService
+    from eventflow.core.services.stats import StatsService
+    from eventflow.core.services.storage import StorageService
+    from eventflow.core.services.users import UserService
+    from eventflow.core.services.webhooks import WebhookService
+
+T = TypeVar("T")
 
 
 @define
@@ -155,6 +159,7 @@ def backups(settings: Settings, clock: Clock | None = None) -> BackupService:
     restore needs it empty)."""
     from eventflow.adapters.blobstore import unleased
     from eventflow.adapters.sql.backup import SqlDatabaseBackup
+    from eventflow.core.services.backup import BackupService
 
     hot, cold = stores(settings, unleased)
     return BackupService(
@@ -194,6 +199,33 @@ def web_poster() -> WebhookPoster:
     return UrllibPoster()
 
 
+class Argon2OnFirstUse:
+    """The Argon2 password hasher, loaded on the first password hashed or checked (most commands check none)."""
+
+    def __init__(self) -> None:
+        self._hasher: PasswordHasher | None = None
+
+    def hash(self, password: str) -> str:
+        return self._argon2().hash(password)
+
+    def verify(self, stored_hash: str, password: str) -> bool:
+        return self._argon2().verify(stored_hash, password)
+
+    def _argon2(self) -> PasswordHasher:
+        if self._hasher is None:  # two threads may both make one: they are alike
+            from eventflow.adapters.security import Argon2Hasher
+
+            self._hasher = Argon2Hasher()
+        return self._hasher
+
+
+def sanitize_html(html: str) -> str:
+    """Rich text made safe (nh3, loaded on the first text written)."""
+    from eventflow.adapters.security import sanitize_html as sanitized
+
+    return sanitized(html)
+
+
 def translations(language: Language) -> Translator:
     """The gettext catalogs the pages use (Babel is imported on the first e-mail, not at every command's start)."""
     from eventflow.adapters.translations import translator
@@ -201,68 +233,201 @@ def translations(language: Language) -> Translator:
     return translator(language)
 
 
-@define
+class built_once(Generic[T]):
+    """A service made on first use, once even when threads ask at the same time, then kept in the instance."""
+
+    def __init__(self, build: Callable[[Services], T]) -> None:
+        self._build = build
+        self._name = build.__name__
+        self.__doc__ = build.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, services: None, owner: type) -> built_once[T]: ...
+    @overload
+    def __get__(self, services: Services, owner: type) -> T: ...
+    def __get__(self, services: Services | None, owner: type) -> built_once[T] | T:
+        if services is None:
+            return self
+        with services.building:
+            kept: dict[str, Any] = services.__dict__
+            if self._name not in kept:
+                kept[self._name] = self._build(services)
+            made: T = kept[self._name]
+            return made
+
+
+class OnFirstEntry:
+    """An activity hook made on the first activity entry it sees (its module is loaded then, not at start)."""
+
+    def __init__(self, build: Callable[[], ActivityHook]) -> None:
+        self._build = build
+        self._hook: ActivityHook | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, uow: UnitOfWork, entry: Activity) -> None:
+        with self._lock:
+            if self._hook is None:
+                self._hook = self._build()
+        self._hook(uow, entry)
+
+
+@define(slots=False)
 class Services:
-    """Everything the entrypoints call: use cases plus the settings and ports they were built with."""
+    """Everything the entrypoints call: use cases plus the settings and ports they were built with.
+
+    Each service is made, and its module loaded, when it is first asked for: a command that lists events never
+    loads the upload, webhook or statistics code. The activity hooks (notifications, webhooks) are in place from
+    the start and load their code on the first write."""
 
     settings: Settings
     ctx: Context
     files: StoragePorts
-    poster: WebhookPoster = field(factory=web_poster)
-    users: UserService = field(init=False)
-    bars: BarService = field(init=False)
-    themes: ThemeService = field(init=False)
-    templates: TemplateService = field(init=False)
-    events: EventService = field(init=False)
-    comments: CommentService = field(init=False)
-    assets: AssetService = field(init=False)
-    storage: StorageService = field(init=False)
-    digest: DigestService = field(init=False)
-    outbox: OutboxService = field(init=False)
-    audit: AuditService = field(init=False)
-    reminders: ReminderService = field(init=False)
-    webhooks: WebhookService = field(init=False)
-    feeds: FeedService = field(init=False)
-    review: ReviewService = field(init=False)
-    migration: MigrationService = field(init=False)
-    stats: StatsService = field(init=False)
-    inbox: InboxService = field(init=False)
+    poster: WebhookPoster | None = None  # None: over HTTP(S), made with the webhook service
+    building: threading.RLock = field(factory=threading.RLock, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        self.users = UserService(self.ctx)
-        self.bars = BarService(self.ctx)
-        self.themes = ThemeService(self.ctx)
-        self.templates = TemplateService(self.ctx)
-        self.events = EventService(self.ctx)
-        self.comments = CommentService(self.ctx)
-        quota = Quota(self.ctx, self.settings.quota_bytes, self.files.lease)
-        self.assets = AssetService(
+        base_url = self.settings.base_url
+
+        def notifications() -> ActivityHook:
+            from eventflow.core.services.notifications import NotificationPlanner
+
+            return NotificationPlanner(self.ctx, base_url, dt.timedelta(seconds=self.settings.mail_group_seconds))
+
+        def webhooks() -> ActivityHook:
+            from eventflow.core.services.webhooks import WebhookPlanner
+
+            return WebhookPlanner(self.ctx, base_url)
+
+        self.ctx.on_activity += [OnFirstEntry(notifications), OnFirstEntry(webhooks)]
+
+    @built_once
+    def users(self) -> UserService:
+        from eventflow.core.services.users import UserService
+
+        return UserService(self.ctx)
+
+    @built_once
+    def bars(self) -> BarService:
+        from eventflow.core.services.catalog import BarService
+
+        return BarService(self.ctx)
+
+    @built_once
+    def themes(self) -> ThemeService:
+        from eventflow.core.services.catalog import ThemeService
+
+        return ThemeService(self.ctx)
+
+    @built_once
+    def templates(self) -> TemplateService:
+        from eventflow.core.services.catalog import TemplateService
+
+        return TemplateService(self.ctx)
+
+    @built_once
+    def events(self) -> EventService:
+        from eventflow.core.services.events import EventService
+
+        return EventService(self.ctx)
+
+    @built_once
+    def comments(self) -> CommentService:
+        from eventflow.core.services.comments import CommentService
+
+        return CommentService(self.ctx)
+
+    @built_once
+    def quota(self) -> Quota:
+        """The quota the uploads and the storage jobs share."""
+        from eventflow.core.services.assets import Quota
+
+        return Quota(self.ctx, self.settings.quota_bytes, self.files.lease)
+
+    @built_once
+    def assets(self) -> AssetService:
+        from eventflow.core.services.assets import AssetService
+
+        return AssetService(
             self.ctx,
             self.files.hot,
             self.files.cold,
             self.files.images,
             self.files.probe,
-            quota,
+            self.quota,
             self.settings.max_upload_bytes,
             unfinished_expiry=dt.timedelta(hours=self.settings.unfinished_expiry_hours),
             max_unfinished_bytes=self.settings.max_unfinished_bytes,
         )
-        self.storage = StorageService(
-            self.ctx, self.files.hot, self.files.cold, quota, self.files.notifier, self.files.uploads
-        )
-        window = dt.timedelta(seconds=self.settings.mail_group_seconds)
-        self.ctx.on_activity.append(NotificationPlanner(self.ctx, self.settings.base_url, window))
-        self.digest = DigestService(self.ctx, self.settings.base_url)
-        self.outbox = OutboxService(self.ctx, self.files.notifier)
-        self.audit = AuditService(self.ctx)
-        self.ctx.on_activity.append(WebhookPlanner(self.ctx, self.settings.base_url))
-        self.reminders = ReminderService(self.ctx, self.settings.base_url)
-        self.webhooks = WebhookService(self.ctx, self.poster, self.settings.base_url)
-        self.feeds = FeedService(self.ctx, self.settings.base_url, self.settings.secret_key)
-        self.review = ReviewService(self.ctx, self.assets, self.files.probe)
-        self.migration = MigrationService(self.ctx, {"hot": self.files.hot, "cold": self.files.cold})
-        self.stats = StatsService(self.ctx)
-        self.inbox = InboxService(self.ctx)
+
+    @built_once
+    def storage(self) -> StorageService:
+        from eventflow.core.services.storage import StorageService
+
+        files = self.files
+        return StorageService(self.ctx, files.hot, files.cold, self.quota, files.notifier, files.uploads)
+
+    @built_once
+    def digest(self) -> DigestService:
+        from eventflow.core.services.notifications import DigestService
+
+        return DigestService(self.ctx, self.settings.base_url)
+
+    @built_once
+    def outbox(self) -> OutboxService:
+        from eventflow.core.services.outbox import OutboxService
+
+        return OutboxService(self.ctx, self.files.notifier)
+
+    @built_once
+    def audit(self) -> AuditService:
+        from eventflow.core.services.audit import AuditService
+
+        return AuditService(self.ctx)
+
+    @built_once
+    def reminders(self) -> ReminderService:
+        from eventflow.core.services.reminders import ReminderService
+
+        return ReminderService(self.ctx, self.settings.base_url)
+
+    @built_once
+    def webhooks(self) -> WebhookService:
+        from eventflow.core.services.webhooks import WebhookService
+
+        return WebhookService(self.ctx, self.poster or web_poster(), self.settings.base_url)
+
+    @built_once
+    def feeds(self) -> FeedService:
+        from eventflow.core.services.feeds import FeedService
+
+        return FeedService(self.ctx, self.settings.base_url, self.settings.secret_key)
+
+    @built_once
+    def review(self) -> ReviewService:
+        from eventflow.core.services.review import ReviewService
+
+        return ReviewService(self.ctx, self.assets, self.files.probe)
+
+    @built_once
+    def migration(self) -> MigrationService:
+        from eventflow.core.services.migration import MigrationService
+
+        return MigrationService(self.ctx, {"hot": self.files.hot, "cold": self.files.cold})
+
+    @built_once
+    def stats(self) -> StatsService:
+        from eventflow.core.services.stats import StatsService
+
+        return StatsService(self.ctx)
+
+    @built_once
+    def inbox(self) -> InboxService:
+        from eventflow.core.services.inbox import InboxService
+
+        return InboxService(self.ctx)
 
     @property
     def clock(self) -> Clock:
@@ -304,7 +469,7 @@ def bootstrap(
     ctx = Context(
         uow=SharedReads(uow),
         clock=clock or SystemClock(settings.timezone),
-        hasher=hasher or Argon2Hasher(),
+        hasher=hasher or Argon2OnFirstUse(),
         sanitize=sanitize_html,
         translations=translations,
     )
@@ -312,5 +477,5 @@ def bootstrap(
         settings=settings,
         ctx=ctx,
         files=files or StoragePorts.local(settings, ctx, notifier),
-        poster=poster or web_poster(),
+        poster=poster,
     )

@@ -7,22 +7,26 @@ copies (a change is saved only by ``update``), and leaving a unit of work withou
 
 from __future__ import annotations
 
+import builtins
 import copy
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Self
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from attrs import define, field
 
 from eventflow.adapters import VOLATILE_TABLES
+from eventflow.core import ports
 from eventflow.core.errors import Conflict
 from eventflow.core.model import (
     Activity,
     ApiToken,
     Asset,
+    Bar,
     Comment,
     Deliverable,
+    DeliverableTemplate,
     Event,
     Feed,
     Follow,
@@ -58,43 +62,65 @@ from eventflow.core.rules_history import STATUS_ACTIONS
 
 @define
 class _Table:
-    rows: dict[int, Any] = field(factory=dict)
+    rows: dict[Any, Any] = field(factory=dict)  # one table's entities by id (each repository knows their type)
     next_id: int = 1
 
 
-class _Repo:
+class _Identified(Protocol):
+    id: int | None
+
+
+class _NamedEntity(_Identified, Protocol):
+    name: str
+
+
+E = TypeVar("E", bound=_Identified)
+N = TypeVar("N", bound=_NamedEntity)
+#: What a sender claims before sending it.
+Q = TypeVar("Q", OutboxMessage, WebhookDelivery)
+
+
+class _Repo(Generic[E]):
     def __init__(self, table: _Table) -> None:
         self._t = table
+        self._rows: dict[int, E] = table.rows
 
-    def add(self, entity: Any) -> Any:
+    def add(self, entity: E) -> E:
         entity.id = self._t.next_id
         self._t.next_id += 1
-        self._t.rows[entity.id] = copy.deepcopy(entity)
+        self._rows[entity.id] = copy.deepcopy(entity)
         return entity
 
-    def get(self, entity_id: int) -> Any:
-        row = self._t.rows.get(entity_id)
-        return copy.deepcopy(row)
+    def get(self, entity_id: int) -> E | None:
+        return copy.deepcopy(self._rows.get(entity_id))
 
-    def get_for_update(self, entity_id: int) -> Any:
+    def get_for_update(self, entity_id: int) -> E | None:
         """``get``: every in-memory unit of work holds the database's lock from start to end."""
         return self.get(entity_id)
 
-    def update(self, entity: Any) -> None:
-        self._t.rows[entity.id] = copy.deepcopy(entity)
+    def update(self, entity: E) -> None:
+        assert entity.id is not None, "update() saves a stored entity"
+        self._rows[entity.id] = copy.deepcopy(entity)
 
     def delete(self, entity_id: int) -> None:
-        self._t.rows.pop(entity_id, None)
+        self._rows.pop(entity_id, None)
 
-    def _where(self, keep: Callable[[Any], bool], key: Callable[[Any], Any] = lambda e: e.id) -> list[Any]:
-        return sorted((copy.deepcopy(e) for e in self._t.rows.values() if keep(e)), key=key)
+    def _where(self, keep: Callable[[E], bool], key: Callable[[E], Any] = lambda e: e.id) -> builtins.list[E]:
+        return sorted((copy.deepcopy(e) for e in self._rows.values() if keep(e)), key=key)
 
-    def _one(self, keep: Callable[[Any], bool]) -> Any:
+    def _one(self, keep: Callable[[E], bool]) -> E | None:
         found = self._where(keep)
         return found[0] if found else None
 
+    def _delete_where(self, keep: Callable[[E], bool]) -> int:
+        """Remove the rows ``keep`` accepts; how many there were."""
+        doomed = [key for key, entity in self._rows.items() if keep(entity)]
+        for key in doomed:
+            del self._rows[key]
+        return len(doomed)
 
-class _Users(_Repo):
+
+class _Users(_Repo[User]):
     def get_by_email(self, email: str) -> User | None:
         return self._one(lambda u: u.email.lower() == email.lower())
 
@@ -102,7 +128,7 @@ class _Users(_Repo):
         return self._where(lambda u: True, key=lambda u: (u.name.lower(), u.id))
 
 
-class _Tokens(_Repo):
+class _Tokens(_Repo[ApiToken]):
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         return self._one(lambda t: t.token_hash == token_hash)
 
@@ -113,25 +139,21 @@ class _Tokens(_Repo):
         return self._where(lambda t: t.user_id == user_id, key=lambda t: (t.created_at, t.id))
 
 
-class _LoginFailures(_Repo):
+class _LoginFailures(_Repo[LoginFailure]):
     def times(self, since: dt.datetime, *, email: str | None = None, address: str | None = None) -> list[dt.datetime]:
         def counted(f: LoginFailure) -> bool:
             return f.at > since and (f.email == email if email is not None else f.address == address)
 
-        return sorted(f.at for f in self._t.rows.values() if counted(f))
+        return sorted(f.at for f in self._rows.values() if counted(f))
 
     def delete_for_email(self, email: str) -> None:
-        for failure in self._where(lambda f: f.email == email):
-            self.delete(failure.id)
+        self._delete_where(lambda f: f.email == email)
 
     def delete_older_than(self, instant: dt.datetime) -> int:
-        old = self._where(lambda f: f.at < instant)
-        for failure in old:
-            self.delete(failure.id)
-        return len(old)
+        return self._delete_where(lambda f: f.at < instant)
 
 
-class _Sessions(_Repo):
+class _Sessions(_Repo[Session]):
     def __init__(self, table: _Table, users: _Users, revision: int, inbox: _Notifications | None = None) -> None:
         super().__init__(table)
         self._users = users
@@ -146,22 +168,23 @@ class _Sessions(_Repo):
         user = self._users.get(session.user_id) if session else None
         if not (session and user):
             return None
-        return SessionCaller(session, user, self._revision, self._inbox.unread_count(user.id) if self._inbox else 0)
+        return SessionCaller(
+            session, user, self._revision, self._inbox.unread_count(user.id or 0) if self._inbox else 0
+        )
 
     def delete_for_user(self, user_id: int) -> None:
-        for s in self._where(lambda s: s.user_id == user_id):
-            self.delete(s.id)
+        self._delete_where(lambda s: s.user_id == user_id)
 
 
-class _Named(_Repo):
-    def get_by_name(self, name: str) -> Any:
+class _Named(_Repo[N]):
+    def get_by_name(self, name: str) -> N | None:
         return self._one(lambda e: e.name.lower() == name.lower())
 
-    def list(self) -> list[Any]:
+    def list(self) -> builtins.list[N]:
         return self._where(lambda e: True, key=lambda e: (e.name.lower(), e.id))
 
 
-class _Themes(_Repo):
+class _Themes(_Repo[ThemePeriod]):
     def get_for_month(self, year: int, month: int) -> ThemePeriod | None:
         return self._one(lambda t: (t.year, t.month) == (year, month))
 
@@ -169,7 +192,7 @@ class _Themes(_Repo):
         return self._where(lambda t: year is None or t.year == year, key=lambda t: (t.year, t.month))
 
 
-class _Events(_Repo):
+class _Events(_Repo[Event]):
     def list(
         self,
         start: dt.date | None = None,
@@ -191,13 +214,13 @@ class _Events(_Repo):
             key=lambda e: (e.date, e.name.lower(), e.id),
         )
 
-    def get_many(self, event_ids: Iterable[int]) -> list[Event]:
+    def get_many(self, event_ids: Iterable[int]) -> builtins.list[Event]:
         wanted = set(event_ids)
         return self._where(lambda e: e.id in wanted, key=lambda e: (e.date, e.name.lower(), e.id))
 
 
-class _Deliverables(_Repo):
-    def update(self, entity: Any) -> None:
+class _Deliverables(_Repo[Deliverable]):
+    def update(self, entity: Deliverable) -> None:
         entity.row_version += 1
         super().update(entity)
 
@@ -209,8 +232,8 @@ class _Deliverables(_Repo):
         return self._where(lambda d: d.status is status)
 
 
-class _Assets(_Repo):
-    def add(self, entity: Any) -> Any:
+class _Assets(_Repo[Asset]):
+    def add(self, entity: Asset) -> Asset:
         version = (entity.deliverable_id, entity.version)
         if None not in version and self._one(lambda a: (a.deliverable_id, a.version) == version):
             raise Conflict("cannot save: this slot already has a version with this number")
@@ -221,7 +244,7 @@ class _Assets(_Repo):
         return self._where(lambda a: a.event_id in wanted, key=lambda a: (a.created_at, a.id))
 
     def stored_bytes(self) -> int:
-        return sum((a.size if a.location is StorageTier.HOT else 0) + a.preview_size for a in self._t.rows.values())
+        return sum((a.size if a.location is StorageTier.HOT else 0) + a.preview_size for a in self._rows.values())
 
     def get_by_upload(self, upload_id: str) -> Asset | None:
         return self._one(lambda a: a.upload_id == upload_id)
@@ -231,7 +254,7 @@ class _Leases:
     """Leases keyed by their own (chosen) id."""
 
     def __init__(self, table: _Table) -> None:
-        self._rows: dict[str, Lease] = table.rows  # type: ignore[assignment]
+        self._rows: dict[str, Lease] = table.rows
 
     def add(self, lease: Lease) -> Lease:
         if lease.id in self._rows:
@@ -254,30 +277,29 @@ class _Leases:
             self._rows.pop(lease_id, None)
 
 
-class _Reservations(_Repo):
+class _Reservations(_Repo[Reservation]):
     def lock(self) -> None:
         """Every in-memory unit of work already holds the database lock."""
 
     def total(self) -> int:
-        return sum(r.size for r in self._t.rows.values())
+        return sum(r.size for r in self._rows.values())
 
     def list(self) -> list[Reservation]:
         return self._where(lambda r: True, key=lambda r: (r.created_at, r.id))
 
     def unfinished_bytes(self, user_id: int) -> int:
-        return sum(r.size for r in self._t.rows.values() if r.user_id == user_id)
+        return sum(r.size for r in self._rows.values() if r.user_id == user_id)
 
     def delete_for_lease(self, lease_id: str) -> None:
-        for hold in self._where(lambda r: r.lease_id == lease_id):
-            self.delete(hold.id)
+        self._delete_where(lambda r: r.lease_id == lease_id)
 
 
-class _Comments(_Repo):
+class _Comments(_Repo[Comment]):
     def list_for_event(self, event_id: int) -> list[Comment]:
         return self._where(lambda c: c.event_id == event_id, key=lambda c: (c.created_at, c.id))
 
 
-class _Activity(_Repo):
+class _Activity(_Repo[Activity]):
     def list(
         self,
         event_id: int | None = None,
@@ -307,25 +329,25 @@ class _Activity(_Repo):
         return found[:limit] if limit is not None else found
 
 
-class _Queue(_Repo):
+class _Queue(_Repo[Q]):
     """Messages or deliveries a sender claims (``claim_token`` until ``claimed_until``) before sending them."""
 
-    def due(self, now: dt.datetime, limit: int) -> list[Any]:
+    def due(self, now: dt.datetime, limit: int) -> builtins.list[Q]:
         return self._where(lambda m: _claimable(m, now), key=lambda m: (m.next_attempt_at, m.id))[:limit]
 
     def claim(self, message_id: int, token: str, now: dt.datetime, until: dt.datetime) -> bool:
-        message = self._t.rows.get(message_id)
+        message = self._rows.get(message_id)
         if message is None or not _claimable(message, now):
             return False
         message.claim_token, message.claimed_until = token, until
         return True
 
 
-class _Outbox(_Queue):
+class _Outbox(_Queue[OutboxMessage]):
     def lock_reminders(self) -> None:
         """Every in-memory unit of work already holds the database lock."""
 
-    def add(self, entity: Any) -> Any:
+    def add(self, entity: OutboxMessage) -> OutboxMessage:
         if entity.dedupe_key is not None and self.has_key(entity.dedupe_key):
             raise Conflict("cannot save: this message is already queued")
         return super().add(entity)
@@ -340,7 +362,9 @@ class _Outbox(_Queue):
         )[::-1]
         return found[:limit] if limit is not None else found
 
-    def claim_group(self, group_key: str, token: str, now: dt.datetime, until: dt.datetime) -> list[OutboxMessage]:
+    def claim_group(
+        self, group_key: str, token: str, now: dt.datetime, until: dt.datetime
+    ) -> builtins.list[OutboxMessage]:
         group = [m for m in self._t.rows.values() if m.group_key == group_key and m.status is OutboxStatus.PENDING]
         for message in group:
             if message.claimed_until is None or message.claimed_until <= now:
@@ -349,8 +373,8 @@ class _Outbox(_Queue):
         return [copy.deepcopy(m) for m in sorted(taken, key=lambda m: (m.created_at, m.id))]
 
 
-class _Follows(_Repo):
-    def add(self, entity: Any) -> Any:
+class _Follows(_Repo[Follow]):
+    def add(self, entity: Follow) -> Follow:
         if self.get(entity.event_id, entity.user_id) is not None:
             raise Conflict("cannot save: this person already follows or unfollowed this night")
         return super().add(entity)
@@ -362,7 +386,7 @@ class _Follows(_Repo):
         return self._where(lambda f: f.event_id == event_id, key=lambda f: (f.at, f.id))
 
 
-class _Notifications(_Repo):
+class _Notifications(_Repo[Notification]):
     def list_for_user(self, user_id: int, limit: int | None = None) -> list[Notification]:
         found = self._where(lambda n: n.user_id == user_id, key=lambda n: (n.created_at, n.id))[::-1]
         return found[:limit] if limit is not None else found
@@ -380,18 +404,18 @@ class _Notifications(_Repo):
         return changed
 
 
-class _Webhooks(_Repo):
+class _Webhooks(_Repo[Webhook]):
     def list(self) -> list[Webhook]:
         return self._where(lambda w: True)
 
 
-class _Deliveries(_Queue):
+class _Deliveries(_Queue[WebhookDelivery]):
     def list_for(self, webhook_id: int, limit: int) -> list[WebhookDelivery]:
         return self._where(lambda d: d.webhook_id == webhook_id, key=lambda d: (d.created_at, d.id))[::-1][:limit]
 
 
-class _Feeds(_Repo):
-    def add(self, entity: Any) -> Any:
+class _Feeds(_Repo[Feed]):
+    def add(self, entity: Feed) -> Feed:
         if self.get_by_hash(entity.secret_hash) is not None:
             raise Conflict("cannot save: this calendar feed already exists")
         return super().add(entity)
@@ -539,6 +563,29 @@ class MemoryDatabase:
 
 
 class MemoryUnitOfWork:
+    users: ports.UserRepository
+    tokens: ports.TokenRepository
+    sessions: ports.SessionRepository
+    login_failures: ports.LoginFailureRepository
+    bars: ports.BarRepository
+    themes: ports.ThemeRepository
+    templates: ports.TemplateRepository
+    events: ports.EventRepository
+    deliverables: ports.DeliverableRepository
+    assets: ports.AssetRepository
+    leases: ports.LeaseRepository
+    reservations: ports.ReservationRepository
+    comments: ports.CommentRepository
+    activity: ports.ActivityRepository
+    outbox: ports.OutboxRepository
+    read_models: ports.ReadModels
+    webhooks: ports.WebhookRepository
+    deliveries: ports.DeliveryRepository
+    feeds: ports.FeedRepository
+    settings: ports.SettingsRepository
+    follows: ports.FollowRepository
+    notifications: ports.NotificationRepository
+
     def __init__(self, db: MemoryDatabase, read_only: bool = False) -> None:
         self._db = db
         self._read_only = read_only
@@ -547,14 +594,16 @@ class MemoryUnitOfWork:
         self._db.lock.acquire()
         self._work = copy.deepcopy(self._db.tables)
         t = self._work
-        self.users = _Users(t["users"])
+        users = _Users(t["users"])
+        self.users = users
         self.tokens = _Tokens(t["tokens"])
-        self.notifications = _Notifications(t["notifications"])
-        self.sessions = _Sessions(t["sessions"], self.users, self._db.revision, self.notifications)
+        notifications = _Notifications(t["notifications"])
+        self.notifications = notifications
+        self.sessions = _Sessions(t["sessions"], users, self._db.revision, notifications)
         self.login_failures = _LoginFailures(t["login_failures"])
-        self.bars = _Named(t["bars"])
+        self.bars = _Named[Bar](t["bars"])
         self.themes = _Themes(t["themes"])
-        self.templates = _Named(t["templates"])
+        self.templates = _Named[DeliverableTemplate](t["templates"])
         self.events = _Events(t["events"])
         self.deliverables = _Deliverables(t["deliverables"])
         self.assets = _Assets(t["assets"])

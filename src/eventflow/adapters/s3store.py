@@ -272,7 +272,9 @@ class S3BlobStore:
                 raise errors.NotFound(f"file in the {self.name} store", key) from None
             if code in ("PreconditionFailed", "412"):
                 raise errors.Conflict(
-                    "file %(the_key)s changed in the %(name)s store while it was read", the_key=key, name=self.name
+                    "file %(the_key)s changed in the %(name)s store while it was read",
+                    the_key=key or "",
+                    name=self.name,
                 ) from None
             reason = f"it refused these credentials ({code}): check {CREDENTIALS}" if code in _REFUSED else code
             raise errors.StoreUnavailable(self.place, f"{reason}: {_message(error)}") from None

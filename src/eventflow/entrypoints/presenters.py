@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import attrs
 from attrs import field, frozen
@@ -21,9 +21,11 @@ from eventflow.core.model import Health, Language, Role, Status, StorageTier
 from eventflow.core.ports import Translator
 from eventflow.core.rules_risk import reasons
 from eventflow.core.rules_specs import SpecStatus
-from eventflow.core.services import audit, inbox, stats, storage, webhooks
-from eventflow.core.services import events as ev
 from eventflow.core.services.notifications import INBOX_KINDS
+
+if TYPE_CHECKING:  # what the ``of`` methods present; loading the services is left to whoever calls them
+    from eventflow.core.services import audit, inbox, stats, storage, webhooks
+    from eventflow.core.services import events as ev
 
 S = TypeVar("S", bound=attrs.AttrsInstance)
 converter = make_converter()
@@ -72,6 +74,18 @@ class Me(User):
     def of(cls, user: model.User) -> Me:
         base = attrs.asdict(User.of(user), recurse=False)
         return cls(**base, my_bar_ids=list(user.my_bar_ids), notifications=list(user.notifications))
+
+
+@frozen
+class LoggedIn(Me):
+    """The answer to a login: the caller, and the token a cookie write must echo in ``X-CSRF-Token``."""
+
+    csrf_token: str
+
+    @classmethod
+    def of(cls, login: tuple[model.User, str]) -> LoggedIn:  # type: ignore[override]
+        user, csrf_token = login
+        return cls(**attrs.asdict(Me.of(user), recurse=False), csrf_token=csrf_token)
 
 
 @frozen
@@ -456,6 +470,46 @@ class ReviewItem(Shape):
 
 
 @frozen
+class MatrixCell(Shape):
+    """The slots of one asset type (``column``) at one night."""
+
+    column: str
+    deliverables: list[Deliverable]
+
+
+@frozen
+class MatrixRow(Shape):
+    event: EventSummary
+    cells: list[MatrixCell] = field(metadata={"openapi": {"description": "one per column, in the columns' order"}})
+
+
+@frozen
+class Matrix(Shape):
+    """The production matrix of a month: a row per night, a column per asset type, the slots in the cells."""
+
+    month: str = field(metadata={"openapi": {"pattern": r"^\d{4}-\d{2}$", "example": "2026-12"}})
+    columns: list[str]
+    rows: list[MatrixRow]
+
+    @classmethod
+    def of(cls, month_and_matrix: tuple[str, ev.Matrix]) -> Matrix:
+        month, matrix = month_and_matrix
+        rows = [
+            MatrixRow(
+                EventSummary.of(summary),
+                [
+                    MatrixCell(
+                        column, [Deliverable.of(v) for v in matrix.cells.get((_id(summary.event.id), column), [])]
+                    )
+                    for column in matrix.columns
+                ],
+            )
+            for summary in matrix.events
+        ]
+        return cls(month, list(matrix.columns), rows)
+
+
+@frozen
 class TeamSettings(Shape):
     """How the team works, set by an admin."""
 
@@ -685,18 +739,46 @@ DAYS = {"openapi": {"minimum": 0, "description": "mean, in days; null without an
 
 
 @frozen
-class ComplianceItem(Shape):
-    """The J-7 compliance of one group: slots approved by their J-7 among those due."""
+class Compliance(Shape):
+    """J-7 compliance: slots approved by their J-7 among those due."""
 
-    key: str
     on_time: int = field(metadata={"openapi": {"minimum": 0}})
     total: int = field(metadata={"openapi": {"minimum": 0}})
     ratio: float | None = field(metadata={"openapi": {"minimum": 0, "maximum": 1, "description": "null: none due"}})
 
     @classmethod
-    def of(cls, row: tuple[str, rules.Compliance]) -> ComplianceItem:
+    def of(cls, compliance: rules.Compliance) -> Compliance:
+        return cls(compliance.on_time, compliance.total, compliance.ratio)
+
+
+@frozen
+class ComplianceItem(Compliance):
+    """The J-7 compliance of one group, named by its ``key``."""
+
+    key: str
+
+    @classmethod
+    def of(cls, row: tuple[str, rules.Compliance]) -> ComplianceItem:  # type: ignore[override]
         key, compliance = row
-        return cls(key, compliance.on_time, compliance.total, compliance.ratio)
+        return cls(on_time=compliance.on_time, total=compliance.total, ratio=compliance.ratio, key=key)
+
+
+ByGroup = dict[str, Compliance]
+
+
+@frozen
+class ComplianceReport(Shape):
+    """J-7 compliance of a period per month (``YYYY-MM``), bar name, type (the slot's name) and assignee name."""
+
+    month: ByGroup
+    bar: ByGroup
+    type: ByGroup
+    assignee: ByGroup
+
+    @classmethod
+    def of(cls, report: dict[str, dict[str, rules.Compliance]]) -> ComplianceReport:
+        groups = {group: {key: Compliance.of(c) for key, c in rows.items()} for group, rows in report.items()}
+        return cls(**groups)
 
 
 @frozen
@@ -744,6 +826,8 @@ SHAPES: tuple[type, ...] = (
     EventSummary,
     EventCard,
     ReviewItem,
+    Matrix,
+    ComplianceReport,
     TeamSettings,
     AuditEntry,
     OutboxMessage,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import attrs
 from sqlalchemy import Table
@@ -12,6 +12,12 @@ from sqlalchemy import Table
 from eventflow.core.rules import search_key
 
 E = TypeVar("E", bound=attrs.AttrsInstance)
+
+
+class ColumnValues(Protocol):
+    """A row's values by column name: SQLAlchemy's ``RowMapping`` (whose keys may also be columns) or a plain dict."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
 
 
 @attrs.frozen
@@ -58,7 +64,7 @@ class EntityMap(Generic[E]):
             row[column] = row.pop(name)
         return row
 
-    def to_entity(self, row: Mapping[str, Any]) -> E:
+    def to_entity(self, row: ColumnValues) -> E:
         values = {name: row[self.renamed.get(name, name)] for name in self.columns}
         for name, enum in self.enums.items():
             values[name] = None if values[name] is None else enum(values[name])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -19,10 +19,11 @@ from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.expression import TableClause
 
 from eventflow.adapters import VOLATILE_TABLES
 from eventflow.adapters.sql import tables as t
-from eventflow.adapters.sql.mapping import Codec, EntityMap
+from eventflow.adapters.sql.mapping import Codec, ColumnValues, EntityMap
 from eventflow.core.errors import Conflict, StorageFull, TryAgain
 from eventflow.core.i18n import N_, Message
 from eventflow.core.model import (
@@ -105,7 +106,7 @@ def is_clash(error: DBAPIError) -> bool:
     sqlite_code = getattr(driver_error, "sqlite_errorcode", None)
     if sqlite_code is not None:
         return sqlite_code & 0xFF in CLASH_SQLITE_CODES  # the primary code, whatever the extended one
-    args = getattr(driver_error, "args", ())
+    args: tuple[Any, ...] = driver_error.args if driver_error is not None else ()
     return bool(args) and args[0] in CLASH_MYSQL_CODES
 
 
@@ -152,7 +153,7 @@ class Db:
     def run(
         self, statement: Executable, rows: Sequence[dict[str, Any]] | dict[str, Any] | None = None
     ) -> CursorResult[Any]:
-        if isinstance(statement, UpdateBase) and statement.table.name not in VOLATILE_TABLES:  # type: ignore[attr-defined]
+        if writes_content(statement):
             self.content_changed = True
         with translated():
             return self.connection.execute(statement, rows)
@@ -160,6 +161,14 @@ class Db:
     def scalar_int(self, statement: Executable) -> int:
         """A SUM or COUNT as an exact int (some backends return Decimal, or NULL for no rows)."""
         return int(self.run(statement).scalar() or 0)
+
+
+def writes_content(statement: Executable) -> bool:
+    """Whether ``statement`` writes a table that pages show (a write to anything but a plain volatile table does)."""
+    if not isinstance(statement, UpdateBase):
+        return False
+    target = statement.table
+    return not (isinstance(target, TableClause) and target.name in VOLATILE_TABLES)
 
 
 class Identified(AttrsInstance, Protocol):
@@ -309,7 +318,7 @@ def event_filters(
     """Events from ``start`` to ``end`` (either end open) at ``bar_id`` (any bar when None); values or bound
     parameters. ``cancelled`` and ``name`` as ``EventRepository.list`` takes them."""
     c = t.events.c
-    where = []
+    where: list[ColumnElement[bool]] = []
     if cancelled is not None:
         where.append(c.cancelled_at.is_not(None) if cancelled else c.cancelled_at.is_(None))
     if name is not None:
@@ -357,8 +366,9 @@ class Events(Repository[Event]):
         order_by: Sequence[Any] = (),
         limit: int | None = None,
         for_update: bool = False,
+        offset: int = 0,
     ) -> builtins.list[Event]:
-        found = super()._select(*where, order_by=order_by, limit=limit, for_update=for_update)
+        found = super()._select(*where, order_by=order_by, limit=limit, for_update=for_update, offset=offset)
         bar_ids = self._bar_ids([e.id for e in found if e.id is not None])
         for event in found:
             event.bar_ids = bar_ids.get(event.id or 0, [])
@@ -455,7 +465,7 @@ class Comments(Repository[Comment]):
         return self._select(self._t.c.event_id == event_id, order_by=[self._t.c.created_at])
 
 
-def settings_of(row: Mapping[str, Any] | None) -> TeamSettings:
+def settings_of(row: ColumnValues | None) -> TeamSettings:
     """The settings row as the core's settings; the defaults when there is none."""
     return TeamSettings(second_pair_of_eyes=bool(row["second_pair_of_eyes"])) if row else TeamSettings()
 

@@ -25,7 +25,7 @@ def parse_hardware(value: str | None) -> tuple[Screen, ...]:
         try:
             value = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            reason = (error.strerror or str(error)) if isinstance(error, OSError) else "not UTF-8 text"
             raise InvalidInput(
                 "cannot read the hardware file %(path)r: %(reason)s", "hardware", path=str(path), reason=reason
             ) from None

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from eventflow.bootstrap import Services
 from eventflow.core import rules
 from eventflow.core.errors import InvalidInput, NotFound
 from eventflow.core.model import Bar, Health
 from eventflow.core.services.events import EventCard, SlotView, parse_date
-from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+
+if TYPE_CHECKING:
+    from eventflow.bootstrap import Services
 
 
 def find_bar(services: Services, key: str) -> Bar:
@@ -76,6 +79,8 @@ def event_list(
         parse_health(health) if health else None,
     )
     if as_json:
+        from eventflow.entrypoints import presenters  # the JSON shapes: only for --json
+
         echo_json([presenters.EventSummary.json(s) for s in summaries])
         return
     today = services.clock.today()
@@ -104,6 +109,8 @@ def event_show(runtime: Runtime, event_id: int, as_json: bool) -> None:
     services = runtime.services
     card = services.events.card(event_id)
     if as_json:
+        from eventflow.entrypoints import presenters
+
         echo_json(presenters.EventCard.json(card))
         return
     click.echo(header(card, services))

@@ -12,36 +12,36 @@ from eventflow.core import errors, model
 from eventflow.core.commands import UNSET, EventChanges
 from eventflow.core.model import Health, Status
 from eventflow.core.services.comments import MAX_COMMENT
-from eventflow.core.services.events import Matrix, SlotChange, SlotView
+from eventflow.core.services.events import SlotChange, SlotView
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body, read_changes
-from eventflow.entrypoints.web.openapi import body_schema, follow, many, operation, path_id, query
+from eventflow.entrypoints.web.openapi import follow, many, operation, path_id, query
 from eventflow.entrypoints.web.params import enum_param, flag_param, int_param, month_param, period, text_param
 from eventflow.entrypoints.web.schema import (
     DATE,
     ID,
-    INT,
     MONTH,
-    NAME,
-    STR,
     Json,
-    array_of,
     doc,
-    nullable,
-    ref,
 )
 
 ACTIVITY_LIMIT = 200
 
 
+#: OpenAPI keywords of an id in a request body, of a name, and of rich text.
+ID_DOC = doc(minimum=1, maximum=2**31 - 1)
+NAME_DOC = doc(minLength=1, maxLength=200, pattern=r"\S")
+RICH_DOC = doc(description="rich text (HTML, sanitised)")
+
+
 @frozen
 class EventCreate:
-    name: str
-    date: str
-    bar_ids: list[int]
+    name: str = field(metadata=NAME_DOC)
+    date: str = field(metadata=doc(format="date"))
+    bar_ids: list[int] = field(metadata=doc(minItems=1, items=ID))
     description: str = ""
-    brief: str = ""
-    notes: str = ""
+    brief: str = field(default="", metadata=RICH_DOC)
+    notes: str = field(default="", metadata=RICH_DOC)
     theme_override: str | None = None
 
 
@@ -54,14 +54,10 @@ class EventCopy:
 
 @frozen
 class SlotCreate:
-    name: str
+    name: str = field(metadata=NAME_DOC)
     specs: str = ""
-    bar_id: int | None = None
-    assignee_id: int | None = None
-
-
-#: OpenAPI keywords of an id in a request body.
-ID_DOC = doc(minimum=1, maximum=2**31 - 1)
+    bar_id: int | None = field(default=None, metadata=ID_DOC)
+    assignee_id: int | None = field(default=None, metadata=ID_DOC)
 
 
 @frozen
@@ -81,7 +77,7 @@ class SlotChanges:
     assignee_id: int | None = field(default=UNSET, metadata=ID_DOC)
     enabled: bool = UNSET
     specs: str = UNSET
-    name: str = field(default=UNSET, metadata=doc(minLength=1, maxLength=200, pattern=r"\S"))
+    name: str = field(default=UNSET, metadata=NAME_DOC)
     current_version: int = field(
         default=UNSET,
         metadata=doc(
@@ -139,7 +135,8 @@ def expected_versions(req: falcon.Request, slot_id: int) -> frozenset[int] | Non
     if req.if_match is None or "*" in req.if_match:
         return None
     prefix = f"{slot_id}-"
-    versions = (tag.removeprefix(prefix) for tag in req.if_match if not tag.is_weak and tag.startswith(prefix))
+    tags = (tag for tag in req.if_match if isinstance(tag, falcon.ETag) and not tag.is_weak)
+    versions = (tag.removeprefix(prefix) for tag in tags if tag.startswith(prefix))
     return frozenset(int(v) for v in versions if v.isascii() and v.isdecimal())
 
 
@@ -256,36 +253,13 @@ class ReviewQueueResource:
         resp.media = [presenters.ReviewItem.json(item) for item in queue]
 
 
-def matrix_json(month: str, matrix: Matrix) -> Json:
-    return {
-        "month": month,
-        "columns": matrix.columns,
-        "rows": [
-            {
-                "event": presenters.EventSummary.json(summary),
-                "cells": [
-                    {
-                        "column": column,
-                        "deliverables": [
-                            presenters.Deliverable.json(v)
-                            for v in matrix.cells.get((summary.event.id or 0, column), [])
-                        ],
-                    }
-                    for column in matrix.columns
-                ],
-            }
-            for summary in matrix.events
-        ],
-    }
-
-
 class MatrixResource:
     def __init__(self, services: Services) -> None:
         self._events = services.events
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         year, month = month_param(req)
-        resp.media = matrix_json(f"{year:04d}-{month:02d}", self._events.matrix(year, month))
+        resp.media = presenters.Matrix.json((f"{year:04d}-{month:02d}", self._events.matrix(year, month)))
 
 
 class ComplianceResource:
@@ -296,11 +270,7 @@ class ComplianceResource:
         start, end = period(req)
         if start is None or end is None:
             raise errors.InvalidInput("give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD", "to" if start else "from")
-        report = self._events.compliance(start, end)
-        resp.media = {
-            group: {key: {"on_time": c.on_time, "total": c.total, "ratio": c.ratio} for key, c in rows.items()}
-            for group, rows in report.items()
-        }
+        resp.media = presenters.ComplianceReport.json(self._events.compliance(start, end))
 
 
 def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
@@ -318,16 +288,6 @@ def register(app: falcon.App[falcon.Request, falcon.Response], services: Service
 
 
 # -- OpenAPI -----------------------------------------------------------------
-RICH: Json = {"type": "string", "description": "rich text (HTML, sanitised)"}
-_EVENT_FIELDS: dict[str, Json] = {
-    "name": NAME,
-    "date": DATE,
-    "bar_ids": {"type": "array", "items": ID, "minItems": 1},
-    "description": STR,
-    "brief": RICH,
-    "notes": RICH,
-    "theme_override": nullable(STR),
-}
 _EVENT = [path_id("event_id")]
 _SLOT = path_id("slot_id", "deliverable id")
 _SLOT_ETAG: Json = {
@@ -337,11 +297,6 @@ _SLOT_ETAG: Json = {
         "schema": {"type": "string"},
     }
 }
-_COMPLIANCE: Json = {
-    "type": "object",
-    "required": ["on_time", "total", "ratio"],
-    "properties": {"on_time": INT, "total": INT, "ratio": {"type": "number", "nullable": True}},
-}
 
 OPENAPI: dict[str, Any] = {
     "paths": {
@@ -349,7 +304,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "Events of a period, for the calendar (by date)",
                 "events",
-                array_of("EventSummary"),
+                many(presenters.EventSummary),
                 params=[
                     query("from", DATE, "first day (YYYY-MM-DD)"),
                     query("to", DATE, "last day (YYYY-MM-DD), included"),
@@ -373,9 +328,9 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 "Create an event; its deliverable slots are generated from the templates and the bars' hardware",
                 "events",
-                ref("EventCard"),
+                presenters.EventCard,
                 status=201,
-                body=body_schema(["name", "date", "bar_ids"], **_EVENT_FIELDS),
+                body=EventCreate,
                 errors=(404,),
                 operation_id="createEvent",
                 links=follow(
@@ -392,14 +347,14 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/events/{event_id}": {
             "get": operation(
-                "The event card", "events", ref("EventCard"), params=_EVENT, errors=(404,), operation_id="getEvent"
+                "The event card", "events", presenters.EventCard, params=_EVENT, errors=(404,), operation_id="getEvent"
             ),
             "patch": operation(
                 "Edit an event (a removed bar has its slots disabled, an added bar gets its slots); a new date moves "
                 "the night with its due dates and J-7; cancelled true cancels it (kept, hidden from the calendar), "
                 "false restores it",
                 "events",
-                ref("EventCard"),
+                presenters.EventCard,
                 params=_EVENT,
                 body=EventChanges,
                 errors=(404,),
@@ -421,7 +376,7 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 "Copy a night to another date: same bars, brief and slots (specs, assignees), statuses to do, no files",
                 "events",
-                ref("EventCard"),
+                presenters.EventCard,
                 status=201,
                 params=_EVENT,
                 body=EventCopy,
@@ -434,10 +389,10 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 "Add a custom deliverable slot",
                 "deliverables",
-                ref("Deliverable"),
+                presenters.Deliverable,
                 status=201,
                 params=_EVENT,
-                body=body_schema(["name"], name=NAME, specs=STR, bar_id=nullable(ID), assignee_id=nullable(ID)),
+                body=SlotCreate,
                 errors=(403, 404),
                 operation_id="addDeliverable",
                 headers=_SLOT_ETAG,
@@ -448,7 +403,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "One slot as the card shows it, with its ETag",
                 "deliverables",
-                ref("Deliverable"),
+                presenters.Deliverable,
                 params=[_SLOT],
                 errors=(404,),
                 operation_id="getDeliverable",
@@ -460,7 +415,7 @@ OPENAPI: dict[str, Any] = {
                 "An approval records who approved which version; when the team requires a second pair of eyes, "
                 "whoever uploaded the current version cannot approve it (403)",
                 "deliverables",
-                ref("Deliverable"),
+                presenters.Deliverable,
                 params=[
                     _SLOT,
                     {
@@ -482,7 +437,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "An event's comments, oldest first",
                 "comments",
-                array_of("Comment"),
+                many(presenters.Comment),
                 params=_EVENT,
                 errors=(404,),
                 operation_id="listComments",
@@ -491,7 +446,7 @@ OPENAPI: dict[str, Any] = {
                 "Comment on an event (optionally replying, or about one slot and anchored to one of its versions: a "
                 "page, a moment, a region); @name mentions",
                 "comments",
-                ref("Comment"),
+                presenters.Comment,
                 status=201,
                 params=_EVENT,
                 body=CommentCreate,
@@ -503,7 +458,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "What happened to an event, newest first",
                 "events",
-                array_of("Activity"),
+                many(presenters.Activity),
                 params=[*_EVENT, query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "at most")],
                 errors=(404, 422),
                 operation_id="listActivity",
@@ -521,7 +476,7 @@ OPENAPI: dict[str, Any] = {
             "get": operation(
                 "Production matrix of a month: rows are events, columns asset types, cells the slots",
                 "events",
-                ref("Matrix"),
+                presenters.Matrix,
                 params=[
                     {
                         "name": "month",
@@ -540,14 +495,7 @@ OPENAPI: dict[str, Any] = {
                 "J-7 compliance (share of slots approved by their due date) per month, bar, type and assignee "
                 "(the dashboard's figures are GET /api/stats)",
                 "events",
-                {
-                    "type": "object",
-                    "required": ["month", "bar", "type", "assignee"],
-                    "properties": {
-                        group: {"type": "object", "additionalProperties": _COMPLIANCE}
-                        for group in ("month", "bar", "type", "assignee")
-                    },
-                },
+                presenters.ComplianceReport,
                 params=[
                     {**query("from", DATE, "first day"), "required": True},
                     {**query("to", DATE, "last day, included"), "required": True},
@@ -556,35 +504,5 @@ OPENAPI: dict[str, Any] = {
                 operation_id="compliance",
             ),
         },
-    },
-    "components": {
-        "schemas": {
-            "Matrix": {
-                "type": "object",
-                "required": ["month", "columns", "rows"],
-                "properties": {
-                    "month": STR,
-                    "columns": {"type": "array", "items": STR},
-                    "rows": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["event", "cells"],
-                            "properties": {
-                                "event": ref("EventSummary"),
-                                "cells": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "required": ["column", "deliverables"],
-                                        "properties": {"column": STR, "deliverables": array_of("Deliverable")},
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        }
     },
 }

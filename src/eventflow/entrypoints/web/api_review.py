@@ -12,9 +12,10 @@ import falcon
 from attrs import field, frozen
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UNSET
 from eventflow.core.services.review import PAGE_EDGE, SettingsChange
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.bodies import UNSET, read_changes
+from eventflow.entrypoints.web.bodies import read_changes
 from eventflow.entrypoints.web.openapi import operation, path_id
 from eventflow.entrypoints.web.schema import Json, doc
 
@@ -62,7 +63,7 @@ class PageResource:
         resp.data = image.data
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     app.add_route("/api/settings", SettingsResource(services))
     app.add_route("/api/assets/{asset_id:id}/pages/{number:int(min=1,max=100000)}", PageResource(services))
 

@@ -65,7 +65,7 @@ class WebhooksResource:
         resp.media = [presenters.WebhookDelivery.json(d) for d in deliveries]
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     webhooks = WebhooksResource(services)
     app.add_route("/api/webhooks", webhooks)
     app.add_route("/api/webhooks/{webhook_id:id}", webhooks, suffix="one")

@@ -20,15 +20,18 @@ from typing import Any, BinaryIO
 from urllib.parse import quote
 
 import falcon
-from falcon.media.multipart import BodyPart, MultipartParseError, MultipartParseOptions
+from attrs import field, frozen
+from falcon.media import Handlers
+from falcon.media.multipart import BodyPart, MultipartFormHandler, MultipartParseError, MultipartParseOptions
 from falcon.util.reader import BufferedReader
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.model import PhotoCategory
 from eventflow.core.services.assets import INLINE_TYPES, AssetService
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.web.openapi import operation, path_id
-from eventflow.entrypoints.web.schema import Json
+from eventflow.entrypoints.web.openapi import form, operation, path_id
+from eventflow.entrypoints.web.schema import FilePart, Json, doc
 
 #: Room for the multipart boundaries and the small text fields around the file.
 MULTIPART_SLACK = 64 * 1024
@@ -88,7 +91,7 @@ class UploadForm:
     def __init__(self, req: falcon.Request, max_bytes: int) -> None:
         if not (req.content_type or "").lower().startswith("multipart/form-data"):
             raise errors.UnsupportedMedia("send the file as multipart/form-data, in the field 'file'")
-        handler = req.options.media_handlers[falcon.MEDIA_MULTIPART]
+        handler = multipart_handler(req.options.media_handlers)
         length = req.content_length if req.content_length is not None else max_bytes  # chunked: max_bytes at most
         self._body = WholeBody(req.stream.read, req.content_length)
         # Falcon's default 8 KiB refills cost a Python call into the server per 8 KiB; 1 MiB ones keep up with the disk.
@@ -122,6 +125,14 @@ class UploadForm:
             if self._body.ended:
                 raise errors.UploadCut() from error
             raise
+
+
+def multipart_handler(handlers: Handlers) -> MultipartFormHandler:
+    """The app's form parser (Falcon's, which ``register`` configures)."""
+    handler = handlers[falcon.MEDIA_MULTIPART]
+    if not isinstance(handler, MultipartFormHandler):
+        raise TypeError(f"multipart/form-data must be parsed by Falcon's MultipartFormHandler, not {handler!r}")
+    return handler
 
 
 def text_of(part: BodyPart) -> str:
@@ -182,10 +193,10 @@ class FileSlice:
     def fileno(self) -> int:
         return self._file.fileno()
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1, /) -> bytes:
         if self._left <= 0:
             return b""
-        data = self._file.read(self._left if size < 0 else min(size, self._left))
+        data = self._file.read(self._left if size is None or size < 0 else min(size, self._left))
         self._left -= len(data)
         return data
 
@@ -294,7 +305,7 @@ class ContentResource:
     def on_head(self, req: falcon.Request, resp: falcon.Response, asset_id: int) -> None:
         """The headers of ``GET`` (size, type, ETag, ranges) without the bytes, for players and download managers."""
         self.on_get(req, resp, asset_id)
-        if resp.stream is not None:
+        if isinstance(resp.stream, FileSlice):  # what ``send_file`` answers with
             resp.stream.close()
             resp.stream = None
 
@@ -343,7 +354,7 @@ class ArchiveResource:
 
 
 def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
-    options: MultipartParseOptions = app.req_options.media_handlers[falcon.MEDIA_MULTIPART].parse_options
+    options: MultipartParseOptions = multipart_handler(app.req_options.media_handlers).parse_options
     options.max_body_part_count = 8
     options.max_body_part_buffer_size = TEXT_PART_LIMIT
     options.max_body_part_headers_size = 8 * 1024
@@ -362,24 +373,26 @@ def register(app: falcon.App[falcon.Request, falcon.Response], services: Service
 
 
 # -- OpenAPI -----------------------------------------------------------------------------------------------------
-def _multipart(**fields: Json) -> Json:
-    return {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {"type": "object", "required": list(fields), "properties": fields},
-            }
-        },
-    }
+@frozen
+class VersionForm:
+    """The form of ``POST /api/deliverables/{id}/versions``."""
+
+    file: FilePart = field(metadata=doc(description="the new version"))
 
 
-def _upload(summary: str, op_id: str, param: Json, **fields: Json) -> Json:
-    op = operation(
-        summary, "files", presenters.Upload, status=201, params=[param],
-        errors=(400, 403, 404, 413, 415, 422, 507), operation_id=op_id,
+@frozen
+class PhotoForm:
+    """The form of ``POST /api/events/{id}/photos`` (the fields in either order)."""
+
+    file: FilePart = field(metadata=doc(description="the photo (compressed, metadata stripped)"))
+    category: PhotoCategory
+
+
+def _upload(summary: str, op_id: str, param: Json, body: type) -> Json:
+    return operation(
+        summary, "files", presenters.Upload, status=201, params=[param], body=form(body),
+        errors=(404, 507), operation_id=op_id,
     )  # fmt: skip
-    op["requestBody"] = _multipart(**fields)
-    return op
 
 
 def _file(summary: str, op_id: str, media: str) -> Json:
@@ -394,7 +407,6 @@ def _file(summary: str, op_id: str, media: str) -> Json:
     return op
 
 
-FILE_FIELD: Json = {"type": "string", "format": "binary"}
 OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/deliverables/{slot_id}/versions": {
@@ -402,7 +414,7 @@ OPENAPI: dict[str, Any] = {
                 "Upload a new version of a slot (the slot moves to review)",
                 "uploadVersion",
                 path_id("slot_id", "the deliverable slot"),
-                file=FILE_FIELD,
+                VersionForm,
             )
         },
         "/api/events/{event_id}/photos": {
@@ -410,8 +422,7 @@ OPENAPI: dict[str, Any] = {
                 "Add a moodboard photo (compressed, metadata stripped)",
                 "uploadPhoto",
                 path_id("event_id"),
-                file=FILE_FIELD,
-                category={"type": "string", "enum": ["uniform", "deco", "brief", "inspiration"]},
+                PhotoForm,
             )
         },
         "/api/assets/{asset_id}/content": {

@@ -37,7 +37,7 @@ from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body, read_changes
 from eventflow.entrypoints.web.errors import Refusal
 from eventflow.entrypoints.web.openapi import operation
-from eventflow.entrypoints.web.schema import STR, Json, doc
+from eventflow.entrypoints.web.schema import doc
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "eventflow_session"
@@ -245,7 +245,7 @@ class SessionResource:
             self._users.close_session(req.context.session_key)
         key = self._users.open_session(user)
         req.context.session_key = key
-        resp.media = {**presenters.Me.json(user), "csrf_token": self._auth.csrf_token(key)}
+        resp.media = presenters.LoggedIn.json((user, self._auth.csrf_token(key)))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response) -> None:
         if req.context.session_key:
@@ -280,20 +280,13 @@ def register(
     return auth
 
 
-_LOGGED_IN: Json = {
-    "allOf": [
-        {"$ref": "#/components/schemas/Me"},
-        {"type": "object", "required": ["csrf_token"], "properties": {"csrf_token": STR}},
-    ]
-}
-
 OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/session": {
             "post": operation(
                 "Log in: sets the session cookie (and the CSRF cookie)",
                 "auth",
-                _LOGGED_IN,
+                presenters.LoggedIn,
                 body=LoginBody,
                 errors=(401, 429),
                 public=True,

@@ -68,7 +68,7 @@ class FeedFileResource:
     on_head = on_get
 
 
-def register(app: falcon.App, services: Services) -> None:
+def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     links = FeedLinkResource(services.feeds)
     app.add_route("/api/me/feed", links)
     app.add_route("/api/bars/{bar_id:id}/feed", links)

@@ -43,15 +43,20 @@ BODY_ERRORS = (400, 403, 413, 415, 422, 503)
 @attrs.frozen
 class Shape:
     """An attrs class in an operation, described when the document is built: a response (or a list of them with
-    ``many``), or a request body (extra keys refused, defaulted fields optional)."""
+    ``many``), or a request body (defaulted fields optional; extra keys refused in JSON, ignored in a ``form``)."""
 
     cls: type
     many: bool = False
     request: bool = False
+    form: bool = False
+
+    @property
+    def media_type(self) -> str:
+        return "multipart/form-data" if self.form else "application/json"
 
     def describe(self, components: Components) -> Json:
         if self.request:
-            return components.object_of(self.cls, request=True)
+            return components.object_of(self.cls, request=True, closed=not self.form)
         one = components.ref(self.cls)
         return {"type": "array", "items": one} if self.many else one
 
@@ -59,6 +64,11 @@ class Shape:
 def many(cls: type) -> Shape:
     """A response that is a JSON array of ``cls``."""
     return Shape(cls, many=True)
+
+
+def form(cls: type) -> Shape:
+    """A ``multipart/form-data`` request body: ``cls``'s fields, its files typed ``schema.FilePart``."""
+    return Shape(cls, request=True, form=True)
 
 
 def _schema(value: Json | type | Shape) -> Json | Shape:
@@ -93,7 +103,7 @@ def operation(
     response: Json | type | Shape | None,
     *,
     status: int = 200,
-    body: Json | type | None = None,
+    body: Json | type | Shape | None = None,
     params: Iterable[Json] = (),
     errors: Iterable[int] = (),
     public: bool = False,
@@ -127,7 +137,8 @@ def operation(
         op["parameters"] = list(params)
     if body is not None:
         schema = Shape(body, request=True) if isinstance(body, type) else body
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+        media = schema.media_type if isinstance(schema, Shape) else "application/json"
+        op["requestBody"] = {"required": True, "content": {media: {"schema": schema}}}
     if public:
         op["security"] = []
     return op

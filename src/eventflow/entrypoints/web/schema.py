@@ -1,10 +1,11 @@
 """OpenAPI schemas generated from the attrs classes that carry the API's requests and responses.
 
 A class is described once, by its annotations: ``int``, ``str``, ``bool``, ``float``, dates and instants, enums
-(their values become the ``enum``), ``Literal[...]``, ``X | None`` (nullable), ``list[X]``, ``dict[str, X]`` and nested
-attrs classes (a ``$ref`` to their own component). A field's ``metadata={"openapi": {...}}`` adds what a type cannot
-say (bounds, patterns, a description). In a request class, a field without a default is required, and a field whose
-default is ``UNSET`` (a PATCH body) is optional; in a response every field is always present.
+(their values become the ``enum``), ``Literal[...]``, ``X | None`` (nullable), ``list[X]``, ``dict[str, X]``, nested
+attrs classes (a ``$ref`` to their own component) and ``FilePart`` (a file of a multipart form). A field's
+``metadata={"openapi": {...}}`` adds what a type cannot say (bounds, patterns, a description). In a request class, a
+field without a default is required, and a field whose default is ``UNSET`` (a PATCH body) is optional; a JSON request
+refuses keys it does not list (a form ignores them); in a response every field is always present.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ def doc(**keywords: Any) -> dict[str, Json]:
     return {OPENAPI: keywords}
 
 
+class FilePart:
+    """The type of a multipart form's file field: its bytes, streamed by the resource (never structured)."""
+
+
 _SCALARS: Mapping[Any, Json] = {
+    FilePart: {"type": "string", "format": "binary"},
     int: {"type": "integer"},
     str: {"type": "string"},
     bool: {"type": "boolean"},
@@ -55,9 +61,9 @@ class Components:
             self.schemas[name] = self.object_of(cls, request)
         return {"$ref": f"#/components/schemas/{name}"}
 
-    def object_of(self, cls: type, request: bool = False) -> Json:
-        """The object schema of an attrs class; ``request`` refuses extra keys and makes defaulted fields optional,
-        in the classes it nests too."""
+    def object_of(self, cls: type, request: bool = False, closed: bool | None = None) -> Json:
+        """The object schema of an attrs class; ``request`` makes defaulted fields optional, in the classes it nests
+        too, and refuses extra keys unless ``closed`` is False (a form's text fields)."""
         hints = typing.get_type_hints(cls)
         properties: Json = {}
         required: list[str] = []
@@ -68,7 +74,7 @@ class Components:
         schema: Json = {"type": "object", "properties": properties}
         if required:  # OpenAPI 3.0 forbids an empty "required" list
             schema["required"] = required
-        if request:
+        if request if closed is None else closed:
             schema["additionalProperties"] = False
         return schema
 
