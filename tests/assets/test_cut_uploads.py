@@ -46,7 +46,7 @@ ROUTES = ["version", "photo"]
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
     data_dir = tmp_path_factory.mktemp("cut-uploads")
-    with live_server(data_dir) as server:
+    with live_server(data_dir, language="en") as server:
         yield server, data_dir
     log = (data_dir / "server.log").read_text()
     assert "Traceback" not in log and "unexpected error" not in log, log[-3000:]

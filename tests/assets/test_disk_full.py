@@ -30,12 +30,18 @@ from eventflow.core.model import Deliverable, Event, StorageTier, User
 from tests.assets import samples
 from tests.assets.conftest import LIMIT_MB, QUOTA_BYTES
 from tests.assets.http import multipart
-from tests.web.conftest import Api
+from tests.web.conftest import Api, add_member
 from tests.web.live import LiveServer, live_server
 
 KB, MB = 1024, 1024 * 1024
 PAGE = 4096
 FULL = "storage full: the disk holding the"
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    """A member who reads English: the messages checked here are the English ones."""
+    return add_member(services, "en")
 
 
 @contextlib.contextmanager
@@ -206,7 +212,10 @@ def test_postgresql_and_mariadb_say_disk_full_in_their_own_words(driver_error: E
 # -- gunicorn on SQLite, its whole data folder on a small tmpfs --------------------------------------------------
 @pytest.fixture(scope="module")
 def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
-    with tmpfs(tmp_path_factory.mktemp("small-server"), "8m") as data_dir, live_server(data_dir, "sqlite") as server:
+    with (
+        tmpfs(tmp_path_factory.mktemp("small-server"), "8m") as data_dir,
+        live_server(data_dir, "sqlite", language="en") as server,
+    ):
         yield server, data_dir
         log = (data_dir / "server.log").read_text()
         assert "Traceback" not in log and "unexpected error" not in log, log[-3000:]

@@ -27,9 +27,15 @@ from eventflow.core.model import Deliverable, Event, User
 from tests.assets import samples
 from tests.assets.conftest import stored_files
 from tests.assets.http import multipart
-from tests.web.conftest import Api
+from tests.web.conftest import Api, add_member
 
 BOMB = samples.pixel_flood_png(40_000, 40_000)
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    """A member who reads English: the messages checked here are the English ones."""
+    return add_member(services, "en")
 
 
 class Decodes:

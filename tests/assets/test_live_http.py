@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("live-files")
-    with live_server(data_dir) as server:
+    with live_server(data_dir, language="en") as server:
         yield server
     log = (data_dir / "server.log").read_text()
     assert "Traceback" not in log and "unexpected error" not in log, log[-3000:]

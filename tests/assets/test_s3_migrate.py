@@ -48,7 +48,7 @@ def test_the_hot_files_move_to_a_bucket_and_the_app_runs_on_it(
     assert "Copied 6 file(s)" in first.stdout and "0 already there. Nothing was deleted." in first.stdout
     assert f"set EVENTFLOW_HOT_URL='{target}'" in first.stdout
     again = CliRunner().invoke(cli, ["storage", "migrate", "--to", target], obj=services)
-    assert "Copied 0 file(s), 0 B, of the hot store" in again.stdout and "6 already there" in again.stdout
+    assert "Copied 0 file(s), 0 bytes, of the hot store" in again.stdout and "6 already there" in again.stdout
 
     settings = Settings.from_env({"EVENTFLOW_DATA_DIR": str(tmp_path / "elsewhere"), "EVENTFLOW_HOT_URL": target})
     on_bucket = bootstrap(settings, uow=services.database, clock=clock, hasher=Argon2Hasher(fast=True))

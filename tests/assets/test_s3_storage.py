@@ -198,7 +198,9 @@ def test_an_archived_file_whose_bucket_is_gone_is_a_503_not_a_crash(
         {"EVENTFLOW_DATA_DIR": str(tmp_path), "EVENTFLOW_COLD_URL": dying_server.url(dying_server.new_bucket())}
     )
     services = bootstrap(settings, uow=memory_uow_factory(), clock=clock, hasher=Argon2Hasher(fast=True))
-    admin = services.users.add(None, "ada@bars.fr", "Ada", role="admin", password="correct horse battery")
+    admin = services.users.add(
+        None, "ada@bars.fr", "Ada", role="admin", password="correct horse battery", language="en"
+    )
     bar = services.bars.add(None, "Le Perchoir")
     event = services.events.create(admin, "Oktoberfest", "2026-10-15", [bar.id or 0]).summary.event
     slot = services.events.add_slot(None, event.id or 0, "Clip")

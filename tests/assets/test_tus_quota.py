@@ -53,7 +53,7 @@ def test_unfinished_uploads_hold_their_length_and_the_completion_uses_that_hold(
     with serve(site) as server:
         created = [create(server, site.admin_token) for _ in range(8)]
         assert [r.status_code for r in created] == [201] * 5 + [507] * 3
-        assert "storage quota reached" in created[5].json()["description"]
+        assert "quota de stockage atteint" in created[5].json()["description"]  # Max reads French
         assert "Upload-Expires" in created[0].headers
         report = storage(server, site.admin_token)
         assert (report["used_bytes"], report["reserved_bytes"]) == (0, 5 * UPLOAD)
@@ -79,7 +79,7 @@ def test_each_person_may_keep_only_so_many_unfinished_bytes(tmp_path: Path) -> N
         assert [create(server, site.admin_token).status_code for _ in range(2)] == [201, 201]
         refused = create(server, site.admin_token)
         assert refused.status_code == 507
-        assert "finish or cancel your other uploads" in refused.json()["description"]
+        assert "terminez ou annulez vos autres envois" in refused.json()["description"]
         assert create(server, site.member_token).status_code == 201  # someone else's cap is their own
 
 

@@ -105,13 +105,18 @@ def test_too_many_pixels_is_invalid_input_and_no_image_is_unsupported_media(medi
     ("name", "content_type", "facts", "size"),
     [
         ("png", "image/png", {"width": 800, "height": 600}, (480, 360)),
-        ("three A4 pages", "application/pdf", {"pages": 3, "dpi": None, **A4}, (3 * 340 + 2 * 8, 480)),
+        ("three A4 pages", "application/pdf", {"pages": 3, "dpi": None, **A4}, (340, 480)),  # the cover, whole
         ("a 150 dpi page", "application/pdf", {"pages": 1, **LETTER_150_DPI}, (350, 480)),
-        ("video", "video/mp4", {"width": 160, "height": 96, "codec": "h264", "duration": 1.0}, (160, 96)),
+        (
+            "video",
+            "video/mp4",
+            {"width": 160, "height": 96, "codec": "h264", "duration": 1.0, "poster_at": 0.0},
+            (160, 96),
+        ),
         (
             "upright phone video",
             "video/mp4",
-            {"width": 96, "height": 160, "codec": "h264", "duration": 1.0, "rotation": 90},
+            {"width": 96, "height": 160, "codec": "h264", "duration": 1.0, "poster_at": 0.0, "rotation": 90},
             (96, 160),
         ),
     ],

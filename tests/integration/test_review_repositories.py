@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from eventflow.adapters.memory import ComposedReadModels
 from eventflow.adapters.sql import SqlUnitOfWorkFactory, upgrade
@@ -98,7 +98,7 @@ def test_the_migration_makes_each_slots_latest_version_current_and_approved_if_i
             store_asset(connection, None, None)  # a moodboard photo
             empty_slot = connection.execute(
                 t.deliverables.insert().values(
-                    event_id=connection.execute(t.events.select()).first().id,  # type: ignore[union-attr]
+                    event_id=connection.execute(select(t.events.c.id)).first().id,  # type: ignore[union-attr]
                     name="Empty", specs="", status="todo", enabled=True,
                 )
             ).inserted_primary_key[0]  # fmt: skip

@@ -44,10 +44,12 @@ def _wait_until_up(url: str, token_file: Path, process: subprocess.Popen[bytes],
 
 
 @contextlib.contextmanager
-def live_server(data_dir: Path, backend: str = "memory") -> Iterator[LiveServer]:
+def live_server(data_dir: Path, backend: str = "memory", language: str = "fr") -> Iterator[LiveServer]:
+    """``language``: the seeded admin's (whose token the test holds), so the answers' texts are in it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env["EVENTFLOW_TEST_ADMIN_LANGUAGE"] = language
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.web.live_server", str(port), str(data_dir), backend],
         cwd=ROOT,

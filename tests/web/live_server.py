@@ -46,7 +46,10 @@ def build(data_dir: Path, backend: str = "memory", uow: UnitOfWorkFactory | None
 
 def seed(services: Services) -> str:
     """Sample data; returns the admin's API token."""
-    admin = services.users.add(None, ADMIN_EMAIL, "Ada Admin", role="admin", password="correct horse battery")
+    language = os.environ.get("EVENTFLOW_TEST_ADMIN_LANGUAGE", "fr")
+    admin = services.users.add(
+        None, ADMIN_EMAIL, "Ada Admin", role="admin", password="correct horse battery", language=language
+    )
     services.users.add(None, "max@bars.fr", "Max Member", password="correct horse battery")
     screens = [Screen("cube_led", "Cube LED", "1024x1024 mp4")]
     bar = services.bars.add(None, "Le Perchoir", "Paris 11", screens)

@@ -9,7 +9,13 @@ import pytest
 from eventflow.bootstrap import Services
 from eventflow.core.model import Event, User
 from eventflow.core.services.events import SlotChange
-from tests.web.conftest import Api
+from tests.web.conftest import Api, add_member
+
+
+@pytest.fixture
+def member(services: Services) -> User:
+    """A member who reads English: the refusals checked here are the English ones."""
+    return add_member(services, "en")
 
 
 def member_slot(services: Services, admin: User, member: User, event: Event) -> int:

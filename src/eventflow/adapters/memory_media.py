@@ -150,16 +150,17 @@ class FakeMedia:
     def _pdf(self, facts: dict[str, Any]) -> MediaPreview:
         pages = facts["pages"]
         width, height = _fitted(facts["width_pt"], facts["height_pt"], self.thumbnail_edge)
-        shown = min(pages, 3)
-        strip = _encoded("image/webp", shown * width + 8 * (shown - 1), height)
+        cover = _encoded("image/webp", width, height)  # the first page, whole
         found = {"pages": pages, "width_pt": facts["width_pt"], "height_pt": facts["height_pt"], "dpi": facts["dpi"]}
-        return MediaPreview(image=strip, facts=found)
+        return MediaPreview(image=cover, facts=found)
 
     def _video(self, facts: dict[str, Any]) -> MediaPreview:
         duration = {"duration": facts["duration"]} if "duration" in facts else {}
         if "width" not in facts:
             return MediaPreview(facts=duration, error="this file has no video track")
         found = {**duration, "width": facts["width"], "height": facts["height"], "codec": facts["codec"]}
+        # the poster is the frame a second in, or the first one of a shorter video (as ``media.POSTER_SECONDS``)
+        found["poster_at"] = 1.0 if facts.get("duration", 0) > 1.0 else 0.0
         rotation = facts.get("rotation", 0)
         if rotation % 180:
             found |= {"width": facts["height"], "height": facts["width"], "rotation": rotation}
