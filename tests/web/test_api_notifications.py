@@ -7,15 +7,10 @@ import falcon.testing
 import pytest
 
 from eventflow.bootstrap import Services
+from eventflow.core.commands import UserChanges
 from eventflow.core.model import Event, User
 from eventflow.core.services.events import SlotChange
-from tests.web.conftest import Api, add_member
-
-
-@pytest.fixture
-def member(services: Services) -> User:
-    """A member who reads English: the refusals checked here are the English ones."""
-    return add_member(services, "en")
+from tests.web.conftest import Api
 
 
 def member_slot(services: Services, admin: User, member: User, event: Event) -> int:
@@ -80,7 +75,10 @@ def test_one_then_all_notifications_are_marked_read(
         ({"every": True}, "every"),
     ],
 )
-def test_a_bad_body_is_refused_with_what_to_send(as_member: Api, body: dict[str, object], says: str) -> None:
+def test_a_bad_body_is_refused_with_what_to_send(
+    as_member: Api, services: Services, member: User, body: dict[str, object], says: str
+) -> None:
+    services.users.update(None, member.id or 0, UserChanges(language="en"))  # the refusals checked are the English
     answer = as_member.post("/api/notifications/read", json=body)
     assert answer.status_code == 422
     assert says in answer.json["description"]

@@ -9,6 +9,7 @@ from attrs import field, frozen
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.commands import UNSET
 from eventflow.core.i18n import N_, Message
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.web.bodies import read_body
@@ -22,10 +23,10 @@ MARK_HOW = Message(N_('send {"ids": [1, 2]} to mark those notifications read, or
 class MarkRead:
     """Which notifications to mark read: ``ids`` (of the caller's), or ``all``."""
 
-    ids: list[int] | None = field(
-        default=None, metadata=doc(minItems=1, items={"type": "integer", "minimum": 1}, description="these ones")
+    ids: list[int] = field(
+        default=UNSET, metadata=doc(minItems=1, items={"type": "integer", "minimum": 1}, description="these ones")
     )
-    all: bool | None = field(default=None, metadata=doc(enum=[True], description="every one of the caller's"))
+    all: bool = field(default=UNSET, metadata=doc(enum=[True], description="every one of the caller's"))
 
 
 class FollowResource:
@@ -47,18 +48,20 @@ class NotificationsResource:
         resp.media = [presenters.Notification.json(line) for line in self._inbox.notifications(req.context.user)]
 
     def on_post_read(self, req: falcon.Request, resp: falcon.Response) -> None:
-        body = read_body(req, MarkRead)
-        if body.ids is not None and body.all is not None:
+        body = read_body(req, MarkRead)  # a key given as null is refused (422), like a value of the wrong type
+        ids = None if body.ids is UNSET else body.ids
+        every = None if body.all is UNSET else body.all
+        if ids is not None and every is not None:
             raise errors.InvalidInput("give ids or all, not both: %(how)s", "ids", how=MARK_HOW)
-        if body.all is not None and body.all is not True:
+        if every is not None and every is not True:
             raise errors.InvalidInput("all must be true: %(how)s", "all", how=MARK_HOW)
-        if body.ids is not None and not body.ids:
+        if ids is not None and not ids:
             raise errors.InvalidInput("ids lists no notification: %(how)s", "ids", how=MARK_HOW)
-        if body.ids is None and body.all is None:
+        if ids is None and every is None:
             raise errors.InvalidInput("nothing to mark: %(how)s", "ids", how=MARK_HOW)
-        if any(i < 1 for i in body.ids or ()):
+        if any(i < 1 for i in ids or ()):
             raise errors.InvalidInput("ids must be positive notification ids", "ids")
-        marked = self._inbox.mark_read(req.context.user, body.ids)
+        marked = self._inbox.mark_read(req.context.user, ids)
         resp.media = presenters.NotificationsRead.json((marked, self._inbox.unread(req.context.user)))
 
 

@@ -77,6 +77,8 @@ def server_options(services: Services, host: str, port: int) -> dict[str, Any]:
         "timeout": REQUEST_TIMEOUT_SECONDS,
         "graceful_timeout": 30,
         "keepalive": 5,
+        # gunicorn's largest: a search of 200 characters, percent-encoded (up to 12 bytes each), fits with its filters
+        "limit_request_line": 8190,
         "control_socket_disable": True,  # one shared socket in $HOME would clash between instances
         "accesslog": "-",
         "logger_class": AccessLogger,
