@@ -83,7 +83,8 @@ def test_a_night_at_risk_wears_its_badge_in_the_calendar_the_card_and_the_queue(
     mousse = site.night("Soirée Mousse")
     assert mousse.at_risk
     page.goto(f"{page.base}/calendar?view={'week' if page.profile == 'phone' else 'month'}&date={mousse.event.date}")
-    chip = page.locator(f'.ev[data-event-id="{mousse.event.id}"]')
+    grid = page.locator(".month-grid, .week-grid")  # the grid's chip (the month also lists its nights below)
+    chip = grid.locator(f'.ev[data-event-id="{mousse.event.id}"]')
     expect(chip.locator(".risk-badge")).to_be_visible()
     chip.scroll_into_view_if_needed()
     shot(page, "calendar-risk", full_page=page.profile == "desktop")

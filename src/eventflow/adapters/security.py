@@ -54,8 +54,16 @@ RICH_TAGS = {
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 #: A tag that starts a line. Rich text holding none is plain text (briefs written in a plain box before the editor,
 #: or sent so through the API): its line breaks are its only layout.
-#: The blocks whose empty lines at the end (Trix's ``<div><br></div>``) are dropped: they would show as a gap.
-_BLOCK_ENDS = {"</div>": "<div>", "</p>": "<p>"}
+#: The blocks whose empty lines at the end (Trix's ``<div><br></div>``) are dropped: they would show as a gap; a line
+#: break closing bold text or a link (``fort<br></strong></div>``, a paste's end) goes too, the formatting stays.
+_BLOCK_ENDS = {
+    "</div>": "<div>",
+    "</p>": "<p>",
+    "</strong>": "<strong>",
+    "</em>": "<em>",
+    "</del>": "<del>",
+    "</a>": "<a>",
+}
 _BLOCK = re.compile(r"<(?:div|p|br|ul|ol|li|h[1-6]|blockquote|pre)\b", re.IGNORECASE)
 
 
