@@ -171,11 +171,11 @@ def test_a_hidden_tab_stops_polling_and_catches_up_when_shown_again(desktop: Any
     polls.clear()
     bars = [services.bars.list()[0].id or 0]
     event = services.events.create(None, "Nuit Cachée", services.clock.today() + dt.timedelta(days=30), bars)
-    services.events.update_slot(None, services.events.add_slot(None, event.summary.event.id, "Teaser", "mp4").id or 0,
-                                SlotChange(status="review"))  # fmt: skip
+    teaser = services.events.add_slot(None, event.summary.event.id, "Teaser caché", "mp4")
+    services.events.update_slot(None, teaser.id or 0, SlotChange(status="review"))
     page.wait_for_timeout(7_000)
     assert polls == [], "a hidden tab does not poll"
-    expect(page.locator(".review-item", has_text="Teaser")).to_have_count(0)
+    expect(page.locator(".review-item", has_text="Teaser caché")).to_have_count(0)  # a name no other test uses
     page.evaluate(
         """() => {
         Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
@@ -183,4 +183,4 @@ def test_a_hidden_tab_stops_polling_and_catches_up_when_shown_again(desktop: Any
         document.dispatchEvent(new Event("visibilitychange"));
     }"""
     )
-    expect(page.locator(".review-item", has_text="Teaser")).to_be_visible(timeout=1_500)
+    expect(page.locator(".review-item", has_text="Teaser caché")).to_be_visible(timeout=5_000)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import threading
 import time
@@ -68,7 +69,8 @@ def _wait_for(check: Callable[[], bool], timeout: float) -> bool:
 def _open_sheet(page: Any, night: str) -> Any:
     page.click('[data-action="quick-upload"]')
     sheet = page.locator("#quick-upload")
-    sheet.locator(".choice", has_text=night).click()
+    # the night itself, not the copies other tests of the same site make ("Nuit Tropicale desktop")
+    sheet.locator(".choice", has_text=re.compile(rf"^\s*{re.escape(night)}\s+\d")).click()
     return sheet
 
 
