@@ -217,11 +217,13 @@ def test_every_control_has_a_name_and_the_calendar_works_by_keyboard(desktop: An
 
 
 def unlabelled_controls(page: Any) -> list[str]:
-    """Form controls and buttons a screen reader could not name."""
+    """Form controls and buttons a screen reader could not name (an input button is named by its value)."""
     return page.evaluate(
         """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')]
              .filter(el => !(el.labels?.length || el.getAttribute('aria-label') || el.title
-                             || el.textContent.trim() || el.getAttribute('placeholder')))
+                             || el.textContent.trim() || el.getAttribute('placeholder')
+                             || (el.matches('input[type=button], input[type=submit], input[type=reset]')
+                                 && el.value)))
              .map(el => el.outerHTML.slice(0, 120))"""
     )
 
