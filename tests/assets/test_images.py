@@ -260,5 +260,5 @@ def test_pixel_buffers_freed_are_given_back_to_the_system() -> None:
         assert done.returncode == 0, done.stderr
         return int(done.stdout)
 
-    assert given_back("glibc alone") == 0  # what a worker did: its memory only ever grew
+    assert abs(given_back("glibc alone")) <= 1  # what a worker did: nothing given back (±1 MB of rounding and noise)
     assert given_back("with the processor") >= 19
