@@ -105,8 +105,13 @@ def upgrade_if_behind(engine: Engine) -> None:
 
 
 def upgrade_engine(engine: Engine) -> tuple[str | None, str]:
-    """:func:`upgrade` on an engine already made; one transaction where the backend allows DDL in one."""
-    with _reachable(engine), engine.begin() as connection, _migration_lock(connection):
+    """:func:`upgrade` on an engine already made; one transaction where the backend allows DDL in one.
+
+    The lock is taken before that transaction begins and released after it ends: released inside it, the next
+    process could read the version row before the last migration's update of it is committed (MariaDB's DDL
+    commits on its own, its version row does not) and run that migration again.
+    """
+    with _reachable(engine), engine.connect() as connection, _migration_lock(connection), connection.begin():
         before = _status(connection)
         if before.ahead:
             raise DatabaseError(
@@ -150,14 +155,27 @@ def _reachable(engine: Engine) -> Iterator[None]:
 
 @contextmanager
 def _migration_lock(connection: Connection) -> Iterator[None]:
-    """Server databases: one migrating process at a time (SQLite's BEGIN IMMEDIATE already does it)."""
+    """Server databases: one migrating process at a time, a session lock held across the migration's transaction
+    (SQLite's BEGIN IMMEDIATE already does it)."""
     backend = connection.dialect.name
     if backend == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
     elif backend in ("mysql", "mariadb"):
-        connection.execute(text("SELECT GET_LOCK(:name, :wait)"), {"name": LOCK_NAME, "wait": LOCK_WAIT_SECONDS})
+        taken = connection.execute(
+            text("SELECT GET_LOCK(:name, :wait)"), {"name": LOCK_NAME, "wait": LOCK_WAIT_SECONDS}
+        ).scalar()
+        if taken != 1:
+            connection.rollback()
+            raise DatabaseError(
+                f"another eventflow has been migrating the database for over {LOCK_WAIT_SECONDS} s: "
+                "wait for it to finish, then start again"
+            )
+    connection.commit()  # the lock query began a transaction: the migration's own begins after it
     try:
         yield
     finally:
-        if backend in ("mysql", "mariadb"):
+        if backend == "postgresql":
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+        elif backend in ("mysql", "mariadb"):
             connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})
+        connection.commit()
