@@ -17,7 +17,6 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from attrs import define, field
 
 from eventflow.adapters import VOLATILE_TABLES
-from eventflow.core import ports
 from eventflow.core.errors import Conflict
 from eventflow.core.model import (
     Activity,
@@ -563,29 +562,6 @@ class MemoryDatabase:
 
 
 class MemoryUnitOfWork:
-    users: ports.UserRepository
-    tokens: ports.TokenRepository
-    sessions: ports.SessionRepository
-    login_failures: ports.LoginFailureRepository
-    bars: ports.BarRepository
-    themes: ports.ThemeRepository
-    templates: ports.TemplateRepository
-    events: ports.EventRepository
-    deliverables: ports.DeliverableRepository
-    assets: ports.AssetRepository
-    leases: ports.LeaseRepository
-    reservations: ports.ReservationRepository
-    comments: ports.CommentRepository
-    activity: ports.ActivityRepository
-    outbox: ports.OutboxRepository
-    read_models: ports.ReadModels
-    webhooks: ports.WebhookRepository
-    deliveries: ports.DeliveryRepository
-    feeds: ports.FeedRepository
-    settings: ports.SettingsRepository
-    follows: ports.FollowRepository
-    notifications: ports.NotificationRepository
-
     def __init__(self, db: MemoryDatabase, read_only: bool = False) -> None:
         self._db = db
         self._read_only = read_only

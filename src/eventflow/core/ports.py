@@ -604,7 +604,58 @@ class ReadModels(Protocol):
         changes."""
 
 
-class UnitOfWork(Protocol):
+class Repositories(Protocol):
+    """The repositories of a unit of work, declared once. Callers only read them (hence properties): each adapter's
+    unit of work makes them when it begins, as plain attributes of its own repository types, and is checked
+    against this port where it is used as one (a new repository: one line here, one where each adapter makes it)."""
+
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def tokens(self) -> TokenRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def login_failures(self) -> LoginFailureRepository: ...
+    @property
+    def bars(self) -> BarRepository: ...
+    @property
+    def themes(self) -> ThemeRepository: ...
+    @property
+    def templates(self) -> TemplateRepository: ...
+    @property
+    def events(self) -> EventRepository: ...
+    @property
+    def deliverables(self) -> DeliverableRepository: ...
+    @property
+    def assets(self) -> AssetRepository: ...
+    @property
+    def leases(self) -> LeaseRepository: ...
+    @property
+    def reservations(self) -> ReservationRepository: ...
+    @property
+    def comments(self) -> CommentRepository: ...
+    @property
+    def activity(self) -> ActivityRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def read_models(self) -> ReadModels: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+    @property
+    def deliveries(self) -> DeliveryRepository: ...
+    @property
+    def feeds(self) -> FeedRepository: ...
+    @property
+    def settings(self) -> SettingsRepository: ...
+    @property
+    def follows(self) -> FollowRepository: ...
+    @property
+    def notifications(self) -> NotificationRepository: ...
+
+
+class UnitOfWork(Repositories, Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back.
 
     Read what you are going to change with ``get_for_update``: the row stays locked until the unit of work ends, so
@@ -614,29 +665,6 @@ class UnitOfWork(Protocol):
     clash with another (deadlock, serialisation failure, lock wait timeout) raises ``errors.TryAgain`` after it
     was rolled back whole; ``core.replay.replayed`` runs such a use case again.
     """
-
-    users: UserRepository
-    tokens: TokenRepository
-    sessions: SessionRepository
-    login_failures: LoginFailureRepository
-    bars: BarRepository
-    themes: ThemeRepository
-    templates: TemplateRepository
-    events: EventRepository
-    deliverables: DeliverableRepository
-    assets: AssetRepository
-    leases: LeaseRepository
-    reservations: ReservationRepository
-    comments: CommentRepository
-    activity: ActivityRepository
-    outbox: OutboxRepository
-    read_models: ReadModels
-    webhooks: WebhookRepository
-    deliveries: DeliveryRepository
-    feeds: FeedRepository
-    settings: SettingsRepository
-    follows: FollowRepository
-    notifications: NotificationRepository
 
     def __enter__(self) -> Self:
         """Begin the transaction (SQLite: take the write lock up front)."""

@@ -11,34 +11,10 @@ from eventflow.adapters.sql import tables
 from eventflow.adapters.sql.engine import READ_ONLY, create_engine_for
 from eventflow.adapters.sql.migrate import upgrade_if_behind
 from eventflow.adapters.sql.read_models import SqlReadModels
-from eventflow.core import ports
 
 
 class SqlUnitOfWork:
     """One transaction on its own connection. Leaving the ``with`` block without ``commit()`` rolls back."""
-
-    users: ports.UserRepository
-    tokens: ports.TokenRepository
-    sessions: ports.SessionRepository
-    login_failures: ports.LoginFailureRepository
-    bars: ports.BarRepository
-    themes: ports.ThemeRepository
-    templates: ports.TemplateRepository
-    events: ports.EventRepository
-    deliverables: ports.DeliverableRepository
-    assets: ports.AssetRepository
-    leases: ports.LeaseRepository
-    reservations: ports.ReservationRepository
-    comments: ports.CommentRepository
-    activity: ports.ActivityRepository
-    outbox: ports.OutboxRepository
-    read_models: ports.ReadModels
-    webhooks: ports.WebhookRepository
-    deliveries: ports.DeliveryRepository
-    feeds: ports.FeedRepository
-    settings: ports.SettingsRepository
-    follows: ports.FollowRepository
-    notifications: ports.NotificationRepository
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
