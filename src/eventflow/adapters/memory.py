@@ -346,6 +346,9 @@ class _Outbox(_Queue[OutboxMessage]):
     def lock_reminders(self) -> None:
         """Every in-memory unit of work already holds the database lock."""
 
+    def lock_digest(self) -> None:
+        """Every in-memory unit of work already holds the database lock."""
+
     def add(self, entity: OutboxMessage) -> OutboxMessage:
         if entity.dedupe_key is not None and self.has_key(entity.dedupe_key):
             raise Conflict("cannot save: this message is already queued")

@@ -390,6 +390,9 @@ class OutboxRepository(Protocol):
     def lock_reminders(self) -> None:
         """Make reminder runs take turns: until this transaction ends, no other one can pass ``lock_reminders()``."""
 
+    def lock_digest(self) -> None:
+        """Make digest runs take turns: until this transaction ends, no other one can pass ``lock_digest()``."""
+
     def add(self, message: OutboxMessage) -> OutboxMessage:
         """Queue a message (Conflict when its ``dedupe_key`` is already queued)."""
 

@@ -540,8 +540,14 @@ class Outbox(Queue[OutboxMessage]):
     """Queued e-mails."""
 
     def lock_reminders(self) -> None:
-        """Lock the reminders' row until this transaction ends (SQLite's ``BEGIN IMMEDIATE`` already serialises)."""
-        self._db.run(select(t.locks.c.name).where(t.locks.c.name == t.REMINDERS_LOCK).with_for_update())
+        self._lock(t.REMINDERS_LOCK)
+
+    def lock_digest(self) -> None:
+        self._lock(t.DIGEST_LOCK)
+
+    def _lock(self, name: str) -> None:
+        """Lock that named row until this transaction ends (SQLite's ``BEGIN IMMEDIATE`` already serialises)."""
+        self._db.run(select(t.locks.c.name).where(t.locks.c.name == name).with_for_update())
 
     def has_key(self, dedupe_key: str) -> bool:
         return self._one(self._t.c.dedupe_key == dedupe_key) is not None

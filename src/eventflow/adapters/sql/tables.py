@@ -258,6 +258,7 @@ locks = Table(
 )
 QUOTA_LOCK = "quota"
 REMINDERS_LOCK = "reminders"
+DIGEST_LOCK = "digest"
 
 #: One row whose number every committed write increases: what was read under a number is still true while it holds.
 revision = Table(
@@ -308,6 +309,8 @@ activity = Table(
     Column("event_id", Integer, index=True),
     Column("before", json_value()),
     Column("after", json_value()),
+    Index("ix_activity_actor_id_at", "actor_id", "at"),  # the audit log by who acted, newest first
+    Index("ix_activity_action_at", "action", "at"),  # ... by what was done (exactly, or by its start)
     **MYSQL_OPTIONS,
 )
 

@@ -317,6 +317,7 @@ class DigestService:
         quiet: list[str] = []
         done: list[str] = []
         with self.ctx.uow() as uow:
+            uow.outbox.lock_digest()  # a run at the same time (another cron host) waits here, then finds these queued
             lines = self._open_slots(uow, today)
             risks = self._at_risk(uow, lines)
             for user in uow.users.list():
