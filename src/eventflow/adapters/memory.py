@@ -341,6 +341,16 @@ class _Queue(_Repo[Q]):
         message.claim_token, message.claimed_until = token, until
         return True
 
+    def prune(self, sent_before: dt.datetime, failed_before: dt.datetime, limit: int) -> int:
+        def old(m: Q) -> bool:
+            if m.status is OutboxStatus.FAILED:
+                return m.next_attempt_at < failed_before
+            sent_at = m.sent_at if isinstance(m, OutboxMessage) else m.delivered_at
+            return m.status is OutboxStatus.SENT and sent_at is not None and sent_at < sent_before
+
+        ids = [m.id for m in self._where(old)[:limit]]
+        return self._delete_where(lambda m: m.id in ids)
+
 
 class _Outbox(_Queue[OutboxMessage]):
     def lock_reminders(self) -> None:

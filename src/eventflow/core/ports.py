@@ -420,6 +420,10 @@ class OutboxRepository(Protocol):
         """Take every pending, unheld message of ``group_key`` (due or not yet) for one sender until ``until``; the
         messages taken, oldest first (none when another sender holds them)."""
 
+    def prune(self, sent_before: dt.datetime, failed_before: dt.datetime, limit: int) -> int:
+        """Delete at most ``limit`` messages sent before ``sent_before`` or given up on before ``failed_before`` (by
+        their last ``next_attempt_at``), oldest first; pending ones stay. How many went."""
+
 
 class FollowRepository(Protocol):
     def get(self, event_id: int, user_id: int) -> Follow | None:
@@ -483,6 +487,10 @@ class DeliveryRepository(Protocol):
 
     def list_for(self, webhook_id: int, limit: int) -> list[WebhookDelivery]:
         """A webhook's deliveries, newest first, at most ``limit``."""
+
+    def prune(self, sent_before: dt.datetime, failed_before: dt.datetime, limit: int) -> int:
+        """Like the outbox's: delete at most ``limit`` deliveries made before ``sent_before`` or given up on before
+        ``failed_before``; how many went."""
 
 
 class FeedRepository(Protocol):

@@ -15,7 +15,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 from attrs import AttrsInstance
-from sqlalchemy import ColumnElement, Connection, Executable, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Executable, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.dml import UpdateBase
@@ -526,6 +526,19 @@ class Queue(Repository[E]):
     def claim(self, message_id: int, token: str, now: dt.datetime, until: dt.datetime) -> bool:
         taken = update(self._t).where(self._t.c.id == message_id, *self._claimable(now))
         return self._db.run(taken.values(claim_token=token, claimed_until=until)).rowcount == 1
+
+    def prune(self, sent_before: dt.datetime, failed_before: dt.datetime, limit: int) -> int:
+        c = self._t.c
+        sent = and_(c.status == OutboxStatus.SENT.value, self._sent_at < sent_before)
+        given_up = and_(c.status == OutboxStatus.FAILED.value, c.next_attempt_at < failed_before)
+        # The ids first: MariaDB takes no LIMIT in an IN subquery, nor ORDER BY ... LIMIT in a multi-table DELETE.
+        ids = self._db.run(select(c.id).where(or_(sent, given_up)).order_by(c.id).limit(limit)).scalars().all()
+        return self._db.run(delete(self._t).where(c.id.in_(ids))).rowcount if ids else 0
+
+    @property
+    def _sent_at(self) -> ColumnElement[dt.datetime]:
+        """When a row went out: ``sent_at`` of a message, ``delivered_at`` of a webhook delivery."""
+        return self._t.c.sent_at if "sent_at" in self._t.c else self._t.c.delivered_at
 
     def _claimable(self, now: dt.datetime) -> builtins.list[ColumnElement[bool]]:
         c = self._t.c

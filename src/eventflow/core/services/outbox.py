@@ -7,6 +7,11 @@ leaves a claim that expires after ``LEASE``; only then can the message go out a 
 
 Messages with a ``group_key`` (e-mails about changes, queued to wait a minute) leave together: whoever claims the first
 one due claims every pending message of its group too, due or not yet, and sends them as one e-mail.
+
+The sender also keeps the delivery logs from growing forever (``prune``): sent e-mails and delivered webhook calls go
+after ``KEEP_SENT``, those given up on after ``KEEP_FAILED`` (long enough for an admin to see and retry them),
+pending ones never. Every sender does it at most once per ``PRUNE_EVERY``: cron's ``digest``, ``remind`` and
+``outbox send`` once per run, the web server's thread hourly.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from eventflow.core import errors
 from eventflow.core.model import Language, OutboxMessage, OutboxStatus
-from eventflow.core.ports import Notifier, UnitOfWork
+from eventflow.core.ports import DeliveryRepository, Notifier, OutboxRepository, UnitOfWork
 from eventflow.core.services import Actor, Context, record, require_admin
 from eventflow.core.services.mail_layout import Mail, bundle
 
@@ -28,6 +34,10 @@ FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_WAIT = dt.timedelta(hours=6)
 LEASE = dt.timedelta(minutes=5)
 BATCH = 100
+KEEP_SENT = dt.timedelta(days=30)
+KEEP_FAILED = dt.timedelta(days=90)
+PRUNE_BATCH = 500  # rows deleted per transaction, so a first prune of a large log never holds locks for long
+PRUNE_EVERY = dt.timedelta(hours=1)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -43,17 +53,46 @@ class SendReport:
     given_up: int
 
 
+@frozen
+class PruneReport:
+    mail: int
+    deliveries: int
+
+
+def prune(ctx: Context, batch: int = PRUNE_BATCH) -> PruneReport:
+    """Delete the sent e-mails and webhook deliveries older than ``KEEP_SENT`` and those given up on more than
+    ``KEEP_FAILED`` ago, ``batch`` rows per transaction; how many of each went."""
+    now = ctx.clock.now()
+
+    def drain(table: Callable[[UnitOfWork], OutboxRepository | DeliveryRepository]) -> int:
+        total, removed = 0, batch
+        while removed == batch:
+            with ctx.uow() as uow:
+                removed = table(uow).prune(now - KEEP_SENT, now - KEEP_FAILED, batch)
+                uow.commit()
+            total += removed
+        return total
+
+    return PruneReport(mail=drain(lambda uow: uow.outbox), deliveries=drain(lambda uow: uow.deliveries))
+
+
 @define
 class OutboxService:
     ctx: Context
     notifier: Notifier
+    _pruned_at: dt.datetime | None = field(default=None, init=False)
 
     def send_due(self, limit: int = BATCH) -> SendReport:
-        """Send every message due now (up to ``limit``); never raises for a mail-server failure."""
+        """Send every message due now (up to ``limit``), then prune the delivery logs when that is due; never raises
+        for a mail-server failure."""
         token = uuid.uuid4().hex
         with self.ctx.uow(read_only=True) as uow:
             due = [m.id for m in uow.outbox.due(self.ctx.clock.now(), limit) if m.id is not None]
         outcomes = [self._send_one(message_id, token) for message_id in due]
+        now = self.ctx.clock.now()
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+            prune(self.ctx)
+            self._pruned_at = now
         return SendReport(
             sent=outcomes.count(OutboxStatus.SENT),
             retrying=outcomes.count(OutboxStatus.PENDING),
