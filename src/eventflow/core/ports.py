@@ -400,7 +400,8 @@ class OutboxRepository(Protocol):
         """The message with that id, or None."""
 
     def has_key(self, dedupe_key: str) -> bool:
-        """Whether a message with that ``dedupe_key`` was ever queued."""
+        """Whether a message with that ``dedupe_key`` was queued (and not pruned since: keys name a day or a deadline
+        that does not come back once it is 30 days past)."""
 
     def due(self, now: dt.datetime, limit: int) -> list[OutboxMessage]:
         """Pending messages whose next attempt is due and that no sender holds, oldest first."""
