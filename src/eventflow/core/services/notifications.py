@@ -8,7 +8,8 @@ per change, for the first reason below that holds.
   its creator, assignees, uploaders and commenters, see ``rules_follow``).
 - A slot moved to review by hand: the same people.
 - Approved / changes requested: the slot's assignee and whoever uploaded its versions (``review_outcome``), then the
-  night's followers.
+  night's followers. A request for changes quotes its reason (cleaned, as the conversation shows it) in the inbox
+  line and the e-mail.
 - A slot assigned to someone (changed, or created with an assignee): that person (``assigned``).
 - A comment: each user newly ``@mentioned`` (``mention``), then the night's followers (``following``).
 - The daily digest goes to users who opted in to ``digest``, once a day at most, and only when there is something
@@ -183,6 +184,7 @@ class NotificationPlanner:
         if entry.action == "slot.created" or (not uploaded and (status == before.get("status") or status is None)):
             return
         telling = Telling(entry.actor_id, {})
+        reason = after.get("reason") if status == Status.CHANGES_REQUESTED.value else None
         assignee = [uow.users.get(slot.assignee_id)] if slot.assignee_id is not None else []
         if uploaded or status == Status.REVIEW.value:
             words = NEW_VERSION if uploaded else STATUS_WORDS[Status.REVIEW]
@@ -198,7 +200,7 @@ class NotificationPlanner:
             telling.add(assignee, outcome)
             telling.add((uow.users.get(u) for u in uploaders), outcome)
             telling.add(self._followers(uow, event), Reason(FOLLOWING, status, STATUS_WORDS[Status(status)]))
-        self._tell(uow, telling, entry, event, slot, values)
+        self._tell(uow, telling, entry, event, slot, values, quote_html=reason if isinstance(reason, str) else None)
 
     def _commented(self, uow: UnitOfWork, entry: Activity) -> None:
         comment = uow.comments.get(entry.entity_id or 0)
