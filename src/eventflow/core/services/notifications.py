@@ -99,6 +99,10 @@ INBOX_KINDS = (
     "changes_requested",
     "mention",
     "comment",
+    "reminder",
+    "moved",
+    "cancelled",
+    "restored",
 )
 
 
