@@ -63,6 +63,7 @@ def test_a_brief_with_bold_a_list_and_a_link_is_saved_and_shown_after_a_reload(p
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # an empty item ends the list
     page.keyboard.type("Playlist")
+    expect(editor).to_contain_text("Playlist")  # typed in before it is selected
     for _ in "Playlist":
         page.keyboard.press("Shift+ArrowLeft")
     toolbar.locator('[data-trix-action="link"]').click()
