@@ -63,6 +63,7 @@ def test_a_brief_with_bold_a_list_and_a_link_is_saved_and_shown_after_a_reload(p
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # an empty item ends the list
     page.keyboard.type("Playlist")
+    expect(editor).to_contain_text("Playlist")  # typed in before it is selected
     for _ in "Playlist":
         page.keyboard.press("Shift+ArrowLeft")
     toolbar.locator('[data-trix-action="link"]').click()
@@ -152,3 +153,35 @@ def test_the_editor_also_works_in_a_card_opened_over_the_review_queue(desktop: A
     panel.locator(".edit-brief summary").click()  # and its new editor starts from what was saved
     expect(panel.locator("trix-editor").first.locator("em")).to_have_text("stroboscopique")
     assert "<em>stroboscopique</em>" in live[1].events.card(live[2].review_event_id).summary.event.brief
+
+
+def test_the_editor_of_a_card_raises_no_content_security_policy_error(page: Any, live: Live) -> None:
+    """Trix adds its own <style>: it carries the response's nonce, which the policy allows, and nothing else inline."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    event_id = fresh_event(live[1], f"Nuit Sans Reproche {page.profile}")
+    login(page)
+    answer = page.goto(f"{page.base}/events/{event_id}")
+    policy = answer.headers["content-security-policy"]
+    nonce = page.evaluate("document.querySelector('meta[name=trix-csp-nonce]').nonce")
+    assert nonce and f"style-src 'self' 'nonce-{nonce}';" in policy
+    page.locator('section[aria-labelledby="brief-title"] .edit-brief summary').click()
+    editor = page.locator("trix-editor").first
+    expect(editor).to_be_visible()
+    styles = page.evaluate("[...document.querySelectorAll('style[data-tag-name]')].map((s) => s.nonce === $0)"
+                           .replace("$0", repr(nonce)))  # fmt: skip
+    assert styles and all(styles)  # Trix's styles, each with the nonce
+    assert editor.evaluate("(e) => getComputedStyle(e).display") == "block"  # and applied: Trix's own rule
+    kept = page.reload()  # the same page again: the server's kept copy, with this response's nonce
+    expect(page.locator("trix-editor").first).to_be_attached()
+    nonce_again = page.evaluate("document.querySelector('meta[name=trix-csp-nonce]').nonce")
+    assert nonce_again != nonce and f"'nonce-{nonce_again}'" in kept.headers["content-security-policy"]
+    assert page.locator("trix-toolbar").first.evaluate("(e) => getComputedStyle(e).display") == "block"
+    assert refused == []

@@ -121,6 +121,36 @@ def test_a_moved_night_keeps_its_uid_and_tells_the_app_it_changed(
     assert after[f"slot-{plan.poster}@eventflow"]["sequence"] == 1
 
 
+def test_a_cancelled_night_stays_in_the_feed_marked_cancelled_until_restored_and_a_deleted_one_leaves(
+    as_member: Api,
+    as_admin: Api,
+    client: falcon.testing.TestClient,
+    plan: Plan,
+    services: Services,
+    clock: FixedClock,
+    admin: User,
+) -> None:
+    mine, bars = subscribe(as_member), subscribe(as_admin, f"/api/bars/{plan.comptoir}/feed")
+    uids = [f"event-{plan.disco}@eventflow", f"due-{plan.disco}@eventflow", f"slot-{plan.poster}@eventflow"]
+    assert [str(entries(read(client, mine))[uid]["status"]) for uid in uids] == ["CONFIRMED"] * 3
+    clock.advance(hours=2)
+    services.events.update(admin, plan.disco, EventChanges(cancelled=True))
+
+    cancelled = entries(read(client, mine))
+    assert [str(cancelled[uid]["status"]) for uid in uids] == ["CANCELLED"] * 3  # the night, its J-7, my slot
+    assert [cancelled[uid]["sequence"] for uid in uids] == [1, 1, 1]  # apps replace their copy
+    assert cancelled[uids[0]].decoded("last-modified") == clock.now()
+    assert str(entries(read(client, bars))[uids[0]]["status"]) == "CANCELLED"  # the bar's staff see it too
+
+    clock.advance(hours=1)
+    services.events.update(admin, plan.disco, EventChanges(cancelled=False))
+    restored = entries(read(client, mine))[uids[0]]
+    assert (str(restored["status"]), restored["sequence"]) == ("CONFIRMED", 2)
+
+    services.events.delete(admin, plan.karaoke)
+    assert f"event-{plan.karaoke}@eventflow" not in entries(read(client, bars))  # deleted: gone from the feed
+
+
 def test_an_unchanged_feed_answers_304_to_its_etag(
     as_member: Api, client: falcon.testing.TestClient, plan: Plan, services: Services
 ) -> None:

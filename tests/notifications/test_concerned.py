@@ -109,6 +109,25 @@ def test_whoever_uploaded_hears_the_outcome_and_the_reason_comes_once(
     assert [m.subject for m in mailbox.to("alex.martin@bars.fr")] == ["Changes requested: Affiche été — Soirée Disco"]
 
 
+def test_a_request_for_changes_carries_its_reason_cleaned_in_the_e_mail_and_the_inbox(
+    services: Services, team: Team, mailbox: Mailbox
+) -> None:
+    reason = 'Le <b>logo</b> est trop petit <script>alert("x")</script><img src=x onerror=alert(1)>'
+    services.events.update_slot(team.camille, team.slot_id, SlotChange(status="changes_requested", reason=reason))
+    services.outbox.send_due()
+    [mail] = mailbox.to("alex.martin@bars.fr")
+    assert mail.subject == "Changes requested: Affiche été — Soirée Disco"
+    plain_text, page = mail.part("plain"), mail.part("html")
+    assert "> Le logo est trop petit" in plain_text and "<b>" not in plain_text
+    assert "<b>logo</b> est trop petit" in page
+    assert "script" not in page and "onerror" not in page and "alert" not in plain_text + page
+    alex = services.users.get(team.alex.id or 0)
+    [line] = [n for n in services.inbox.notifications(alex) if n.kind == "changes_requested"]
+    assert line.text == (
+        "Camille requested changes to “Affiche été” of “Soirée Disco” (December 5, 2026). Le logo est trop petit"
+    )
+
+
 def test_the_inbox_keeps_a_line_for_each_change_even_when_the_e_mail_is_off(
     services: Services, team: Team, mailbox: Mailbox
 ) -> None:

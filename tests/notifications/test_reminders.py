@@ -114,3 +114,26 @@ def test_the_served_app_reminds_from_eight_in_the_morning_without_cron(
         "J-7 dans 2 jours : Flyer — Nuit Disco",
         "J-7 in 2 days: Poster A3 — Nuit Disco",
     ]
+
+
+def test_a_reminder_leaves_a_line_in_the_inbox_of_whoever_it_e_mails_once(
+    services: Services, team: Team, mailbox: Mailbox, clock: FixedClock
+) -> None:
+    event_id = plan_night(services, team, mailbox)
+    assert services.reminders.run().queued == 2
+    alex, lea = (services.users.get(u.id or 0) for u in (team.alex, team.lea))
+    [line] = [n for n in services.inbox.notifications(alex) if n.kind == "reminder"]
+    assert (line.event_id, line.read) == (event_id, False)
+    assert line.text == (
+        "“Poster A3” of “Nuit Disco” (December 4, 2026) must be approved by November 27, 2026 (J-7); "
+        "its status now: To do."
+    )
+    assert [n for n in services.inbox.notifications(lea) if n.kind == "reminder"] == []  # not e-mailed: no line
+
+    clock.advance(hours=4)
+    assert services.reminders.run().queued == 0
+    assert len([n for n in services.inbox.notifications(alex) if n.kind == "reminder"]) == 1  # not twice
+    clock.advance(days=2)  # J-7 itself: the second reminder, its second line
+    services.reminders.run()
+    lines = [n for n in services.inbox.notifications(alex) if n.kind == "reminder" and n.event_id == event_id]
+    assert len(lines) == 2

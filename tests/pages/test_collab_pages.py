@@ -221,3 +221,12 @@ def test_the_audit_log_shows_every_kind_of_slot_change(
     resp = as_admin_browser.get("/admin/audit")
     assert resp.status_code == 200
     assert "a approuvé" in resp.text and resp.text.count("<tr") >= 4
+
+
+def test_the_audit_log_shows_the_reason_of_a_request_for_changes(
+    services: Services, as_admin_browser: Browser, admin: User, event: Event
+) -> None:
+    poster, _ = slot_ids(services, event)
+    services.events.update_slot(admin, poster, SlotChange(status="changes_requested", reason="Logo <b>plus gros</b>"))
+    page = as_admin_browser.get("/admin/audit").text
+    assert "<dt>Motif</dt>" in page and "Logo plus gros" in page and "<b>plus" not in page

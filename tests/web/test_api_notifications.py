@@ -3,11 +3,13 @@ read; unknown nights, anonymous callers and bad bodies get clear answers."""
 
 from __future__ import annotations
 
+import re
+
 import falcon.testing
 import pytest
 
 from eventflow.bootstrap import Services
-from eventflow.core.commands import UserChanges
+from eventflow.core.commands import EventChanges, UserChanges
 from eventflow.core.model import Event, User
 from eventflow.core.services.events import SlotChange
 from tests.web.conftest import Api
@@ -101,6 +103,40 @@ def test_following_and_unfollowing_a_night(
     assert as_member.delete(f"/api/events/{event.id}/follow").json["following"] is False  # twice: still not
 
 
+def test_my_deliverables_are_the_pages_list_as_json_late_first_then_by_due_date(
+    services: Services, client: falcon.testing.TestClient, as_member: Api, admin: User, member: User, event: Event
+) -> None:
+    bar_ids = list(event.bar_ids)
+    soon = services.events.create(admin, "Karaoké", "2026-11-30", bar_ids).summary.event.id or 0  # J-7 is past
+    later = services.events.create(admin, "Bal", "2026-12-20", bar_ids).summary.event.id or 0
+    off = services.events.create(admin, "Annulée", "2026-12-14", bar_ids).summary.event.id or 0
+    gone = services.events.create(admin, "Passée", "2026-11-01", bar_ids).summary.event.id or 0
+    for night, name in [(later, "Story"), (event.id or 0, "Affiche"), (soon, "Flyer"), (off, "Bâche"), (gone, "Vieux")]:
+        services.events.add_slot(admin, night, name, "A3", assignee_id=member.id)
+    done = services.events.add_slot(admin, later, "Fait", "A5", assignee_id=member.id)
+    services.events.update_slot(admin, done.id or 0, SlotChange(status="approved"))
+    services.events.add_slot(admin, later, "Pas à moi", "A5", assignee_id=admin.id)
+    services.events.update(admin, off, EventChanges(cancelled=True))
+
+    answer = as_member.get("/api/my-deliverables")
+    assert answer.status_code == 200
+    mine = answer.json
+    assert [(d["name"], d["event"]["name"], d["due"], d["late"]) for d in mine] == [
+        ("Flyer", "Karaoké", "2026-11-23", True),
+        ("Affiche", "Soirée Disco", "2026-12-05", False),
+        ("Story", "Bal", "2026-12-13", False),
+    ]
+    assert mine[0] == {
+        "id": mine[0]["id"], "name": "Flyer", "specs": "A3", "status": "todo", "due": "2026-11-23", "late": True,
+        "event": {"id": soon, "name": "Karaoké", "date": "2026-11-30"},
+    }  # fmt: skip
+    login = client.simulate_post("/api/session", json={"email": member.email, "password": "correct horse battery"})
+    cookies = {"Cookie": f"eventflow_session={login.cookies['eventflow_session'].value}"}
+    page = client.simulate_get("/my-deliverables", headers=cookies).text
+    assert [int(i) for i in re.findall(r'data-slot-id="(\d+)"', page)] == [d["id"] for d in mine]  # the same list
+    assert [d.slot.name for d in services.inbox.my_deliverables(admin)] == ["Pas à moi"]  # each their own
+
+
 def test_an_unknown_night_cannot_be_followed(as_member: Api) -> None:
     answer = as_member.post("/api/events/999999/follow")
     assert answer.status_code == 404
@@ -115,6 +151,7 @@ def test_an_unknown_night_cannot_be_followed(as_member: Api) -> None:
         ("post", "/api/notifications/read"),
         ("post", "/api/events/1/follow"),
         ("delete", "/api/events/1/follow"),
+        ("get", "/api/my-deliverables"),
     ],
 )
 def test_an_anonymous_caller_is_asked_to_log_in(

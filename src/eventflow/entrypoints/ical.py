@@ -3,7 +3,8 @@
 Every entry is an all-day event (``DTSTART;VALUE=DATE`` and ``DTEND`` the day after): a date has no time zone, so
 every calendar app shows it on the same day. ``UID`` stays the same for a night, its deadline or a slot; ``SEQUENCE``
 and ``LAST-MODIFIED`` grow when the night changes, so subscribed apps move it. ``DTSTAMP`` is the last change too,
-never "now": the same data always gives the same bytes, which the ``ETag`` relies on.
+never "now": the same data always gives the same bytes, which the ``ETag`` relies on. ``STATUS`` is ``CANCELLED``
+for the entries of a cancelled night (kept in the feed so that apps update their copy), ``CONFIRMED`` otherwise.
 """
 
 from __future__ import annotations
@@ -46,5 +47,6 @@ def _event(item: CalendarItem) -> icalendar.Event:
     event.add("description", f"{item.description}\n{item.url}" if item.url else item.description)
     if item.url:
         event.add("url", item.url)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     return event

@@ -120,6 +120,34 @@ class Notification(Shape):
 
 
 @frozen
+class NightName(Shape):
+    """A night, as a list of one's slots names it."""
+
+    id: int = field(metadata=ID)
+    name: str
+    date: dt.date
+
+
+@frozen
+class MyDeliverable(Shape):
+    """One of the caller's slots on a night to come, not approved yet ("Mes livrables")."""
+
+    id: int = field(metadata=ID)
+    name: str
+    specs: str
+    status: Status
+    due: dt.date = field(metadata={"openapi": {"description": "when it must be approved: the night's J-7"}})
+    late: bool = field(metadata={"openapi": {"description": "J-7 is past and it is not approved"}})
+    event: NightName
+
+    @classmethod
+    def of(cls, mine: inbox.MyDeliverable) -> MyDeliverable:
+        slot, event = mine.slot, mine.event
+        night = NightName(_id(event.id), event.name, event.date)
+        return cls(_id(slot.id), slot.name, slot.specs, slot.status, mine.due, mine.late, night)
+
+
+@frozen
 class NotificationsRead(Shape):
     """How many notifications were marked read, and how many are still unread."""
 

@@ -589,6 +589,8 @@ class EventService:
         old, new = changes(before, _slot_snapshot(slot))
         if new.get("status") == Status.APPROVED.value:
             new |= self._approval_notes(uow, slot)
+        if reason is not None and new.get("status") == Status.CHANGES_REQUESTED.value:
+            new["reason"] = reason  # the notifications quote it (the comment below comes after them)
         if new:  # a change to what it already is leaves the slot (and its row_version) as it was
             uow.deliverables.update(slot)
             record(self.ctx, uow, actor, "slot.updated", "deliverable", slot.id, event.id, before=old, after=new)

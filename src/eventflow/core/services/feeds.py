@@ -5,6 +5,10 @@ Only a hash of an address's secret is looked up. The secret itself is an HMAC, u
 random salt kept with the feed: the owner can see their address again, while the database alone holds none that
 works. A new address retires the previous one; revoking leaves none. The feed is a read model (``FeedCalendar``);
 the web app writes it as iCalendar.
+
+A cancelled night stays in the feed, with its deadline and slots, marked cancelled (RFC 5545 ``STATUS:CANCELLED``,
+its sequence bumped by the cancel): a subscribed app then shows it cancelled or removes it, instead of keeping a stale
+copy. Restored, it is on again with a higher sequence. Only a deleted night leaves the feed.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class CalendarItem:
     url: str | None
     sequence: int
     modified: dt.datetime
+    cancelled: bool = False
 
 
 @frozen
@@ -105,7 +110,7 @@ class FeedService:
     # -- the calendars -------------------------------------------------------------------------------------------
     def _user_calendar(self, uow: UnitOfWork, user: User, start: dt.date, end: dt.date) -> FeedCalendar:
         mine = set(user.my_bar_ids)
-        events = [e for e in uow.events.list(start, end, cancelled=False) if not mine or mine & set(e.bar_ids)]
+        events = [e for e in uow.events.list(start, end) if not mine or mine & set(e.bar_ids)]
         slots = uow.deliverables.list_for_events(e.id for e in events if e.id is not None)
         texts = self.ctx.translations(user.language)
         assigned = [s for s in slots if s.assignee_id == user.id and s.enabled and s.status is not Status.APPROVED]
@@ -113,9 +118,7 @@ class FeedService:
         return FeedCalendar(f"eventflow — {user.name}", _in_order(items))
 
     def _bar_calendar(self, uow: UnitOfWork, bar: Bar, start: dt.date, end: dt.date) -> FeedCalendar:
-        nights = self._nights(
-            uow, uow.events.list(start, end, bar.id, cancelled=False), self.ctx.translations(Language.FR)
-        )
+        nights = self._nights(uow, uow.events.list(start, end, bar.id), self.ctx.translations(Language.FR))
         return FeedCalendar(f"eventflow — {bar.name}", _in_order(nights))
 
     def _nights(self, uow: UnitOfWork, events: list[Event], texts: Translator) -> list[CalendarItem]:
@@ -143,10 +146,12 @@ class FeedService:
         return items
 
     def _item(self, kind_id: str, event: Event, day: dt.date, words: tuple[str, str]) -> CalendarItem:
-        """An entry (summary and description) linking to its night, that changes whenever the night does."""
+        """An entry (summary and description) linking to its night, that changes whenever the night does, cancelled
+        with it."""
         modified = event.updated_at or event.created_at or EPOCH
         link = card_link(self.base_url, event.id or 0)
-        return CalendarItem(f"{kind_id}@eventflow", day, words[0], words[1], link, event.sequence, modified)
+        uid = f"{kind_id}@eventflow"
+        return CalendarItem(uid, day, words[0], words[1], link, event.sequence, modified, event.cancelled)
 
     # -- addresses -----------------------------------------------------------------------------------------------
     def _secret(self, salt: str) -> str:

@@ -84,11 +84,13 @@ class InboxService:
         return changed
 
     def my_deliverables(self, actor: Actor) -> list[MyDeliverable]:
-        """The slots assigned to me on nights from today on, not approved yet: late ones first, then by due date."""
+        """The slots assigned to me on nights from today on (not cancelled), not approved yet: late ones first, then
+        by due date."""
         me = _me(actor)
         today = self.ctx.clock.today()
         with self.ctx.uow(read_only=True) as uow:
-            events = {e.id: e for e in uow.events.list(start=today) if e.id is not None and e.archived_at is None}
+            nights = uow.events.list(start=today, cancelled=False)
+            events = {e.id: e for e in nights if e.id is not None and e.archived_at is None}
             slots = uow.deliverables.list_for_events(events)
         mine = [
             MyDeliverable(event, slot, rules.due_date(event.date), rules.is_late(slot, event.date, today))

@@ -8,9 +8,11 @@ per change, for the first reason below that holds.
   its creator, assignees, uploaders and commenters, see ``rules_follow``).
 - A slot moved to review by hand: the same people.
 - Approved / changes requested: the slot's assignee and whoever uploaded its versions (``review_outcome``), then the
-  night's followers.
+  night's followers. A request for changes quotes its reason (cleaned, as the conversation shows it) in the inbox
+  line and the e-mail.
 - A slot assigned to someone (changed, or created with an assignee): that person (``assigned``).
 - A comment: each user newly ``@mentioned`` (``mention``), then the night's followers (``following``).
+- A night moved to another date, cancelled or restored: the night's followers (``following``).
 - The daily digest goes to users who opted in to ``digest``, once a day at most, and only when there is something
   to say: an admin's lists every open slot (they run the plan), a member's the slots assigned to them.
 - The disk alert (activity ``storage.alert``) goes to every active admin, whatever their preferences.
@@ -89,6 +91,21 @@ MENTION_WORDS = (
     N_("%(actor)s mentioned you — %(event)s"),
     N_("%(actor)s mentioned you in a comment on “%(event)s” (%(date)s):"),
 )
+#: A night moved, cancelled or restored, with what the inbox calls it.
+NIGHT_WORDS = {
+    "moved": (
+        N_("Moved to %(date)s: %(event)s"),
+        N_("%(actor)s moved “%(event)s” from %(before)s to %(date)s; its deliverables are now due by %(due)s (J-7)."),
+    ),
+    "cancelled": (
+        N_("Cancelled: %(event)s (%(date)s)"),
+        N_("%(actor)s cancelled “%(event)s” (%(date)s)."),
+    ),
+    "restored": (
+        N_("Back on: %(event)s (%(date)s)"),
+        N_("%(actor)s restored “%(event)s” (%(date)s): the night is on again."),
+    ),
+}
 #: What the inbox calls each kind of line (``Notification.kind``).
 INBOX_KINDS = (
     "assigned",
@@ -98,6 +115,10 @@ INBOX_KINDS = (
     "changes_requested",
     "mention",
     "comment",
+    "reminder",
+    "moved",
+    "cancelled",
+    "restored",
 )
 
 
@@ -165,6 +186,8 @@ class NotificationPlanner:
             self._slot_changed(uow, entry)
         elif entry.action in MENTION_ACTIONS:
             self._commented(uow, entry)
+        elif entry.action == "event.updated":
+            self._night_changed(uow, entry)
         elif entry.action == "storage.alert":
             self._storage_alert(uow, entry.after or {})
 
@@ -183,6 +206,7 @@ class NotificationPlanner:
         if entry.action == "slot.created" or (not uploaded and (status == before.get("status") or status is None)):
             return
         telling = Telling(entry.actor_id, {})
+        reason = after.get("reason") if status == Status.CHANGES_REQUESTED.value else None
         assignee = [uow.users.get(slot.assignee_id)] if slot.assignee_id is not None else []
         if uploaded or status == Status.REVIEW.value:
             words = NEW_VERSION if uploaded else STATUS_WORDS[Status.REVIEW]
@@ -198,7 +222,7 @@ class NotificationPlanner:
             telling.add(assignee, outcome)
             telling.add((uow.users.get(u) for u in uploaders), outcome)
             telling.add(self._followers(uow, event), Reason(FOLLOWING, status, STATUS_WORDS[Status(status)]))
-        self._tell(uow, telling, entry, event, slot, values)
+        self._tell(uow, telling, entry, event, slot, values, quote_html=reason if isinstance(reason, str) else None)
 
     def _commented(self, uow: UnitOfWork, entry: Activity) -> None:
         comment = uow.comments.get(entry.entity_id or 0)
@@ -214,6 +238,22 @@ class NotificationPlanner:
             telling.add(self._followers(uow, event), Reason(FOLLOWING, "comment", COMMENT_WORDS))
         self._tell(uow, telling, entry, event, None, {}, quote_html=comment.text)
 
+    def _night_changed(self, uow: UnitOfWork, entry: Activity) -> None:
+        """A night cancelled, restored or moved to another date (other edits tell nobody)."""
+        before, after = entry.before or {}, entry.after or {}
+        if "cancelled" in after:
+            kind = "cancelled" if after["cancelled"] else "restored"
+        elif "date" in after and before.get("date"):
+            kind = "moved"
+        else:
+            return
+        if (event := uow.events.get(entry.entity_id or 0)) is None:
+            return
+        telling = Telling(entry.actor_id, {})
+        telling.add(self._followers(uow, event), Reason(FOLLOWING, kind, NIGHT_WORDS[kind]))
+        moved_from = dt.date.fromisoformat(str(before["date"])) if "date" in after and before.get("date") else None
+        self._tell(uow, telling, entry, event, None, {"before": moved_from})
+
     def _tell(self, uow: UnitOfWork, telling: Telling, entry: Activity, event: Event, slot: Deliverable | None,
               extra: dict[str, Any], quote_html: str | None = None) -> None:  # fmt: skip
         """Each person concerned gets a line in their inbox, and the e-mail when they want that kind."""
@@ -223,7 +263,7 @@ class NotificationPlanner:
         for user, reason in telling.reasons.values():
             texts = self.ctx.translations(user.language)
             values = {
-                **extra,
+                **{key: texts.format_date(v) if isinstance(v, dt.date) else v for key, v in extra.items()},
                 "actor": self._actor_name(uow, entry, texts),
                 "slot": slot.name if slot else "",
                 "event": event.name,

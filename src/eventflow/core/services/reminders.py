@@ -1,9 +1,11 @@
-"""Reminders before the deadline: "J-7 in 2 days" and "J-7 today", e-mailed through the outbox.
+"""Reminders before the deadline: "J-7 in 2 days" and "J-7 today", e-mailed through the outbox, each with a line in
+the inbox of the person e-mailed (kind ``reminder``).
 
 Every enabled slot not yet approved whose J-7 is two days away or today (``rules_reminders``) is reminded to the
 people who should act on it (``reminder_recipients``), in their language, if they kept the ``reminders``
 preference (on by default). Once per slot, step and deadline: the outbox's dedupe key
-``reminder:<step>:<slot>:<due date>:<user>`` makes a second run on the same day queue nothing, and a night moved to
+``reminder:<step>:<slot>:<due date>:<user>`` makes a second run on the same day queue nothing (nor a second inbox
+line), and a night moved to
 another date be reminded again for its new deadline. ``eventflow remind`` (cron) and the web server's worker both run
 it; two runs at once queue each reminder once.
 """
@@ -17,7 +19,7 @@ from attrs import define, frozen
 
 from eventflow.core import errors, rules
 from eventflow.core.i18n import N_, STATUS_LABELS
-from eventflow.core.model import Deliverable, Event, User
+from eventflow.core.model import Deliverable, Event, Notification, User
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.rules_reminders import ReminderStep, nights_to_look_at, slot_reminder
 from eventflow.core.services import Context
@@ -89,8 +91,9 @@ class ReminderService:
                     if uow.outbox.has_key(key):
                         already += 1
                         continue
-                    mail = self._mail(user, event, slot, step, today)
+                    mail, intro = self._mail(user, event, slot, step, today)
                     enqueue(self.ctx, uow, user, REMINDERS, mail, event.id, dedupe_key=key)
+                    uow.notifications.add(Notification(user.id or 0, "reminder", intro, self.ctx.clock.now(), event.id))
                     queued += 1
             uow.commit()
         return ReminderReport(queued, already)
@@ -107,7 +110,10 @@ class ReminderService:
             if step is not None:
                 yield event, slot, step
 
-    def _mail(self, user: User, event: Event, slot: Deliverable, step: ReminderStep, today: dt.date) -> Mail:
+    def _mail(
+        self, user: User, event: Event, slot: Deliverable, step: ReminderStep, today: dt.date
+    ) -> tuple[Mail, str]:
+        """The e-mail, and its first sentences for the inbox line."""
         texts = self.ctx.translations(user.language)
         due = rules.due_date(event.date)
         days = (due - today).days
@@ -122,5 +128,5 @@ class ReminderService:
         intro = texts.gettext(INTRO) % values
         if slot.assignee_id is None:
             intro += " " + texts.gettext(UNASSIGNED)
-        return compose(texts, texts.gettext(subject(step, days)) % values, intro,
-                       card_link(self.base_url, event.id or 0))  # fmt: skip
+        link = card_link(self.base_url, event.id or 0)
+        return compose(texts, texts.gettext(subject(step, days)) % values, intro, link), intro[:1000]

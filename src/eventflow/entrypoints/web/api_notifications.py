@@ -1,4 +1,5 @@
-"""The caller's own notifications: follow or unfollow a night, read the in-app inbox, mark lines read."""
+"""The caller's own notifications: follow or unfollow a night, read the in-app inbox, mark lines read; and "Mes
+livrables", the caller's slots to deliver (the ``/my-deliverables`` page as JSON)."""
 
 from __future__ import annotations
 
@@ -65,11 +66,20 @@ class NotificationsResource:
         resp.media = presenters.NotificationsRead.json((marked, self._inbox.unread(req.context.user)))
 
 
+class MyDeliverablesResource:
+    def __init__(self, services: Services) -> None:
+        self._inbox = services.inbox
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = [presenters.MyDeliverable.json(mine) for mine in self._inbox.my_deliverables(req.context.user)]
+
+
 def register(app: falcon.App[falcon.Request, falcon.Response], services: Services) -> None:
     app.add_route("/api/events/{event_id:id}/follow", FollowResource(services))
     notifications = NotificationsResource(services)
     app.add_route("/api/notifications", notifications)
     app.add_route("/api/notifications/read", notifications, suffix="read")
+    app.add_route("/api/my-deliverables", MyDeliverablesResource(services))
 
 
 _EVENT = [path_id("event_id", "the night")]
@@ -96,6 +106,12 @@ OPENAPI: dict[str, Any] = {
             "post": operation(
                 'Mark notifications read: {"ids": [...]} or {"all": true}', "notifications",
                 presenters.NotificationsRead, body=MarkRead, operation_id="markNotificationsRead",
+            ),
+        },
+        "/api/my-deliverables": {
+            "get": operation(
+                "The caller's slots not approved yet on the nights to come: late ones first, then by due date (J-7)",
+                "notifications", many(presenters.MyDeliverable), operation_id="listMyDeliverables",
             ),
         },
     }

@@ -4,6 +4,7 @@ the caller's language for the texts answers tell."""
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from contextlib import ExitStack
 from typing import Any
@@ -17,18 +18,24 @@ from eventflow.entrypoints.web.errors import reader_language
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 #: Pages get no inline script and load everything from this origin (frames too: the PDF preview); nothing may frame
-#: the app.
+#: the app. The one inline style allowed is the one carrying the response's nonce: the rich-text editor (Trix) adds
+#: its own ``<style>`` with the nonce a page gives it in ``<meta name="trix-csp-nonce">``.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self'{nonce}; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+def content_security_policy(nonce: str | None) -> str:
+    """The pages' policy, allowing the styles that carry ``nonce`` (a new one for each response)."""
+    return CONTENT_SECURITY_POLICY.format(nonce=f" 'nonce-{nonce}'" if nonce else "")
 
 
 class RequestId:
@@ -43,8 +50,15 @@ class RequestId:
 
 
 class SecurityHeaders:
+    """The security headers of every response; ``req.context.csp_nonce`` is the response's style nonce, which a page
+    hands to the rich-text editor."""
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        req.context.csp_nonce = secrets.token_urlsafe(16)
+
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool) -> None:
-        for name, value in SECURITY_HEADERS.items():
+        headers = SECURITY_HEADERS | {"Content-Security-Policy": content_security_policy(req.context.get("csp_nonce"))}
+        for name, value in headers.items():
             if resp.get_header(name) is None:  # a resource may set a stricter one (stored files: sandbox CSP)
                 resp.set_header(name, value)
         if req.path.startswith("/api/") and resp.get_header("Cache-Control") is None:

@@ -224,6 +224,7 @@ class Renderer:
             reader_language(req).value,
             me=user,
             csrf_token=req.context.get("csrf_token") or "",
+            csp_nonce=req.context.get("csp_nonce") or "",
             path=req.path,
             revision=req.context.get("revision"),
             unread=req.context.get("unread") or 0,
