@@ -119,4 +119,4 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[object]], empty: 
 
 
 def yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    return _("yes") if value else _("no")
