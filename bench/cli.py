@@ -98,6 +98,7 @@ def main() -> None:
         data_dir = Path(tmp) / "data"
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "EVENTFLOW_DATA_DIR": str(data_dir)}
         env.pop("EVENTFLOW_DATABASE_URL", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed eventflow has its bytecode: the warm-up round writes it
         # seeded by the code under test, whatever eventflow this interpreter would import
         subprocess.run(
             [sys.executable, __file__, "--seed", str(data_dir), "--nights", str(args.nights)], env=env, check=True

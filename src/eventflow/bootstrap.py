@@ -284,7 +284,8 @@ class Services:
 
     settings: Settings
     ctx: Context
-    files: StoragePorts
+    given_files: StoragePorts | None = None  # None: the local ones (``StoragePorts.local``), made on first use
+    notifier: Notifier | None = None  # for the local ports; None: SMTP or the log (``mail_notifier``)
     poster: WebhookPoster | None = None  # None: over HTTP(S), made with the webhook service
     building: threading.RLock = field(factory=threading.RLock, init=False, repr=False)
 
@@ -302,6 +303,11 @@ class Services:
             return WebhookPlanner(self.ctx, base_url)
 
         self.ctx.on_activity += [OnFirstEntry(notifications), OnFirstEntry(webhooks)]
+
+    @built_once
+    def files(self) -> StoragePorts:
+        """The file-side adapters; the local ones are made on first use (listing events touches no file)."""
+        return self.given_files or StoragePorts.local(self.settings, self.ctx, self.notifier)
 
     @built_once
     def users(self) -> UserService:
@@ -476,6 +482,7 @@ def bootstrap(
     return Services(
         settings=settings,
         ctx=ctx,
-        files=files or StoragePorts.local(settings, ctx, notifier),
+        given_files=files,
+        notifier=notifier,
         poster=poster,
     )

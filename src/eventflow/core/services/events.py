@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from attrs import define, evolve, field, frozen
 
-from eventflow.core import errors, rules, rules_review, rules_specs
+from eventflow.core import errors, rules, rules_review
 from eventflow.core.commands import UNCHANGED, EventChanges, Unchanged, given
 from eventflow.core.model import (
     Activity,
@@ -221,6 +221,8 @@ class FileEraser(Protocol):
 
 def _checked(version: Asset, specs: str) -> Asset:
     """The version with its spec check against the slot's specs as they are now (they may have changed since)."""
+    from eventflow.core import rules_specs  # the media checks: for the event card, not the calendar's reads
+
     current = rules_specs.current_check(version.content_type, version.media_info, version.spec_check, specs)
     return version if current is version.spec_check else evolve(version, spec_check=dict(current))
 
@@ -606,6 +608,8 @@ class EventService:
         shown = rules_review.current_version(slot, versions)
         if shown is None:
             return {}
+        from eventflow.core import rules_specs  # the media checks: not loaded by the reads that never approve
+
         check = rules_specs.check_of(shown.content_type, shown.media_info, shown.spec_check, slot.specs)
         return {"spec_check": check.status.value} if check.status is rules_specs.SpecStatus.DIFFERS else {}
 

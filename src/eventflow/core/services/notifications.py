@@ -30,7 +30,7 @@ import datetime as dt
 import threading
 import weakref
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 
@@ -43,7 +43,9 @@ from eventflow.core.rules_risk import NightForecast, reasons
 from eventflow.core.services import Context
 from eventflow.core.services.forecast import Forecaster
 from eventflow.core.services.mail_layout import Mail, Section, compose, plain
-from eventflow.core.services.storage import ARCHIVE_AFTER_DAYS, Outlook, read_outlook
+
+if TYPE_CHECKING:
+    from eventflow.core.services.storage import Outlook
 
 ASSIGNED = "assigned"
 REVIEW_REQUESTED = "review_requested"
@@ -291,6 +293,8 @@ class NotificationPlanner:
         return [uow.users.get(person) for person in sorted(people)]
 
     def _storage_alert(self, uow: UnitOfWork, facts: dict[str, Any]) -> None:
+        from eventflow.core.services.storage import read_outlook  # the storage code: for this rare alert only
+
         outlook = read_outlook(uow, int(facts.get("quota_bytes", 0)), self.ctx)
         for admin in (u for u in uow.users.list() if u.is_admin and u.active):
             texts = self.ctx.translations(admin.language)
@@ -316,6 +320,8 @@ class NotificationPlanner:
 
 def outlook_lines(outlook: Outlook, texts: Translator) -> list[str]:
     """When the quota will be full at the current pace, and what the next archive run would free."""
+    from eventflow.core.services.storage import ARCHIVE_AFTER_DAYS  # not loaded with the inbox's kinds (presenters)
+
     full = (
         texts.gettext("At the pace of the last 90 days of uploads, the quota will be full on %(date)s.")
         % {"date": texts.format_date(outlook.full_on)}

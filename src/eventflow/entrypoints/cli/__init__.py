@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from eventflow.config import ConfigError
 from eventflow.core.errors import EventflowError
-from eventflow.entrypoints.cli.common import CliError, Runtime, said
+from eventflow.entrypoints.cli.common import CliError, Runtime, _, said
 
 #: Every command by name, with the module of this package that defines it (in its ``COMMANDS``). A module, and what
 #: it imports, is loaded only when one of its commands runs (or ``--help`` lists them all): `eventflow event list`
@@ -66,7 +66,7 @@ class EventflowGroup(click.Group):
         except ConfigError as error:
             raise click.ClickException(one_line(str(error))) from None
         except OperationalError as error:  # the database went away or stayed locked mid-command
-            raise click.ClickException(one_line(f"the database failed: {error.orig}")) from None
+            raise CliError(one_line(_("the database failed: %(error)s") % {"error": error.orig})) from None
         except BrokenPipeError:
             raise  # the reader went away (`eventflow event list | head`): Click exits quietly
         except OSError as error:  # e.g. a data folder that cannot be written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from eventflow.entrypoints.cli.common import Runtime, pass_runtime
+from eventflow.entrypoints.cli.common import Runtime, _, pass_runtime
 
 
 @click.command()
@@ -16,14 +16,25 @@ def demo(runtime: Runtime, if_empty: bool) -> None:
 
     services = runtime.services
     if if_empty and not demo_data.is_empty(services):
-        click.echo("The database already has data: kept it as it is, no demo data added.")
+        click.echo(_("The database already has data: kept it as it is, no demo data added."))
         return
     report = demo_data.seed(services)
+    counts = {
+        "bars": report.bars,
+        "templates": report.templates,
+        "themes": report.themes,
+        "events": report.events,
+        "users": report.users,
+    }
     click.echo(
-        f"Demo data added: {report.bars} bars, {report.templates} templates, {report.themes} themes, "
-        f"{report.events} events, {report.users} people."
+        _(
+            "Demo data added: %(bars)s bars, %(templates)s templates, %(themes)s themes, %(events)s events, "
+            "%(users)s people."
+        )
+        % counts
     )
-    click.echo(f"Log in as {report.admin_email} with the password: {report.admin_password}")
+    login = {"email": report.admin_email, "password": report.admin_password}
+    click.echo(_("Log in as %(email)s with the password: %(password)s") % login)
 
 
 @click.command()

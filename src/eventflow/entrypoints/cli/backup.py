@@ -7,13 +7,28 @@ from collections.abc import Callable
 import click
 
 from eventflow.bootstrap import backup_place, backups
+from eventflow.core.i18n import N_
 from eventflow.core.ports import BackupPlace
 from eventflow.core.services.backup import BackupReport, OnProgress
-from eventflow.entrypoints.cli.common import Runtime, pass_runtime
+from eventflow.entrypoints.cli.common import CliError, Runtime, _, pass_runtime
 from eventflow.entrypoints.cli.storage import human
 
 DEST = click.argument("dest", metavar="DEST")
-ACTIONS = {"created": "Backed up", "verified": "Verified", "restored": "Restored"}
+#: The summary's line by the report's action, without and with files found in their buckets.
+DONE = {
+    "created": (
+        N_("Backed up %(database)s and %(copied)s at %(place)s."),
+        N_("Backed up %(database)s and %(copied)s at %(place)s; %(kept)s file(s) found in their bucket."),
+    ),
+    "verified": (
+        N_("Verified %(database)s and %(copied)s at %(place)s."),
+        N_("Verified %(database)s and %(copied)s at %(place)s; %(kept)s file(s) found in their bucket."),
+    ),
+    "restored": (
+        N_("Restored %(database)s and %(copied)s at %(place)s."),
+        N_("Restored %(database)s and %(copied)s at %(place)s; %(kept)s file(s) found in their bucket."),
+    ),
+}
 
 
 Job = Callable[[BackupPlace, OnProgress], BackupReport]
@@ -35,14 +50,20 @@ def summarize(report: BackupReport) -> None:
     """One line of what was done; every mismatch on stderr, with exit code 1."""
     manifest = report.manifest
     assert manifest is not None or report.problems
-    database = f"the {manifest.database.backend} database (revision {manifest.database.revision})" if manifest else ""
-    copied = f"{report.copied} file(s), {human(report.copied_bytes)}"
-    kept = f"; {report.in_buckets} file(s) found in their bucket" if report.in_buckets else ""
-    click.echo(f"{ACTIONS[report.action]} {database} and {copied} at {report.place}{kept}.")
+    database = (
+        _("the %(backend)s database (revision %(revision)s)")
+        % {"backend": manifest.database.backend, "revision": manifest.database.revision}
+        if manifest
+        else ""
+    )
+    copied = _("%(files)s file(s), %(size)s") % {"files": report.copied, "size": human(report.copied_bytes)}
+    line = DONE[report.action][1 if report.in_buckets else 0]
+    click.echo(_(line) % {"database": database, "copied": copied, "place": report.place, "kept": report.in_buckets})
     if report.problems:
         for problem in report.problems:
-            click.echo(f"  mismatch: {problem}", err=True)
-        raise click.ClickException(f"{len(report.problems)} mismatch(es): this backup cannot be trusted as it is")
+            click.echo("  " + _("mismatch: %(problem)s") % {"problem": problem}, err=True)
+        untrusted = _("%(count)s mismatch(es): this backup cannot be trusted as it is")
+        raise CliError(untrusted % {"count": len(report.problems)})
 
 
 @click.group()
@@ -58,7 +79,7 @@ def backup() -> None:
 @pass_runtime
 def create(runtime: Runtime, dest: str) -> None:
     """Write a consistent snapshot into DEST while the app runs (a new folder or prefix each time)."""
-    summarize(with_progress("Backing up", dest, backups(runtime.settings).create))
+    summarize(with_progress(_("Backing up"), dest, backups(runtime.settings).create))
 
 
 @backup.command("verify")
@@ -66,7 +87,7 @@ def create(runtime: Runtime, dest: str) -> None:
 @pass_runtime
 def verify(runtime: Runtime, dest: str) -> None:
     """Re-read the backup at DEST and compare every file with its manifest (exit 1 on any mismatch)."""
-    summarize(with_progress("Verifying", dest, backups(runtime.settings).verify))
+    summarize(with_progress(_("Verifying"), dest, backups(runtime.settings).verify))
 
 
 @backup.command("restore")
@@ -76,8 +97,9 @@ def restore(runtime: Runtime, dest: str) -> None:
     """Restore DEST into the configured, empty data folder and database; every file is checked."""
     settings = runtime.settings
     if settings.data_dir.is_dir() and any(settings.data_dir.iterdir()):
-        raise click.ClickException(f"the data folder {settings.data_dir} is not empty: restore only into an empty one")
-    summarize(with_progress("Restoring", dest, backups(settings).restore))
+        not_empty = _("the data folder %(folder)s is not empty: restore only into an empty one")
+        raise CliError(not_empty % {"folder": settings.data_dir})
+    summarize(with_progress(_("Restoring"), dest, backups(settings).restore))
 
 
 COMMANDS: list[click.Command] = [backup]

@@ -12,7 +12,7 @@ from eventflow.core.errors import InvalidInput
 from eventflow.core.i18n import N_, Message, Value
 from eventflow.core.model import Screen
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
+from eventflow.entrypoints.cli.common import Runtime, _, echo_json, echo_table, json_option, pass_runtime, yes_no
 
 
 def parse_hardware(value: str | None) -> tuple[Screen, ...]:
@@ -85,7 +85,8 @@ def bar() -> None:
 def bar_add(runtime: Runtime, name: str, location: str, hardware: str | None) -> None:
     """Add the bar NAME."""
     added = runtime.services.bars.add(None, name, location, parse_hardware(hardware))
-    click.echo(f"Added bar {added.name} (id {added.id}), screens: {screens_text(added.screens)}.")
+    values = {"name": added.name, "id": added.id, "screens": screens_text(added.screens)}
+    click.echo(_("Added bar %(name)s (id %(id)s), screens: %(screens)s.") % values)
 
 
 @bar.command("list")
@@ -98,7 +99,8 @@ def bar_list(runtime: Runtime, as_json: bool) -> None:
         echo_json([presenters.Bar.json(b) for b in bars])
         return
     rows = [(b.id, b.name, b.location, screens_text(b.screens)) for b in bars]
-    echo_table(("ID", "NAME", "LOCATION", "SCREENS"), rows, empty="No bars yet: add one with `eventflow bar add`.")
+    headers = (_("ID"), _("NAME"), _("LOCATION"), _("SCREENS"))
+    echo_table(headers, rows, empty=_("No bars yet: add one with `eventflow bar add`."))
 
 
 @click.group()
@@ -114,7 +116,7 @@ def theme() -> None:
 def theme_set(runtime: Runtime, month: str, name: str, description: str) -> None:
     """Give the month YYYY-MM the theme NAME (replacing the one it had)."""
     period = runtime.services.themes.set(None, month, name, description)
-    click.echo(f"Theme of {period.key}: {period.name}.")
+    click.echo(_("Theme of %(month)s: %(name)s.") % {"month": period.key, "name": period.name})
 
 
 @theme.command("list")
@@ -129,7 +131,9 @@ def theme_list(runtime: Runtime, year: int | None, as_json: bool) -> None:
         return
     rows = [(t.id, t.key, t.name, t.description) for t in themes]
     echo_table(
-        ("ID", "MONTH", "THEME", "DESCRIPTION"), rows, empty="No themes yet: set one with `eventflow theme set`."
+        (_("ID"), _("MONTH"), _("THEME"), _("DESCRIPTION")),
+        rows,
+        empty=_("No themes yet: set one with `eventflow theme set`."),
     )
 
 
@@ -147,7 +151,7 @@ def template() -> None:
 def template_add(runtime: Runtime, name: str, specs: str, is_default: bool, hardware_kind: str | None) -> None:
     """Add the deliverable template NAME."""
     added = runtime.services.templates.add(None, name, specs, is_default, hardware_kind)
-    click.echo(f"Added template {added.name} (id {added.id}).")
+    click.echo(_("Added template %(name)s (id %(id)s).") % {"name": added.name, "id": added.id})
 
 
 @template.command("list")
@@ -161,9 +165,9 @@ def template_list(runtime: Runtime, as_json: bool) -> None:
         return
     rows = [(t.id, t.name, t.specs, yes_no(t.is_default), t.hardware_kind or "-") for t in templates]
     echo_table(
-        ("ID", "NAME", "SPECS", "DEFAULT", "HARDWARE KIND"),
+        (_("ID"), _("NAME"), _("SPECS"), _("DEFAULT"), _("HARDWARE KIND")),
         rows,
-        empty="No templates yet: add one with `eventflow template add`.",
+        empty=_("No templates yet: add one with `eventflow template add`."),
     )
 
 

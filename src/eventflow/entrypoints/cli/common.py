@@ -81,6 +81,8 @@ def cli_texts() -> Translator:
 
 def _(text: str) -> str:
     """``text`` (English, extracted by ``pybabel``) in the command line's language; fill it in with ``% values``."""
+    if cli_language() is Language.EN:
+        return text  # the msgids are the English texts: no catalog (nor Babel) to load for an English reader
     return cli_texts().gettext(text)
 
 
@@ -117,4 +119,4 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[object]], empty: 
 
 
 def yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    return _("yes") if value else _("no")

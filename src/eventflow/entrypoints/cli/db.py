@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from eventflow.entrypoints.cli.common import Runtime, pass_runtime
+from eventflow.entrypoints.cli.common import Runtime, _, pass_runtime
 
 
 def shown_url(url: str) -> str:
@@ -27,11 +27,12 @@ def db_upgrade(runtime: Runtime) -> None:
     url = runtime.settings.database_url
     before, now = upgrade(url)
     if before is None:
-        click.echo(f"Created the database {shown_url(url)} (revision {now}).")
+        click.echo(_("Created the database %(url)s (revision %(now)s).") % {"url": shown_url(url), "now": now})
     elif before == now:
-        click.echo(f"The database {shown_url(url)} is up to date (revision {now}).")
+        click.echo(_("The database %(url)s is up to date (revision %(now)s).") % {"url": shown_url(url), "now": now})
     else:
-        click.echo(f"Migrated the database {shown_url(url)} from revision {before} to {now}.")
+        migrated = _("Migrated the database %(url)s from revision %(before)s to %(now)s.")
+        click.echo(migrated % {"url": shown_url(url), "before": before, "now": now})
 
 
 @db.command("status")
@@ -42,14 +43,15 @@ def db_status(runtime: Runtime) -> None:
 
     url = runtime.settings.database_url
     state = status(url)
-    click.echo(f"Database: {shown_url(url)}")
-    click.echo(f"Revision: {state.current or 'none (empty database)'}; latest known: {state.head}")
+    click.echo(_("Database: %(url)s") % {"url": shown_url(url)})
+    current = state.current or _("none (empty database)")
+    click.echo(_("Revision: %(current)s; latest known: %(head)s") % {"current": current, "head": state.head})
     if state.ahead:
-        click.echo("Newer than this eventflow: install the version that migrated it.")
+        click.echo(_("Newer than this eventflow: install the version that migrated it."))
     elif state.behind:
-        click.echo("Behind: run `eventflow db upgrade`.")
+        click.echo(_("Behind: run `eventflow db upgrade`."))
     else:
-        click.echo("Up to date.")
+        click.echo(_("Up to date."))
 
 
 COMMANDS: list[click.Command] = [db]

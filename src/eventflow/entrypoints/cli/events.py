@@ -10,7 +10,7 @@ from eventflow.core import rules
 from eventflow.core.errors import InvalidInput, NotFound
 from eventflow.core.model import Bar, Health
 from eventflow.core.services.events import EventCard, SlotView, parse_date
-from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.cli.common import Runtime, _, echo_json, echo_table, json_option, pass_runtime
 
 if TYPE_CHECKING:
     from eventflow.bootstrap import Services
@@ -55,9 +55,8 @@ def event_create(runtime: Runtime, name: str, day: str, bars: tuple[str, ...], d
     services = runtime.services
     card = services.events.create(None, name, parse_date(day), bar_ids(services, bars), description)
     created = card.summary.event
-    click.echo(
-        f"Created event {created.name} on {created.date.isoformat()} (id {created.id}), {len(card.slots)} slots."
-    )
+    values = {"name": created.name, "date": created.date.isoformat(), "id": created.id, "slots": len(card.slots)}
+    click.echo(_("Created event %(name)s on %(date)s (id %(id)s), %(slots)s slots.") % values)
 
 
 @event.command("list")
@@ -97,7 +96,8 @@ def event_list(
         )
         for s in summaries
     ]
-    echo_table(("ID", "DATE", "NAME", "BARS", "THEME", "COUNTDOWN", "HEALTH", "LATE"), rows, empty="No events.")
+    headers = (_("ID"), _("DATE"), _("NAME"), _("BARS"), _("THEME"), _("COUNTDOWN"), _("HEALTH"), _("LATE"))
+    echo_table(headers, rows, empty=_("No events."))
 
 
 @event.command("show")
@@ -119,12 +119,12 @@ def event_show(runtime: Runtime, event_id: int, as_json: bool) -> None:
     bar_names = {b.id: b.name for b in services.bars.list()}  # a removed bar still names its slots
     rows = [slot_row(view, bar_names, names) for view in card.slots]
     echo_table(
-        ("ID", "DELIVERABLE", "BAR", "SPECS", "STATUS", "LATE", "ASSIGNEE", "VERSIONS"),
+        (_("ID"), _("DELIVERABLE"), _("BAR"), _("SPECS"), _("STATUS"), _("LATE"), _("ASSIGNEE"), _("VERSIONS")),
         rows,
-        empty="No deliverable slots.",
+        empty=_("No deliverable slots."),
     )
     if any(view.versions for view in card.slots):
-        click.echo("* the current version (the one reviewed and shown on the screens)")
+        click.echo(_("* the current version (the one reviewed and shown on the screens)"))
 
 
 def header(card: EventCard, services: Services) -> str:
@@ -134,13 +134,17 @@ def header(card: EventCard, services: Services) -> str:
         night.name,
         night.date.isoformat(),
         ", ".join(b.name for b in summary.bars),
-        summary.theme or "no theme",
+        summary.theme or _("no theme"),
         rules.countdown_label(night.date, today),
-        f"health {summary.health.value}",
+        _("health %(health)s") % {"health": summary.health.value},
     ]
-    due = rules.due_date(night.date).isoformat()
-    late = f", {summary.late_count} late" if summary.late_count else ""
-    return " | ".join(parts) + f"\nEverything due by {due} (J-7){late}."
+    values = {"due": rules.due_date(night.date).isoformat(), "late": summary.late_count}
+    due = (
+        _("Everything due by %(due)s (J-7), %(late)s late.")
+        if summary.late_count
+        else _("Everything due by %(due)s (J-7).")
+    )
+    return " | ".join(parts) + "\n" + due % values
 
 
 def slot_row(view: SlotView, bar_names: dict[int | None, str], people: dict[int | None, str]) -> tuple[object, ...]:
@@ -148,10 +152,10 @@ def slot_row(view: SlotView, bar_names: dict[int | None, str], people: dict[int 
     return (
         slot.id,
         slot.name,
-        bar_names.get(slot.bar_id, "?") if slot.bar_id else "all",
+        bar_names.get(slot.bar_id, "?") if slot.bar_id else _("all"),
         slot.specs or "-",
-        slot.status.value if slot.enabled else f"{slot.status.value} (disabled)",
-        "⚠ late" if view.late else "",
+        slot.status.value if slot.enabled else _("%(status)s (disabled)") % {"status": slot.status.value},
+        _("⚠ late") if view.late else "",
         people.get(slot.assignee_id, "?") if slot.assignee_id else "-",
         ", ".join(f"v{a.version}" + ("*" if view.current is a else "") for a in view.versions) or "-",
     )

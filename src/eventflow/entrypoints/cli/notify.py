@@ -7,16 +7,14 @@ import click
 from eventflow.core.model import OutboxMessage, OutboxStatus
 from eventflow.core.services.outbox import SendReport
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.cli.common import Runtime, _, echo_json, echo_table, json_option, pass_runtime
 
 
 def say_sent(report: SendReport) -> None:
-    click.echo(f"Sent {report.sent} e-mail(s).")
+    click.echo(_("Sent %(count)s e-mail(s).") % {"count": report.sent})
     if report.retrying or report.given_up:
-        click.echo(
-            f"{report.retrying} will be retried, {report.given_up} given up: see `eventflow outbox list --failed`.",
-            err=True,
-        )
+        failing = _("%(retrying)s will be retried, %(given_up)s given up: see `eventflow outbox list --failed`.")
+        click.echo(failing % {"retrying": report.retrying, "given_up": report.given_up}, err=True)
 
 
 @click.command()
@@ -29,9 +27,9 @@ def digest(runtime: Runtime, queue_only: bool) -> None:
     """
     services = runtime.services
     report = services.digest.run()
+    counts = {"queued": len(report.queued), "idle": len(report.nothing_to_say), "done": len(report.already_done)}
     click.echo(
-        f"Digest queued for {len(report.queued)} user(s); nothing to say to {len(report.nothing_to_say)}; "
-        f"{len(report.already_done)} already had today's."
+        _("Digest queued for %(queued)s user(s); nothing to say to %(idle)s; %(done)s already had today's.") % counts
     )
     if not queue_only:
         say_sent(services.outbox.send_due())
@@ -49,7 +47,8 @@ def remind(runtime: Runtime, queue_only: bool) -> None:
     """
     services = runtime.services
     report = services.reminders.run()
-    click.echo(f"Reminders queued: {report.queued}; already sent: {report.already_sent}.")
+    counts = {"queued": report.queued, "sent": report.already_sent}
+    click.echo(_("Reminders queued: %(queued)s; already sent: %(sent)s.") % counts)
     if not queue_only:
         say_sent(services.outbox.send_due())
 
@@ -78,9 +77,9 @@ def outbox_list(runtime: Runtime, failed: bool, limit: int, as_json: bool) -> No
         echo_json([presenters.OutboxMessage.json(m) for m in messages])
         return
     echo_table(
-        ["ID", "STATUS", "TRIES", "TO", "SUBJECT", "NEXT TRY", "LAST ERROR"],
+        [_("ID"), _("STATUS"), _("TRIES"), _("TO"), _("SUBJECT"), _("NEXT TRY"), _("LAST ERROR")],
         [row(m) for m in messages],
-        "No failing e-mail." if failed else "No e-mail queued yet.",
+        _("No failing e-mail.") if failed else _("No e-mail queued yet."),
     )
 
 
@@ -97,7 +96,7 @@ def outbox_retry(runtime: Runtime, message_id: int) -> None:
     """Queue again an e-mail that was given up on, and try to send it now."""
     services = runtime.services
     message = services.outbox.retry(None, message_id)
-    click.echo(f"E-mail {message.id} to {message.recipient} queued again.")
+    click.echo(_("E-mail %(id)s to %(recipient)s queued again.") % {"id": message.id, "recipient": message.recipient})
     say_sent(services.outbox.send_due())
 
 

@@ -9,12 +9,12 @@ import click
 from eventflow.core.model import Role
 from eventflow.core.services.users import check_password, normalise_email
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime, yes_no
+from eventflow.entrypoints.cli.common import Runtime, _, echo_json, echo_table, json_option, pass_runtime, yes_no
 
 
 def ask_password() -> str:
     """Hidden, typed twice; a short one is refused before anything is stored."""
-    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password: str = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     return check_password(password)
 
 
@@ -35,7 +35,8 @@ def user_add(runtime: Runtime, email: str, name: str, role: str, password: str |
         normalise_email(email)  # a typo is reported before the password is asked for
         password = ask_password()
     added = runtime.services.users.add(None, email, name, role=role, password=password)
-    click.echo(f"Added {added.role.value} {added.name} <{added.email}> (id {added.id}).")
+    values = {"role": added.role.value, "name": added.name, "email": added.email, "id": added.id}
+    click.echo(_("Added %(role)s %(name)s <%(email)s> (id %(id)s).") % values)
 
 
 @user.command("list")
@@ -49,7 +50,9 @@ def user_list(runtime: Runtime, as_json: bool) -> None:
         return
     rows = [(u.id, u.email, u.name, u.role.value, yes_no(u.active)) for u in users]
     echo_table(
-        ("ID", "E-MAIL", "NAME", "ROLE", "ACTIVE"), rows, empty="No users yet: add one with `eventflow user add`."
+        (_("ID"), _("E-MAIL"), _("NAME"), _("ROLE"), _("ACTIVE")),
+        rows,
+        empty=_("No users yet: add one with `eventflow user add`."),
     )
 
 
@@ -59,7 +62,7 @@ def user_list(runtime: Runtime, as_json: bool) -> None:
 def user_deactivate(runtime: Runtime, email: str) -> None:
     """Lock EMAIL out (sessions and tokens stop working); their history keeps their name."""
     gone = runtime.services.users.deactivate(None, email)
-    click.echo(f"Deactivated {gone.name} <{gone.email}>.")
+    click.echo(_("Deactivated %(name)s <%(email)s>.") % {"name": gone.name, "email": gone.email})
 
 
 @user.command("set-password")
@@ -69,7 +72,7 @@ def user_set_password(runtime: Runtime, email: str) -> None:
     """Give EMAIL a new password (asked for, hidden); their open sessions end."""
     found = runtime.services.users.by_email(email)
     runtime.services.users.set_password(None, found.email, ask_password())
-    click.echo(f"Password changed for {found.email}.")
+    click.echo(_("Password changed for %(email)s.") % {"email": found.email})
 
 
 @click.group()
@@ -97,7 +100,8 @@ def token_list(runtime: Runtime, email: str, as_json: bool) -> None:
         echo_json([presenters.Token.json(t) for t in tokens])
         return
     rows = [(t.id, t.prefix or "-", t.label, when(t.created_at), when(t.last_used_at)) for t in tokens]
-    echo_table(("ID", "PREFIX", "LABEL", "CREATED", "LAST USED"), rows, empty=f"{email} has no token.")
+    headers = (_("ID"), _("PREFIX"), _("LABEL"), _("CREATED"), _("LAST USED"))
+    echo_table(headers, rows, empty=_("%(email)s has no token.") % {"email": email})
 
 
 @token.command("revoke")
@@ -109,11 +113,12 @@ def token_revoke(runtime: Runtime, token_reference: str) -> None:
     found = users.find_token(token_reference)
     users.revoke_token(None, found.user_id, found.id or 0)
     shown = f"{found.prefix}…, {found.label}" if found.prefix else found.label
-    click.echo(f"Revoked token {found.id} ({shown}) of {users.get(found.user_id).email}.")
+    values = {"id": found.id, "token": shown, "email": users.get(found.user_id).email}
+    click.echo(_("Revoked token %(id)s (%(token)s) of %(email)s.") % values)
 
 
 def when(instant: dt.datetime | None) -> str:
-    return instant.strftime("%Y-%m-%d %H:%M UTC") if instant else "never"
+    return instant.strftime("%Y-%m-%d %H:%M UTC") if instant else _("never")
 
 
 COMMANDS: list[click.Command] = [user, token]

@@ -9,13 +9,35 @@ import click
 
 from eventflow.bootstrap import store_at
 from eventflow.config import BucketUrl, Settings
+from eventflow.core.i18n import N_
 from eventflow.core.model import Asset
 from eventflow.core.services.storage import Leftover, Plan, Summary
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.cli.common import Runtime, _, cli_texts, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.cli.common import (
+    CliError,
+    Runtime,
+    _,
+    cli_texts,
+    echo_json,
+    echo_table,
+    json_option,
+    pass_runtime,
+)
 from eventflow.entrypoints.startup import reclaim_leftovers
 
-VERBS = {"archived": "moved to cold storage", "deleted": "deleted", "restored": "brought back", "purged": "purged"}
+#: What a job did, by its summary's action: the line's beginning, then what became of the files.
+DONE = {
+    "archived": (N_("Archived"), N_("moved to cold storage")),
+    "deleted": (N_("Deleted"), N_("deleted")),
+    "restored": (N_("Restored"), N_("brought back")),
+    "purged": (N_("Purged"), N_("purged")),
+}
+#: What a plan would do, by its verb.
+WOULD = {
+    "archive": N_("Would archive %(files)s file(s), %(size)s, of %(events)s event(s):"),
+    "delete": N_("Would delete %(files)s file(s), %(size)s, of %(events)s event(s):"),
+    "purge": N_("Would purge %(files)s file(s), %(size)s, of %(events)s event(s):"),
+}
 
 
 def human(size: int) -> str:
@@ -24,12 +46,11 @@ def human(size: int) -> str:
 
 
 def show_plan(plan: Plan, verb: str) -> None:
-    click.echo(f"Would {verb} {len(plan.assets)} file(s), {human(plan.bytes)}, of {len(plan.events)} event(s):")
+    click.echo(_(WOULD[verb]) % {"files": len(plan.assets), "size": human(plan.bytes), "events": len(plan.events)})
     for event in plan.events:
         mine = [a for a in plan.assets if a.event_id == event.id]
-        click.echo(
-            f"  {event.date}  {event.name} (id {event.id}): {len(mine)} file(s), {human(sum(a.size for a in mine))}"
-        )
+        values = {"name": event.name, "id": event.id, "files": len(mine), "size": human(sum(a.size for a in mine))}
+        click.echo(f"  {event.date}  " + _("%(name)s (id %(id)s): %(files)s file(s), %(size)s") % values)
 
 
 def run_with_progress(plan: Plan, label: str, job: Callable[[Callable[[Asset], None]], Summary]) -> Summary:
@@ -38,29 +59,38 @@ def run_with_progress(plan: Plan, label: str, job: Callable[[Callable[[Asset], N
 
 
 def describe(leftover: Leftover) -> str:
+    values = {"place": leftover.place, "name": leftover.name, "size": human(leftover.size), "owner": leftover.owner}
     if leftover.place == "quota":
-        return f"quota: {human(leftover.size)} held by {leftover.owner} (ended)"
-    return f"{leftover.place}: {leftover.name} ({human(leftover.size)}) left by {leftover.owner} (ended)"
+        return _("quota: %(size)s held by %(owner)s (ended)") % values
+    return _("%(place)s: %(name)s (%(size)s) left by %(owner)s (ended)") % values
 
 
 def reclaim(runtime: Runtime) -> None:
     """The sweep every command that writes starts with: say what it reclaimed, if anything."""
     reclaimed = reclaim_leftovers(runtime.services)
     for leftover in reclaimed:
-        click.echo(f"Reclaimed {describe(leftover)}")
+        click.echo(_("Reclaimed %(leftover)s") % {"leftover": describe(leftover)})
 
 
 def finish(summary: Summary) -> None:
     """One line of what was done; any file that could not be handled on stderr, with exit code 1."""
-    click.echo(
-        f"{summary.action.capitalize()}: {summary.files} file(s) of {len(summary.events)} event(s) "
-        f"{VERBS[summary.action]}; {human(summary.freed_bytes)} freed on the hot disk"
-        + (f", {human(summary.moved_bytes)} copied." if summary.moved_bytes else ".")
-    )
+    action, outcome = DONE[summary.action]
+    values = {
+        "action": _(action),
+        "files": summary.files,
+        "events": len(summary.events),
+        "outcome": _(outcome),
+        "freed": human(summary.freed_bytes),
+        "copied": human(summary.moved_bytes),
+    }
+    done = _("%(action)s: %(files)s file(s) of %(events)s event(s) %(outcome)s; %(freed)s freed on the hot disk")
+    copied = _(", %(copied)s copied.") if summary.moved_bytes else "."
+    click.echo(done % values + copied % values)
     if summary.problems:
         for problem in summary.problems:
-            click.echo(f"  not done: {problem}", err=True)
-        raise click.ClickException(f"{len(summary.problems)} file(s) were left as they were; run again once fixed")
+            click.echo("  " + _("not done: %(problem)s") % {"problem": problem}, err=True)
+        left = _("%(count)s file(s) were left as they were; run again once fixed")
+        raise CliError(left % {"count": len(summary.problems)})
 
 
 @click.command()
@@ -84,7 +114,7 @@ def archive(runtime: Runtime, older_than_days: int | None, event_id: int | None,
     if dry_run or not plan.assets:
         show_plan(plan, verb)
         return
-    label = "Deleting" if delete else "Archiving"
+    label = _("Deleting") if delete else _("Archiving")
     finish(run_with_progress(plan, label, lambda on: storage.archive(None, plan, delete, on)))
 
 
@@ -105,7 +135,7 @@ def restore(runtime: Runtime, event_id: int) -> None:
     storage = runtime.services.storage
     reclaim(runtime)
     plan = storage.restore_plan(event_id)
-    finish(run_with_progress(plan, "Restoring", lambda on: storage.restore(None, plan, on)))
+    finish(run_with_progress(plan, _("Restoring"), lambda on: storage.restore(None, plan, on)))
 
 
 @click.command()
@@ -121,7 +151,7 @@ def purge(runtime: Runtime, event_id: int | None, dry_run: bool) -> None:
     if dry_run or not plan.assets:
         show_plan(plan, "purge")
         return
-    finish(run_with_progress(plan, "Purging", lambda on: storage.purge(None, plan, on)))
+    finish(run_with_progress(plan, _("Purging"), lambda on: storage.purge(None, plan, on)))
 
 
 @click.group(invoke_without_command=True)
@@ -169,14 +199,17 @@ def storage_check(runtime: Runtime, repair: bool) -> None:
     for line in drift.missing + drift.wrong_size:
         click.echo(f"  {line}", err=True)
     for store, key, size in drift.orphans:
-        click.echo(f"  {store} store: {key} ({human(size)}) belongs to no file in the database", err=True)
+        orphan = _("%(store)s store: %(key)s (%(size)s) belongs to no file in the database")
+        click.echo("  " + orphan % {"store": store, "key": key, "size": human(size)}, err=True)
     for leftover in drift.leftovers:
         click.echo(f"  {describe(leftover)}", err=True)
     if drift.leftovers:
-        click.echo("  run `eventflow storage check --repair` to reclaim what processes that ended left", err=True)
+        click.echo(
+            "  " + _("run `eventflow storage check --repair` to reclaim what processes that ended left"), err=True
+        )
     if not drift.ok:
         problems = len(drift.missing) + len(drift.wrong_size) + len(drift.orphans) + len(drift.leftovers)
-        raise click.ClickException(_("%(count)s difference(s) between the database and the disk") % {"count": problems})
+        raise CliError(_("%(count)s difference(s) between the database and the disk") % {"count": problems})
     click.echo(_("Checked %(count)s file(s): the database and the disk agree.") % {"count": drift.checked})
 
 
@@ -192,20 +225,34 @@ def storage_migrate(runtime: Runtime, target: str, store: str) -> None:
     services = runtime.services
     destination = store_at(target, store, "--to")
     if _same_place(runtime.settings, store, target):
-        raise click.ClickException(f"--to names the {store} store itself: give another place")
+        raise CliError(_("--to names the %(store)s store itself: give another place") % {"store": store})
     plan = services.migration.plan(store)
-    with click.progressbar(length=len(plan), label="Copying", show_pos=True) as bar:
+    with click.progressbar(length=len(plan), label=_("Copying"), show_pos=True) as bar:
         result = services.migration.migrate(store, destination, lambda _file: bar.update(1))
+    copied = {
+        "files": result.copied,
+        "size": human(result.copied_bytes),
+        "store": store,
+        "target": target,
+        "there": result.already_there,
+    }
     click.echo(
-        f"Copied {result.copied} file(s), {human(result.copied_bytes)}, of the {store} store to {target}; "
-        f"{result.already_there} already there. Nothing was deleted."
+        _(
+            "Copied %(files)s file(s), %(size)s, of the %(store)s store to %(target)s; %(there)s already there. "
+            "Nothing was deleted."
+        )
+        % copied
     )
     if result.problems:
         for problem in result.problems:
-            click.echo(f"  not copied: {problem}", err=True)
-        raise click.ClickException(f"{len(result.problems)} file(s) were not copied; run again once fixed")
+            click.echo("  " + _("not copied: %(problem)s") % {"problem": problem}, err=True)
+        missed = _("%(count)s file(s) were not copied; run again once fixed")
+        raise CliError(missed % {"count": len(result.problems)})
     variable = "EVENTFLOW_HOT_URL" if store == "hot" else "EVENTFLOW_COLD_URL"
-    click.echo(f"Next: stop eventflow, run this again to catch up, set {variable}={target!r}, start it again.")
+    setting = f"{variable}={target!r}"
+    click.echo(
+        _("Next: stop eventflow, run this again to catch up, set %(setting)s, start it again.") % {"setting": setting}
+    )
 
 
 def _same_place(settings: Settings, store: str, target: str) -> bool:

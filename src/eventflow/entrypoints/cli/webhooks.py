@@ -8,7 +8,7 @@ from eventflow.core.model import WebhookDelivery, WebhookFormat
 from eventflow.core.rules_webhooks import EVENT_NAMES
 from eventflow.core.services.webhooks import WebhookView
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.cli.common import Runtime, echo_json, echo_table, json_option, pass_runtime
+from eventflow.entrypoints.cli.common import CliError, Runtime, _, echo_json, echo_table, json_option, pass_runtime
 
 
 @click.group()
@@ -29,7 +29,8 @@ def webhook() -> None:
 def webhook_add(runtime: Runtime, url: str, secret: str, events: tuple[str, ...], format_: str, language: str) -> None:
     """Register URL (http:// or https://) for the given events."""
     hook = runtime.services.webhooks.add(None, url, secret, list(events), format_, language)
-    click.echo(f"Webhook {hook.id} added: {hook.url} hears {', '.join(hook.events)} ({hook.format.value}).")
+    values = {"id": hook.id, "url": hook.url, "events": ", ".join(hook.events), "format": hook.format.value}
+    click.echo(_("Webhook %(id)s added: %(url)s hears %(events)s (%(format)s).") % values)
 
 
 @webhook.command("list")
@@ -41,7 +42,8 @@ def webhook_list(runtime: Runtime, as_json: bool) -> None:
     if as_json:
         echo_json([presenters.Webhook.json(v) for v in views])
         return
-    echo_table(["ID", "URL", "FORMAT", "EVENTS", "LAST DELIVERY"], [row(v) for v in views], "No webhook yet.")
+    headers = [_("ID"), _("URL"), _("FORMAT"), _("EVENTS"), _("LAST DELIVERY")]
+    echo_table(headers, [row(v) for v in views], _("No webhook yet."))
 
 
 def row(view: WebhookView) -> list[object]:
@@ -69,7 +71,7 @@ def outcome(delivery: WebhookDelivery) -> str:
 def webhook_remove(runtime: Runtime, webhook_id: int) -> None:
     """Delete a webhook; its deliveries not sent yet are dropped."""
     runtime.services.webhooks.remove(None, webhook_id)
-    click.echo(f"Webhook {webhook_id} removed.")
+    click.echo(_("Webhook %(id)s removed.") % {"id": webhook_id})
 
 
 @webhook.command("test")
@@ -79,8 +81,8 @@ def webhook_test(runtime: Runtime, webhook_id: int) -> None:
     """POST a webhook.test delivery now and say how the receiver answered (exit 1 when it did not accept it)."""
     delivery = runtime.services.webhooks.test(None, webhook_id)
     if delivery.last_error is not None:
-        raise click.ClickException(f"the receiver did not accept the test: {delivery.last_error}")
-    click.echo(f"Delivered: the receiver answered {delivery.last_status_code}.")
+        raise CliError(_("the receiver did not accept the test: %(error)s") % {"error": delivery.last_error})
+    click.echo(_("Delivered: the receiver answered %(status)s.") % {"status": delivery.last_status_code})
 
 
 @webhook.command("deliver")
@@ -88,7 +90,8 @@ def webhook_test(runtime: Runtime, webhook_id: int) -> None:
 def webhook_deliver(runtime: Runtime) -> None:
     """POST every delivery that is due now (the web server does it every 15 s; cron may run this instead)."""
     report = runtime.services.webhooks.deliver_due()
-    click.echo(f"Delivered {report.sent}; {report.retrying} will be retried, {report.given_up} given up.")
+    counts = {"sent": report.sent, "retrying": report.retrying, "given_up": report.given_up}
+    click.echo(_("Delivered %(sent)s; %(retrying)s will be retried, %(given_up)s given up.") % counts)
 
 
 COMMANDS: list[click.Command] = [webhook]

@@ -34,8 +34,10 @@ from eventflow.adapters.blobstore import disk_full
 from eventflow.adapters.resumable import UploadFolders, UploadInfo
 from eventflow.bootstrap import Services
 from eventflow.core import errors
+from eventflow.core.i18n import N_, Value
 from eventflow.core.model import User
 from eventflow.core.services.assets import AssetService, UploadTarget, kind_for, parse_category
+from eventflow.entrypoints.web.errors import Refusal
 from eventflow.entrypoints.web.schema import Json
 
 TUS_VERSION = "1.0.0"
@@ -43,19 +45,19 @@ EXTENSIONS = "creation,checksum,termination,expiration"
 CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 CHUNK = 1024 * 1024
 OFFSET_TYPE = "application/offset+octet-stream"
-NO_SUCH_UPLOAD = "no such upload (finished long ago, terminated or never created)"
+NO_SUCH_UPLOAD = N_("no such upload (finished long ago, terminated or never created)")
+CHECKSUM_MISMATCH = "460 Checksum Mismatch"
+#: The titles of the statuses only tus answers with (the others are ``web.errors.TITLES``), translated like them.
+TITLES = {falcon.HTTP_410: N_("Gone"), CHECKSUM_MISMATCH: N_("Checksum mismatch")}
 
 
-class TusError(falcon.HTTPError):
-    """A protocol-level refusal; every tus response carries ``Tus-Resumable``."""
+class TusError(Refusal):
+    """A protocol-level refusal, in the caller's language like every error; every tus response carries
+    ``Tus-Resumable``."""
 
-    def __init__(self, status: str, description: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(
-            status,
-            title=status.partition(" ")[2],
-            description=description,
-            headers={"Tus-Resumable": TUS_VERSION, **(headers or {})},
-        )
+    def __init__(self, status: str, message: str, /, headers: dict[str, str] | None = None, **values: Value) -> None:
+        super().__init__(status, message, headers={"Tus-Resumable": TUS_VERSION, **(headers or {})}, **values)
+        self.title = TITLES.get(status, status.partition(" ")[2])
 
 
 @contextmanager
@@ -78,14 +80,16 @@ def parse_metadata(header: str | None) -> dict[str, str]:
         try:
             values[key] = base64.b64decode(encoded, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
-            raise TusError(falcon.HTTP_400, f"Upload-Metadata: the value of {key!r} is not base64 UTF-8") from None
+            raise TusError(
+                falcon.HTTP_400, "Upload-Metadata: the value of %(key)r is not base64 UTF-8", key=key
+            ) from None
     return values
 
 
 def _int_header(req: falcon.Request, name: str) -> int:
     value = req.get_header(name) or ""
     if not value.isdigit() or len(value) > 19:
-        raise TusError(falcon.HTTP_400, f"the {name} header must be a whole number of bytes")
+        raise TusError(falcon.HTTP_400, "the %(name)s header must be a whole number of bytes", name=name)
     return int(value)
 
 
@@ -113,7 +117,8 @@ class TusBase:
     @staticmethod
     def require_version(req: falcon.Request) -> None:
         if req.get_header("Tus-Resumable") != TUS_VERSION:
-            raise TusError(falcon.HTTP_412, f"send Tus-Resumable: {TUS_VERSION}", {"Tus-Version": TUS_VERSION})
+            version = {"Tus-Version": TUS_VERSION}
+            raise TusError(falcon.HTTP_412, "send Tus-Resumable: %(version)s", version, version=TUS_VERSION)
 
 
 class UploadsResource(TusBase):
@@ -187,14 +192,15 @@ class UploadResource(TusBase):
     def on_patch(self, req: falcon.Request, resp: falcon.Response, upload_id: str) -> None:
         self.require_version(req)
         if (req.content_type or "").split(";")[0].strip().lower() != OFFSET_TYPE:
-            raise TusError(falcon.HTTP_415, f"send the bytes as {OFFSET_TYPE}")
+            raise TusError(falcon.HTTP_415, "send the bytes as %(type)s", type=OFFSET_TYPE)
         expires = self._keep(req, upload_id)
         with self._uploads.locked(upload_id):
             info = self._load(req, upload_id)
             self._finish_if_whole(req.context.user, info)
             offset = self._uploads.received(info)
             if _int_header(req, "Upload-Offset") != offset:
-                raise TusError(falcon.HTTP_409, f"the upload is at offset {offset}", {"Upload-Offset": str(offset)})
+                at = {"Upload-Offset": str(offset)}
+                raise TusError(falcon.HTTP_409, "the upload is at offset %(offset)s", at, offset=offset)
             if info.asset_id is None:
                 with dropped_when_full(self._uploads.data(info.id), offset):
                     self._append(req, info, offset)
@@ -226,8 +232,9 @@ class UploadResource(TusBase):
             self._uploads.delete(info.id)
             raise TusError(
                 falcon.HTTP_410,
-                f"this upload expired: an unfinished upload is kept {self._expiry_hours:g} hours after its last "
-                "request; send the file again",
+                "this upload expired: an unfinished upload is kept %(hours)g hours after its last request; send the "
+                "file again",
+                hours=self._expiry_hours,
             )
         return expires
 
@@ -243,7 +250,7 @@ class UploadResource(TusBase):
         checksum = self._checksum(req.get_header("Upload-Checksum"))
         room = info.length - offset
         if req.content_length is not None and req.content_length > room:
-            raise TusError(falcon.HTTP_413, f"only {room} more bytes fit in this upload")
+            raise TusError(falcon.HTTP_413, "only %(room)s more bytes fit in this upload", room=room)
         path = self._uploads.data(info.id)
         with path.open("r+b") as out:
             out.seek(offset)
@@ -256,7 +263,7 @@ class UploadResource(TusBase):
             if checksum and (written < 0 or checksum[1].digest() != checksum[0]):
                 out.truncate(offset)
                 if written >= 0:
-                    raise TusError("460 Checksum Mismatch", "the bytes received do not match Upload-Checksum")
+                    raise TusError(CHECKSUM_MISMATCH, "the bytes received do not match Upload-Checksum")
             out.flush()
             os.fsync(out.fileno())
         if written < 0:
@@ -278,7 +285,7 @@ class UploadResource(TusBase):
             return None
         algorithm, _, encoded = header.strip().partition(" ")
         if algorithm.lower() not in CHECKSUMS:
-            raise TusError(falcon.HTTP_400, f"Upload-Checksum: use one of {', '.join(CHECKSUMS)}")
+            raise TusError(falcon.HTTP_400, "Upload-Checksum: use one of %(names)s", names=", ".join(CHECKSUMS))
         try:
             return base64.b64decode(encoded, validate=True), CHECKSUMS[algorithm.lower()]()
         except binascii.Error:
