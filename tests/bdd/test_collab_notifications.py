@@ -30,9 +30,9 @@ from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import SlotChange
 from eventflow.core.services.notifications import GROUP_WINDOW
 from eventflow.entrypoints.web.app import create_app
-from tests.assets import samples
 from tests.bdd.conftest import bar_names, event_id, slots, step
-from tests.notifications.conftest import Mailbox, Received, free_port
+from tests.support import samples
+from tests.support.mail import Mailbox, Received, free_port
 
 scenarios("collab_notifications.feature", "collab_comments.feature")
 

@@ -29,8 +29,8 @@ from eventflow.core.model import NOTIFICATION_KINDS, User
 from eventflow.core.services.events import SlotChange
 from eventflow.entrypoints.web.app import create_app
 from tests.bdd.conftest import PASSWORD, bar_names, event_id, slots, step
-from tests.notifications.conftest import Mailbox, Received, free_port
-from tests.webhooks.receiver import Receiver, serve, signature_is_valid
+from tests.support.mail import Mailbox, Received, free_port
+from tests.support.receiver import Receiver, serve, signature_is_valid
 
 scenarios("j7_reminders.feature", "calendar_feeds.feature", "outgoing_webhooks.feature")
 
