@@ -71,16 +71,18 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def _context(browser: Any, phone: bool) -> Any:
+def _context(browser: Any, phone: bool, viewport: dict[str, int] | None) -> Any:
     playwright, chromium = browser
     if phone:
         return chromium.new_context(**playwright.devices["Pixel 7"], locale="fr-FR")
-    return chromium.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+    return chromium.new_context(viewport=viewport or {"width": 1440, "height": 900}, locale="fr-FR")
 
 
 @contextmanager
-def open_page(browser: Any, base: str, profile: str) -> Iterator[Any]:
-    context = _context(browser, profile == "phone")
+def open_page(browser: Any, base: str, profile: str, viewport: dict[str, int] | None = None) -> Iterator[Any]:
+    """A page of a fresh context: a Pixel 7 for the "phone" profile, else a desktop (1440x900 unless ``viewport``);
+    a JavaScript error on it fails the test."""
+    context = _context(browser, profile == "phone", viewport)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.base = base

@@ -1,8 +1,17 @@
-"""Test doubles beyond the ports' in-memory fakes (``eventflow.adapters.memory``)."""
+"""Test doubles beyond the ports' in-memory fakes (``eventflow.adapters.memory``): a database that cancels commits.
+
+A module takes the fixtures by name: ``clashing, services = fakes.clashing, fakes.services_on_clashing``."""
 
 from __future__ import annotations
 
+import pytest
+
+from eventflow.adapters.memory import memory_uow_factory
+from eventflow.adapters.security import Argon2Hasher
+from eventflow.bootstrap import Services, bootstrap
+from eventflow.config import Settings
 from eventflow.core import errors
+from eventflow.core.clock import FixedClock
 from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory
 
 
@@ -49,3 +58,13 @@ class _CancelledCommit:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._unit, name)
+
+
+@pytest.fixture
+def clashing() -> Clashing:
+    return Clashing(memory_uow_factory())
+
+
+@pytest.fixture
+def services_on_clashing(settings: Settings, clock: FixedClock, clashing: Clashing) -> Services:
+    return bootstrap(settings, uow=clashing, clock=clock, hasher=Argon2Hasher(fast=True))

@@ -27,7 +27,7 @@ PASSED_THROUGH = (
     "EVENTFLOW_SMTP_URL",
     "EVENTFLOW_MAIL_GROUP_SECONDS",
     "EVENTFLOW_BODY_TIMEOUT_SECONDS",
-    # a second app server on the same database and stores (tests/web/test_two_servers.py)
+    # a second app server on the same database and stores (tests/e2e/http/test_two_servers.py)
     "EVENTFLOW_DATABASE_URL",
     "EVENTFLOW_SECRET_KEY",
     "EVENTFLOW_HOT_URL",

@@ -33,6 +33,20 @@ BASE_URL = "https://eventflow.example.org"
 SEPARATE_MAILS = {"EVENTFLOW_MAIL_GROUP_SECONDS": "0"}
 SMTP_USER, SMTP_PASSWORD = "mailer", "s3cret-é"
 
+#: The fixtures a folder's ``conftest.py`` takes with ``from tests.support.mail import *``.
+__all__ = [
+    "burst_services",
+    "certificate",
+    "client_tls",
+    "clock",
+    "mailbox",
+    "notifier",
+    "server_tls",
+    "services",
+    "smtp_server",
+    "team",
+]
+
 
 @define
 class Received:

@@ -49,6 +49,20 @@ class Browser:
         return self.client.simulate_request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
 
 
+def login(
+    client: falcon.testing.TestClient, email: str, password: str = PASSWORD, **kw: object
+) -> falcon.testing.Result:
+    return client.simulate_post("/api/session", json={"email": email, "password": password}, **kw)
+
+
+def cookie_api(client: falcon.testing.TestClient, user: User) -> Api:
+    """Logged in through the login form's API, as a browser script would be (cookie + CSRF header)."""
+    resp = login(client, user.email)
+    assert resp.status_code == 200
+    session = resp.cookies["eventflow_session"].value
+    return Api(client, {"Cookie": f"eventflow_session={session}", "X-CSRF-Token": resp.json["csrf_token"]})
+
+
 @pytest.fixture
 def app(services: Services) -> falcon.App:
     return create_app(services)

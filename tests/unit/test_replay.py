@@ -8,27 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from eventflow.adapters.memory import memory_uow_factory
-from eventflow.adapters.security import Argon2Hasher
-from eventflow.bootstrap import Services, bootstrap
-from eventflow.config import Settings
+from eventflow.bootstrap import Services
 from eventflow.core import errors
-from eventflow.core.clock import FixedClock
 from eventflow.core.model import Status, User
 from eventflow.core.replay import PAUSES, RETRY_AFTER, replayed
 from eventflow.core.services.events import SlotChange
-from tests.support import samples
+from tests.support import fakes, samples
 from tests.support.fakes import Clashing
 
-
-@pytest.fixture
-def clashing() -> Clashing:
-    return Clashing(memory_uow_factory())
-
-
-@pytest.fixture
-def services(settings: Settings, clock: FixedClock, clashing: Clashing) -> Services:
-    return bootstrap(settings, uow=clashing, clock=clock, hasher=Argon2Hasher(fast=True))
+clashing, services = fakes.clashing, fakes.services_on_clashing
 
 
 @pytest.fixture

@@ -57,6 +57,15 @@ def date_of(services: Services, event_id: int) -> dt.date:
     return services.events.card(event_id).summary.event.date
 
 
+def open_month_of(page: Any, live: Live, event_id: int) -> tuple[Services, dt.date]:
+    """The admin logged in on the month view of the night's day; the services and that day."""
+    _, services, _ = live
+    day = date_of(services, event_id)
+    login(page)
+    page.goto(f"{page.base}/calendar?view=month&date={day}")
+    return services, day
+
+
 def whole_names(page: Any, scope: str) -> dict[str, bool]:
     """Each night name shown under ``scope``: whether it shows whole everywhere it shows (never cut with "…")."""
     return page.evaluate(
@@ -109,12 +118,9 @@ def test_a_night_dragged_to_another_day_moves_with_its_due_dates(
     desktop: Any, live: Live, quarter: dict[str, int]
 ) -> None:
     page = desktop
-    _, services, _ = live
     event_id = quarter["Nuit Électro Tropicale"]
-    start = date_of(services, event_id)
+    services, start = open_month_of(page, live, event_id)
     target = start + dt.timedelta(days=2)
-    login(page)
-    page.goto(f"{page.base}/calendar?view=month&date={start}")
     chip = page.locator(f'.month-grid .ev[data-event-id="{event_id}"]')
     expect(chip).to_have_attribute("draggable", "true")
 
@@ -146,12 +152,9 @@ def test_a_night_is_duplicated_cancelled_restored_and_deleted_from_its_card(
     desktop: Any, live: Live, quarter: dict[str, int]
 ) -> None:
     page = desktop
-    _, services, _ = live
     source = quarter["Café Théâtre Impro"]
-    day = date_of(services, source)
+    services, day = open_month_of(page, live, source)
     copy_day = day + dt.timedelta(days=3)
-    login(page)
-    page.goto(f"{page.base}/calendar?view=month&date={day}")
     page.locator(f'.month-grid .ev[data-event-id="{source}"]').click()
     card = page.locator("#overlay [data-card]")
     card.locator(".card-edit summary").click()

@@ -11,7 +11,7 @@ import pytest
 from attrs import frozen
 
 from eventflow.bootstrap import Services
-from tests.support.browser import SCREENSHOTS, login
+from tests.support.browser import SCREENSHOTS, login, open_page
 from tests.support.seed import Seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,21 +57,8 @@ def month(live: Live) -> Month:
 
 @pytest.fixture(params=["1440", "1024", "phone"])
 def screen(request: pytest.FixtureRequest, browser: Any, live: Live) -> Iterator[Any]:
-    playwright, chromium = browser
-    if request.param == "phone":
-        context = chromium.new_context(**playwright.devices["Pixel 7"], locale="fr-FR")
-    else:
-        context = chromium.new_context(viewport=SCREENS[request.param], locale="fr-FR")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.base, page.profile = live[0], request.param
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with open_page(browser, live[0], request.param, SCREENS.get(request.param)) as page:
         yield page
-        assert not errors, f"JavaScript errors: {errors}"
-    finally:
-        context.close()
 
 
 def rect(page: Any, selector: str) -> dict[str, float]:

@@ -21,20 +21,12 @@ from eventflow.bootstrap import Services
 from eventflow.core.model import Deliverable, Event, User
 from eventflow.entrypoints.web import admission
 from eventflow.entrypoints.web.server import THREADS
-from tests.support import samples
+from tests.support import english, samples
 from tests.support.http import multipart
-from tests.support.web import PASSWORD, add_admin, add_member
+from tests.support.web import PASSWORD
 
-
-@pytest.fixture
-def admin(services: Services) -> User:
-    """These tests read the API's messages in English, the source texts: their people read English."""
-    return add_admin(services, "en")
-
-
-@pytest.fixture
-def member(services: Services) -> User:
-    return add_member(services, "en")
+#: These tests read the API's messages in English, the source texts: their people read English.
+admin, member = english.admin, english.member
 
 
 #: Enough of the file for the upload to hold its quota and write its temporary file before the body stalls.

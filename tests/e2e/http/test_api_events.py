@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from eventflow.bootstrap import Services
 from eventflow.core.model import Asset, Bar, Event, User
 from eventflow.core.services.events import SlotChange
-from tests.support.web import Api, add_admin, add_member
+from tests.support import english
+from tests.support.web import Api
 
-
-@pytest.fixture
-def admin(services: Services) -> User:
-    """These tests read the API's messages in English, the source texts: their people read English."""
-    return add_admin(services, "en")
-
-
-@pytest.fixture
-def member(services: Services) -> User:
-    return add_member(services, "en")
+#: These tests read the API's messages in English, the source texts: their people read English.
+admin, member = english.admin, english.member
 
 
 SUMMARY_KEYS = {"id", "name", "date", "bars", "theme", "health", "countdown"}

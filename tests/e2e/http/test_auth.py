@@ -11,32 +11,11 @@ from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import User
 from eventflow.entrypoints.web.app import create_app
-from tests.support.web import PASSWORD, Api, add_admin, add_member
+from tests.support import english
+from tests.support.web import PASSWORD, Api, cookie_api, login
 
-
-@pytest.fixture
-def admin(services: Services) -> User:
-    """These tests read the API's messages in English, the source texts: their people read English."""
-    return add_admin(services, "en")
-
-
-@pytest.fixture
-def member(services: Services) -> User:
-    return add_member(services, "en")
-
-
-def login(
-    client: falcon.testing.TestClient, email: str, password: str = PASSWORD, **kw: object
-) -> falcon.testing.Result:
-    return client.simulate_post("/api/session", json={"email": email, "password": password}, **kw)
-
-
-def cookie_api(client: falcon.testing.TestClient, user: User) -> Api:
-    """Logged in through the login form's API, as a browser script would be (cookie + CSRF header)."""
-    resp = login(client, user.email)
-    assert resp.status_code == 200
-    session = resp.cookies["eventflow_session"].value
-    return Api(client, {"Cookie": f"eventflow_session={session}", "X-CSRF-Token": resp.json["csrf_token"]})
+#: These tests read the API's messages in English, the source texts: their people read English.
+admin, member = english.admin, english.member
 
 
 def test_bad_password_and_unknown_email_get_the_same_401(client: falcon.testing.TestClient, member: User) -> None:

@@ -8,8 +8,7 @@ import falcon.testing
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Bar, DeliverableTemplate, User
-from tests.e2e.http.test_auth import cookie_api, login
-from tests.support.web import Api
+from tests.support.web import Api, cookie_api, login
 
 
 def poll(api: Api, etag: str | None = None) -> falcon.testing.Result:

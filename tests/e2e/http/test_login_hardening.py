@@ -14,19 +14,11 @@ from eventflow.core.clock import FixedClock
 from eventflow.core.model import User
 from eventflow.entrypoints.web.app import create_app
 from eventflow.entrypoints.web.pages.common import safe_next
-from tests.e2e.http.test_auth import cookie_api, login
-from tests.support.web import PASSWORD, Api, add_admin, add_member
+from tests.support import english
+from tests.support.web import PASSWORD, Api, cookie_api, login
 
-
-@pytest.fixture
-def admin(services: Services) -> User:
-    """These tests read the API's messages in English, the source texts: their people read English."""
-    return add_admin(services, "en")
-
-
-@pytest.fixture
-def member(services: Services) -> User:
-    return add_member(services, "en")
+#: These tests read the API's messages in English, the source texts: their people read English.
+admin, member = english.admin, english.member
 
 
 # -- the session endpoint takes JSON only -------------------------------------------------------------------------

@@ -11,20 +11,12 @@ from PIL import Image
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Event, User
-from tests.support import samples
+from tests.support import english, samples
 from tests.support.http import multipart
-from tests.support.web import Api, add_admin, add_member
+from tests.support.web import Api
 
-
-@pytest.fixture
-def admin(services: Services) -> User:
-    """These tests read the API's messages in English, the source texts: their people read English."""
-    return add_admin(services, "en")
-
-
-@pytest.fixture
-def member(services: Services) -> User:
-    return add_member(services, "en")
+#: These tests read the API's messages in English, the source texts: their people read English.
+admin, member = english.admin, english.member
 
 
 @pytest.fixture

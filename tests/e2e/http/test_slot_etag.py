@@ -7,37 +7,16 @@ import io
 
 import pytest
 
-from eventflow.adapters.memory import memory_uow_factory
-from eventflow.adapters.security import Argon2Hasher
-from eventflow.bootstrap import Services, bootstrap
-from eventflow.config import Settings
-from eventflow.core.clock import FixedClock
+from eventflow.bootstrap import Services
 from eventflow.core.model import Event, User
 from eventflow.core.services.events import SlotChange
-from tests.support import samples
+from tests.support import english, fakes, samples
 from tests.support.fakes import Clashing
-from tests.support.web import Api, add_admin, add_member
+from tests.support.web import Api
 
-
-@pytest.fixture
-def admin(services: Services) -> User:
-    """These tests read the API's messages in English, the source texts: their people read English."""
-    return add_admin(services, "en")
-
-
-@pytest.fixture
-def member(services: Services) -> User:
-    return add_member(services, "en")
-
-
-@pytest.fixture
-def clashing() -> Clashing:
-    return Clashing(memory_uow_factory())
-
-
-@pytest.fixture
-def services(settings: Settings, clock: FixedClock, clashing: Clashing) -> Services:
-    return bootstrap(settings, uow=clashing, clock=clock, hasher=Argon2Hasher(fast=True))
+#: These tests read the API's messages in English, the source texts: their people read English.
+admin, member = english.admin, english.member
+clashing, services = fakes.clashing, fakes.services_on_clashing
 
 
 @pytest.fixture

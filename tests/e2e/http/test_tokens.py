@@ -9,8 +9,7 @@ from eventflow.bootstrap import Services
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import User
 from eventflow.core.services.audit import AuditQuery
-from tests.e2e.http.test_auth import cookie_api
-from tests.support.web import Api
+from tests.support.web import Api, cookie_api
 
 
 @pytest.fixture
