@@ -118,6 +118,12 @@ def mailbox() -> Mailbox:
 
 
 @pytest.fixture
+def smtp_url(smtp_server: Controller) -> str:
+    """The address of a real SMTP server on a free localhost port, delivering into ``mailbox``."""
+    return f"smtp://127.0.0.1:{smtp_server.port}?from=planning@bars.fr"
+
+
+@pytest.fixture
 def smtp_server(mailbox: Mailbox) -> Iterator[Controller]:
     """A plain SMTP server on a free localhost port."""
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
