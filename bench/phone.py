@@ -1,6 +1,6 @@
 """Phone uploads on Chrome's network presets: a 12 MP camera photo on its night in under 5 s on "Fast 4G" and under
 15 s on "Fast 3G" (issue 13's targets), measured by the Playwright test that also checks the bytes sent
-(tests/browser/test_phone_uploads.py), run here alone, three times, with its timing check on.
+(tests/e2e/browser/test_phone_uploads.py), run here alone, three times, with its timing check on.
 
     .venv/bin/python bench/phone.py
 
@@ -17,7 +17,7 @@ import sys
 
 from common import ROOT
 
-TEST = "tests/browser/test_phone_uploads.py::test_a_12_mp_camera_photo_is_on_its_night_in_seconds"
+TEST = "tests/e2e/browser/test_phone_uploads.py::test_a_12_mp_camera_photo_is_on_its_night_in_seconds"
 RUNS = 3
 
 

@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--years", default="1,10", help="histories to seed, comma-separated")
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
-    from tests.integration.backends import configured_backends, throwaway_database
+    from tests.support.backends import configured_backends, throwaway_database
 
     histories = [int(y) for y in args.years.split(",")]
     backends = [b for b in configured_backends() if b in ("sqlite", "postgresql")]

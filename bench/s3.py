@@ -6,7 +6,7 @@
    ``upload_file`` (its default transfer: 8 MiB parts, 10 threads) to the same server (target >= 0.8x)
 2. peak memory of the server workers while a --upload-mb file is uploaded to a hot store in a bucket (target < 100 MB)
 
-The S3 server is moto's (``tests/s3server.py``, from PyPI: ``pip install -e '.[test]'``), on this machine: both
+The S3 server is moto's (``tests/support/s3server.py``, from PyPI: ``pip install -e '.[test]'``), on this machine: both
 sides pay for the same server. The archive is timed in-process (``StorageService.archive``, what ``eventflow
 archive`` runs after starting up); the two sides alternate, and each keeps its best of the rounds.
 """
@@ -31,7 +31,7 @@ from common import ROOT, eventflow_env, memory_mb, served, worker_pids
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from tests.s3server import S3Server, s3_server
+from tests.support.s3server import S3Server, s3_server
 
 MB = 1_000_000
 MIB = 1024 * 1024

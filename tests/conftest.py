@@ -1,4 +1,7 @@
-"""Fixtures shared by every test: settings in a temporary folder, a fixed clock, services on fakes."""
+"""Fixtures shared by every test: settings in a temporary folder, a fixed clock, services on fakes, an S3 server; the
+HTTP fixtures of ``tests/support/web.py`` (the app, clients as an admin and a member) through ``pytest_plugins``.
+
+Helpers live in ``tests/support`` (a package); a folder's ``conftest.py`` picks the fixtures it needs from there."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from eventflow.adapters.security import Argon2Hasher
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock
-from tests.s3server import S3Server, s3_server
+from tests.support.s3server import S3Server, s3_server
+
+pytest_plugins = ["tests.support.web"]
 
 #: The command line speaks the machine's locale (``LANG=fr_FR.UTF-8`` → French): the tests read its English, whatever
 #: the machine; commands they start inherit it.

@@ -23,7 +23,7 @@ from eventflow.core.commands import EventChanges
 from eventflow.core.model import Bar, Deliverable, Health, Screen, Status
 from eventflow.core.services.events import EventSummary, SlotChange, parse_date
 from eventflow.entrypoints.web.app import create_app
-from tests.assets import samples
+from tests.support import samples
 
 #: The password every person created by the scenarios logs in with.
 PASSWORD = "correct horse battery"

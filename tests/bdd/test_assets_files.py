@@ -13,10 +13,10 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.web.app import create_app
-from tests.assets import samples
-from tests.assets.conftest import stored_files
-from tests.assets.http import multipart
 from tests.bdd.conftest import PASSWORD
+from tests.support import samples
+from tests.support.assets import stored_files
+from tests.support.http import multipart
 
 scenarios("assets_files.feature")
 

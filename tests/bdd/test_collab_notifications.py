@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import falcon.testing
 import pytest
-from aiosmtpd.controller import Controller
 from attrs import define, field
 from pytest_bdd import given, scenarios, then, when
 
@@ -30,9 +28,9 @@ from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import SlotChange
 from eventflow.core.services.notifications import GROUP_WINDOW
 from eventflow.entrypoints.web.app import create_app
-from tests.assets import samples
 from tests.bdd.conftest import bar_names, event_id, slots, step
-from tests.notifications.conftest import Mailbox, Received, free_port
+from tests.support import mail, samples
+from tests.support.mail import Mailbox, Received
 
 scenarios("collab_notifications.feature", "collab_comments.feature")
 
@@ -69,18 +67,7 @@ class Inbox:
         self.checked.clear()
 
 
-@pytest.fixture
-def mailbox() -> Mailbox:
-    return Mailbox()
-
-
-@pytest.fixture
-def smtp_url(mailbox: Mailbox) -> Iterator[str]:
-    """A real SMTP server on a free localhost port, delivering into ``mailbox``."""
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield f"smtp://127.0.0.1:{controller.port}?from=planning@bars.fr"
-    controller.stop()
+mailbox, smtp_server, smtp_url = mail.mailbox, mail.smtp_server, mail.smtp_url
 
 
 @pytest.fixture

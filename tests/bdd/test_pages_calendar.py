@@ -12,7 +12,7 @@ from eventflow.bootstrap import Services
 from eventflow.core.commands import UserChanges
 from eventflow.core.services.events import SlotChange
 from tests.bdd.conftest import PASSWORD
-from tests.pages.conftest import Browser
+from tests.support.web import Browser
 
 scenarios("pages_calendar.feature")
 

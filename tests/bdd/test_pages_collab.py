@@ -11,7 +11,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from eventflow.bootstrap import Services
 from eventflow.core.model import NOTIFICATION_KINDS, User
 from tests.bdd.conftest import PASSWORD
-from tests.pages.conftest import Browser
+from tests.support.web import Browser
 
 scenarios("pages_collab.feature")
 

@@ -16,8 +16,8 @@ from eventflow.core import errors
 from eventflow.core.commands import EventChanges
 from eventflow.core.model import Status, User
 from eventflow.core.services.audit import AuditQuery
-from tests.assets import samples
 from tests.bdd.conftest import PASSWORD, event_id, slots, step
+from tests.support import samples
 
 scenarios("planning.feature")
 

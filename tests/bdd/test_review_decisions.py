@@ -13,8 +13,8 @@ from eventflow.core import errors
 from eventflow.core.model import User
 from eventflow.core.services.events import SlotChange, SlotView
 from eventflow.core.services.review import SettingsChange
-from tests.assets import samples
 from tests.bdd.conftest import event_id, slots, step
+from tests.support import samples
 
 scenarios("review_decisions.feature")
 

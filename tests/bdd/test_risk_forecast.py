@@ -14,7 +14,7 @@ from eventflow.core.model import Language
 from eventflow.core.rules_risk import reasons
 from eventflow.core.services.events import SlotChange
 from tests.bdd.conftest import PASSWORD, bar_named, event_id, step, summary
-from tests.pages.conftest import Browser
+from tests.support.web import Browser
 
 scenarios("risk_forecast.feature")
 

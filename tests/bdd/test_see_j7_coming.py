@@ -8,14 +8,12 @@ The outbox and the webhook deliveries are sent before every look, as the web ser
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import falcon.testing
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 from attrs import define, field
 from pytest_bdd import given, scenarios, then, when
 
@@ -29,8 +27,9 @@ from eventflow.core.model import NOTIFICATION_KINDS, User
 from eventflow.core.services.events import SlotChange
 from eventflow.entrypoints.web.app import create_app
 from tests.bdd.conftest import PASSWORD, bar_names, event_id, slots, step
-from tests.notifications.conftest import Mailbox, Received, free_port
-from tests.webhooks.receiver import Receiver, serve, signature_is_valid
+from tests.support import mail, webhooks
+from tests.support.mail import Mailbox, Received
+from tests.support.receiver import Receiver, signature_is_valid
 
 scenarios("j7_reminders.feature", "calendar_feeds.feature", "outgoing_webhooks.feature")
 
@@ -60,17 +59,7 @@ class Inbox:
         self.checked.clear()
 
 
-@pytest.fixture
-def mailbox() -> Mailbox:
-    return Mailbox()
-
-
-@pytest.fixture
-def smtp_url(mailbox: Mailbox) -> Iterator[str]:
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield f"smtp://127.0.0.1:{controller.port}?from=planning@bars.fr"
-    controller.stop()
+mailbox, smtp_server, smtp_url = mail.mailbox, mail.smtp_server, mail.smtp_url
 
 
 @pytest.fixture
@@ -85,13 +74,7 @@ def inbox(services: Services, mailbox: Mailbox) -> Inbox:
     return Inbox(services, mailbox)
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    server = serve(found)
-    yield found
-    server.shutdown()
-    server.server_close()
+receiver = webhooks.receiver
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.web.app import create_app
-from tests.assets import samples
-from tests.assets.http import multipart
 from tests.bdd.conftest import PASSWORD, event_id
+from tests.support import samples
+from tests.support.http import multipart
 
 scenarios("spec_checks.feature")
 EVENT = "Nuit Disco"

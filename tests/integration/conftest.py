@@ -8,50 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
 
 from eventflow.adapters.memory import memory_uow_factory
 from eventflow.adapters.sql import SqlUnitOfWorkFactory
-from eventflow.adapters.sql.tables import locks, metadata, revision
 from eventflow.core.ports import UnitOfWorkFactory
-from tests.integration.backends import SERVER_URL_VARIABLES, SQL_BACKENDS, server_url, throwaway_database
-
-
-class Databases:
-    """One migrated throwaway database per SQL backend, made on first use and dropped at the end."""
-
-    def __init__(self, stack: ExitStack, folder: Path) -> None:
-        self._stack = stack
-        self._folder = folder
-        self._factories: dict[str, SqlUnitOfWorkFactory] = {}
-
-    def factory(self, backend: str) -> SqlUnitOfWorkFactory:
-        if backend != "sqlite" and server_url(backend) is None:
-            pytest.skip(f"{backend}: set {SERVER_URL_VARIABLES[backend]} to run against it")
-        if backend not in self._factories:
-            url = self._stack.enter_context(throwaway_database(backend, self._folder))
-            factory = SqlUnitOfWorkFactory.from_url(url)
-            self._stack.callback(factory.dispose)
-            self._factories[backend] = factory
-        return self._factories[backend]
+from tests.support.backends import SQL_BACKENDS, Databases, empty
 
 
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
     with ExitStack() as stack:
         yield Databases(stack, tmp_path_factory.mktemp("databases"))
-
-
-def empty(factory: SqlUnitOfWorkFactory) -> SqlUnitOfWorkFactory:
-    """Delete every row the application wrote; the rows migrations seed (named locks, the revision) stay."""
-    with factory.engine.begin() as connection:
-        for table in reversed(metadata.sorted_tables):
-            if table not in (locks, revision):
-                connection.execute(delete(table))
-    return factory
 
 
 @pytest.fixture(params=SQL_BACKENDS)

@@ -1,13 +1,12 @@
 """Uploads through the asset service on fakes (memory database, memory blob stores, ``FakeMedia``): versions, types,
-limits, quota, photos, previews. No Pillow, PyAV or PDFium: ``tests/integration/test_media_contract.py`` holds the
-real adapters to what the fake answers, ``tests/assets`` runs the pixels themselves on the real disk."""
+limits, quota, photos, previews. No Pillow, PyAV or PDFium: ``tests/integration/media/test_media_contract.py`` holds
+the real adapters to what the fake answers, ``tests/integration/assets`` runs the pixels themselves on the real disk."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -23,30 +22,16 @@ from eventflow.core import errors
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Deliverable, Event, Status, User
 from eventflow.core.services.events import SlotChange
+from tests.support import assets
+from tests.support.assets import LIMIT_MB, MB, QUOTA_BYTES
 
-MB = 1024 * 1024
-#: 2 MiB per file, 4 MiB in all: small enough to fill in a test.
-LIMIT_MB = 2
-QUOTA_BYTES = 4 * MB
 PDF = fake_file("application/pdf", pages=2, width_pt=842, height_pt=1191, dpi=None)
 MP4 = fake_file("video/mp4", width=160, height=96, codec="h264", duration=1.0)
 PHOTO = fake_file("image/jpeg", width=800, height=600, orientation=6, gps=[48.85, 2.35])
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env(
-        {
-            "EVENTFLOW_DATA_DIR": str(tmp_path / "data"),
-            "EVENTFLOW_MAX_UPLOAD_MB": str(LIMIT_MB),
-            "EVENTFLOW_QUOTA_GB": repr(QUOTA_BYTES / 1024**3),
-        }
-    )
-
-
-@pytest.fixture
-def notifier() -> RecordingNotifier:
-    return RecordingNotifier()
+#: The asset tests' small quota (2 MiB per file, 4 MiB in all) and recording notifier, on fakes here.
+settings, notifier = assets.settings, assets.notifier
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from eventflow.core.model import Language, Screen, User
 from eventflow.core.rules import Compliance
 from eventflow.core.rules_risk import reasons
 from eventflow.core.services.events import SlotChange
-from tests.assets import samples
+from tests.support import samples
 
 
 class Team:

@@ -14,7 +14,7 @@ from eventflow.core.commands import EventChanges, UserChanges
 from eventflow.core.model import Deliverable, OutboxMessage, Status, User
 from eventflow.core.rules_reminders import ReminderStep, reminder_step, slot_reminder
 from eventflow.core.services.events import SlotChange
-from tests.assets import samples
+from tests.support import samples
 
 DUE = dt.date(2026, 11, 27)  # J-7 of a night on 4 December
 NIGHT = DUE + dt.timedelta(days=7)

@@ -13,7 +13,7 @@ from eventflow.core import errors
 from eventflow.core.model import Anchor, Status, User
 from eventflow.core.services.events import SlotChange, SlotView
 from eventflow.core.services.review import SettingsChange
-from tests.assets import samples
+from tests.support import samples
 
 
 @frozen

@@ -6,8 +6,8 @@ orientation=6)``. From those facts they answer what the real adapters answer and
 upright and shrunk to 2560 pixels (Pillow's rounding), re-encoded as JPEG (WebP when it has transparency) with
 nothing but its size; a 480-pixel WebP thumbnail; a PDF's page count, page size and resolution; a video's size,
 codec, duration and rotation; an image with too many pixels refused (``InvalidInput``), a file without facts
-unreadable (``UnsupportedMedia``), and a preview that never raises. ``tests/integration/test_media_contract.py`` holds
-the real adapters and these fakes to the same answers.
+unreadable (``UnsupportedMedia``), and a preview that never raises.
+``tests/integration/media/test_media_contract.py`` holds the real adapters and these fakes to the same answers.
 """
 
 from __future__ import annotations

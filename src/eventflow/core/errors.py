@@ -3,7 +3,8 @@
 An error carries a ``Message``: an English text with named values (``%(name)s``), translated by the door that shows it
 in its reader's language (``web/errors.py``, the CLI), never here. The first argument of every error class is such a
 text, written as a plain string literal: ``pybabel extract`` finds it there (the class names are keywords in
-``[tool.babel.extract_messages]``) and ``tests/i18n`` checks that no error is raised with an f-string or a computed
+``[tool.babel.extract_messages]``) and
+``tests/unit/test_messages.py`` checks that no error is raised with an f-string or a computed
 text. Values go as keywords: ``InvalidInput("%(raw)r is not a date", "date", raw=raw)``; a ``Size`` shows as
 "5,0 Mo" / "5.0 MB", a date in the reader's words, a nested ``Message`` translated too.
 """

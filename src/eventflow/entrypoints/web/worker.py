@@ -29,8 +29,9 @@ What this subclass changes in gthread, each because a stalled client would other
 What it does not change: headers are still read on a thread, so a request line or headers that stop coming hold
 that thread until the timeout (a proxy in front, which reads headers itself, closes that gap).
 
-Built on gthread's internals of gunicorn 27 (``pyproject.toml`` pins the series); ``tests/web/test_slow_clients.py``
-drives a real server. Not with gunicorn's own TLS (eventflow runs behind a proxy that terminates it).
+Built on gthread's internals of gunicorn 27 (``pyproject.toml`` pins the series);
+``tests/e2e/http/test_slow_clients.py`` drives a real server.
+Not with gunicorn's own TLS (eventflow runs behind a proxy that terminates it).
 """
 
 from __future__ import annotations

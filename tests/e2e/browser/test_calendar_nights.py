@@ -1,0 +1,307 @@
+"""The calendar as handy as Asana's (issue 13, item 6), and the card's small fixes, replayed in Chromium: drag a night
+to another day, duplicate / cancel / restore / delete it from its card, search nights by name across months, whole
+names in the quarter and phone month views, an empty state for filters with no result, the quick-upload button off
+"Ouvrir le calendrier", the status menu's whole text, and Approve buttons that look disabled when they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from eventflow.bootstrap import Services
+from eventflow.core.services.events import SlotChange
+from tests.support.browser import login, shot
+from tests.support.seed import ADMIN, MEMBER, Seeded
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+Live = tuple[str, Services, Seeded]
+LONG_NAMES = ("Afterwork des Bénévoles", "Nuit Électro Tropicale", "Café Théâtre Impro")
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def month_ahead(services: Services, months: int) -> dt.date:
+    """The first day of a month far enough ahead that no other test plans anything in it."""
+    day = services.clock.today().replace(day=1)
+    for _ in range(months):
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return day
+
+
+def plan(services: Services, name: str, day: dt.date) -> int:
+    admin = services.users.by_email(ADMIN)
+    bars = [b.id or 0 for b in services.bars.list() if b.name == "Le Perchoir"]
+    return services.events.create(admin, name, day, bars).summary.event.id or 0
+
+
+@pytest.fixture(scope="module")
+def quarter(live: Live) -> dict[str, int]:
+    """Three nights with long names in a quarter of their own, and a namesake of one of them three months later."""
+    _, services, _ = live
+    first = month_ahead(services, 6)
+    first = first.replace(month=3 * ((first.month - 1) // 3) + 1)  # a quarter's first month
+    ids = {name: plan(services, name, first + dt.timedelta(days=9 + 4 * i)) for i, name in enumerate(LONG_NAMES)}
+    ids["Café des Sports"] = plan(services, "Café des Sports", (first + dt.timedelta(days=100)).replace(day=20))
+    return ids
+
+
+def date_of(services: Services, event_id: int) -> dt.date:
+    return services.events.card(event_id).summary.event.date
+
+
+def open_month_of(page: Any, live: Live, event_id: int) -> tuple[Services, dt.date]:
+    """The admin logged in on the month view of the night's day; the services and that day."""
+    _, services, _ = live
+    day = date_of(services, event_id)
+    login(page)
+    page.goto(f"{page.base}/calendar?view=month&date={day}")
+    return services, day
+
+
+def whole_names(page: Any, scope: str) -> dict[str, bool]:
+    """Each night name shown under ``scope``: whether it shows whole everywhere it shows (never cut with "…")."""
+    return page.evaluate(
+        """(scope) => [...document.querySelectorAll(scope + ' .ev-name')]
+             .filter(el => el.offsetParent !== null)
+             .reduce((whole, el) => { const name = el.textContent.trim();
+                 whole[name] = (whole[name] ?? true) && el.scrollWidth <= el.clientWidth + 1; return whole; }, {})""",
+        scope,
+    )
+
+
+@contextmanager
+def laptop(browser: Any, base: str) -> Iterator[Any]:
+    """A 1024 px wide screen (the profile's name is its width)."""
+    _, chromium = browser
+    context = chromium.new_context(viewport={"width": 1024, "height": 768}, locale="fr-FR")
+    page = context.new_page()
+    page.base, page.profile = base, "1024"
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_quarter_and_phone_month_views_show_whole_night_names(
+    page: Any, live: Live, quarter: dict[str, int], browser: Any
+) -> None:
+    _, services, _ = live
+    first = date_of(services, quarter[LONG_NAMES[0]]).replace(day=1)
+    login(page)
+    page.goto(f"{page.base}/calendar?view=quarter&date={first}")
+    shown = whole_names(page, ".quarter-grid")
+    assert {name: shown.get(name) for name in LONG_NAMES} == dict.fromkeys(LONG_NAMES, True)
+    shot(page, "calendar-quarter")
+    page.goto(f"{page.base}/calendar?view=month&date={first}")
+    shown = whole_names(page, ".calendar")
+    assert {name: shown.get(name) for name in LONG_NAMES} == dict.fromkeys(LONG_NAMES, True)
+    shot(page, "calendar-month-long-names")
+    if page.profile == "desktop":
+        with laptop(browser, page.base) as small:
+            login(small)
+            for view in ("quarter", "month"):
+                small.goto(f"{small.base}/calendar?view={view}&date={first}")
+                shown = whole_names(small, ".calendar")
+                assert {name: shown.get(name) for name in LONG_NAMES} == dict.fromkeys(LONG_NAMES, True), view
+                shot(small, f"calendar-{view}-long-names")
+
+
+def test_a_night_dragged_to_another_day_moves_with_its_due_dates(
+    desktop: Any, live: Live, quarter: dict[str, int]
+) -> None:
+    page = desktop
+    event_id = quarter["Nuit Électro Tropicale"]
+    services, start = open_month_of(page, live, event_id)
+    target = start + dt.timedelta(days=2)
+    chip = page.locator(f'.month-grid .ev[data-event-id="{event_id}"]')
+    expect(chip).to_have_attribute("draggable", "true")
+
+    chip.drag_to(page.locator(f'.month-grid .day[data-date="{target}"]'))
+
+    expect(page.locator(f'.month-grid .day[data-date="{target}"] .ev[data-event-id="{event_id}"]')).to_be_visible()
+    expect(page.locator("#toast")).to_contain_text("Nuit Électro Tropicale")
+    card = services.events.card(event_id)
+    assert card.summary.event.date == target
+    assert {v.due for v in card.slots} == {target - dt.timedelta(days=7)}
+    page.reload()  # the server agrees
+    expect(page.locator(f'.month-grid .day[data-date="{target}"] .ev[data-event-id="{event_id}"]')).to_be_visible()
+
+    # the keyboard way: the date field of the card's Edit menu, and the calendar behind follows
+    page.locator(f'.month-grid .ev[data-event-id="{event_id}"]').click()
+    card_sheet = page.locator("#overlay [data-card]")
+    expect(card_sheet.locator("h1")).to_have_text("Nuit Électro Tropicale")
+    expect(card_sheet.locator(".activity")).to_contain_text("déplacé")
+    card_sheet.locator(".card-edit summary").click()
+    card_sheet.locator('.card-edit input[name="date"]').fill(str(start))
+    card_sheet.locator('.card-edit button[type="submit"]').click()
+    expect(page.locator(f'#overlay [data-card][data-date="{start}"]')).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(f'.month-grid .day[data-date="{start}"] .ev[data-event-id="{event_id}"]')).to_be_visible()
+    assert date_of(services, event_id) == start
+
+
+def test_a_night_is_duplicated_cancelled_restored_and_deleted_from_its_card(
+    desktop: Any, live: Live, quarter: dict[str, int]
+) -> None:
+    page = desktop
+    source = quarter["Café Théâtre Impro"]
+    services, day = open_month_of(page, live, source)
+    copy_day = day + dt.timedelta(days=3)
+    page.locator(f'.month-grid .ev[data-event-id="{source}"]').click()
+    card = page.locator("#overlay [data-card]")
+    card.locator(".card-edit summary").click()
+    card.locator('[data-action="duplicate-night"]').click()
+    dialog = page.locator("#duplicate-night")
+    expect(dialog).to_be_visible()
+    shot(page, "card-duplicate-dialog", full_page=False)
+    dialog.locator('input[name="date"]').fill(str(copy_day))
+    dialog.locator('button[type="submit"]').click()
+    copy = page.locator(f'#overlay [data-card][data-date="{copy_day}"]')
+    expect(copy.locator("h1")).to_have_text("Café Théâtre Impro")
+    copy_id = int(copy.get_attribute("data-event-id") or 0)
+    assert copy_id != source and page.url.endswith(f"/events/{copy_id}")
+    assert {v.slot.status.value for v in services.events.card(copy_id).slots} == {"todo"}
+
+    copy.locator(".card-edit summary").click()
+    copy.locator('[data-action="cancel-night"]').click()
+    expect(copy.locator(".cancelled-banner")).to_be_visible()
+    shot(page, "card-cancelled", full_page=False)
+    page.goto(f"{page.base}/calendar?view=month&date={copy_day}")
+    expect(page.locator(f'.month-grid .ev[data-event-id="{copy_id}"]')).to_have_count(0)  # hidden by default
+    page.get_by_label("Afficher les annulées").check()
+    cancelled = page.locator(f'.month-grid .ev[data-event-id="{copy_id}"]')
+    expect(cancelled).to_have_class(lambda_classes("ev-cancelled"))
+    assert cancelled.locator(".ev-name").evaluate("el => getComputedStyle(el).textDecorationLine") == "line-through"
+    shot(page, "calendar-cancelled-shown")
+    cancelled.click()
+    page.locator('#overlay .cancelled-banner [data-action="cancel-night"]').click()
+    expect(page.locator("#overlay .cancelled-banner")).to_have_count(0)
+    assert services.events.card(copy_id).summary.event.cancelled is False
+
+    page.locator("#overlay .card-edit summary").click()
+    page.locator('#overlay [data-action="delete-night"]').click()
+    confirm = page.locator("#delete-night")
+    expect(confirm).to_contain_text("Café Théâtre Impro")
+    shot(page, "card-delete-dialog", full_page=False)
+    confirm.get_by_role("button", name="Garder").click()  # changing one's mind keeps it
+    assert services.events.calendar(name="Café Théâtre Impro") != []
+    page.locator("#overlay .card-edit summary").click()
+    page.locator('#overlay [data-action="delete-night"]').click()
+    confirm.locator('[data-action="confirm-delete-night"]').click()
+    expect(page.locator("#overlay [data-card]")).to_have_count(0)
+    expect(page.locator(f'.ev[data-event-id="{copy_id}"]')).to_have_count(0)
+    assert [s.event.id for s in services.events.calendar(name="Café Théâtre Impro")] == [source]
+
+
+def lambda_classes(name: str) -> Any:
+    import re
+
+    return re.compile(rf"(^|\s){name}(\s|$)")
+
+
+def test_a_member_cannot_delete_a_night_but_can_cancel_it(desktop: Any, live: Live, quarter: dict[str, int]) -> None:
+    page = desktop
+    login(page, MEMBER)
+    page.goto(f"{page.base}/events/{quarter['Afterwork des Bénévoles']}")
+    page.locator(".card-edit summary").click()
+    expect(page.locator('[data-action="cancel-night"]')).to_be_visible()
+    expect(page.locator('[data-action="delete-night"]')).to_have_count(0)
+
+
+def test_search_finds_nights_by_name_across_months(page: Any, live: Live, quarter: dict[str, int]) -> None:
+    _, services, _ = live
+    login(page)
+    page.goto(f"{page.base}/calendar")
+    page.get_by_role("searchbox").fill("cafe")
+    page.get_by_role("searchbox").press("Enter")
+    results = page.locator(".search-results")
+    expect(results).to_contain_text("Café des Sports")
+    rows = results.locator(".night-list li")
+    texts = rows.all_inner_texts()
+    assert any("Café des Sports" in text for text in texts)
+    sports = date_of(services, quarter["Café des Sports"])
+    assert any(str(sports.year) in text and "Café des Sports" in text for text in texts)
+    shot(page, "calendar-search")
+    page.get_by_role("searchbox").fill("zzz introuvable")
+    page.get_by_role("searchbox").press("Enter")
+    expect(page.locator(".search-results")).to_contain_text("Aucune soirée")
+
+
+def test_filters_with_no_result_say_so(page: Any, live: Live, quarter: dict[str, int]) -> None:
+    _, services, _ = live
+    empty_month = month_ahead(services, 14)
+    login(page)
+    page.goto(f"{page.base}/calendar?view=month&date={empty_month}&f=1&late=1")
+    expect(page.locator(".cal-empty")).to_contain_text("Aucune soirée ne correspond à ces filtres")
+    page.locator(".cal-empty a").click()
+    expect(page.locator(".cal-empty")).to_contain_text("Rien de prévu")
+    shot(page, "calendar-empty")
+
+
+def test_the_quick_upload_button_never_covers_open_the_calendar(browser: Any, live: Live) -> None:
+    """On a small phone, wherever the list is scrolled, "Ouvrir le calendrier" is never under "Envoi rapide"."""
+    playwright, chromium = browser
+    context = chromium.new_context(**playwright.devices["iPhone SE"], locale="fr-FR")
+    phone = context.new_page()
+    phone.base, phone.profile = live[0], "phone-small"
+    try:
+        login(phone)
+        link = phone.get_by_role("link", name="Ouvrir le calendrier")
+        fab = phone.locator(".fab")
+        expect(link).to_be_visible()
+        bottom = phone.evaluate("document.documentElement.scrollHeight - window.innerHeight")
+        covered = []
+        for y in range(0, max(bottom, 0) + 20, 20):
+            phone.evaluate(f"window.scrollTo(0, {y})")
+            a, b = link.bounding_box(), fab.bounding_box()
+            if not (a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]):
+                covered.append(y)
+        assert covered == [], f"the quick-upload button covers 'Ouvrir le calendrier' when scrolled to {covered}"
+        shot(phone, "home-fab")
+    finally:
+        context.close()
+
+
+def test_the_status_menu_shows_its_whole_text_and_disabled_approve_looks_disabled(
+    desktop: Any, live: Live, browser: Any
+) -> None:
+    _, services, seeded = live
+    admin = services.users.by_email(ADMIN)
+    red = services.events.card(seeded.red_event_id)
+    poster = next(v.slot for v in red.slots if v.slot.name == "Poster A3")
+    services.events.update_slot(admin, poster.id or 0, SlotChange(status="approved"))
+    try:
+        with laptop(browser, desktop.base) as small:
+            for page in (desktop, small):
+                login(page)
+                page.goto(f"{page.base}/events/{seeded.red_event_id}")
+                select = page.locator(f'tr[data-slot-id="{poster.id}"] select.status-select')
+                expect(select.locator("option:checked")).to_have_text("Approuvé — Prêt pour l'écran")
+                fits = select.evaluate(
+                    """el => { const ctx = document.createElement('canvas').getContext('2d');
+                         const style = getComputedStyle(el); ctx.font = style.font;
+                         const text = ctx.measureText(el.options[el.selectedIndex].text).width;
+                         const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+                         const room = el.clientWidth - padding - 16;
+                         return text <= room; }"""
+                )
+                assert fits, f"the status menu cuts its text at {page.profile}"
+                disabled = page.locator("tr.slot .btn-approve[disabled]").first
+                expect(disabled).to_be_visible()
+                disabled.hover(force=True)
+                look = disabled.evaluate(
+                    "el => ({bg: getComputedStyle(el).backgroundColor, cursor: getComputedStyle(el).cursor})"
+                )
+                assert look["cursor"] == "not-allowed"
+                assert look["bg"] not in ("rgb(6, 118, 71)", "rgb(5, 96, 58)"), "a disabled Approve looks clickable"
+                shot(page, "card-status-and-approve", full_page=False)
+    finally:
+        services.events.update_slot(admin, poster.id or 0, SlotChange(status="todo"))

@@ -1,0 +1,90 @@
+"""The inbox in Chromium: the unread count in the header of every page, "Mes notifications" marking one then every
+line read (the count follows without a reload), "Mes livrables" late first, and the card's Follow button."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from eventflow.bootstrap import Services
+from eventflow.core.services.events import SlotChange
+from tests.support.browser import login, shot
+from tests.support.seed import ADMIN, PASSWORD, Seeded
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+Live = tuple[str, Services, Seeded]
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def a_maker_with_news(services: Services, email: str) -> tuple[int, int]:
+    """A new designer with two deliverables on two nights (one already late), one approved change: three lines."""
+    ada = next(u for u in services.users.list() if u.email == ADMIN)
+    nora = services.users.add(None, email, "Nora Graphiste", password=PASSWORD)
+    bar = services.bars.list()[0]
+    today = services.clock.today()
+    soon = services.events.create(ada, "Nuit Néon", today + dt.timedelta(days=3), [bar.id or 0]).summary.event.id
+    later = services.events.create(ada, "Bal Masqué", today + dt.timedelta(days=30), [bar.id or 0]).summary.event.id
+    late = services.events.add_slot(ada, soon or 0, "Story néon", "1080x1920", assignee_id=nora.id)
+    services.events.add_slot(ada, later or 0, "Affiche bal", "A3", assignee_id=nora.id)
+    services.events.update_slot(ada, late.id or 0, SlotChange(status="changes_requested", reason="Plus de rose"))
+    return soon or 0, later or 0
+
+
+def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> None:
+    base, services, _ = live
+    email = f"nora.{page.profile}@bars.fr"
+    soon, later = a_maker_with_news(services, email)
+    login(page, email)
+
+    badge = page.locator("[data-inbox-link] .count-badge")
+    expect(badge).to_have_text("3")
+    page.goto(f"{base}/events/{later}")
+    expect(page.locator("[data-inbox-link] .count-badge")).to_have_text("3")  # on every page
+
+    page.goto(f"{base}/notifications")
+    items = page.locator(".inbox-item")
+    expect(items).to_have_count(3)
+    expect(items.first).to_contain_text("Ada Lovelace demande des modifications sur « Story néon »")
+    expect(page.locator(".inbox-item.unread")).to_have_count(3)
+    shot(page, "notifications")
+    if page.profile == "desktop":
+        page.set_viewport_size({"width": 1024, "height": 800})
+        shot(page, "notifications-1024")
+        page.set_viewport_size({"width": 1440, "height": 900})
+
+    items.nth(1).locator('[data-action="mark-read"]').click()
+    expect(page.locator(".inbox-item.unread")).to_have_count(2)
+    expect(badge).to_have_text("2")
+    page.locator('[data-action="mark-all-read"]').click()
+    expect(page.locator(".inbox-item.unread")).to_have_count(0)
+    expect(badge).to_be_hidden()
+    page.reload()
+    expect(page.locator(".inbox-item.unread")).to_have_count(0)
+    expect(page.locator("[data-inbox-link] .count-badge")).to_be_hidden()
+
+    page.goto(f"{base}/my-deliverables")
+    rows = page.locator("tr[data-slot-id]")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Story néon")
+    expect(rows.first).to_contain_text("En retard")
+    expect(rows.nth(1)).to_contain_text("Affiche bal")
+    shot(page, "my-deliverables")
+    rows.first.locator("a").click()
+    page.wait_for_url(f"{base}/events/{soon}")
+
+    follow = page.locator('[data-action="follow"]')
+    expect(follow).to_have_text("Ne plus suivre")  # she works on it: she follows it
+    follow.click()
+    expect(follow).to_have_text("Suivre")
+    shot(page, "card-follow", full_page=False)
+    page.reload()
+    expect(page.locator('[data-action="follow"]')).to_have_text("Suivre")
+    nora = next(u for u in services.users.list() if u.email == email)
+    assert nora.id not in services.events.card(soon).followers

@@ -1,0 +1,36 @@
+"""Login CSRF in Chromium: a page on another site cannot log the visitor's browser in as someone else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.seed import MEMBER, PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ATTACKER = "http://attacker.example/"
+
+
+def attacker_page(app: str) -> str:
+    """A page that posts the attacker's credentials to eventflow as soon as it opens, as a plain HTML form."""
+    return f"""<!doctype html><title>Win a prize</title>
+<form id="f" method="post" action="{app}/api/session">
+  <input name="email" value="{MEMBER}"><input name="password" value="{PASSWORD}">
+</form>
+<script>document.getElementById("f").submit()</script>"""
+
+
+def test_a_form_on_another_site_does_not_log_the_browser_in(desktop: Any) -> None:
+    page = desktop
+    page.route(ATTACKER, lambda route: route.fulfill(body=attacker_page(page.base), content_type="text/html"))
+
+    with page.expect_navigation(url=f"{page.base}/api/session") as landed:
+        page.goto(ATTACKER)
+    answer = landed.value
+
+    assert answer.status in (403, 415), answer.status
+    assert not [c for c in page.context.cookies() if c["name"].endswith("eventflow_session")]
+    page.goto(page.base + "/")
+    assert "/login" in page.url  # still a visitor: not logged in as the attacker's account

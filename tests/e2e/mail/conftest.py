@@ -1,0 +1,4 @@
+"""A real SMTP server on localhost (aiosmtpd) and services whose outbox drains into it, for the mail journeys
+through HTTP, the command line and the served app."""
+
+from tests.support.mail import *  # noqa: F403 (its fixtures, named in its __all__)
