@@ -114,3 +114,21 @@ def test_a_missing_bucket_or_no_credentials_or_no_server_is_one_line_naming_the_
         invoke(tmp_path, {**s3_env.env, "EVENTFLOW_COLD_URL": nowhere}, "storage"),
         "cannot be reached at http://127.0.0.1",
     )
+
+
+def test_the_keys_of_an_aws_profile_are_used_and_an_unknown_profile_is_one_line(
+    s3_env: S3Server, tmp_path: Path
+) -> None:
+    keys = tmp_path / "credentials"
+    keys.write_text(f"[team]\naws_access_key_id = {s3_env.access_key}\naws_secret_access_key = {s3_env.secret_key}\n")
+    url = s3_env.url(s3_env.new_bucket(), "cold")
+    env = {
+        "AWS_ACCESS_KEY_ID": "",
+        "AWS_SECRET_ACCESS_KEY": "",
+        "AWS_PROFILE": "team",
+        "AWS_SHARED_CREDENTIALS_FILE": str(keys),
+        "EVENTFLOW_COLD_URL": url,
+    }
+    result = invoke(tmp_path, env, "storage", "check")
+    assert result.exit_code == 0, result.output
+    assert_one_line_error(invoke(tmp_path, {**env, "AWS_PROFILE": "nobody"}, "storage"), "AWS_PROFILE=nobody names no")
