@@ -51,6 +51,7 @@ from obstore.exceptions import (
 from obstore.store import S3Store
 
 from eventflow.adapters.blobstore import CHUNK, Blob, new_key, valid_key
+from eventflow.adapters.images import give_big_buffers_back
 from eventflow.config import BucketUrl, ConfigError
 from eventflow.core import errors
 from eventflow.core.ports import ByteSource, LeasedFile
@@ -139,6 +140,9 @@ class Bucket:
         self.region = url.region or "us-east-1"
         self.endpoint = url.endpoint or f"https://s3.{self.region}.amazonaws.com"
         self._keys = keys
+        # The client's threads hold each part (8 MiB) in a malloc'ed block: mapped, it goes back to the system once
+        # sent, instead of staying in the arena of whichever thread held it.
+        give_big_buffers_back()
         self.store = S3Store(
             url.bucket,
             endpoint=self.endpoint,
