@@ -6,8 +6,9 @@ itself, unfinished multipart uploads) is a few requests signed here (``Bucket``)
 
 Writes stream: the bytes go in 8 MiB parts of a multipart upload (a file under one part is a single PUT), hashed
 (sha256) on the way, with a few parts sent in parallel while the next one is read (``PARTS_IN_FLIGHT``); whatever
-the file's size, memory stays flat. Every part and single PUT carries its SHA-256 for the server to check, and
-the sha256 of the whole is what the caller compares with the database. The object appears whole when the upload
+the file's size, memory stays flat. Every part and single PUT is signed with the SHA-256 of its bytes, which the
+server checks (parts carry it as their checksum too); the sha256 of the whole is what the caller compares with
+the database. The object appears whole when the upload
 completes, or never: any failure (the limit passed, the client or the server gone) aborts the upload. A ``kill
 -9`` can leave an unfinished upload behind: invisible, outside the quota, aborted when the same object is written
 again, listed as a leftover after a day and cleared by the bucket's lifecycle rule (see the README).
