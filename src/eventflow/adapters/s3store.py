@@ -33,10 +33,10 @@ import os
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree
 
@@ -56,6 +56,9 @@ from eventflow.adapters.images import give_big_buffers_back
 from eventflow.config import BucketUrl, ConfigError
 from eventflow.core import errors
 from eventflow.core.ports import ByteSource, LeasedFile
+
+if TYPE_CHECKING:
+    from obstore.store import S3Config, S3Credential
 
 PART = 8 * 1024 * 1024
 #: Parts sent at once, by store: uploads from people arrive at network speed (slower than a part goes to the
@@ -87,12 +90,21 @@ class Credentials:
     token: str | None = None
 
 
-def credentials(url: BucketUrl, env: dict[str, str] | None = None) -> Credentials:
+#: Where the keys come from: called for each request signed here; obstore asks again once they expire.
+Keys = Callable[[], Credentials]
+
+
+def credentials(url: BucketUrl, env: dict[str, str] | None = None) -> tuple[Keys, bool]:
     """The usual ``AWS_*`` variables, else the static keys of ``AWS_PROFILE`` (or the default profile) in
-    ``~/.aws/credentials`` or ``~/.aws/config``; otherwise one ConfigError line naming the setting."""
+    ``~/.aws/credentials`` or ``~/.aws/config``, else what boto3 finds when it is installed (SSO and assume-role
+    profiles, instance and container roles); whether they may change. Otherwise one ConfigError line naming the
+    setting."""
     env = dict(os.environ) if env is None else env
     if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
-        return Credentials(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env.get("AWS_SESSION_TOKEN") or None)
+        static = Credentials(
+            env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env.get("AWS_SESSION_TOKEN") or None
+        )
+        return _fixed(static), False
     profile = env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE")
     files = (
         (Path(env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials").expanduser(), profile or "default"),
@@ -113,13 +125,47 @@ def credentials(url: BucketUrl, env: dict[str, str] | None = None) -> Credential
         found = True
         keys = dict(parser.items(section))
         if keys.get("aws_access_key_id") and keys.get("aws_secret_access_key"):
-            return Credentials(keys["aws_access_key_id"], keys["aws_secret_access_key"], keys.get("aws_session_token"))
+            static = Credentials(
+                keys["aws_access_key_id"], keys["aws_secret_access_key"], keys.get("aws_session_token")
+            )
+            return _fixed(static), False
     where = f"{url.variable}={url}: the bucket {url.bucket!r}"
     if profile and not found:
         raise ConfigError(f"{where}: AWS_PROFILE={profile} names no profile of ~/.aws/credentials or ~/.aws/config")
+    from_boto3 = _boto3_keys(where)
+    if from_boto3 is not None:
+        return from_boto3, True
     if profile:
-        raise ConfigError(f"{where}: the profile {profile} holds no aws_access_key_id / aws_secret_access_key")
+        raise ConfigError(
+            f"{where}: the profile {profile} holds no aws_access_key_id / aws_secret_access_key "
+            "(for its SSO or role credentials: pip install boto3)"
+        )
     raise ConfigError(f"{where} needs credentials: set {CREDENTIALS}")
+
+
+def _fixed(keys: Credentials) -> Keys:
+    return lambda: keys
+
+
+def _boto3_keys(where: str) -> Keys | None:
+    """boto3's credentials, when it is installed and finds some: the rare setups (SSO, roles) pay for its weight."""
+    try:
+        import boto3
+        from botocore.exceptions import BotoCoreError
+    except ImportError:
+        return None
+    try:
+        found = boto3.session.Session().get_credentials()
+    except BotoCoreError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    if found is None:
+        return None
+
+    def current() -> Credentials:
+        keys = found.get_frozen_credentials()  # refreshed by boto3 when they are about to expire
+        return Credentials(str(keys.access_key), str(keys.secret_key), keys.token and str(keys.token))
+
+    return current
 
 
 class BucketError(Exception):
@@ -136,7 +182,7 @@ class Bucket:
     Signature V4) for what obstore does not offer: reaching the bucket itself, listing and aborting unfinished
     multipart uploads."""
 
-    def __init__(self, url: BucketUrl, keys: Credentials) -> None:
+    def __init__(self, url: BucketUrl, keys: Keys, changing: bool = False) -> None:
         self.name = url.bucket
         self.region = url.region or "us-east-1"
         self.endpoint = url.endpoint or f"https://s3.{self.region}.amazonaws.com"
@@ -148,9 +194,8 @@ class Bucket:
             url.bucket,
             endpoint=self.endpoint,
             region=self.region,
-            access_key_id=keys.access_key,
-            secret_access_key=keys.secret_key,
-            config={"session_token": keys.token} if keys.token else None,
+            credential_provider=self._current if changing else None,
+            config=None if changing else _static(keys()),
             virtual_hosted_style_request=False,
             checksum_algorithm="SHA256",
             client_options={
@@ -169,6 +214,16 @@ class Bucket:
             },
         )
 
+    def _current(self) -> S3Credential:
+        keys = self._keys()
+        expiry = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+        return {
+            "access_key_id": keys.access_key,
+            "secret_access_key": keys.secret_key,
+            "token": keys.token,
+            "expires_at": expiry,
+        }
+
     def request(self, method: str, key: str = "", **query: str) -> bytes:
         """A signed request to the bucket (or to ``key`` in it); its body, or BucketError."""
         parts = urlsplit(self.endpoint)
@@ -176,19 +231,20 @@ class Bucket:
         search = "&".join(f"{quote(k, '-_.~')}={quote(v, '-_.~')}" for k, v in sorted(query.items()))
         now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         headers = {"host": parts.netloc, "x-amz-content-sha256": _EMPTY_SHA256, "x-amz-date": now}
-        if self._keys.token:
-            headers["x-amz-security-token"] = self._keys.token
+        keys = self._keys()
+        if keys.token:
+            headers["x-amz-security-token"] = keys.token
         signed = ";".join(sorted(headers))
         canonical = "\n".join(
             [method, path, search, "".join(f"{k}:{headers[k]}\n" for k in sorted(headers)), signed, _EMPTY_SHA256]
         )
         scope = f"{now[:8]}/{self.region}/s3/aws4_request"
         to_sign = f"AWS4-HMAC-SHA256\n{now}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-        key_bytes = f"AWS4{self._keys.secret_key}".encode()
+        key_bytes = f"AWS4{keys.secret_key}".encode()
         for step in (now[:8], self.region, "s3", "aws4_request"):
             key_bytes = hmac.new(key_bytes, step.encode(), hashlib.sha256).digest()
         signature = hmac.new(key_bytes, to_sign.encode(), hashlib.sha256).hexdigest()
-        credential = f"{self._keys.access_key}/{scope}"
+        credential = f"{keys.access_key}/{scope}"
         headers["authorization"] = (
             f"AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={signed}, Signature={signature}"
         )
@@ -230,7 +286,15 @@ class Bucket:
 
 def s3_client(url: BucketUrl) -> Bucket:
     """A thread-safe client for ``url``'s bucket; credentials from the usual ``AWS_*`` variables or profile."""
-    return Bucket(url, credentials(url))
+    keys, changing = credentials(url)
+    return Bucket(url, keys, changing)
+
+
+def _static(keys: Credentials) -> S3Config:
+    config: S3Config = {"access_key_id": keys.access_key, "secret_access_key": keys.secret_key}
+    if keys.token:
+        config["session_token"] = keys.token
+    return config
 
 
 def connect(url: BucketUrl, name: str) -> S3BlobStore:
