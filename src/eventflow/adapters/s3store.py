@@ -4,14 +4,14 @@ obstore (Rust's ``object_store`` behind a small Python layer) is the client: a w
 larger, against ~23 MB for boto3 (bench/s3.py, README "Object storage"). What it does not offer (the bucket
 itself, unfinished multipart uploads) is a few requests signed here (``Bucket``).
 
-Writes stream: the bytes go in 8 MiB parts of a multipart upload (a file under one part is a single PUT), hashed
-(sha256) on the way, with a few parts sent in parallel while the next one is read (``PARTS_IN_FLIGHT``); whatever
-the file's size, memory stays flat. Every part and single PUT is signed with the SHA-256 of its bytes, which the
-server checks (parts carry it as their checksum too); the sha256 of the whole is what the caller compares with
-the database. The object appears whole when the upload
-completes, or never: any failure (the limit passed, the client or the server gone) aborts the upload. A ``kill
--9`` can leave an unfinished upload behind: invisible, outside the quota, aborted when the same object is written
-again, listed as a leftover after a day and cleared by the bucket's lifecycle rule (see the README).
+Writes stream: the bytes go in parts of a multipart upload (5 MiB to the hot store, 8 MiB to the cold; a file under
+one part is a single PUT), hashed (sha256) on the way, with a few parts sent in parallel while the next one is read
+(``PARTS_IN_FLIGHT``); whatever the file's size, memory stays flat. Every part and single PUT is signed with the
+SHA-256 of its bytes, which the server checks (parts carry it as their checksum too); the sha256 of the whole is
+what the caller compares with the database. The object appears whole when the upload completes, or never: any
+failure (the limit passed, the client or the server gone) aborts the upload. A ``kill -9`` can leave an unfinished
+upload behind: invisible, outside the quota, aborted when the same object is written again, listed as a leftover
+after a day and cleared by the bucket's lifecycle rule (see the README).
 
 Reads are ranged GETs behind a seekable file object: each GET asks for a window (1 MiB after a seek, doubling up
 to 64 MiB while the reader goes on), pinned with If-Match to the object first seen. A video player seeking in an
@@ -60,11 +60,14 @@ from eventflow.core.ports import ByteSource, LeasedFile
 if TYPE_CHECKING:
     from obstore.store import S3Config, S3Credential
 
-PART = 8 * 1024 * 1024
-#: Parts sent at once, by store: uploads from people arrive at network speed (slower than a part goes to the
-#: bucket), so the hot store sends one while it reads the next and keeps a server worker's memory low; archiving
-#: reads a local disk, so the cold store sends more at once. At most (parts in flight + 1) x 8 MiB per write.
+MIB = 1024 * 1024
+#: Parts sent at once, and their size, by store: uploads from people arrive at network speed (slower than a part
+#: goes to the bucket), so the hot store sends one part while it fills the next, of S3's smallest size (5 MiB,
+#: files up to 48 GiB), keeping a server worker's memory low (bench/s3.py: a peak ~4 MB lower than with 8 MiB);
+#: archiving reads a local disk, so the cold store sends more, larger parts at once. At most (parts in flight + 1)
+#: parts in memory per write.
 PARTS_IN_FLIGHT = {"hot": 1, "cold": 4}
+PART_SIZE = {"hot": 5 * MIB, "cold": 8 * MIB}
 FIRST_WINDOW = 1024 * 1024
 LAST_WINDOW = 64 * 1024 * 1024
 #: A bucket has no volume to fill: the quota is its only limit. Reported as "free on the volume" (1 PiB).
@@ -187,7 +190,7 @@ class Bucket:
         self.region = url.region or "us-east-1"
         self.endpoint = url.endpoint or f"https://s3.{self.region}.amazonaws.com"
         self._keys = keys
-        # The client's threads hold each part (8 MiB) in a malloc'ed block: mapped, it goes back to the system once
+        # The client's threads hold each part (5 or 8 MiB) in a malloc'ed block: mapped, it goes back to the system once
         # sent, instead of staying in the arena of whichever thread held it.
         give_big_buffers_back()
         self.store = S3Store(
@@ -313,6 +316,7 @@ class S3BlobStore:
         self.name = name
         self.place = f"{name} store ({url})"
         self.parts_in_flight = PARTS_IN_FLIGHT.get(name, PARTS_IN_FLIGHT["hot"])
+        self.part = PART_SIZE.get(name, PART_SIZE["hot"])
 
     def check(self) -> None:
         """Reach the bucket with these credentials, or stop with one line naming the setting."""
@@ -344,8 +348,8 @@ class S3BlobStore:
     ) -> tuple[int, str]:
         """Stream ``stream`` into the object ``name`` (the bucket's own name for it): its size and sha256."""
         counted = _Counted(stream, limit)
-        first = counted.first_part()
-        if counted.size < PART:
+        first = counted.first_part(self.part)
+        if counted.size < self.part:
             obstore.put(self.client.store, name, b"".join(first), use_multipart=False)
         else:
             if replacing:
@@ -356,7 +360,7 @@ class S3BlobStore:
                 name,
                 counted.chunks(first),
                 use_multipart=True,
-                chunk_size=PART,
+                chunk_size=self.part,
                 max_concurrency=self.parts_in_flight,
             )
         return counted.size, counted.digest.hexdigest()
@@ -555,10 +559,10 @@ class _Counted:
         self.size = 0
         self.digest = hashlib.sha256()
 
-    def first_part(self) -> list[bytes]:
-        """The first ``PART`` bytes (fewer: the whole file), in chunks."""
+    def first_part(self, part: int) -> list[bytes]:
+        """The first ``part`` bytes (fewer: the whole file), in chunks."""
         chunks = []
-        while self.size < PART and (chunk := self._read(min(CHUNK, PART - self.size))):
+        while self.size < part and (chunk := self._read(min(CHUNK, part - self.size))):
             chunks.append(chunk)
         return chunks
 
