@@ -1,6 +1,6 @@
 """Blob stores in S3-compatible object storage (``EVENTFLOW_HOT_URL``, ``EVENTFLOW_COLD_URL``), through obstore.
 
-obstore (Rust's ``object_store`` behind a small Python layer) is the client: a web worker holding it is ~9 MB
+obstore (Rust's ``object_store`` behind a small Python layer) is the client: a web worker holding it is ~10 MB
 larger, against ~23 MB for boto3 (bench/s3.py, README "Object storage"). What it does not offer (the bucket
 itself, unfinished multipart uploads) is a few requests signed here (``Bucket``).
 
