@@ -2,9 +2,12 @@
 
     .venv/bin/python bench/s3.py [--size-mb 2048] [--upload-mb 500]
 
-1. archiving --size-mb of mixed files (videos, PDFs, photos) to an S3 server vs the same files sent with boto3's own
-   ``upload_file`` (its default transfer: 8 MiB parts, 10 threads) to the same server (target >= 0.8x)
+1. archiving --size-mb of mixed files (videos, PDFs, photos) to an S3 server vs the same files sent with the client's
+   own upload call, obstore's ``put`` of each file (its defaults: 5 MB parts, 12 at once), to the same server
+   (target >= 0.8x)
 2. peak memory of the server workers while a --upload-mb file is uploaded to a hot store in a bucket (target < 100 MB)
+3. what each S3 client adds to a process once imported and connected, obstore (eventflow's) and boto3 (the other
+   kept client), each in a fresh interpreter that first imports the web app as a worker has it
 
 The S3 server is moto's (``tests/support/s3server.py``, from PyPI: ``pip install -e '.[test]'``), on this machine: both
 sides pay for the same server. The archive is timed in-process (``StorageService.archive``, what ``eventflow
@@ -18,6 +21,7 @@ import http.client
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -79,7 +83,7 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-# -- 1: archive vs upload_file --------------------------------------------------------------------------------------
+# -- 1: archive vs the client's own put -------------------------------------------------------------------------------
 def archive_seconds(work: Path, server: S3Server, files: list[Path]) -> float:
     """Upload the files to a fresh eventflow (hot folder), then time archiving them to a fresh bucket."""
     from eventflow.bootstrap import bootstrap
@@ -111,12 +115,45 @@ def archive_seconds(work: Path, server: S3Server, files: list[Path]) -> float:
     return elapsed
 
 
-def upload_file_seconds(server: S3Server, files: list[Path]) -> float:
-    client, bucket = server.client(), server.new_bucket()
+def client_put_seconds(server: S3Server, files: list[Path]) -> float:
+    import obstore
+
+    from eventflow.adapters.s3store import s3_client
+    from eventflow.config import BucketUrl
+
+    store = s3_client(BucketUrl.parse(server.url(server.new_bucket()), "EVENTFLOW_COLD_URL")).store
     started = time.perf_counter()
     for path in files:
-        client.upload_file(str(path), bucket, f"ref/{path.name}")
+        obstore.put(store, f"ref/{path.name}", path)
     return time.perf_counter() - started
+
+
+# -- 3: each client's own weight -------------------------------------------------------------------------------------
+CLIENT_COST = """
+import sys
+from pathlib import Path
+def rss():
+    return int(next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS:")).split()[1])
+import eventflow.entrypoints.web.server, eventflow.adapters.translations
+before = rss()
+if sys.argv[1] == "obstore":
+    from eventflow.adapters.s3store import connect
+    from eventflow.config import BucketUrl
+    connect(BucketUrl.parse(sys.argv[2], "EVENTFLOW_HOT_URL"), "hot").size("00/" + "0" * 32)
+else:
+    import boto3
+    client = boto3.client("s3", endpoint_url=sys.argv[3], region_name="us-east-1")
+    client.head_bucket(Bucket=sys.argv[4])
+print(rss() - before)
+"""
+
+
+def client_cost_mb(server: S3Server, client: str) -> float:
+    """The resident memory ``client`` adds to a process holding the web app, connected and having asked once."""
+    bucket = server.new_bucket()
+    env = {**os.environ, **server.env, "PYTHONPATH": str(ROOT / "src")}
+    args = [sys.executable, "-c", CLIENT_COST, client, server.url(bucket), server.endpoint, bucket]
+    return int(subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout) / 1024
 
 
 # -- 2: memory of an upload to a hot store in a bucket ---------------------------------------------------------------
@@ -145,8 +182,9 @@ def upload(url: str, token: str, slot_id: int, path: Path) -> None:
         raise RuntimeError(f"upload answered {resp.status}: {body!r}")
 
 
-def hot_bucket_peak(work: Path, server: S3Server, size: int) -> tuple[float, float]:
-    """The server worker's resident memory before, and its peak during, an upload of ``size`` bytes."""
+def hot_bucket_peak(work: Path, server: S3Server, size: int) -> tuple[float, float, float]:
+    """The server workers' resident memory once started, after a first upload of ``size`` bytes, and their peak
+    over a second one."""
     from common import eventflow
 
     big = work / "big.zip"  # no preview is made of a zip: only the upload is measured
@@ -172,11 +210,12 @@ def hot_bucket_peak(work: Path, server: S3Server, size: int) -> tuple[float, flo
     slot_id = card["deliverables"][0]["id"]
     with served(env, work / "server.log") as (url, process):
         workers = worker_pids(process.pid)
+        fresh = max(memory_mb(pid) for pid in workers)
         upload(url, token, slot_id, big)  # a first one, so every worker has warmed up the same way
         before = max(memory_mb(pid) for pid in workers)
         upload(url, token, slot_id, big)
         peak = max(memory_mb(pid, "VmHWM") for pid in workers)
-    return before, peak
+    return fresh, before, peak
 
 
 def line(name: str, value: str, reference: str, target: str, ok: bool) -> None:
@@ -195,18 +234,20 @@ def main() -> None:
             total = sum(p.stat().st_size for p in files)
             ours, theirs = [], []
             for _ in range(ROUNDS):
-                theirs.append(upload_file_seconds(server, files))
+                theirs.append(client_put_seconds(server, files))
                 ours.append(archive_seconds(work, server, files))
             ours_mbs, theirs_mbs = total / min(ours) / MB, total / min(theirs) / MB
-            before, peak = hot_bucket_peak(work, server, args.upload_mb * MIB)
+            fresh, before, peak = hot_bucket_peak(work, server, args.upload_mb * MIB)
+            costs = {client: client_cost_mb(server, client) for client in ("obstore", "boto3")}
         print(
             f"\neventflow object storage benchmark — {os.cpu_count()} CPUs, {len(files)} files, {total / MB:.0f} MB\n"
         )
-        line("archive to the S3 server", f"{ours_mbs:.0f} MB/s", f"boto3 upload_file {theirs_mbs:.0f} MB/s",
+        line("archive to the S3 server", f"{ours_mbs:.0f} MB/s", f"obstore put {theirs_mbs:.0f} MB/s",
              ">= 0.8x", ours_mbs >= 0.8 * theirs_mbs)  # fmt: skip
         print(f"{'':<38} {ours_mbs / theirs_mbs:>13.2f}x")
-        idle = f"idle {before:.0f} MB, upload +{peak - before:.0f}"
+        idle = f"idle {fresh:.0f} MB, {before:.0f} after one"
         line(f"worker peak RSS, {args.upload_mb} MiB to S3 hot", f"{peak:.0f} MB", idle, "< 100 MB", peak < 100)
+        print(f"{'S3 client in a worker (obstore)':<38} {costs['obstore']:>11.0f} MB   boto3 {costs['boto3']:.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -171,13 +171,13 @@ def backups(settings: Settings, clock: Clock | None = None) -> BackupService:
 
 
 def blob_store(url: BucketUrl | None, name: str) -> BlobStore | None:
-    """The store in the bucket at ``url`` once it answered (boto3 is imported only then), or None for a folder."""
+    """The store in the bucket at ``url`` once it answered (its client is imported only then), or None for a folder."""
     if url is None:
         return None
     try:
         from eventflow.adapters.s3store import connect
     except ImportError as error:
-        raise ConfigError(f"{url.variable} needs boto3: pip install 'eventflow[s3]' ({error})") from None
+        raise ConfigError(f"{url.variable} needs obstore: pip install 'eventflow[s3]' ({error})") from None
     return connect(url, name)
 
 

@@ -10,7 +10,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from attrs import evolve
 
@@ -18,6 +18,9 @@ from eventflow.adapters.blobstore import CHUNK, Blob, LocalBlobStore, unleased
 from eventflow.config import BucketUrl
 from eventflow.core import errors
 from eventflow.core.ports import BlobStore, ByteSource
+
+if TYPE_CHECKING:
+    from eventflow.adapters.s3store import Bucket
 
 
 class FolderPlace:
@@ -65,7 +68,7 @@ class FolderPlace:
 
 
 class BucketPlace:
-    def __init__(self, client: object, url: BucketUrl) -> None:
+    def __init__(self, client: Bucket, url: BucketUrl) -> None:
         from eventflow.adapters.s3store import S3BlobStore
 
         self.url = url

@@ -11,18 +11,20 @@ behind; the ICC profile is kept so colours stay right.
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import math
 import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import BinaryIO
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING, BinaryIO
 
 from eventflow.core import errors
 from eventflow.core.ports import EncodedImage
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 PHOTO_EDGE = 2560
 THUMBNAIL_EDGE = 480
@@ -84,12 +86,6 @@ class PillowImageProcessor:
         decodes: int = DECODES,
         permit_pixels: int = PERMIT_PIXELS,
     ) -> None:
-        import pillow_heif
-
-        pillow_heif.register_heif_opener()
-        # check_pixels refuses big images naming their size; Pillow's own guard would answer first from 179 MP,
-        # with a message that names neither the size nor the limit.
-        Image.MAX_IMAGE_PIXELS = None
         give_big_buffers_back()
         self.photo_edge = photo_edge
         self.thumbnail_edge = thumbnail_edge
@@ -108,6 +104,9 @@ class PillowImageProcessor:
 
     def _shrink(self, source: BinaryIO, edge: int, thumbnail: bool) -> EncodedImage:
         """Upright, long edge capped at ``edge``, encoded; the only reference to the full-size decode is here."""
+        ready_pillow()
+        from PIL import Image, ImageOps
+
         with readable():
             img: Image.Image = Image.open(source)
             check_pixels(img.size)
@@ -135,6 +134,19 @@ class PillowImageProcessor:
         return EncodedImage(data=out.getvalue(), content_type=content_type, width=pixels.width, height=pixels.height)
 
 
+@functools.cache
+def ready_pillow() -> None:
+    """Pillow, loaded and set up on the first picture rather than with the processor: the media probe is asked about
+    every upload, and a zip or a spreadsheet has no picture to load Pillow and pillow-heif for (~7 MB per worker)."""
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()  # iPhone photos
+    # check_pixels refuses big images naming their size; Pillow's own guard would answer first from 179 MP,
+    # with a message that names neither the size nor the limit.
+    Image.MAX_IMAGE_PIXELS = None
+
+
 def give_big_buffers_back() -> None:
     """Pixels live in malloc'ed blocks of up to 16 MB. glibc keeps a freed block in the arena of the thread that
     used it and, after each big free, raises the size from which it maps memory; so a worker's memory would grow
@@ -148,6 +160,8 @@ def give_big_buffers_back() -> None:
 @contextmanager
 def readable() -> Iterator[None]:
     """Pillow's many ways of saying "not an image I can read" become one UnsupportedMedia."""
+    from PIL import UnidentifiedImageError
+
     try:
         yield
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:

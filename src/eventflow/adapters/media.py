@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from PIL import Image
-
-from eventflow.adapters.images import PillowImageProcessor, check_pixels
+from eventflow.adapters.images import PillowImageProcessor, check_pixels, ready_pillow
 from eventflow.core import errors
 from eventflow.core.ports import EncodedImage, MediaPreview
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger("eventflow.media")
 
@@ -70,6 +71,9 @@ class MediaPreviewer:
         return self._images.encode(image, thumbnail=True)
 
     def _image(self, source: BinaryIO) -> MediaPreview:
+        ready_pillow()
+        from PIL import Image
+
         with Image.open(source) as img:
             facts = {"width": img.width, "height": img.height}
         source.seek(0)

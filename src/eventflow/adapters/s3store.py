@@ -1,12 +1,17 @@
-"""Blob stores in S3-compatible object storage (``EVENTFLOW_HOT_URL``, ``EVENTFLOW_COLD_URL``), through boto3.
+"""Blob stores in S3-compatible object storage (``EVENTFLOW_HOT_URL``, ``EVENTFLOW_COLD_URL``), through obstore.
 
-Writes stream: the bytes are cut into 8 MiB parts of a multipart upload (a file of one part is a single PUT),
-hashed (sha256) on the way, with a few parts sent in parallel while the next one is read (``PARTS_IN_FLIGHT``);
-whatever the file's size, memory stays flat. Every part carries a checksum the server checks
-(botocore's CRC32), and the sha256 of the whole is what the caller compares with the database. The object
-appears whole when the upload completes, or never: any failure (the limit passed, the client or the server gone)
-aborts the upload. A ``kill -9`` can leave an unfinished upload behind: invisible, outside the quota, cleared by
-the bucket's lifecycle rule (abort incomplete multipart uploads after a day, see the README).
+obstore (Rust's ``object_store`` behind a small Python layer) is the client: a web worker holding it is ~10 MB
+larger, against ~23 MB for boto3 (bench/s3.py, README "Object storage"). What it does not offer (the bucket
+itself, unfinished multipart uploads) is a few requests signed here (``Bucket``).
+
+Writes stream: the bytes go in parts of a multipart upload (5 MiB to the hot store, 8 MiB to the cold; a file under
+one part is a single PUT), hashed (sha256) on the way, with a few parts sent in parallel while the next one is read
+(``PARTS_IN_FLIGHT``); whatever the file's size, memory stays flat. Every part and single PUT is signed with the
+SHA-256 of its bytes, which the server checks (parts carry it as their checksum too); the sha256 of the whole is
+what the caller compares with the database. The object appears whole when the upload completes, or never: any
+failure (the limit passed, the client or the server gone) aborts the upload. A ``kill -9`` can leave an unfinished
+upload behind: invisible, outside the quota, aborted when the same object is written again, listed as a leftover
+after a day and cleared by the bucket's lifecycle rule (see the README).
 
 Reads are ranged GETs behind a seekable file object: each GET asks for a window (1 MiB after a seek, doubling up
 to 64 MiB while the reader goes on), pinned with If-Match to the object first seen. A video player seeking in an
@@ -18,60 +23,281 @@ stops answering mid-way are ``StoreUnavailable``: nothing was changed.
 
 from __future__ import annotations
 
+import configparser
 import contextlib
 import datetime as dt
 import hashlib
+import hmac
 import io
-import mmap
-import threading
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+import os
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+import obstore
+from attrs import frozen
+from obstore.exceptions import (
+    BaseError,
+    NotFoundError,
+    PermissionDeniedError,
+    PreconditionError,
+    UnauthenticatedError,
+)
+from obstore.store import S3Store
 
 from eventflow.adapters.blobstore import CHUNK, Blob, new_key, valid_key
+from eventflow.adapters.images import give_big_buffers_back
 from eventflow.config import BucketUrl, ConfigError
 from eventflow.core import errors
 from eventflow.core.ports import ByteSource, LeasedFile
 
-PART = 8 * 1024 * 1024
-#: Parts sent at once, by store: uploads from people arrive at network speed (slower than a part goes to the
-#: bucket), so the hot store sends one while it reads the next and keeps a server
-#: worker's memory low; archiving reads a local disk, so the cold store sends more at once. One more part is read
-#: while they go: at most (parts in flight + 1) x 8 MiB in memory per write.
+if TYPE_CHECKING:
+    from obstore.store import S3Config, S3Credential
+
+MIB = 1024 * 1024
+#: Parts sent at once, and their size, by store: uploads from people arrive at network speed (slower than a part
+#: goes to the bucket), so the hot store sends one part while it fills the next, of S3's smallest size (5 MiB,
+#: files up to 48 GiB), keeping a server worker's memory low (bench/s3.py: a peak ~4 MB lower than with 8 MiB);
+#: archiving reads a local disk, so the cold store sends more, larger parts at once. At most (parts in flight + 1)
+#: parts in memory per write.
 PARTS_IN_FLIGHT = {"hot": 1, "cold": 4}
+PART_SIZE = {"hot": 5 * MIB, "cold": 8 * MIB}
 FIRST_WINDOW = 1024 * 1024
 LAST_WINDOW = 64 * 1024 * 1024
 #: A bucket has no volume to fill: the quota is its only limit. Reported as "free on the volume" (1 PiB).
 NO_VOLUME_LIMIT = 2**50
 CREDENTIALS = "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)"
-_MISSING = {"NoSuchKey", "NotFound", "404"}
-_REFUSED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403", "InvalidToken", "ExpiredToken"}
-
+#: A whole request (a part sent, a window read) may take this long: a reader that pauses longer gets the rest of
+#: its window from a new request (``RangedReader``).
+REQUEST_TIMEOUT = dt.timedelta(minutes=5)
+CONNECT_TIMEOUT = dt.timedelta(seconds=5)
+RETRIES = 3
 #: An unfinished multipart upload this old is a leftover (a bucket's lifecycle rule may clear them sooner).
 ABANDONED_UPLOAD = dt.timedelta(days=1)
 #: Separates an object's key from the id of an upload to it, in a leftover's name.
 UPLOAD_MARK = "#upload="
+_S3_XML = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
-def s3_client(url: BucketUrl) -> Any:
-    """A thread-safe client for ``url``'s endpoint; credentials from the usual ``AWS_*`` variables or profile."""
-    config = Config(
-        retries={"max_attempts": 3, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=60,
-        max_pool_connections=32,
-        s3={"addressing_style": "path"} if url.endpoint else None,
+@frozen
+class Credentials:
+    access_key: str
+    secret_key: str
+    token: str | None = None
+
+
+#: Where the keys come from: called for each request signed here; obstore asks again once they expire.
+Keys = Callable[[], Credentials]
+
+
+def credentials(url: BucketUrl, env: dict[str, str] | None = None) -> tuple[Keys, bool]:
+    """The usual ``AWS_*`` variables, else the static keys of ``AWS_PROFILE`` (or the default profile) in
+    ``~/.aws/credentials`` or ``~/.aws/config``, else what boto3 finds when it is installed (SSO and assume-role
+    profiles, instance and container roles); whether they may change. Otherwise one ConfigError line naming the
+    setting."""
+    env = dict(os.environ) if env is None else env
+    if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        static = Credentials(
+            env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env.get("AWS_SESSION_TOKEN") or None
+        )
+        return _fixed(static), False
+    profile = env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE")
+    files = (
+        (Path(env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials").expanduser(), profile or "default"),
+        (
+            Path(env.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser(),
+            f"profile {profile}" if profile else "default",
+        ),
     )
+    found = False
+    for path, section in files:
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(path)
+        except (OSError, configparser.Error):
+            continue
+        if not parser.has_section(section):
+            continue
+        found = True
+        keys = dict(parser.items(section))
+        if keys.get("aws_access_key_id") and keys.get("aws_secret_access_key"):
+            static = Credentials(
+                keys["aws_access_key_id"], keys["aws_secret_access_key"], keys.get("aws_session_token")
+            )
+            return _fixed(static), False
+    where = f"{url.variable}={url}: the bucket {url.bucket!r}"
+    if profile and not found:
+        raise ConfigError(f"{where}: AWS_PROFILE={profile} names no profile of ~/.aws/credentials or ~/.aws/config")
+    from_boto3 = _boto3_keys(where)
+    if from_boto3 is not None:
+        return from_boto3, True
+    if profile:
+        raise ConfigError(
+            f"{where}: the profile {profile} holds no aws_access_key_id / aws_secret_access_key "
+            "(for its SSO or role credentials: pip install boto3)"
+        )
+    raise ConfigError(f"{where} needs credentials: set {CREDENTIALS}")
+
+
+def _fixed(keys: Credentials) -> Keys:
+    return lambda: keys
+
+
+def _boto3_keys(where: str) -> Keys | None:
+    """boto3's credentials, when it is installed and finds some: the rare setups (SSO, roles) pay for its weight."""
     try:
-        session = boto3.session.Session()
-    except ProfileNotFound as error:
-        raise ConfigError(f"{url.variable}: {error} (AWS_PROFILE names no profile of ~/.aws/config)") from None
-    return session.client("s3", endpoint_url=url.endpoint, region_name=url.region or "us-east-1", config=config)
+        import boto3
+        from botocore.exceptions import BotoCoreError
+    except ImportError:
+        return None
+    try:
+        found = boto3.session.Session().get_credentials()
+    except BotoCoreError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    if found is None:
+        return None
+
+    def current() -> Credentials:
+        keys = found.get_frozen_credentials()  # refreshed by boto3 when they are about to expire
+        return Credentials(str(keys.access_key), str(keys.secret_key), keys.token and str(keys.token))
+
+    return current
+
+
+class BucketError(Exception):
+    """A signed request to the bucket answered ``status`` (0: no answer), with S3's error ``code``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}" if code else message)
+        self.status = status
+        self.code = code
+
+
+class Bucket:
+    """One bucket's client, thread-safe: obstore's store for the objects, and a few requests signed here (AWS
+    Signature V4) for what obstore does not offer: reaching the bucket itself, listing and aborting unfinished
+    multipart uploads."""
+
+    def __init__(self, url: BucketUrl, keys: Keys, changing: bool = False) -> None:
+        self.name = url.bucket
+        self.region = url.region or "us-east-1"
+        self.endpoint = url.endpoint or f"https://s3.{self.region}.amazonaws.com"
+        self._keys = keys
+        # The client's threads hold each part (5 or 8 MiB) in a malloc'ed block: mapped, it goes back to the system once
+        # sent, instead of staying in the arena of whichever thread held it.
+        give_big_buffers_back()
+        self.store = S3Store(
+            url.bucket,
+            endpoint=self.endpoint,
+            region=self.region,
+            credential_provider=self._current if changing else None,
+            config=None if changing else _static(keys()),
+            virtual_hosted_style_request=False,
+            checksum_algorithm="SHA256",
+            client_options={
+                "allow_http": self.endpoint.startswith("http://"),
+                "connect_timeout": CONNECT_TIMEOUT,
+                "timeout": REQUEST_TIMEOUT,
+            },
+            retry_config={
+                "max_retries": RETRIES,
+                "retry_timeout": dt.timedelta(seconds=20),
+                "backoff": {
+                    "init_backoff": dt.timedelta(milliseconds=100),
+                    "max_backoff": dt.timedelta(seconds=2),
+                    "base": 2,
+                },
+            },
+        )
+
+    def _current(self) -> S3Credential:
+        keys = self._keys()
+        expiry = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+        return {
+            "access_key_id": keys.access_key,
+            "secret_access_key": keys.secret_key,
+            "token": keys.token,
+            "expires_at": expiry,
+        }
+
+    def request(self, method: str, key: str = "", **query: str) -> bytes:
+        """A signed request to the bucket (or to ``key`` in it); its body, or BucketError."""
+        parts = urlsplit(self.endpoint)
+        path = quote(f"{parts.path}/{self.name}/{key}".rstrip("/") if key else f"{parts.path}/{self.name}", "/-_.~")
+        search = "&".join(f"{quote(k, '-_.~')}={quote(v, '-_.~')}" for k, v in sorted(query.items()))
+        now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        headers = {"host": parts.netloc, "x-amz-content-sha256": _EMPTY_SHA256, "x-amz-date": now}
+        keys = self._keys()
+        if keys.token:
+            headers["x-amz-security-token"] = keys.token
+        signed = ";".join(sorted(headers))
+        canonical = "\n".join(
+            [method, path, search, "".join(f"{k}:{headers[k]}\n" for k in sorted(headers)), signed, _EMPTY_SHA256]
+        )
+        scope = f"{now[:8]}/{self.region}/s3/aws4_request"
+        to_sign = f"AWS4-HMAC-SHA256\n{now}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+        key_bytes = f"AWS4{keys.secret_key}".encode()
+        for step in (now[:8], self.region, "s3", "aws4_request"):
+            key_bytes = hmac.new(key_bytes, step.encode(), hashlib.sha256).digest()
+        signature = hmac.new(key_bytes, to_sign.encode(), hashlib.sha256).hexdigest()
+        credential = f"{keys.access_key}/{scope}"
+        headers["authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={signed}, Signature={signature}"
+        )
+        del headers["host"]
+        target = f"{parts.scheme}://{parts.netloc}{path}" + (f"?{search}" if search else "")
+        try:
+            with urllib.request.urlopen(
+                urllib.request.Request(target, method=method, headers=headers), timeout=REQUEST_TIMEOUT.total_seconds()
+            ) as answer:
+                return bytes(answer.read())
+        except urllib.error.HTTPError as error:
+            body = error.read().decode(errors="replace")
+            code = re.search(r"<Code>([^<]*)</Code>", body)
+            message = re.search(r"<Message>([^<]*)</Message>", body)
+            raise BucketError(
+                error.code, code.group(1) if code else str(error.code), message.group(1) if message else error.reason
+            ) from None
+        except OSError as error:
+            raise BucketError(0, "", str(getattr(error, "reason", error))) from None
+
+    def unfinished_uploads(self, prefix: str) -> Iterator[tuple[str, str, dt.datetime]]:
+        """Every multipart upload begun and not finished under ``prefix``: its key, id and start."""
+        markers: dict[str, str] = {}
+        while True:
+            answer = ElementTree.fromstring(self.request("GET", uploads="", prefix=prefix, **markers))
+            for upload in answer.iter(f"{_S3_XML}Upload"):
+                started = dt.datetime.fromisoformat(upload.findtext(f"{_S3_XML}Initiated", "").replace("Z", "+00:00"))
+                yield upload.findtext(f"{_S3_XML}Key", ""), upload.findtext(f"{_S3_XML}UploadId", ""), started
+            if answer.findtext(f"{_S3_XML}IsTruncated") != "true":
+                return
+            markers = {
+                "key-marker": answer.findtext(f"{_S3_XML}NextKeyMarker", ""),
+                "upload-id-marker": answer.findtext(f"{_S3_XML}NextUploadIdMarker", ""),
+            }
+
+    def abort(self, key: str, upload: str) -> None:
+        self.request("DELETE", key, uploadId=upload)
+
+
+def s3_client(url: BucketUrl) -> Bucket:
+    """A thread-safe client for ``url``'s bucket; credentials from the usual ``AWS_*`` variables or profile."""
+    keys, changing = credentials(url)
+    return Bucket(url, keys, changing)
+
+
+def _static(keys: Credentials) -> S3Config:
+    config: S3Config = {"access_key_id": keys.access_key, "secret_access_key": keys.secret_key}
+    if keys.token:
+        config["session_token"] = keys.token
+    return config
 
 
 def connect(url: BucketUrl, name: str) -> S3BlobStore:
@@ -84,29 +310,27 @@ def connect(url: BucketUrl, name: str) -> S3BlobStore:
 class S3BlobStore:
     """Objects under ``url.prefix`` in one bucket; the same class serves as the hot and the cold store."""
 
-    def __init__(self, client: Any, url: BucketUrl, name: str = "cold") -> None:
+    def __init__(self, client: Bucket, url: BucketUrl, name: str = "cold") -> None:
         self.client = client
         self.url = url
         self.name = name
         self.place = f"{name} store ({url})"
         self.parts_in_flight = PARTS_IN_FLIGHT.get(name, PARTS_IN_FLIGHT["hot"])
+        self.part = PART_SIZE.get(name, PART_SIZE["hot"])
 
     def check(self) -> None:
         """Reach the bucket with these credentials, or stop with one line naming the setting."""
         where = f"{self.url.variable}={self.url}: the bucket {self.url.bucket!r}"
         try:
-            self.client.head_bucket(Bucket=self.url.bucket)
-        except NoCredentialsError:
-            raise ConfigError(f"{where} needs credentials: set {CREDENTIALS}") from None
-        except ClientError as error:
-            code = _code(error)
-            if code in _MISSING or code == "NoSuchBucket":
+            self.client.request("HEAD")
+        except BucketError as error:
+            if error.status == 0:
+                raise ConfigError(f"{where} cannot be reached at {self.endpoint}: {error}") from None
+            if error.status == 404:
                 raise ConfigError(f"{where} does not exist at {self.endpoint}") from None
-            if code in _REFUSED:
+            if error.status in (401, 403):
                 raise ConfigError(f"{where} refused these credentials: check {CREDENTIALS}") from None
-            raise ConfigError(f"{where} answered {code}: {_message(error)}") from None
-        except BotoCoreError as error:
-            raise ConfigError(f"{where} cannot be reached at {self.endpoint}: {error}") from None
+            raise ConfigError(f"{where} answered {error}") from None
 
     @property
     def endpoint(self) -> str:
@@ -124,77 +348,33 @@ class S3BlobStore:
     ) -> tuple[int, str]:
         """Stream ``stream`` into the object ``name`` (the bucket's own name for it): its size and sha256."""
         counted = _Counted(stream, limit)
-        read = [counted.part()]  # a list the sender empties: a part sent is a part forgotten
-        if len(read[0]) < PART:
-            with _closing(read.pop()) as body:
-                self.client.put_object(Bucket=self.url.bucket, Key=name, Body=body)
+        first = counted.first_part(self.part)
+        if counted.size < self.part:
+            obstore.put(self.client.store, name, b"".join(first), use_multipart=False)
         else:
             if replacing:
                 self._abort_leftovers(name)
-            self._multipart(name, counted, read)
-        return counted.size, counted.digest.hexdigest()
-
-    def _multipart(self, name: str, counted: _Counted, read: list[mmap.mmap | bytes]) -> None:
-        upload = self.client.create_multipart_upload(Bucket=self.url.bucket, Key=name)["UploadId"]
-        try:
-            done = self._send_parts(name, upload, counted, read)
-            self.client.complete_multipart_upload(
-                Bucket=self.url.bucket, Key=name, UploadId=upload, MultipartUpload={"Parts": done}
+            # obstore cuts the chunks into parts and aborts the upload when the source raises (FileTooLarge…)
+            obstore.put(
+                self.client.store,
+                name,
+                counted.chunks(first),
+                use_multipart=True,
+                chunk_size=self.part,
+                max_concurrency=self.parts_in_flight,
             )
-        except BaseException:
-            self._abort(name, upload)
-            raise
-
-    def _send_parts(
-        self, name: str, upload: str, counted: _Counted, read: list[mmap.mmap | bytes]
-    ) -> list[dict[str, Any]]:
-        """Read part after part while earlier ones are sent; at most one more part than those in flight is held."""
-        room = threading.BoundedSemaphore(self.parts_in_flight + 1)
-        sent: list[Future[dict[str, Any]]] = []
-        with ThreadPoolExecutor(self.parts_in_flight, thread_name_prefix="s3-part") as pool:
-            try:
-                while True:
-                    room.acquire()
-                    body = read.pop() if read else counted.part()
-                    if not body:
-                        room.release()
-                        break
-                    sent.append(pool.submit(self._send_part, name, upload, len(sent) + 1, body, room))
-                    del body
-                    for part in sent:
-                        if part.done() and part.exception():
-                            part.result()  # a part that failed stops the reading now
-                return [part.result() for part in sent]
-            except BaseException:
-                for part in sent:
-                    part.cancel()
-                raise
-
-    def _send_part(
-        self, name: str, upload: str, number: int, body: mmap.mmap | bytes, room: threading.BoundedSemaphore
-    ) -> dict[str, Any]:
-        try:
-            with _closing(body):
-                answer = self.client.upload_part(
-                    Bucket=self.url.bucket, Key=name, UploadId=upload, PartNumber=number, Body=body
-                )
-        finally:
-            room.release()
-        part = {"PartNumber": number, "ETag": answer["ETag"]}
-        part.update({k: v for k, v in answer.items() if k.startswith("Checksum")})
-        return part
+        return counted.size, counted.digest.hexdigest()
 
     def _abort_leftovers(self, name: str) -> None:
         """Unfinished uploads to an object written again: leftovers of a killed copy of this file (an archive run
         killed mid-file), or a write this one replaces anyway. A rerun clears them instead of leaving parts."""
-        listed = self.client.list_multipart_uploads(Bucket=self.url.bucket, Prefix=name)
-        for upload in listed.get("Uploads", []):
-            if upload["Key"] == name:
-                self._abort(name, upload["UploadId"])
+        for key, upload, _ in list(self.client.unfinished_uploads(name)):
+            if key == name:
+                self._abort(key, upload)
 
     def _abort(self, name: str, upload: str) -> None:
-        with contextlib.suppress(ClientError, BotoCoreError):  # the server is gone: its lifecycle rule clears the parts
-            self.client.abort_multipart_upload(Bucket=self.url.bucket, Key=name, UploadId=upload)
+        with contextlib.suppress(BucketError):  # the server is gone: its lifecycle rule clears the parts
+            self.client.abort(name, upload)
 
     # -- leftovers -----------------------------------------------------------------------------------------------
     def leased_files(self) -> Iterator[LeasedFile]:
@@ -202,10 +382,10 @@ class S3BlobStore:
         age tells them apart from writes under way. Their size is not listed cheaply: reported as 0."""
         cutoff = dt.datetime.now(dt.UTC) - ABANDONED_UPLOAD
         with self.answering():
-            listed = self.client.list_multipart_uploads(Bucket=self.url.bucket, Prefix=self.url.prefix)
-        for upload in listed.get("Uploads", []):
-            if upload["Initiated"] < cutoff:
-                yield LeasedFile(None, f"{upload['Key']}{UPLOAD_MARK}{upload['UploadId']}", 0)
+            listed = list(self.client.unfinished_uploads(self.url.prefix))
+        for key, upload, started in listed:
+            if started < cutoff:
+                yield LeasedFile(None, f"{key}{UPLOAD_MARK}{upload}", 0)
 
     def remove_leased(self, name: str) -> None:
         key, _, upload = name.partition(UPLOAD_MARK)
@@ -219,9 +399,9 @@ class S3BlobStore:
             return self.open_object(self._object(key))
 
     def open_object(self, name: str) -> BinaryIO:
-        """The object ``name`` for reading, seekable (ClientError when it is missing)."""
-        head = self.client.head_object(Bucket=self.url.bucket, Key=name)
-        reader = RangedReader(self, name, int(head["ContentLength"]), head["ETag"])
+        """The object ``name`` for reading, seekable (obstore's NotFoundError when it is missing)."""
+        head = obstore.head(self.client.store, name)
+        reader = RangedReader(self, name, int(head["size"]), head["e_tag"])
         return io.BufferedReader(reader, buffer_size=CHUNK)
 
     def path(self, key: str) -> str | None:
@@ -230,25 +410,24 @@ class S3BlobStore:
     def size(self, key: str) -> int | None:
         try:
             with self.answering(key):
-                head = self.client.head_object(Bucket=self.url.bucket, Key=self._object(key))
+                head = obstore.head(self.client.store, self._object(key))
         except errors.NotFound:
             return None
-        return int(head["ContentLength"])
+        return int(head["size"])
 
     def exists(self, key: str) -> bool:
         return self.size(key) is not None
 
     def delete(self, key: str) -> None:
         with self.answering(key):
-            self.client.delete_object(Bucket=self.url.bucket, Key=self._object(key))
+            obstore.delete(self.client.store, self._object(key))
 
     def list_keys(self) -> Iterator[str]:
         """Every stored key, in order (unfinished uploads are not objects yet)."""
-        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.url.bucket, Prefix=self.url.prefix)
         with self.answering():
-            for page in pages:
-                for item in page.get("Contents", []):
-                    key = item["Key"][len(self.url.prefix) :]
+            for page in obstore.list(self.client.store, prefix=self.url.prefix or None, chunk_size=1000):
+                for item in page:
+                    key = item["path"][len(self.url.prefix) :]
                     if valid_key(key):
                         yield key
 
@@ -263,36 +442,41 @@ class S3BlobStore:
 
     @contextmanager
     def answering(self, key: str | None = None) -> Iterator[None]:
-        """boto3's errors as the core's: a missing object NotFound, a replaced one Conflict, the rest unavailable."""
+        """The client's errors as the core's: a missing object NotFound, a replaced one Conflict, the rest
+        unavailable."""
         try:
             yield
-        except ClientError as error:
-            code = _code(error)
-            if key is not None and code in _MISSING:
+        except (NotFoundError, FileNotFoundError) as error:  # obstore raises the latter for a missing object
+            if key is not None and "NoSuchBucket" not in str(error):
                 raise errors.NotFound(f"file in the {self.name} store", key) from None
-            if code in ("PreconditionFailed", "412"):
-                raise errors.Conflict(
-                    "file %(the_key)s changed in the %(name)s store while it was read",
-                    the_key=key or "",
-                    name=self.name,
-                ) from None
-            reason = f"it refused these credentials ({code}): check {CREDENTIALS}" if code in _REFUSED else code
-            raise errors.StoreUnavailable(self.place, f"{reason}: {_message(error)}") from None
-        except BotoCoreError as error:
-            raise errors.StoreUnavailable(self.place, str(error)) from None
+            raise errors.StoreUnavailable(self.place, _message(error)) from None
+        except PreconditionError:
+            raise errors.Conflict(
+                "file %(the_key)s changed in the %(name)s store while it was read", the_key=key or "", name=self.name
+            ) from None
+        except (PermissionDeniedError, UnauthenticatedError, BaseError, BucketError) as error:
+            refused = isinstance(error, PermissionDeniedError | UnauthenticatedError) or getattr(
+                error, "status", 0
+            ) in (
+                401,
+                403,
+            )
+            reason = f"it refused these credentials: check {CREDENTIALS}: " if refused else ""
+            raise errors.StoreUnavailable(self.place, f"{reason}{_message(error)}") from None
 
 
 class RangedReader(io.RawIOBase):
     """An object read through ranged GETs, seekable; see the module's docstring for the windows."""
 
-    def __init__(self, store: S3BlobStore, name: str, size: int, etag: str) -> None:
+    def __init__(self, store: S3BlobStore, name: str, size: int, etag: str | None) -> None:
         self._store = store
         self._name = name
         self._size = size
         self._etag = etag
         self._pos = 0
         self._window = FIRST_WINDOW
-        self._body: Any = None
+        self._chunks: Iterator[Any] | None = None
+        self._chunk = memoryview(b"")
         self._left = 0  # bytes of the open GET not read yet
 
     def readable(self) -> bool:
@@ -315,45 +499,59 @@ class RangedReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         if self._pos >= self._size or len(buffer) == 0:
             return 0
-        if self._body is None:
-            self._open()
-        with self._store.answering(self._name):
-            data = self._body.read(min(len(buffer), self._left))
-        if not data:
-            self._drop()
-            raise errors.StoreUnavailable(self._store.place, "it stopped sending the file before its end")
-        buffer[: len(data)] = data
-        self._pos += len(data)
-        self._left -= len(data)
+        if not self._chunk:
+            self._chunk = self._next_chunk()
+        count = min(len(buffer), len(self._chunk))
+        buffer[:count] = self._chunk[:count]
+        self._chunk = self._chunk[count:]
+        self._pos += count
+        self._left -= count
         if self._left == 0:
             self._drop()
-        return len(data)
+        return count
+
+    def _next_chunk(self) -> memoryview:
+        """The next bytes of the open GET (one is opened if none is); a GET cut short (a reader that paused past the
+        request's time) is asked again from where it stopped, once."""
+        for attempt in (1, 2):
+            if self._chunks is None:
+                self._open()
+            assert self._chunks is not None
+            try:
+                with self._store.answering(self._name):
+                    chunk = next(self._chunks, None)
+            except errors.StoreUnavailable:
+                if attempt == 2:
+                    raise
+                self._drop()
+                continue
+            if chunk is not None and len(chunk):
+                return memoryview(chunk)[: self._left]
+            self._drop()
+            if attempt == 2:
+                break
+        raise errors.StoreUnavailable(self._store.place, "it stopped sending the file before its end")
 
     def close(self) -> None:
         self._drop()
         super().close()
 
     def _open(self) -> None:
-        last = min(self._pos + self._window, self._size) - 1
-        store = self._store
-        with store.answering(self._name):
-            answer = store.client.get_object(
-                Bucket=store.url.bucket,
-                Key=self._name,
-                Range=f"bytes={self._pos}-{last}",
-                IfMatch=self._etag,
-            )
-        self._body, self._left = answer["Body"], last - self._pos + 1
+        end = min(self._pos + self._window, self._size)
+        options: dict[str, Any] = {"range": (self._pos, end)}
+        if self._etag:
+            options["if_match"] = self._etag
+        with self._store.answering(self._name):
+            answer = obstore.get(self._store.client.store, self._name, options=options)  # type: ignore[arg-type]
+        self._chunks, self._left = iter(answer.stream(min_chunk_size=CHUNK)), end - self._pos
         self._window = min(self._window * 2, LAST_WINDOW)
 
     def _drop(self) -> None:
-        if self._body is not None:
-            self._body.close()
-            self._body, self._left = None, 0
+        self._chunks, self._chunk, self._left = None, memoryview(b""), 0
 
 
 class _Counted:
-    """The source cut into parts, counted against the limit and hashed on the way."""
+    """The source in chunks, counted against the limit and hashed on the way."""
 
     def __init__(self, stream: ByteSource, limit: int | None) -> None:
         self._stream = stream
@@ -361,40 +559,32 @@ class _Counted:
         self.size = 0
         self.digest = hashlib.sha256()
 
-    def part(self) -> mmap.mmap | bytes:
-        """The next ``PART`` bytes (fewer at the end, none after it), in a mapping of their own: closed once sent,
-        its memory goes straight back to the system instead of staying in the allocator of the request's thread
-        (8 MiB blocks freed by malloc stay resident: a worker kept ~50 MB after one big upload)."""
-        buffer, filled = mmap.mmap(-1, PART), 0
-        while filled < PART and (chunk := self._stream.read(min(CHUNK, PART - filled))):
-            self.size += len(chunk)
-            if self._limit is not None and self.size > self._limit:
-                buffer.close()
-                raise errors.FileTooLarge(self._limit)
-            self.digest.update(chunk)
-            buffer[filled : filled + len(chunk)] = chunk
-            filled += len(chunk)
-        if not filled:
-            buffer.close()
-            return b""  # a mapping cannot be empty
-        if filled < PART:
-            buffer.resize(filled)
-        return buffer
+    def first_part(self, part: int) -> list[bytes]:
+        """The first ``part`` bytes (fewer: the whole file), in chunks."""
+        chunks = []
+        while self.size < part and (chunk := self._read(min(CHUNK, part - self.size))):
+            chunks.append(chunk)
+        return chunks
+
+    def chunks(self, first: list[bytes]) -> Iterator[bytes]:
+        """The first part's chunks, forgotten once handed over, then the rest of the source."""
+        while first:
+            yield first.pop(0)
+        while chunk := self._read(CHUNK):
+            yield chunk
+
+    def _read(self, size: int) -> bytes:
+        chunk = self._stream.read(size)
+        self.size += len(chunk)
+        if self._limit is not None and self.size > self._limit:
+            raise errors.FileTooLarge(self._limit)
+        self.digest.update(chunk)
+        return chunk
 
 
-@contextmanager
-def _closing(part: mmap.mmap | bytes) -> Iterator[mmap.mmap | bytes]:
-    """A part, unmapped once used (an empty one is plain bytes)."""
-    try:
-        yield part
-    finally:
-        if isinstance(part, mmap.mmap):
-            part.close()
-
-
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", "unknown"))
-
-
-def _message(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Message") or error)
+def _message(error: Exception) -> str:
+    """The first line of a client's error, without the XML body or the debug dump that follow it."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    code = re.search(r"<Code>([^<]*)</Code>", str(error))
+    text = text.split(": <?xml")[0]
+    return f"{text} ({code.group(1)})" if code else text

@@ -131,6 +131,23 @@ def test_storage_check_compares_the_database_with_the_folder_and_the_bucket(
     assert kept.storage_key not in str(drift)
 
 
+def test_an_unfinished_upload_of_a_file_is_aborted_when_the_file_is_written_again(
+    services: Services, s3_env: S3Server, bucket: str
+) -> None:
+    """What a ``kill -9`` mid-copy leaves behind (an upload begun, never finished) is cleared by the rerun's copy."""
+    client, key = s3_env.client(), "cd/" + "e" * 32
+    left = client.create_multipart_upload(Bucket=bucket, Key=f"cold/{key}")["UploadId"]
+    client.upload_part(Bucket=bucket, Key=f"cold/{key}", UploadId=left, PartNumber=1, Body=os.urandom(5 * MB))
+    leftovers = [f.name for f in services.files.cold.leased_files()]  # moto dates every upload 2010: all are old
+    assert leftovers == [f"cold/{key}#upload={left}"]
+    data = os.urandom(9 * MB)
+    blob = services.files.cold.put(io.BytesIO(data), key=key)
+    assert blob.sha256 == hashlib.sha256(data).hexdigest()
+    assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert objects(s3_env, bucket) == {f"cold/{key}": len(data)}
+    assert list(services.files.cold.leased_files()) == []
+
+
 def test_the_archive_command_shows_progress_and_what_it_moved(
     services: Services, admin: User, past_event: Event, s3_env: S3Server, bucket: str
 ) -> None:

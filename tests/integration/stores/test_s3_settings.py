@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +116,49 @@ def test_a_missing_bucket_or_no_credentials_or_no_server_is_one_line_naming_the_
         invoke(tmp_path, {**s3_env.env, "EVENTFLOW_COLD_URL": nowhere}, "storage"),
         "cannot be reached at http://127.0.0.1",
     )
+
+
+def test_the_keys_of_an_aws_profile_are_used_and_an_unknown_profile_is_one_line(
+    s3_env: S3Server, tmp_path: Path
+) -> None:
+    keys = tmp_path / "credentials"
+    keys.write_text(f"[team]\naws_access_key_id = {s3_env.access_key}\naws_secret_access_key = {s3_env.secret_key}\n")
+    url = s3_env.url(s3_env.new_bucket(), "cold")
+    env = {
+        "AWS_ACCESS_KEY_ID": "",
+        "AWS_SECRET_ACCESS_KEY": "",
+        "AWS_PROFILE": "team",
+        "AWS_SHARED_CREDENTIALS_FILE": str(keys),
+        "EVENTFLOW_COLD_URL": url,
+    }
+    result = invoke(tmp_path, env, "storage", "check")
+    assert result.exit_code == 0, result.output
+    assert_one_line_error(invoke(tmp_path, {**env, "AWS_PROFILE": "nobody"}, "storage"), "AWS_PROFILE=nobody names no")
+
+
+def test_a_profile_whose_keys_come_from_elsewhere_is_read_through_boto3(
+    s3_env: S3Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SSO, roles and credential_process profiles hold no keys in the file: boto3 finds them, when installed."""
+    script = tmp_path / "keys"
+    answer = json.dumps({"Version": 1, "AccessKeyId": s3_env.access_key, "SecretAccessKey": s3_env.secret_key})
+    script.write_text(f"#!/bin/sh\necho '{answer}'\n")
+    script.chmod(0o755)
+    config = tmp_path / "config"
+    config.write_text(f"[profile tool]\ncredential_process = {script}\n")
+    url = s3_env.url(s3_env.new_bucket(), "cold")
+    env = {
+        "AWS_ACCESS_KEY_ID": "",
+        "AWS_SECRET_ACCESS_KEY": "",
+        "AWS_PROFILE": "tool",
+        "AWS_CONFIG_FILE": str(config),
+        "EVENTFLOW_COLD_URL": url,
+    }
+    result = invoke(tmp_path, env, "storage", "check")
+    assert result.exit_code == 0, result.output
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    store = bootstrap(settings_with(tmp_path, EVENTFLOW_COLD_URL=url)).files.cold
+    blob = store.put(io.BytesIO(b"kept"))
+    with store.open(blob.key) as f:
+        assert f.read() == b"kept"
