@@ -17,7 +17,6 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.services.feeds import FeedService
 from eventflow.entrypoints import presenters
-from eventflow.entrypoints.ical import to_ical
 from eventflow.entrypoints.web.openapi import operation, path_id
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -53,6 +52,8 @@ class FeedFileResource:
         self._feeds = feeds
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, secret: str) -> None:
+        from eventflow.entrypoints.ical import to_ical  # icalendar (~9 MB) loads with the first feed read
+
         body = to_ical(self._feeds.calendar(secret))
         etag = hashlib.sha256(body).hexdigest()[:32]
         resp.etag = etag
