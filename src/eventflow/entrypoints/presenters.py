@@ -17,6 +17,7 @@ from attrs import field, frozen
 from cattrs.preconf.json import make_converter
 
 from eventflow.core import model, rules, rules_specs
+from eventflow.core.i18n import render
 from eventflow.core.model import Health, Language, Role, Status, StorageTier
 from eventflow.core.ports import Translator
 from eventflow.core.rules_risk import reasons
@@ -757,7 +758,7 @@ class StorageJob(Shape):
             files=summary.files,
             freed_bytes=summary.freed_bytes,
             moved_bytes=summary.moved_bytes,
-            problems=list(summary.problems),
+            problems=[render(p, reader_texts()) for p in summary.problems],
         )
 
 

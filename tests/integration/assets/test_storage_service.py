@@ -109,7 +109,7 @@ def test_a_copy_that_does_not_match_the_checksum_is_not_committed(
     with open(path, "r+b") as f:
         f.write(b"%PDF-9")  # bit rot on the hot disk
     summary = services.storage.archive(admin, services.storage.archive_plan())
-    assert summary.files == 0 and "no longer match the checksum" in summary.problems[0]
+    assert summary.files == 0 and "no longer match the checksum" in str(summary.problems[0])
     assert location(services, asset) is StorageTier.HOT and not services.files.cold.exists(asset.storage_key)
 
 
@@ -170,6 +170,6 @@ def test_the_check_reports_missing_files_wrong_sizes_and_orphans(services: Servi
     orphan = services.files.cold.put(io.BytesIO(b"lost"))
     drift = services.storage.check()
     assert not drift.ok and drift.checked == 2
-    assert len(drift.missing) == 1 and f"file {a.id}" in drift.missing[0]
-    assert len(drift.wrong_size) == 1 and f"file {b.id}" in drift.wrong_size[0]
+    assert len(drift.missing) == 1 and f"file {a.id}" in str(drift.missing[0])
+    assert len(drift.wrong_size) == 1 and f"file {b.id}" in str(drift.wrong_size[0])
     assert drift.orphans == [("cold", orphan.key, 4)]

@@ -22,11 +22,13 @@ from collections.abc import Callable, Iterable, Mapping
 from attrs import define, field, frozen
 
 from eventflow.core import errors, rules, rules_review
+from eventflow.core.i18n import N_, Message, Value
 from eventflow.core.model import Asset, Deliverable, Event, Role, Status, StorageTier
 from eventflow.core.ports import BlobStore, LeasedFile, LeasedFiles, Notifier, UnitOfWork
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, record, require_admin
 from eventflow.core.services.assets import LeaseCensus, Quota
+from eventflow.core.services.migration import failed, file_label, preview_label
 
 ARCHIVE_AFTER_DAYS = 30
 BIGGEST_EVENTS = 5
@@ -81,7 +83,7 @@ class Summary:
     files: int = 0
     freed_bytes: int = 0
     moved_bytes: int = 0
-    problems: list[str] = field(factory=list)
+    problems: list[Message] = field(factory=list)
 
 
 @frozen
@@ -100,8 +102,8 @@ class Drift:
     dead leases left behind."""
 
     checked: int
-    missing: list[str]
-    wrong_size: list[str]
+    missing: list[Message]
+    wrong_size: list[Message]
     orphans: list[tuple[str, str, int]]
     leftovers: list[Leftover] = field(factory=list)
 
@@ -230,21 +232,29 @@ class StorageService:
         """Compare the database with both stores: missing files, wrong sizes, files nobody references."""
         with self.ctx.uow(read_only=True) as uow:
             _, assets = _everything(uow)
-        expected: dict[str, dict[str, tuple[int, str]]] = {"hot": {}, "cold": {}}
+        expected: dict[str, dict[str, tuple[int, Message]]] = {"hot": {}, "cold": {}}
         for a in assets:
-            label = f"file {a.id} ({a.filename!r})"
+            label = file_label(a)
             if a.location is not StorageTier.PURGED:
                 expected[a.location.value][a.storage_key] = (a.size, label)
             if a.preview_key:
-                expected["hot"][a.preview_key] = (a.preview_size, f"preview of {label}")
-        missing, wrong, orphans = [], [], []
+                expected["hot"][a.preview_key] = (a.preview_size, preview_label(label))
+        missing: list[Message] = []
+        wrong: list[Message] = []
+        orphans = []
         for name, store in (("hot", self.hot), ("cold", self.cold)):
             for key, (size, label) in expected[name].items():
                 actual = store.size(key)
+                values: dict[str, Value] = {"file": label, "store": name, "key": key, "size": size}
                 if actual is None:
-                    missing.append(f"{label} is missing from the {name} store ({key})")
+                    missing.append(Message(N_("%(file)s is missing from the %(store)s store (%(key)s)"), values))
                 elif actual != size:
-                    wrong.append(f"{label} is {actual} bytes in the {name} store, {size} in the database")
+                    wrong.append(
+                        Message(
+                            N_("%(file)s is %(actual)s bytes in the %(store)s store, %(size)s in the database"),
+                            {**values, "actual": actual},
+                        )
+                    )
             orphans += [(name, k, store.size(k) or 0) for k in store.list_keys() if k not in expected[name]]
         return Drift(len(assets), missing, wrong, orphans, self.leftovers())
 
@@ -290,7 +300,7 @@ class StorageService:
         except errors.StoreUnavailable:
             raise  # every file after this one would fail the same way: stop, a rerun finishes the job
         except errors.EventflowError as exc:
-            summary.problems.append(f"file {asset.id} ({asset.filename!r}): {exc}")
+            summary.problems.append(failed(file_label(asset), exc))
         if on_file:
             on_file(asset)
 

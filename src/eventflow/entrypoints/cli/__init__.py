@@ -63,8 +63,8 @@ class EventflowGroup(click.Group):
             return super().invoke(ctx)
         except EventflowError as error:  # in the reader's language (EVENTFLOW_LANGUAGE, or the locale)
             raise CliError(one_line(said(error.message))) from None
-        except ConfigError as error:
-            raise click.ClickException(one_line(str(error))) from None
+        except ConfigError as error:  # the settings' and the database's, in the reader's language too
+            raise CliError(one_line(said(error.message))) from None
         except OperationalError as error:  # the database went away or stayed locked mid-command
             raise CliError(one_line(_("the database failed: %(error)s") % {"error": error.orig})) from None
         except BrokenPipeError:

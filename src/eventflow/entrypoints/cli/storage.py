@@ -22,6 +22,7 @@ from eventflow.entrypoints.cli.common import (
     echo_table,
     json_option,
     pass_runtime,
+    said,
 )
 from eventflow.entrypoints.startup import reclaim_leftovers
 
@@ -88,7 +89,7 @@ def finish(summary: Summary) -> None:
     click.echo(done % values + copied % values)
     if summary.problems:
         for problem in summary.problems:
-            click.echo("  " + _("not done: %(problem)s") % {"problem": problem}, err=True)
+            click.echo("  " + _("not done: %(problem)s") % {"problem": said(problem)}, err=True)
         left = _("%(count)s file(s) were left as they were; run again once fixed")
         raise CliError(left % {"count": len(summary.problems)})
 
@@ -197,7 +198,7 @@ def storage_check(runtime: Runtime, repair: bool) -> None:
         reclaim(runtime)
     drift = runtime.services.storage.check()
     for line in drift.missing + drift.wrong_size:
-        click.echo(f"  {line}", err=True)
+        click.echo(f"  {said(line)}", err=True)
     for store, key, size in drift.orphans:
         orphan = _("%(store)s store: %(key)s (%(size)s) belongs to no file in the database")
         click.echo("  " + orphan % {"store": store, "key": key, "size": human(size)}, err=True)
@@ -245,7 +246,7 @@ def storage_migrate(runtime: Runtime, target: str, store: str) -> None:
     )
     if result.problems:
         for problem in result.problems:
-            click.echo("  " + _("not copied: %(problem)s") % {"problem": problem}, err=True)
+            click.echo("  " + _("not copied: %(problem)s") % {"problem": said(problem)}, err=True)
         missed = _("%(count)s file(s) were not copied; run again once fixed")
         raise CliError(missed % {"count": len(result.problems)})
     variable = "EVENTFLOW_HOT_URL" if store == "hot" else "EVENTFLOW_COLD_URL"
