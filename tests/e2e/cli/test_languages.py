@@ -13,7 +13,9 @@ from click.testing import CliRunner, Result
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Event, User
+from eventflow.core.services.storage import UNFINISHED_UPLOADS, UNKNOWN_OWNER, Leftover
 from eventflow.entrypoints.cli import cli
+from eventflow.entrypoints.cli.storage import describe
 from tests.support import samples
 from tests.support.cli import rows
 
@@ -139,3 +141,43 @@ def test_the_storage_check_tells_each_difference_in_the_reader_language(
     lines = checked.stderr.splitlines()
     assert lines[0].strip().startswith(missing.format(id=poster.id)), checked.stderr
     assert lines[-1].startswith(count)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "fr",
+            "non copié : fichier {id} ('poster.pdf') : son contenu ne correspond plus à l'empreinte prise à l'envoi ; "
+            "il n'a pas été copié",
+        ),
+        (
+            "en",
+            "not copied: file {id} ('poster.pdf'): its bytes no longer match the checksum taken at upload; "
+            "it was not copied",
+        ),
+    ],
+)
+def test_a_file_a_migration_could_not_copy_is_named_in_the_reader_language(
+    services: Services, admin: User, event: Event, tmp_path: Path, language: str, line: str
+) -> None:
+    slot = services.events.card(event.id or 0).slots[0].slot
+    poster = services.assets.upload_version(admin, slot.id or 0, "poster.pdf", io.BytesIO(samples.pdf(1)))
+    with open(services.files.hot.path(poster.storage_key) or "", "r+b") as rotten:
+        rotten.write(b"%PDF-9")
+
+    migrated = run_in(services, language, "storage", "migrate", "--to", str(tmp_path / "elsewhere"))
+
+    assert migrated.exit_code == 1
+    assert line.format(id=poster.id) in migrated.stderr.splitlines()[0], migrated.stderr
+
+
+def test_what_ended_processes_left_is_told_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENTFLOW_LANGUAGE", "fr")
+    upload = Leftover(UNFINISHED_UPLOADS, "3f2a", 2 * 1024**2, UNKNOWN_OWNER)
+    temporary = Leftover("hot store", "ab/.incoming-7-x1", 1000, "eventflow serve (pid 812) on web1")
+
+    assert " ".join(describe(upload).split()) == (
+        "envois inachevés : 3f2a (2 Mo) laissé par un processus ou un envoi inconnu (terminé)"
+    )
+    assert describe(temporary).startswith("stockage principal : ab/.incoming-7-x1")

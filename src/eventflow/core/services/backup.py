@@ -148,7 +148,7 @@ class BackupService:
         for name in (file.store, *(s for s in self.stores if s != file.store)):
             if self.stores[name].exists(file.key):
                 return self.stores[name]
-        raise errors.NotFound(f"file in the {file.store} store (deleted since the snapshot)", file.key)
+        raise errors.NotFound("file deleted since the snapshot", file.key)
 
     # -- verify --------------------------------------------------------------------------------------------------
     def verify(self, place: BackupPlace, on_file: OnProgress | None = None) -> BackupReport:
@@ -166,7 +166,7 @@ class BackupService:
             with place.open(MANIFEST) as f:
                 return Manifest.from_json(f.read())
         except errors.NotFound:
-            raise errors.NotFound("backup", f"at {place} (no {MANIFEST}: unfinished, or not a backup)") from None
+            raise errors.NotFound("backup place", str(place)) from None  # no manifest: unfinished, or not a backup
 
     def _check_dump(self, place: BackupPlace, dump: DatabaseDump, report: BackupReport) -> None:
         try:

@@ -112,8 +112,9 @@ class Drift:
         return not (self.missing or self.wrong_size or self.orphans or self.leftovers)
 
 
-UNFINISHED_UPLOADS = "unfinished uploads"
-UNKNOWN_OWNER = "an unknown process or upload"
+#: Where leftovers lie and who left them, as the command line names them (translated there).
+UNFINISHED_UPLOADS = N_("unfinished uploads")
+UNKNOWN_OWNER = N_("an unknown process or upload")
 
 
 @define

@@ -71,7 +71,7 @@ class EventflowGroup(click.Group):
             raise  # the reader went away (`eventflow event list | head`): Click exits quietly
         except OSError as error:  # e.g. a data folder that cannot be written
             where = f" ({error.filename})" if error.filename else ""
-            raise click.ClickException(one_line(f"{error.strerror or error}{where}")) from None
+            raise CliError(one_line(f"{error.strerror or error}{where}")) from None  # the system's words
 
 
 def one_line(message: str) -> str:

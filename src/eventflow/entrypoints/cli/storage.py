@@ -11,7 +11,7 @@ from eventflow.bootstrap import store_at
 from eventflow.config import BucketUrl, Settings
 from eventflow.core.i18n import N_
 from eventflow.core.model import Asset
-from eventflow.core.services.storage import Leftover, Plan, Summary
+from eventflow.core.services.storage import UNKNOWN_OWNER, Leftover, Plan, Summary
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import (
     CliError,
@@ -59,8 +59,14 @@ def run_with_progress(plan: Plan, label: str, job: Callable[[Callable[[Asset], N
         return job(lambda _asset: bar.update(1))
 
 
+#: The places leftovers lie in (``Leftover.place``), as people read them; unfinished uploads are named by the core.
+PLACES = {"hot store": N_("hot store"), "cold store": N_("cold store")}
+
+
 def describe(leftover: Leftover) -> str:
-    values = {"place": leftover.place, "name": leftover.name, "size": human(leftover.size), "owner": leftover.owner}
+    place = _(PLACES.get(leftover.place, leftover.place))
+    owner = _(UNKNOWN_OWNER) if leftover.owner == UNKNOWN_OWNER else leftover.owner  # else what the process said
+    values = {"place": place, "name": leftover.name, "size": human(leftover.size), "owner": owner}
     if leftover.place == "quota":
         return _("quota: %(size)s held by %(owner)s (ended)") % values
     return _("%(place)s: %(name)s (%(size)s) left by %(owner)s (ended)") % values
