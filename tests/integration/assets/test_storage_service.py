@@ -126,9 +126,14 @@ def test_archive_with_delete_alerts_admins_first_and_keeps_details_and_previews(
     services: Services, admin: User, past_event: Event, notifier: RecordingNotifier
 ) -> None:
     asset = upload(services, admin, past_event, samples.pdf())
+    services.users.add(None, "eve@bars.fr", "Eve Admin", role="admin", language="en")
     summary = services.storage.archive(admin, services.storage.archive_plan(), delete=True)
     assert summary.freed_bytes == asset.size
-    assert "deleting the files of 1 past event" in notifier.sent[0].subject
+    told = {to: m.subject for m in notifier.sent for to in m.to}
+    assert told == {  # one e-mail per language, each admin in theirs
+        "ada@bars.fr": "eventflow : suppression des fichiers de 1 événement(s) passé(s)",
+        "eve@bars.fr": "eventflow: deleting the files of 1 past event(s)",
+    }
     stored = services.assets.asset(asset.id or 0)
     assert stored.location is StorageTier.PURGED and stored.preview_key
     with pytest.raises(errors.Conflict, match="purged"):

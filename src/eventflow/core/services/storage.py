@@ -23,7 +23,7 @@ from attrs import define, field, frozen
 
 from eventflow.core import errors, rules, rules_review
 from eventflow.core.i18n import N_, Message, Value
-from eventflow.core.model import Asset, Deliverable, Event, Role, Status, StorageTier
+from eventflow.core.model import Asset, Deliverable, Event, Language, Role, Status, StorageTier
 from eventflow.core.ports import BlobStore, LeasedFile, LeasedFiles, Notifier, UnitOfWork
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, record, require_admin
@@ -360,15 +360,22 @@ class StorageService:
         return self.ctx.clock.today() - dt.timedelta(days=days)
 
     def _warn_admins_of_deletion(self, plan: Plan) -> None:
+        """One e-mail per language to the active admins, before anything is deleted."""
+        readers: dict[Language, list[str]] = defaultdict(list)
         with self.ctx.uow(read_only=True) as uow:
-            admins = [u.email for u in uow.users.list() if u.role is Role.ADMIN and u.active]
+            for user in uow.users.list():
+                if user.role is Role.ADMIN and user.active:
+                    readers[user.language].append(user.email)
         lines = [f"- {e.date} {e.name}" for e in plan.events]
-        self.notifier.send(
-            admins,
-            f"eventflow: deleting the files of {len(plan.events)} past event(s)",
-            f"{len(plan.assets)} file(s), {plan.bytes / 1024**2:.1f} MB, are being deleted to free the disk "
-            "(no cold storage copy is kept). Their details, previews and history stay.\n" + "\n".join(lines),
-        )
+        for language, admins in readers.items():
+            texts = self.ctx.translations(language)
+            subject = texts.gettext("eventflow: deleting the files of %(count)s past event(s)")
+            body = texts.gettext(
+                "%(files)s file(s), %(size)s, are being deleted to free the disk (no cold storage copy is kept). "
+                "Their details, previews and history stay."
+            )
+            values = {"count": len(plan.events), "files": len(plan.assets), "size": texts.format_size(plan.bytes)}
+            self.notifier.send(admins, subject % values, "\n".join([body % values, *lines]))
 
     def _mark_events(self, actor: Actor, summary: Summary, archived: bool) -> None:
         for event in summary.events:
