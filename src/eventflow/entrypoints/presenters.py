@@ -748,7 +748,9 @@ class StorageJob(Shape):
     files: int
     freed_bytes: int
     moved_bytes: int
-    problems: list[str]
+    problems: list[str] = field(
+        metadata={"openapi": {"description": "each file left as it was and why, in the reader's language"}}
+    )
 
     @classmethod
     def of(cls, summary: storage.Summary) -> StorageJob:
