@@ -13,13 +13,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import evolve, frozen
 
+from eventflow.core.i18n import Message, Value
+
 TRUE_WORDS = ("1", "true", "yes", "on")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 BUCKET_URL_FORM = "s3://BUCKET/PREFIX?endpoint=https://HOST&region=REGION"
 
 
 class ConfigError(ValueError):
-    """A configuration value is unusable; the message names the variable."""
+    """A configuration value is unusable; the message names the variable.
+
+    Like the core's errors (``core/errors.py``), it carries a :class:`Message`: an English text written as a literal,
+    with named values (``ConfigError("%(name)s must be 0 or more", name=name)``), which the command line prints in its
+    reader's language; ``str()`` is the English, for logs.
+    """
+
+    def __init__(self, message: str | Message, /, **values: Value) -> None:
+        self.message = message if isinstance(message, Message) else Message(message, values)
+        super().__init__(str(self.message))
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
@@ -29,9 +40,9 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number") from None
+        raise ConfigError("%(name)s=%(raw)r is not a number", name=name, raw=raw) from None
     if value <= 0:
-        raise ConfigError(f"{name} must be greater than 0")
+        raise ConfigError("%(name)s must be greater than 0", name=name)
     return value
 
 
@@ -40,7 +51,7 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"{name}={raw!r} must be a whole number of 1 or more")
+        raise ConfigError("%(name)s=%(raw)r must be a whole number of 1 or more", name=name, raw=raw)
     return int(raw)
 
 
@@ -52,9 +63,9 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+        raise ConfigError("%(name)s=%(raw)r is not a number of seconds", name=name, raw=raw) from None
     if value < 0:
-        raise ConfigError(f"{name} must be 0 or more")
+        raise ConfigError("%(name)s must be 0 or more", name=name)
     return value
 
 
@@ -63,7 +74,8 @@ def _base_url(env: Mapping[str, str]) -> str:
     raw = (env.get("EVENTFLOW_BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
     if not raw.startswith(("http://", "https://")) or len(raw.split("://", 1)[1]) == 0:
         raise ConfigError(
-            f"EVENTFLOW_BASE_URL={raw!r} must be an http:// or https:// address (e.g. https://eventflow.example.org)"
+            "EVENTFLOW_BASE_URL=%(raw)r must be an http:// or https:// address (e.g. https://eventflow.example.org)",
+            raw=raw,
         )
     return raw
 
@@ -86,14 +98,25 @@ class BucketUrl:
     def parse(cls, raw: str, variable: str) -> BucketUrl:
         parts = urlsplit(raw.strip())
         if parts.scheme != "s3" or not _BUCKET.match(parts.netloc):
-            raise ConfigError(f"{variable}={raw!r} is not a bucket URL (e.g. {BUCKET_URL_FORM})")
+            raise ConfigError(
+                "%(variable)s=%(raw)r is not a bucket URL (e.g. %(form)s)",
+                variable=variable,
+                raw=raw,
+                form=BUCKET_URL_FORM,
+            )
         query = parse_qs(parts.query, keep_blank_values=True)
         unknown = sorted(set(query) - {"endpoint", "region"})
         if unknown or any(len(values) > 1 for values in query.values()):
-            raise ConfigError(f"{variable}={raw!r}: only endpoint= and region= may follow the '?', once each")
+            raise ConfigError(
+                "%(variable)s=%(raw)r: only endpoint= and region= may follow the '?', once each",
+                variable=variable,
+                raw=raw,
+            )
         endpoint = query.get("endpoint", [""])[0].rstrip("/") or None
         if endpoint is not None and not endpoint.startswith(("http://", "https://")):
-            raise ConfigError(f"{variable}={raw!r}: endpoint= must be an http:// or https:// address")
+            raise ConfigError(
+                "%(variable)s=%(raw)r: endpoint= must be an http:// or https:// address", variable=variable, raw=raw
+            )
         prefix = parts.path.strip("/")
         region = query.get("region", [""])[0] or None
         return cls(parts.netloc, f"{prefix}/" if prefix else "", endpoint, region, variable)
@@ -119,7 +142,11 @@ def _stores(env: Mapping[str, str]) -> tuple[BucketUrl | None, BucketUrl | None]
     if cold and env.get("EVENTFLOW_COLD_DIR", "").strip():
         raise ConfigError("EVENTFLOW_COLD_URL and EVENTFLOW_COLD_DIR are both set: keep one cold store")
     if hot and cold and hot.overlaps(cold):
-        raise ConfigError(f"EVENTFLOW_COLD_URL={cold} overlaps EVENTFLOW_HOT_URL={hot}: give them distinct prefixes")
+        raise ConfigError(
+            "EVENTFLOW_COLD_URL=%(cold)s overlaps EVENTFLOW_HOT_URL=%(hot)s: give them distinct prefixes",
+            cold=str(cold),
+            hot=str(hot),
+        )
     return hot, cold
 
 
@@ -158,7 +185,9 @@ class Settings:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"EVENTFLOW_TIMEZONE={timezone!r} is not a known time zone (e.g. Europe/Paris)") from None
+            raise ConfigError(
+                "EVENTFLOW_TIMEZONE=%(timezone)r is not a known time zone (e.g. Europe/Paris)", timezone=timezone
+            ) from None
         hot_url, cold_url = _stores(env)
         return cls(
             data_dir=data_dir,

@@ -46,7 +46,7 @@ class SmtpConfig:
         shown = f"{scheme}://{parts.hostname or ''}"
         if scheme not in SCHEMES:
             raise ConfigError(
-                f"EVENTFLOW_SMTP_URL must start with smtp://, smtp+starttls:// or smtps://, not {shown!r}"
+                "EVENTFLOW_SMTP_URL must start with smtp://, smtp+starttls:// or smtps://, not %(shown)r", shown=shown
             )
         if not parts.hostname:
             raise ConfigError("EVENTFLOW_SMTP_URL has no host (e.g. smtp://mail.example.org:587?starttls=1)")
@@ -55,7 +55,9 @@ class SmtpConfig:
             port = parts.port or DEFAULT_PORTS[scheme]
             timeout = float(query.get("timeout", 20))
         except ValueError:
-            raise ConfigError(f"EVENTFLOW_SMTP_URL ({shown}): the port and timeout must be numbers") from None
+            raise ConfigError(
+                "EVENTFLOW_SMTP_URL (%(shown)s): the port and timeout must be numbers", shown=shown
+            ) from None
         return cls(
             host=parts.hostname,
             port=port,

@@ -31,8 +31,7 @@ class InvalidInput(EventflowError):
 
 
 #: What "not found" says for each kind of thing people look for (one sentence each, for the languages that agree the
-#: verb with the noun); other kinds (files in a store…) are named in the generic sentence, in English, since only an
-#: operator meets them.
+#: verb with the noun); other kinds are named in the generic sentence, in English, since only an operator meets them.
 NOT_FOUND = {
     "event": N_("event %(key)s does not exist"),
     "deliverable": N_("deliverable %(key)s does not exist"),
@@ -52,6 +51,11 @@ NOT_FOUND = {
     "admin page": N_("admin page %(key)s does not exist"),
     "notification": N_("notification %(key)s does not exist"),
     "backup": N_("backup %(key)s does not exist"),
+    # what a backup misses (the operator reads them in its problem lines)
+    "backup place": N_("%(key)s holds no backup (no manifest.json: unfinished, or not a backup)"),
+    "file in the hot store": N_("file %(key)s is not in the hot store"),
+    "file in the cold store": N_("file %(key)s is not in the cold store"),
+    "file deleted since the snapshot": N_("file %(key)s was deleted since the snapshot"),
 }
 
 

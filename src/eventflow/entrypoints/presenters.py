@@ -17,6 +17,7 @@ from attrs import field, frozen
 from cattrs.preconf.json import make_converter
 
 from eventflow.core import model, rules, rules_specs
+from eventflow.core.i18n import render
 from eventflow.core.model import Health, Language, Role, Status, StorageTier
 from eventflow.core.ports import Translator
 from eventflow.core.rules_risk import reasons
@@ -747,7 +748,9 @@ class StorageJob(Shape):
     files: int
     freed_bytes: int
     moved_bytes: int
-    problems: list[str]
+    problems: list[str] = field(
+        metadata={"openapi": {"description": "each file left as it was and why, in the reader's language"}}
+    )
 
     @classmethod
     def of(cls, summary: storage.Summary) -> StorageJob:
@@ -757,7 +760,7 @@ class StorageJob(Shape):
             files=summary.files,
             freed_bytes=summary.freed_bytes,
             moved_bytes=summary.moved_bytes,
-            problems=list(summary.problems),
+            problems=[render(p, reader_texts()) for p in summary.problems],
         )
 
 

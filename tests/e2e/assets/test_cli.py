@@ -59,7 +59,7 @@ def test_archive_delete_alerts_admins_and_restore_cannot_bring_deleted_files_bac
 ) -> None:
     result = run(services, "archive", "--delete")
     assert result.exit_code == 0 and "Deleted: 2 file(s)" in result.output
-    assert notifier.sent and "deleting the files" in notifier.sent[0].subject
+    assert notifier.sent and "suppression des fichiers" in notifier.sent[0].subject  # the admin reads French
     assert all(location(services, a) is StorageTier.PURGED for a in old_files)
 
 

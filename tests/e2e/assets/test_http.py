@@ -238,3 +238,19 @@ def test_head_tells_size_type_and_ranges_without_the_bytes(as_member: Api, pdf_v
     assert head.status_code == 200 and head.content == b""
     assert head.headers["Content-Length"] == str(len(PDF)) and head.headers["Content-Type"] == "application/pdf"
     assert head.headers["Accept-Ranges"] == "bytes" and head.headers["ETag"] == f'"{pdf_version["sha256"]}"'
+
+
+def test_a_file_an_archive_could_not_move_is_told_in_the_admin_language(
+    as_admin: Api, services: Services, event: Event, pdf_version: dict[str, Any]
+) -> None:
+    asset = services.assets.asset(pdf_version["asset_id"])
+    with open(services.files.hot.path(asset.storage_key) or "", "r+b") as rotten:
+        rotten.write(b"%PDF-9")  # bit rot on the hot disk
+
+    archived = as_admin.post(f"/api/events/{event.id}/archive")
+
+    assert archived.status_code == 200 and archived.json["files"] == 0
+    assert archived.json["problems"] == [
+        f"fichier {asset.id} ('Affiche Noël ✨.pdf') : son contenu ne correspond plus à l'empreinte prise à l'envoi ; "
+        "il est resté où il était"
+    ]

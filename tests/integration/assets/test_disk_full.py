@@ -184,7 +184,7 @@ def test_archiving_to_a_full_cold_store_reports_the_file_and_keeps_it_hot(
     data = samples.pdf() + os.urandom(3 * MB // 2)
     asset = services.assets.upload_version(admin, slot.id or 0, "poster.pdf", io.BytesIO(data))
     summary = services.storage.archive(admin, services.storage.archive_plan(older_than_days=30))
-    assert summary.files == 0 and len(summary.problems) == 1 and f"{FULL} cold store" in summary.problems[0]
+    assert summary.files == 0 and len(summary.problems) == 1 and f"{FULL} cold store" in str(summary.problems[0])
     assert services.assets.asset(asset.id or 0).location is StorageTier.HOT
     with services.assets.content(asset.id or 0).open() as stored:
         assert stored.read() == data

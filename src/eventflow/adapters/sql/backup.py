@@ -48,7 +48,7 @@ class SqlDatabaseBackup:
         backend = self._parsed.get_backend_name()
         self.backend = "mysql" if backend == "mariadb" else backend
         if self.backend not in DUMP_NAMES:
-            raise DatabaseError(f"backups of {backend} databases are not supported")
+            raise DatabaseError("backups of %(backend)s databases are not supported", backend=backend)
 
     # -- dump ----------------------------------------------------------------------------------------------------
     def dump(self, place: BackupPlace) -> tuple[DatabaseDump, list[Asset]]:
@@ -200,7 +200,7 @@ def _tool(command: list[str], url: URL, **pipes: Any) -> Iterator[tuple[subproce
     try:
         process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, **pipes)
     except FileNotFoundError:
-        raise DatabaseError(f"{command[0]} is not installed: install the database's client tools") from None
+        raise DatabaseError("%(tool)s is not installed: install the database's client tools", tool=command[0]) from None
     stderr: list[bytes] = []
     assert process.stderr is not None
     reader = threading.Thread(target=lambda out: stderr.append(out.read()), args=(process.stderr,), daemon=True)

@@ -28,7 +28,7 @@ def parse_url(url: str) -> URL:
     try:
         return make_url(url)
     except ArgumentError:
-        raise DatabaseError(f"{url!r} is not a database URL (e.g. sqlite:///var/eventflow.db)") from None
+        raise DatabaseError("%(url)r is not a database URL (e.g. sqlite:///var/eventflow.db)", url=url) from None
 
 
 def create_engine_for(url: str) -> Engine:
@@ -46,11 +46,14 @@ def create_engine_for(url: str) -> Engine:
     try:
         engine = create_engine(parsed, **options)
     except NoSuchModuleError:
-        raise DatabaseError(f"unsupported database URL scheme {parsed.drivername!r}") from None
+        raise DatabaseError("unsupported database URL scheme %(scheme)r", scheme=parsed.drivername) from None
     except ImportError as error:
         extra = DRIVER_EXTRAS.get(backend, backend)
         raise DatabaseError(
-            f"the {parsed.drivername} driver is not installed ({error.name}): pip install 'eventflow[{extra}]'"
+            "the %(driver)s driver is not installed (%(module)s): pip install 'eventflow[%(extra)s]'",
+            driver=parsed.drivername,
+            module=str(error.name),
+            extra=extra,
         ) from None
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)

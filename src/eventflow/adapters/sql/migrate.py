@@ -115,9 +115,11 @@ def upgrade_engine(engine: Engine) -> tuple[str | None, str]:
         before = _status(connection)
         if before.ahead:
             raise DatabaseError(
-                f"the database is at revision {before.current}, which this eventflow does not know: "
-                f"the code is older than the database (latest known revision {before.head}); "
-                "install the eventflow that migrated it"
+                "the database is at revision %(current)s, which this eventflow does not know: "
+                "the code is older than the database (latest known revision %(head)s); "
+                "install the eventflow that migrated it",
+                current=str(before.current),
+                head=before.head,
             )
         if before.behind:
             from alembic import command
@@ -150,7 +152,9 @@ def _reachable(engine: Engine) -> Iterator[None]:
         yield
     except OperationalError as error:
         where = engine.url.render_as_string(hide_password=True)
-        raise DatabaseError(f"cannot use the database {where}: {error.orig}") from error
+        raise DatabaseError(
+            "cannot use the database %(where)s: %(error)s", where=where, error=str(error.orig)
+        ) from error
 
 
 @contextmanager
@@ -167,8 +171,9 @@ def _migration_lock(connection: Connection) -> Iterator[None]:
         if taken != 1:
             connection.rollback()
             raise DatabaseError(
-                f"another eventflow has been migrating the database for over {LOCK_WAIT_SECONDS} s: "
-                "wait for it to finish, then start again"
+                "another eventflow has been migrating the database for over %(seconds)s s: "
+                "wait for it to finish, then start again",
+                seconds=LOCK_WAIT_SECONDS,
             )
     connection.commit()  # the lock query began a transaction: the migration's own begins after it
     try:

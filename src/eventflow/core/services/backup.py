@@ -22,8 +22,9 @@ from typing import Any
 from attrs import asdict, define, field, frozen
 
 from eventflow.core import errors
+from eventflow.core.i18n import N_, Message
 from eventflow.core.ports import BackupPlace, BlobStore, Clock, DatabaseBackup, DatabaseDump
-from eventflow.core.services.migration import StoredFile, copy_verified, stored_files
+from eventflow.core.services.migration import StoredFile, copy_verified, failed, stored_files
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -77,7 +78,7 @@ class BackupReport:
     copied: int = 0
     copied_bytes: int = 0
     in_buckets: int = 0
-    problems: list[str] = field(factory=list)
+    problems: list[Message] = field(factory=list)
 
     @property
     def ok(self) -> bool:
@@ -131,7 +132,7 @@ class BackupService:
         except errors.StoreUnavailable:
             raise
         except errors.EventflowError as exc:
-            report.problems.append(f"{file.label}: {exc}")
+            report.problems.append(failed(file.label, exc))
             return None
         return ManifestEntry(file.store, file.key, file.size, sha256, file.store in self.copied_stores)
 
@@ -147,7 +148,7 @@ class BackupService:
         for name in (file.store, *(s for s in self.stores if s != file.store)):
             if self.stores[name].exists(file.key):
                 return self.stores[name]
-        raise errors.NotFound(f"file in the {file.store} store (deleted since the snapshot)", file.key)
+        raise errors.NotFound("file deleted since the snapshot", file.key)
 
     # -- verify --------------------------------------------------------------------------------------------------
     def verify(self, place: BackupPlace, on_file: OnProgress | None = None) -> BackupReport:
@@ -165,34 +166,43 @@ class BackupService:
             with place.open(MANIFEST) as f:
                 return Manifest.from_json(f.read())
         except errors.NotFound:
-            raise errors.NotFound("backup", f"at {place} (no {MANIFEST}: unfinished, or not a backup)") from None
+            raise errors.NotFound("backup place", str(place)) from None  # no manifest: unfinished, or not a backup
 
     def _check_dump(self, place: BackupPlace, dump: DatabaseDump, report: BackupReport) -> None:
         try:
             with place.open(dump.name) as f:
                 size, sha256 = _measure(f)
         except errors.NotFound:
-            report.problems.append(f"the database dump {dump.name} is missing")
+            report.problems.append(Message(N_("the database dump %(name)s is missing"), {"name": dump.name}))
             return
         if (size, sha256) != (dump.size, dump.sha256):
-            report.problems.append(f"the database dump {dump.name} does not match the manifest (damaged)")
+            report.problems.append(
+                Message(N_("the database dump %(name)s does not match the manifest (damaged)"), {"name": dump.name})
+            )
 
     def _check(self, entry: ManifestEntry, place: BackupPlace, report: BackupReport) -> None:
-        label = f"{entry.store} file {entry.key}"
+        label = _entry_label(entry)
         if not entry.copied:
             if self.stores[entry.store].size(entry.key) == entry.size:
                 report.in_buckets += 1
             else:
-                report.problems.append(f"{label} is not in the {entry.store} store's bucket at {entry.size} bytes")
+                report.problems.append(
+                    Message(
+                        N_("%(file)s is not in the %(store)s store's bucket at %(size)s bytes"),
+                        {"file": label, "store": entry.store, "size": entry.size},
+                    )
+                )
             return
         try:
             with place.files(entry.store).open(entry.key) as f:
                 size, sha256 = _measure(f)
         except errors.NotFound:
-            report.problems.append(f"{label} is missing from the backup")
+            report.problems.append(Message(N_("%(file)s is missing from the backup"), {"file": label}))
             return
         if (size, sha256) != (entry.size, entry.sha256):
-            report.problems.append(f"{label} does not match its sha256 in the manifest (damaged)")
+            report.problems.append(
+                Message(N_("%(file)s does not match its sha256 in the manifest (damaged)"), {"file": label})
+            )
             return
         report.copied += 1
         report.copied_bytes += size
@@ -225,16 +235,21 @@ class BackupService:
         if not entry.copied:
             self._check(entry, place, report)
             return
-        file = StoredFile(entry.store, entry.key, entry.size, entry.sha256, f"{entry.store} file {entry.key}")
+        file = StoredFile(entry.store, entry.key, entry.size, entry.sha256, _entry_label(entry))
         try:
             copy_verified(file, place.files(entry.store), self.stores[entry.store])
         except errors.StoreUnavailable:
             raise
         except errors.EventflowError as exc:
-            report.problems.append(f"{file.label}: {exc}")
+            report.problems.append(failed(file.label, exc))
             return
         report.copied += 1
         report.copied_bytes += entry.size
+
+
+def _entry_label(entry: ManifestEntry) -> Message:
+    """How problem lines name a file of the manifest: its store and its key."""
+    return Message(N_("%(store)s file %(key)s"), {"store": entry.store, "key": entry.key})
 
 
 def _measure(stream: io.BufferedIOBase | Any) -> tuple[int, str]:

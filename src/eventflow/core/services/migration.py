@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from attrs import define, field, frozen
 
 from eventflow.core import errors
+from eventflow.core.i18n import N_, Message
 from eventflow.core.model import Asset, StorageTier
 from eventflow.core.ports import BlobStore
 from eventflow.core.services import Context
@@ -29,18 +30,32 @@ class StoredFile:
     key: str
     size: int
     sha256: str | None
-    label: str
+    label: Message  # how a problem line names it, in its reader's language
+
+
+def file_label(asset: Asset) -> Message:
+    """How problem lines name a file people uploaded: its id and its name."""
+    return Message(N_("file %(id)s (%(name)r)"), {"id": str(asset.id), "name": asset.filename})
+
+
+def preview_label(label: Message) -> Message:
+    return Message(N_("preview of %(file)s"), {"file": label})
+
+
+def failed(label: Message, error: errors.EventflowError) -> Message:
+    """A problem line: the file that could not be handled, and why."""
+    return Message(N_("%(file)s: %(error)s"), {"file": label, "error": error.message})
 
 
 def stored_files(assets: Iterable[Asset]) -> list[StoredFile]:
     """Every file the rows ``assets`` keep in a store: originals not purged, and their previews."""
     files = []
     for a in assets:
-        label = f"file {a.id} ({a.filename!r})"
+        label = file_label(a)
         if a.location is not StorageTier.PURGED:
             files.append(StoredFile(a.location.value, a.storage_key, a.size, a.sha256, label))
         if a.preview_key:
-            files.append(StoredFile("hot", a.preview_key, a.preview_size, None, f"preview of {label}"))
+            files.append(StoredFile("hot", a.preview_key, a.preview_size, None, preview_label(label)))
     return files
 
 
@@ -61,7 +76,7 @@ class Migration:
     copied: int = 0
     already_there: int = 0
     copied_bytes: int = 0
-    problems: list[str] = field(factory=list)
+    problems: list[Message] = field(factory=list)
 
 
 @define
@@ -87,7 +102,7 @@ class MigrationService:
             except errors.StoreUnavailable:
                 raise  # every later file would fail the same way: a rerun picks up from here
             except errors.EventflowError as exc:
-                result.problems.append(f"{file.label}: {exc}")
+                result.problems.append(failed(file.label, exc))
             if on_file:
                 on_file(file)
         return result

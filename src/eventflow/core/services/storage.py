@@ -22,11 +22,13 @@ from collections.abc import Callable, Iterable, Mapping
 from attrs import define, field, frozen
 
 from eventflow.core import errors, rules, rules_review
-from eventflow.core.model import Asset, Deliverable, Event, Role, Status, StorageTier
+from eventflow.core.i18n import N_, Message, Value
+from eventflow.core.model import Asset, Deliverable, Event, Language, Role, Status, StorageTier
 from eventflow.core.ports import BlobStore, LeasedFile, LeasedFiles, Notifier, UnitOfWork
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, record, require_admin
 from eventflow.core.services.assets import LeaseCensus, Quota
+from eventflow.core.services.migration import failed, file_label, preview_label
 
 ARCHIVE_AFTER_DAYS = 30
 BIGGEST_EVENTS = 5
@@ -81,7 +83,7 @@ class Summary:
     files: int = 0
     freed_bytes: int = 0
     moved_bytes: int = 0
-    problems: list[str] = field(factory=list)
+    problems: list[Message] = field(factory=list)
 
 
 @frozen
@@ -100,8 +102,8 @@ class Drift:
     dead leases left behind."""
 
     checked: int
-    missing: list[str]
-    wrong_size: list[str]
+    missing: list[Message]
+    wrong_size: list[Message]
     orphans: list[tuple[str, str, int]]
     leftovers: list[Leftover] = field(factory=list)
 
@@ -110,8 +112,9 @@ class Drift:
         return not (self.missing or self.wrong_size or self.orphans or self.leftovers)
 
 
-UNFINISHED_UPLOADS = "unfinished uploads"
-UNKNOWN_OWNER = "an unknown process or upload"
+#: Where leftovers lie and who left them, as the command line names them (translated there).
+UNFINISHED_UPLOADS = N_("unfinished uploads")
+UNKNOWN_OWNER = N_("an unknown process or upload")
 
 
 @define
@@ -230,21 +233,29 @@ class StorageService:
         """Compare the database with both stores: missing files, wrong sizes, files nobody references."""
         with self.ctx.uow(read_only=True) as uow:
             _, assets = _everything(uow)
-        expected: dict[str, dict[str, tuple[int, str]]] = {"hot": {}, "cold": {}}
+        expected: dict[str, dict[str, tuple[int, Message]]] = {"hot": {}, "cold": {}}
         for a in assets:
-            label = f"file {a.id} ({a.filename!r})"
+            label = file_label(a)
             if a.location is not StorageTier.PURGED:
                 expected[a.location.value][a.storage_key] = (a.size, label)
             if a.preview_key:
-                expected["hot"][a.preview_key] = (a.preview_size, f"preview of {label}")
-        missing, wrong, orphans = [], [], []
+                expected["hot"][a.preview_key] = (a.preview_size, preview_label(label))
+        missing: list[Message] = []
+        wrong: list[Message] = []
+        orphans = []
         for name, store in (("hot", self.hot), ("cold", self.cold)):
             for key, (size, label) in expected[name].items():
                 actual = store.size(key)
+                values: dict[str, Value] = {"file": label, "store": name, "key": key, "size": size}
                 if actual is None:
-                    missing.append(f"{label} is missing from the {name} store ({key})")
+                    missing.append(Message(N_("%(file)s is missing from the %(store)s store (%(key)s)"), values))
                 elif actual != size:
-                    wrong.append(f"{label} is {actual} bytes in the {name} store, {size} in the database")
+                    wrong.append(
+                        Message(
+                            N_("%(file)s is %(actual)s bytes in the %(store)s store, %(size)s in the database"),
+                            {**values, "actual": actual},
+                        )
+                    )
             orphans += [(name, k, store.size(k) or 0) for k in store.list_keys() if k not in expected[name]]
         return Drift(len(assets), missing, wrong, orphans, self.leftovers())
 
@@ -290,7 +301,7 @@ class StorageService:
         except errors.StoreUnavailable:
             raise  # every file after this one would fail the same way: stop, a rerun finishes the job
         except errors.EventflowError as exc:
-            summary.problems.append(f"file {asset.id} ({asset.filename!r}): {exc}")
+            summary.problems.append(failed(file_label(asset), exc))
         if on_file:
             on_file(asset)
 
@@ -349,15 +360,22 @@ class StorageService:
         return self.ctx.clock.today() - dt.timedelta(days=days)
 
     def _warn_admins_of_deletion(self, plan: Plan) -> None:
+        """One e-mail per language to the active admins, before anything is deleted."""
+        readers: dict[Language, list[str]] = defaultdict(list)
         with self.ctx.uow(read_only=True) as uow:
-            admins = [u.email for u in uow.users.list() if u.role is Role.ADMIN and u.active]
+            for user in uow.users.list():
+                if user.role is Role.ADMIN and user.active:
+                    readers[user.language].append(user.email)
         lines = [f"- {e.date} {e.name}" for e in plan.events]
-        self.notifier.send(
-            admins,
-            f"eventflow: deleting the files of {len(plan.events)} past event(s)",
-            f"{len(plan.assets)} file(s), {plan.bytes / 1024**2:.1f} MB, are being deleted to free the disk "
-            "(no cold storage copy is kept). Their details, previews and history stay.\n" + "\n".join(lines),
-        )
+        for language, admins in readers.items():
+            texts = self.ctx.translations(language)
+            subject = texts.gettext("eventflow: deleting the files of %(count)s past event(s)")
+            body = texts.gettext(
+                "%(files)s file(s), %(size)s, are being deleted to free the disk (no cold storage copy is kept). "
+                "Their details, previews and history stay."
+            )
+            values = {"count": len(plan.events), "files": len(plan.assets), "size": texts.format_size(plan.bytes)}
+            self.notifier.send(admins, subject % values, "\n".join([body % values, *lines]))
 
     def _mark_events(self, actor: Actor, summary: Summary, archived: bool) -> None:
         for event in summary.events:

@@ -63,15 +63,15 @@ class EventflowGroup(click.Group):
             return super().invoke(ctx)
         except EventflowError as error:  # in the reader's language (EVENTFLOW_LANGUAGE, or the locale)
             raise CliError(one_line(said(error.message))) from None
-        except ConfigError as error:
-            raise click.ClickException(one_line(str(error))) from None
+        except ConfigError as error:  # the settings' and the database's, in the reader's language too
+            raise CliError(one_line(said(error.message))) from None
         except OperationalError as error:  # the database went away or stayed locked mid-command
             raise CliError(one_line(_("the database failed: %(error)s") % {"error": error.orig})) from None
         except BrokenPipeError:
             raise  # the reader went away (`eventflow event list | head`): Click exits quietly
         except OSError as error:  # e.g. a data folder that cannot be written
             where = f" ({error.filename})" if error.filename else ""
-            raise click.ClickException(one_line(f"{error.strerror or error}{where}")) from None
+            raise CliError(one_line(f"{error.strerror or error}{where}")) from None  # the system's words
 
 
 def one_line(message: str) -> str:

@@ -10,7 +10,7 @@ from eventflow.bootstrap import backup_place, backups
 from eventflow.core.i18n import N_
 from eventflow.core.ports import BackupPlace
 from eventflow.core.services.backup import BackupReport, OnProgress
-from eventflow.entrypoints.cli.common import CliError, Runtime, _, pass_runtime
+from eventflow.entrypoints.cli.common import CliError, Runtime, _, pass_runtime, said
 from eventflow.entrypoints.cli.storage import human
 
 DEST = click.argument("dest", metavar="DEST")
@@ -61,7 +61,7 @@ def summarize(report: BackupReport) -> None:
     click.echo(_(line) % {"database": database, "copied": copied, "place": report.place, "kept": report.in_buckets})
     if report.problems:
         for problem in report.problems:
-            click.echo("  " + _("mismatch: %(problem)s") % {"problem": problem}, err=True)
+            click.echo("  " + _("mismatch: %(problem)s") % {"problem": said(problem)}, err=True)
         untrusted = _("%(count)s mismatch(es): this backup cannot be trusted as it is")
         raise CliError(untrusted % {"count": len(report.problems)})
 

@@ -11,7 +11,7 @@ from eventflow.bootstrap import store_at
 from eventflow.config import BucketUrl, Settings
 from eventflow.core.i18n import N_
 from eventflow.core.model import Asset
-from eventflow.core.services.storage import Leftover, Plan, Summary
+from eventflow.core.services.storage import UNKNOWN_OWNER, Leftover, Plan, Summary
 from eventflow.entrypoints import presenters
 from eventflow.entrypoints.cli.common import (
     CliError,
@@ -22,6 +22,7 @@ from eventflow.entrypoints.cli.common import (
     echo_table,
     json_option,
     pass_runtime,
+    said,
 )
 from eventflow.entrypoints.startup import reclaim_leftovers
 
@@ -58,8 +59,14 @@ def run_with_progress(plan: Plan, label: str, job: Callable[[Callable[[Asset], N
         return job(lambda _asset: bar.update(1))
 
 
+#: The places leftovers lie in (``Leftover.place``), as people read them; unfinished uploads are named by the core.
+PLACES = {"hot store": N_("hot store"), "cold store": N_("cold store")}
+
+
 def describe(leftover: Leftover) -> str:
-    values = {"place": leftover.place, "name": leftover.name, "size": human(leftover.size), "owner": leftover.owner}
+    place = _(PLACES.get(leftover.place, leftover.place))
+    owner = _(UNKNOWN_OWNER) if leftover.owner == UNKNOWN_OWNER else leftover.owner  # else what the process said
+    values = {"place": place, "name": leftover.name, "size": human(leftover.size), "owner": owner}
     if leftover.place == "quota":
         return _("quota: %(size)s held by %(owner)s (ended)") % values
     return _("%(place)s: %(name)s (%(size)s) left by %(owner)s (ended)") % values
@@ -88,7 +95,7 @@ def finish(summary: Summary) -> None:
     click.echo(done % values + copied % values)
     if summary.problems:
         for problem in summary.problems:
-            click.echo("  " + _("not done: %(problem)s") % {"problem": problem}, err=True)
+            click.echo("  " + _("not done: %(problem)s") % {"problem": said(problem)}, err=True)
         left = _("%(count)s file(s) were left as they were; run again once fixed")
         raise CliError(left % {"count": len(summary.problems)})
 
@@ -197,7 +204,7 @@ def storage_check(runtime: Runtime, repair: bool) -> None:
         reclaim(runtime)
     drift = runtime.services.storage.check()
     for line in drift.missing + drift.wrong_size:
-        click.echo(f"  {line}", err=True)
+        click.echo(f"  {said(line)}", err=True)
     for store, key, size in drift.orphans:
         orphan = _("%(store)s store: %(key)s (%(size)s) belongs to no file in the database")
         click.echo("  " + orphan % {"store": store, "key": key, "size": human(size)}, err=True)
@@ -245,7 +252,7 @@ def storage_migrate(runtime: Runtime, target: str, store: str) -> None:
     )
     if result.problems:
         for problem in result.problems:
-            click.echo("  " + _("not copied: %(problem)s") % {"problem": problem}, err=True)
+            click.echo("  " + _("not copied: %(problem)s") % {"problem": said(problem)}, err=True)
         missed = _("%(count)s file(s) were not copied; run again once fixed")
         raise CliError(missed % {"count": len(result.problems)})
     variable = "EVENTFLOW_HOT_URL" if store == "hot" else "EVENTFLOW_COLD_URL"
