@@ -177,7 +177,11 @@ def blob_store(url: BucketUrl | None, name: str) -> BlobStore | None:
     try:
         from eventflow.adapters.s3store import connect
     except ImportError as error:
-        raise ConfigError(f"{url.variable} needs obstore: pip install 'eventflow[s3]' ({error})") from None
+        raise ConfigError(
+            "%(variable)s needs obstore: pip install 'eventflow[s3]' (%(error)s)",
+            variable=url.variable,
+            error=str(error),
+        ) from None
     return connect(url, name)
 
 

@@ -132,25 +132,42 @@ def credentials(url: BucketUrl, env: dict[str, str] | None = None) -> tuple[Keys
                 keys["aws_access_key_id"], keys["aws_secret_access_key"], keys.get("aws_session_token")
             )
             return _fixed(static), False
-    where = f"{url.variable}={url}: the bucket {url.bucket!r}"
     if profile and not found:
-        raise ConfigError(f"{where}: AWS_PROFILE={profile} names no profile of ~/.aws/credentials or ~/.aws/config")
-    from_boto3 = _boto3_keys(where)
+        raise ConfigError(
+            "%(variable)s=%(url)s: the bucket %(bucket)r: AWS_PROFILE=%(profile)s names no profile of "
+            "~/.aws/credentials or ~/.aws/config",
+            variable=url.variable,
+            url=str(url),
+            bucket=url.bucket,
+            profile=profile,
+        )
+    from_boto3 = _boto3_keys(url)
     if from_boto3 is not None:
         return from_boto3, True
     if profile:
         raise ConfigError(
-            f"{where}: the profile {profile} holds no aws_access_key_id / aws_secret_access_key "
-            "(for its SSO or role credentials: pip install boto3)"
+            "%(variable)s=%(url)s: the bucket %(bucket)r: the profile %(profile)s holds no "
+            "aws_access_key_id / aws_secret_access_key "
+            "(for its SSO or role credentials: pip install boto3)",
+            variable=url.variable,
+            url=str(url),
+            bucket=url.bucket,
+            profile=profile,
         )
-    raise ConfigError(f"{where} needs credentials: set {CREDENTIALS}")
+    raise ConfigError(
+        "%(variable)s=%(url)s: the bucket %(bucket)r needs credentials: set %(credentials)s",
+        variable=url.variable,
+        url=str(url),
+        bucket=url.bucket,
+        credentials=CREDENTIALS,
+    )
 
 
 def _fixed(keys: Credentials) -> Keys:
     return lambda: keys
 
 
-def _boto3_keys(where: str) -> Keys | None:
+def _boto3_keys(url: BucketUrl) -> Keys | None:
     """boto3's credentials, when it is installed and finds some: the rare setups (SSO, roles) pay for its weight."""
     try:
         import boto3
@@ -160,7 +177,13 @@ def _boto3_keys(where: str) -> Keys | None:
     try:
         found = boto3.session.Session().get_credentials()
     except BotoCoreError as error:
-        raise ConfigError(f"{where}: {error}") from None
+        raise ConfigError(
+            "%(variable)s=%(url)s: the bucket %(bucket)r: %(error)s",
+            variable=url.variable,
+            url=str(url),
+            bucket=url.bucket,
+            error=str(error),
+        ) from None
     if found is None:
         return None
 
@@ -320,17 +343,32 @@ class S3BlobStore:
 
     def check(self) -> None:
         """Reach the bucket with these credentials, or stop with one line naming the setting."""
-        where = f"{self.url.variable}={self.url}: the bucket {self.url.bucket!r}"
+        where = {"variable": self.url.variable, "url": str(self.url), "bucket": self.url.bucket}
         try:
             self.client.request("HEAD")
         except BucketError as error:
             if error.status == 0:
-                raise ConfigError(f"{where} cannot be reached at {self.endpoint}: {error}") from None
+                raise ConfigError(
+                    "%(variable)s=%(url)s: the bucket %(bucket)r cannot be reached at %(endpoint)s: %(error)s",
+                    **where,
+                    endpoint=self.endpoint,
+                    error=str(error),
+                ) from None
             if error.status == 404:
-                raise ConfigError(f"{where} does not exist at {self.endpoint}") from None
+                raise ConfigError(
+                    "%(variable)s=%(url)s: the bucket %(bucket)r does not exist at %(endpoint)s",
+                    **where,
+                    endpoint=self.endpoint,
+                ) from None
             if error.status in (401, 403):
-                raise ConfigError(f"{where} refused these credentials: check {CREDENTIALS}") from None
-            raise ConfigError(f"{where} answered {error}") from None
+                raise ConfigError(
+                    "%(variable)s=%(url)s: the bucket %(bucket)r refused these credentials: check %(credentials)s",
+                    **where,
+                    credentials=CREDENTIALS,
+                ) from None
+            raise ConfigError(
+                "%(variable)s=%(url)s: the bucket %(bucket)r answered %(error)s", **where, error=str(error)
+            ) from None
 
     @property
     def endpoint(self) -> str:

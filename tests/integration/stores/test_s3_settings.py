@@ -96,6 +96,9 @@ def test_wrong_credentials_stop_the_command_with_one_line_naming_the_variable(s3
     )
     unknown = {**env, "AWS_ACCESS_KEY_ID": "AKIANOBODY"}
     assert "refused these credentials" in invoke(tmp_path, unknown, "storage").stderr
+    french = invoke(tmp_path, {**env, "EVENTFLOW_LANGUAGE": "fr"}, "storage")
+    assert_one_line_error(french, "EVENTFLOW_COLD_URL=s3://")
+    assert "a refusé ces identifiants : vérifiez AWS_ACCESS_KEY_ID" in french.stderr
 
 
 def test_a_missing_bucket_or_no_credentials_or_no_server_is_one_line_naming_the_variable(
