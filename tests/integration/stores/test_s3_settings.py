@@ -97,7 +97,8 @@ def test_wrong_credentials_stop_the_command_with_one_line_naming_the_variable(s3
     unknown = {**env, "AWS_ACCESS_KEY_ID": "AKIANOBODY"}
     assert "refused these credentials" in invoke(tmp_path, unknown, "storage").stderr
     french = invoke(tmp_path, {**env, "EVENTFLOW_LANGUAGE": "fr"}, "storage")
-    assert_one_line_error(french, "EVENTFLOW_COLD_URL=s3://")
+    assert (french.exit_code, french.stdout) == (1, "")
+    assert french.stderr.startswith("Erreur : EVENTFLOW_COLD_URL=s3://")
     assert "a refusé ces identifiants : vérifiez AWS_ACCESS_KEY_ID" in french.stderr
 
 
