@@ -12,7 +12,6 @@ with its own dates, as the services would have recorded it then (``_add_history`
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import random
 import secrets
@@ -20,7 +19,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from attrs import define, evolve, field, frozen
-from PIL import Image, ImageDraw, ImageFont
 
 from eventflow.bootstrap import Services
 from eventflow.core import errors, rules
@@ -28,6 +26,7 @@ from eventflow.core.clock import FixedClock
 from eventflow.core.model import Activity, Asset, Deliverable, Event, Screen, Status
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.services.events import SlotChange
+from eventflow.demo_files import mockup
 
 ADMIN_EMAIL = "camille.durand@bars.example"
 
@@ -236,27 +235,15 @@ def _plan_night(
         change = evolve(changes.get(slot.id, SlotChange()), assignee_id=designers[i % len(designers)])
         if change.status in WITH_A_FILE:  # sent by its designer, as they would have
             designer = services.users.get(designers[i % len(designers)])
-            mockup = io.BytesIO(_mockup(name, slot.name, i))
-            services.assets.upload_version(designer, slot.id or 0, f"{slot.name} — {name}.png", mockup)
+            made = mockup(slot.specs, f"{name}\n{slot.name}", PALETTE[i % len(PALETTE)])
+            filename = f"{slot.name} — {name}.{made.extension}"
+            services.assets.upload_version(designer, slot.id or 0, filename, io.BytesIO(made.data))
         services.events.update_slot(reviewer, slot.id or 0, change)
 
 
 #: Slots in these states were sent a file: the demo gives them a mock-up, as a designer would have.
 WITH_A_FILE = {Status.REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED}
 PALETTE = [(79, 70, 229), (219, 39, 119), (5, 150, 105), (217, 119, 6), (37, 99, 235), (124, 58, 237)]
-
-
-def _mockup(event_name: str, slot_name: str, index: int) -> bytes:
-    """A small poster-like PNG: the night's name on a coloured background."""
-    image = Image.new("RGB", (600, 800), PALETTE[index % len(PALETTE)])
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((40, 40, 560, 760), outline=(255, 255, 255), width=6)
-    font = ImageFont.load_default(size=44)
-    draw.multiline_text((300, 360), f"{event_name}\n{slot_name}", fill=(255, 255, 255), font=font, anchor="mm",
-                        align="center")  # fmt: skip
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
-    return out.getvalue()
 
 
 # -- a year of history -------------------------------------------------------------------------------------------
@@ -288,10 +275,11 @@ class _Night:
 
     def send(self, slot: Deliverable, at: dt.datetime, designer: int) -> None:
         version = 1 + sum(1 for a in self.entries if a.entity_id == slot.id and a.action == "asset.version_added")
-        filename = f"{slot.name} — {self.event.name} v{version}.png"
-        blob = self.services.files.hot.put(io.BytesIO(_sketch(version)))
+        made = mockup(slot.specs, f"{slot.name}\nv{version}", PALETTE[version % len(PALETTE)])
+        filename = f"{slot.name} — {self.event.name} v{version}.{made.extension}"
+        blob = self.services.files.hot.put(io.BytesIO(made.data))
         self.uow.assets.add(
-            Asset(self.event.id or 0, filename, "image/png", blob.size, blob.sha256, blob.key, designer, at,
+            Asset(self.event.id or 0, filename, made.content_type, blob.size, blob.sha256, blob.key, designer, at,
                   deliverable_id=slot.id, version=version)
         )  # fmt: skip
         before = slot.status
@@ -373,13 +361,3 @@ def _add_past_themes(services: Services, nights: Sequence[dt.date]) -> None:
         if services.themes.for_month(year, month) is None:
             name, description = THEMES[month]
             services.themes.set(None, f"{year:04d}-{month:02d}", name, description)
-
-
-@functools.cache
-def _sketch(version: int) -> bytes:
-    """A small placeholder image of a past version (the history keeps its files light)."""
-    image = Image.new("RGB", (90, 120), PALETTE[version % len(PALETTE)])
-    ImageDraw.Draw(image).rectangle((8, 8, 82, 112), outline=(255, 255, 255), width=3)
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
-    return out.getvalue()
