@@ -105,6 +105,21 @@ def test_quarter_and_phone_month_views_show_whole_night_names(
                 shot(small, f"calendar-{view}-long-names")
 
 
+def test_a_very_long_night_name_does_not_stretch_its_day_in_the_month_view(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    day = month_ahead(services, 9) + dt.timedelta(days=14)
+    name = "Soirée " + "très longue " * 16
+    plan(services, name, day)
+    plan(services, "Apéro court", day + dt.timedelta(days=1))
+    login(desktop)
+    desktop.goto(f"{desktop.base}/calendar?view=month&date={day}")
+    long_chip = desktop.locator(".month-grid .ev", has_text="Soirée très longue")
+    short_chip = desktop.locator(".month-grid .ev", has_text="Apéro court")
+    shot(desktop, "calendar-month-very-long-name")
+    assert long_chip.bounding_box()["height"] <= 4 * short_chip.bounding_box()["height"]
+    assert long_chip.get_attribute("title").startswith(name.strip())
+
+
 def test_a_night_dragged_to_another_day_moves_with_its_due_dates(
     desktop: Any, live: Live, quarter: dict[str, int]
 ) -> None:
