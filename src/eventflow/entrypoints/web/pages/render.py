@@ -100,6 +100,9 @@ JS_MESSAGES = {
     "upload_waiting": N_("Waiting for network: kept on this device, it will be sent by itself"),
     "upload_resumed": N_("Resuming the upload…"),
     "upload_login": N_("Log in again: the file is kept and will be sent afterwards."),
+    "logged_out": N_(
+        "You are no longer logged in: log in again in another tab, then send this again (what you typed is kept here)."
+    ),
     # nights: move, cancel, restore, delete
     "moved_to": N_("%(name)s moved to %(date)s"),
     "night_cancelled": N_("Night cancelled: it stays in history"),
