@@ -19,6 +19,7 @@ from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core import rules_specs
 from eventflow.core.clock import FixedClock
+from eventflow.core.model import DEFAULT_NOTIFICATIONS
 from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import EventService
 from eventflow.demo_files import Mockup
@@ -75,6 +76,17 @@ def test_demo_slots_under_review_or_approved_hold_their_designers_file_made_to_t
                 assert check["status"] in expected, (summary.event.name, view.slot.name, view.slot.specs, check)
                 types.add(asset.content_type)
     assert types == {"application/pdf", "video/mp4"}
+
+
+def test_demo_queues_no_e_mail_for_its_made_up_past_but_fills_the_notifications(services: Services) -> None:
+    demo.seed(services)
+
+    with services.uow() as uow:
+        assert uow.outbox.list() == []
+        people = uow.users.list()
+    assert all(set(person.notifications) == set(DEFAULT_NOTIFICATIONS) for person in people)
+    lea = next(p for p in people if p.email == "lea.bernard@bars.example")
+    assert services.inbox.notifications(lea), "the demo's story still shows in Mes notifications"
 
 
 def test_demo_refuses_a_database_with_data(run: Run, services: Services) -> None:
