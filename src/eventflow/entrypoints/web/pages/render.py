@@ -45,6 +45,7 @@ JS_MESSAGES = {
     "saved": N_("Saved"),
     "error": N_("Something went wrong"),
     "confirm_deactivate": N_("Deactivate this user? Their history stays."),
+    "confirm_past_night": N_("This date is in the past: plan the night on it anyway?"),
     "confirm_archive": N_("Move the files of this event to cold storage?"),
     "confirm_purge": N_("Delete every superseded version still stored?"),
     "new_password": N_("New password (at least 8 characters):"),
