@@ -21,12 +21,12 @@ from contextlib import contextmanager
 from attrs import define, evolve, field, frozen
 
 from eventflow.bootstrap import Services
-from eventflow.core import errors, rules
+from eventflow.core import errors, rules, rules_specs
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Activity, Asset, Deliverable, Event, Screen, Status
-from eventflow.core.ports import UnitOfWork
+from eventflow.core.ports import MediaPreview, UnitOfWork
 from eventflow.core.services.events import SlotChange
-from eventflow.demo_files import mockup
+from eventflow.demo_files import Mockup, mockup
 
 ADMIN_EMAIL = "camille.durand@bars.example"
 
@@ -288,6 +288,7 @@ class _Night:
     services: Services
     event: Event
     rng: random.Random
+    previews: dict[Mockup, MediaPreview]
     entries: list[Activity] = field(factory=list)
 
     def step(self, slot: Deliverable, status: Status, at: dt.datetime, actor: int | None) -> None:
@@ -300,15 +301,27 @@ class _Night:
         version = 1 + sum(1 for a in self.entries if a.entity_id == slot.id and a.action == "asset.version_added")
         made = mockup(slot.specs, f"{slot.name}\nv{version}", PALETTE[version % len(PALETTE)])
         filename = f"{slot.name} — {self.event.name} v{version}.{made.extension}"
-        blob = self.services.files.hot.put(io.BytesIO(made.data))
+        hot = self.services.files.hot
+        blob = hot.put(io.BytesIO(made.data))
+        measured = self.measured(made)
+        preview = hot.put(io.BytesIO(measured.image.data)) if measured.image else None
         self.uow.assets.add(
             Asset(self.event.id or 0, filename, made.content_type, blob.size, blob.sha256, blob.key, designer, at,
-                  deliverable_id=slot.id, version=version)
+                  deliverable_id=slot.id, version=version, preview_key=preview.key if preview else None,
+                  preview_size=preview.size if preview else 0,
+                  media_info={**measured.facts, "preview": "ready" if preview else "unavailable"},
+                  spec_check=rules_specs.check_file(slot.specs, made.content_type, measured.facts).stored())
         )  # fmt: skip
         before = slot.status
         slot.status, slot.status_since, slot.approved_at = Status.REVIEW, at, None
         after = {"version": version, "filename": filename, "status": Status.REVIEW.value}
         self.record("asset.version_added", slot.id, at, designer, {"status": before.value}, after)
+
+    def measured(self, made: Mockup) -> MediaPreview:
+        """The file's facts and preview, as the upload would have made them (once per distinct mock-up)."""
+        if made not in self.previews:
+            self.previews[made] = self.services.assets.probe.preview(io.BytesIO(made.data), made.content_type)
+        return self.previews[made]
 
     def record(self, action: str, slot_id: int | None, at: dt.datetime, actor: int | None,
                before: dict[str, object], after: dict[str, object]) -> None:  # fmt: skip
@@ -340,6 +353,7 @@ def _add_history(services: Services, bar_ids: list[int], admin: int, designers: 
     rng = random.Random(14)
     nights = history_nights(services.clock.today())
     _add_past_themes(services, nights)
+    previews: dict[Mockup, MediaPreview] = {}
     with services.uow() as uow:
         templates = uow.templates.list()
         for i, day in enumerate(nights):
@@ -347,7 +361,7 @@ def _add_history(services: Services, bar_ids: list[int], admin: int, designers: 
             created = services.clock.start_of(day - dt.timedelta(days=rng.randint(25, 45))) + dt.timedelta(hours=10)
             event = uow.events.add(Event(HISTORY_NAMES[i % len(HISTORY_NAMES)], day, [b.id or 0 for b in bars],
                                          created_by=admin, created_at=created))  # fmt: skip
-            night = _Night(uow, services, event, rng)
+            night = _Night(uow, services, event, rng, previews)
             night.entries.append(Activity("event.created", "event", event.id, created, admin, event.id,
                                           after={"name": event.name, "date": day.isoformat()}))  # fmt: skip
             margin = _pace(rng)

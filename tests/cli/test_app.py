@@ -70,10 +70,8 @@ def test_demo_slots_under_review_or_approved_hold_their_designers_file_made_to_t
                 check = rules_specs.current_check(
                     asset.content_type, asset.media_info, asset.spec_check, view.slot.specs
                 )
-                # the past year's files are measured when first looked at
-                history = summary.event.name not in {e[1] for e in demo.EVENTS}
-                expected = {"match", "unknown"} if history else {"match"}
-                assert check["status"] in expected, (summary.event.name, view.slot.name, view.slot.specs, check)
+                assert check["status"] == "match", (summary.event.name, view.slot.name, view.slot.specs, check)
+                assert asset.preview_key, "a thumbnail, for the past year's files too"
                 types.add(asset.content_type)
     assert types == {"application/pdf", "video/mp4"}
 
