@@ -12,7 +12,6 @@ with its own dates, as the services would have recorded it then (``_add_history`
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import random
 import secrets
@@ -20,14 +19,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from attrs import define, evolve, field, frozen
-from PIL import Image, ImageDraw, ImageFont
 
 from eventflow.bootstrap import Services
-from eventflow.core import errors, rules
+from eventflow.core import errors, rules, rules_specs
 from eventflow.core.clock import FixedClock
 from eventflow.core.model import Activity, Asset, Deliverable, Event, Screen, Status
-from eventflow.core.ports import UnitOfWork
+from eventflow.core.ports import MediaPreview, UnitOfWork
 from eventflow.core.services.events import SlotChange
+from eventflow.demo_files import Mockup, mockup
 
 ADMIN_EMAIL = "camille.durand@bars.example"
 
@@ -165,9 +164,10 @@ def _seed(services: Services) -> DemoReport:
     bar_ids = _add_bars(services)
     _add_templates(services)
     themes = _add_themes(services, services.clock.today())
-    for offset, name, bars, plan, description in EVENTS:
-        _add_event(services, offset, name, [bar_ids[i] for i in bars], plan, description, people)
-    past = _add_history(services, bar_ids, people[0], people[1:])
+    with _no_mail(services, people):
+        for offset, name, bars, plan, description in EVENTS:
+            _add_event(services, offset, name, [bar_ids[i] for i in bars], plan, description, people)
+        past = _add_history(services, bar_ids, people[0], people[1:])
     return DemoReport(len(BARS), len(TEMPLATES), themes, len(EVENTS) + past, len(PEOPLE), ADMIN_EMAIL, password)
 
 
@@ -178,6 +178,28 @@ def _add_people(services: Services, admin_password: str) -> list[int]:
         for email, name, role in PEOPLE
     ]
     return [u.id or 0 for u in added]
+
+
+@contextmanager
+def _no_mail(services: Services, people: list[int]) -> Iterator[None]:
+    """The demo's made-up past lands in everyone's notifications but queues no e-mail (dozens a person, to addresses
+    that do not exist, at the first ``serve``); afterwards each person gets the usual e-mails again."""
+    wanted = {}
+    with services.uow() as uow:
+        for user_id in people:
+            user = uow.users.get_for_update(user_id)
+            assert user is not None
+            wanted[user_id], user.notifications = user.notifications, []
+            uow.users.update(user)
+        uow.commit()
+    yield
+    with services.uow() as uow:
+        for user_id, notifications in wanted.items():
+            user = uow.users.get_for_update(user_id)
+            assert user is not None
+            user.notifications = notifications
+            uow.users.update(user)
+        uow.commit()
 
 
 def _add_bars(services: Services) -> list[int]:
@@ -236,27 +258,15 @@ def _plan_night(
         change = evolve(changes.get(slot.id, SlotChange()), assignee_id=designers[i % len(designers)])
         if change.status in WITH_A_FILE:  # sent by its designer, as they would have
             designer = services.users.get(designers[i % len(designers)])
-            mockup = io.BytesIO(_mockup(name, slot.name, i))
-            services.assets.upload_version(designer, slot.id or 0, f"{slot.name} — {name}.png", mockup)
+            made = mockup(slot.specs, f"{name}\n{slot.name}", PALETTE[i % len(PALETTE)])
+            filename = f"{slot.name} — {name}.{made.extension}"
+            services.assets.upload_version(designer, slot.id or 0, filename, io.BytesIO(made.data))
         services.events.update_slot(reviewer, slot.id or 0, change)
 
 
 #: Slots in these states were sent a file: the demo gives them a mock-up, as a designer would have.
 WITH_A_FILE = {Status.REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED}
 PALETTE = [(79, 70, 229), (219, 39, 119), (5, 150, 105), (217, 119, 6), (37, 99, 235), (124, 58, 237)]
-
-
-def _mockup(event_name: str, slot_name: str, index: int) -> bytes:
-    """A small poster-like PNG: the night's name on a coloured background."""
-    image = Image.new("RGB", (600, 800), PALETTE[index % len(PALETTE)])
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((40, 40, 560, 760), outline=(255, 255, 255), width=6)
-    font = ImageFont.load_default(size=44)
-    draw.multiline_text((300, 360), f"{event_name}\n{slot_name}", fill=(255, 255, 255), font=font, anchor="mm",
-                        align="center")  # fmt: skip
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
-    return out.getvalue()
 
 
 # -- a year of history -------------------------------------------------------------------------------------------
@@ -278,6 +288,7 @@ class _Night:
     services: Services
     event: Event
     rng: random.Random
+    previews: dict[Mockup, MediaPreview]
     entries: list[Activity] = field(factory=list)
 
     def step(self, slot: Deliverable, status: Status, at: dt.datetime, actor: int | None) -> None:
@@ -288,16 +299,29 @@ class _Night:
 
     def send(self, slot: Deliverable, at: dt.datetime, designer: int) -> None:
         version = 1 + sum(1 for a in self.entries if a.entity_id == slot.id and a.action == "asset.version_added")
-        filename = f"{slot.name} — {self.event.name} v{version}.png"
-        blob = self.services.files.hot.put(io.BytesIO(_sketch(version)))
+        made = mockup(slot.specs, f"{slot.name}\nv{version}", PALETTE[version % len(PALETTE)])
+        filename = f"{slot.name} — {self.event.name} v{version}.{made.extension}"
+        hot = self.services.files.hot
+        blob = hot.put(io.BytesIO(made.data))
+        measured = self.measured(made)
+        preview = hot.put(io.BytesIO(measured.image.data)) if measured.image else None
         self.uow.assets.add(
-            Asset(self.event.id or 0, filename, "image/png", blob.size, blob.sha256, blob.key, designer, at,
-                  deliverable_id=slot.id, version=version)
+            Asset(self.event.id or 0, filename, made.content_type, blob.size, blob.sha256, blob.key, designer, at,
+                  deliverable_id=slot.id, version=version, preview_key=preview.key if preview else None,
+                  preview_size=preview.size if preview else 0,
+                  media_info={**measured.facts, "preview": "ready" if preview else "unavailable"},
+                  spec_check=rules_specs.check_file(slot.specs, made.content_type, measured.facts).stored())
         )  # fmt: skip
         before = slot.status
         slot.status, slot.status_since, slot.approved_at = Status.REVIEW, at, None
         after = {"version": version, "filename": filename, "status": Status.REVIEW.value}
         self.record("asset.version_added", slot.id, at, designer, {"status": before.value}, after)
+
+    def measured(self, made: Mockup) -> MediaPreview:
+        """The file's facts and preview, as the upload would have made them (once per distinct mock-up)."""
+        if made not in self.previews:
+            self.previews[made] = self.services.assets.probe.preview(io.BytesIO(made.data), made.content_type)
+        return self.previews[made]
 
     def record(self, action: str, slot_id: int | None, at: dt.datetime, actor: int | None,
                before: dict[str, object], after: dict[str, object]) -> None:  # fmt: skip
@@ -329,6 +353,7 @@ def _add_history(services: Services, bar_ids: list[int], admin: int, designers: 
     rng = random.Random(14)
     nights = history_nights(services.clock.today())
     _add_past_themes(services, nights)
+    previews: dict[Mockup, MediaPreview] = {}
     with services.uow() as uow:
         templates = uow.templates.list()
         for i, day in enumerate(nights):
@@ -336,7 +361,7 @@ def _add_history(services: Services, bar_ids: list[int], admin: int, designers: 
             created = services.clock.start_of(day - dt.timedelta(days=rng.randint(25, 45))) + dt.timedelta(hours=10)
             event = uow.events.add(Event(HISTORY_NAMES[i % len(HISTORY_NAMES)], day, [b.id or 0 for b in bars],
                                          created_by=admin, created_at=created))  # fmt: skip
-            night = _Night(uow, services, event, rng)
+            night = _Night(uow, services, event, rng, previews)
             night.entries.append(Activity("event.created", "event", event.id, created, admin, event.id,
                                           after={"name": event.name, "date": day.isoformat()}))  # fmt: skip
             margin = _pace(rng)
@@ -373,13 +398,3 @@ def _add_past_themes(services: Services, nights: Sequence[dt.date]) -> None:
         if services.themes.for_month(year, month) is None:
             name, description = THEMES[month]
             services.themes.set(None, f"{year:04d}-{month:02d}", name, description)
-
-
-@functools.cache
-def _sketch(version: int) -> bytes:
-    """A small placeholder image of a past version (the history keeps its files light)."""
-    image = Image.new("RGB", (90, 120), PALETTE[version % len(PALETTE)])
-    ImageDraw.Draw(image).rectangle((8, 8, 82, 112), outline=(255, 255, 255), width=3)
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
-    return out.getvalue()

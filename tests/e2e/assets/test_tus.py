@@ -167,6 +167,19 @@ def test_creation_checks_the_target_and_the_type_first(live: LiveServer, metadat
     assert refused.value.status_code == status
 
 
+def test_an_empty_file_is_refused_at_creation_instead_of_being_reported_sent(live: LiveServer) -> None:
+    """A 0-byte upload is whole as soon as it is created: browsers then said "sent" though no version came of it."""
+    meta = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in
+                    {"filename": "poster.pdf", "deliverable_id": str(SLOT_ID)}.items())  # fmt: skip
+    headers = {"Tus-Resumable": "1.0.0", "Upload-Length": "0", "Upload-Metadata": meta}
+    refused = api(live, "/api/uploads", "POST", headers=headers)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["description"] == "'poster.pdf' est vide" and refused.json()["field"] == "file"
+    card = api(live, "/api/events/1").json()
+    assert next(d for d in card["deliverables"] if d["id"] == SLOT_ID)["versions"] == []
+
+
 def test_a_photo_by_tus_is_compressed_into_the_moodboard(live: LiveServer) -> None:
     photo = samples.photo_jpeg()
     up = uploader(live, photo, filename="IMG_1.JPG", event_id="1", category="deco")

@@ -6,6 +6,7 @@ names in the quarter and phone month views, an empty state for filters with no r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -112,6 +113,43 @@ def test_quarter_and_phone_month_views_show_whole_night_names(
                 shown = whole_names(small, ".calendar")
                 assert {name: shown.get(name) for name in LONG_NAMES} == dict.fromkeys(LONG_NAMES, True), view
                 shot(small, f"calendar-{view}-long-names")
+
+
+def test_a_very_long_night_name_does_not_stretch_its_day_in_the_month_view(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    day = month_ahead(services, 9) + dt.timedelta(days=14)
+    name = "Soirée " + "très longue " * 16
+    plan(services, name, day)
+    plan(services, "Apéro court", day + dt.timedelta(days=1))
+    login(desktop)
+    desktop.goto(f"{desktop.base}/calendar?view=month&date={day}")
+    long_chip = desktop.locator(".month-grid .ev", has_text="Soirée très longue")
+    short_chip = desktop.locator(".month-grid .ev", has_text="Apéro court")
+    shot(desktop, "calendar-month-very-long-name")
+    assert long_chip.bounding_box()["height"] <= 4 * short_chip.bounding_box()["height"]
+    assert long_chip.get_attribute("title").startswith(name.strip())
+
+
+def test_a_night_planned_on_a_past_day_is_asked_about_first(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    login(desktop)
+    desktop.goto(f"{desktop.base}/calendar")
+    desktop.get_by_role("button", name="+ Nouvel event").click()
+    dialog = desktop.locator("#new-event")
+    dialog.locator('input[name="name"]').fill("Soirée Coquille")
+    dialog.locator('input[name="date"]').fill((services.clock.today() - dt.timedelta(days=400)).isoformat())
+    dialog.locator(".chip", has_text="Le Perchoir").click()
+    asked: list[str] = []
+    desktop.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    dialog.get_by_role("button", name="Créer").click()
+    desktop.wait_for_timeout(300)
+    assert asked == ["Cette date est passée : planifier la soirée quand même ?"]
+    assert not [s for s in services.events.calendar() if s.event.name == "Soirée Coquille"]
+    expect(dialog).to_be_visible()
+    desktop.once("dialog", lambda d: d.accept())
+    dialog.get_by_role("button", name="Créer").click()
+    expect(desktop).to_have_url(re.compile(r"/events/\d+"))
+    assert [s for s in services.events.calendar() if s.event.name == "Soirée Coquille"]
 
 
 def test_a_night_dragged_to_another_day_moves_with_its_due_dates(

@@ -157,3 +157,18 @@ def test_on_a_phone_a_tap_on_a_suggestion_completes_the_mention(phone: Any, live
     option.click()
     assert box.input_value() == "Merci @chloe "
     expect(page.locator(".mention-list")).to_be_hidden()
+
+
+def test_a_comment_sent_after_the_session_ended_says_to_log_in_again_and_keeps_the_text(
+    desktop: Any, live: Live
+) -> None:
+    _, services, _ = live
+    event_id = fresh_event(services, "Session expirée")
+    login(desktop)
+    desktop.goto(f"{desktop.base}/events/{event_id}")
+    desktop.context.clear_cookies()  # the session expired while the card was open
+    send_comment(desktop, "Mon texte")
+    error = desktop.locator(".comment-form .form-error")
+    expect(error).to_contain_text("Vous n'êtes plus connecté")
+    expect(error).not_to_contain_text("api/session")
+    expect(desktop.locator("#comment-text")).to_have_value("Mon texte")

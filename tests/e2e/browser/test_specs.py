@@ -120,6 +120,9 @@ def test_files_dropped_on_the_card_land_on_the_slots_they_fit(page: Any, live: L
     expect(perchoir_cube.locator(".missing")).to_be_visible()
     door = page.locator(f'tr.slot[data-slot-id="{slot(services, event_id, "Door LED").id}"]')
     expect(door.locator(".file-cell .spec-badge")).to_have_text("✓ Conforme aux specs")
+    door_thumb = door.locator("img.thumb")
+    expect(door_thumb).to_be_visible(timeout=15_000)
+    assert door_thumb.evaluate("img => getComputedStyle(img).objectFit") == "contain", "the banner is seen whole"
     sent = sorted(a.filename for v in services.events.card(event_id).slots for a in v.versions)
     assert sent == ["Poster A3.pdf", "cube.mp4", "door-loop.mp4"]  # the photo was not sent
     full_shot(page, "dropmap-landed")

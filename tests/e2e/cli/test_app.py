@@ -17,9 +17,12 @@ from eventflow import demo
 from eventflow.adapters.security import Argon2Hasher
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
+from eventflow.core import rules_specs
 from eventflow.core.clock import FixedClock
+from eventflow.core.model import DEFAULT_NOTIFICATIONS
 from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import EventService
+from eventflow.demo_files import Mockup
 from eventflow.entrypoints.cli import cli
 from eventflow.entrypoints.web import server
 from tests.support.cli import Run, assert_one_line_error, stored
@@ -51,16 +54,37 @@ def test_demo_slots_follow_each_bars_screens(services: Services) -> None:
     assert all(v.slot.assignee_id for v in card.slots)
 
 
-def test_demo_slots_under_review_or_approved_hold_their_designers_file(services: Services) -> None:
+def test_demo_slots_under_review_or_approved_hold_their_designers_file_made_to_their_specs(services: Services) -> None:
+    """A newcomer's first look shows no "differs" badge: the poster is an A3 PDF, the cube's video 1024x1024 MP4."""
     demo.seed(services)
 
+    types = set()
     for summary in services.events.calendar():
         for view in services.events.card(summary.event.id or 0).slots:
             sent = view.slot.status.value in demo.WITH_A_FILE
             assert bool(view.versions) == sent, (summary.event.name, view.slot.name)
             if sent:
-                assert view.versions[0].uploaded_by == view.slot.assignee_id
-                assert services.assets.content(view.versions[0].id or 0).asset.content_type == "image/png"
+                version = view.versions[0]
+                assert version.uploaded_by == view.slot.assignee_id
+                asset = services.assets.content(version.id or 0).asset
+                check = rules_specs.current_check(
+                    asset.content_type, asset.media_info, asset.spec_check, view.slot.specs
+                )
+                assert check["status"] == "match", (summary.event.name, view.slot.name, view.slot.specs, check)
+                assert asset.preview_key, "a thumbnail, for the past year's files too"
+                types.add(asset.content_type)
+    assert types == {"application/pdf", "video/mp4"}
+
+
+def test_demo_queues_no_e_mail_for_its_made_up_past_but_fills_the_notifications(services: Services) -> None:
+    demo.seed(services)
+
+    with services.uow() as uow:
+        assert uow.outbox.list() == []
+        people = uow.users.list()
+    assert all(set(person.notifications) == set(DEFAULT_NOTIFICATIONS) for person in people)
+    lea = next(p for p in people if p.email == "lea.bernard@bars.example")
+    assert services.inbox.notifications(lea), "the demo's story still shows in Mes notifications"
 
 
 def test_demo_refuses_a_database_with_data(run: Run, services: Services) -> None:
@@ -87,10 +111,10 @@ def test_demo_if_empty_seeds_a_first_start(run: Run, services: Services) -> None
     assert services.events.calendar()
 
 
-def tiny_png(*_: object) -> bytes:
+def tiny_png(*_: object) -> Mockup:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), (219, 39, 119)).save(out, "PNG")
-    return out.getvalue()
+    return Mockup("png", "image/png", out.getvalue())
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -114,7 +138,7 @@ def test_a_demo_that_fails_halfway_leaves_nothing_and_runs_again(
         return update_slot(self, *args, **kwargs)
 
     calls: list[Any] = []
-    monkeypatch.setattr(demo, "_mockup", tiny_png)  # the poster mock-ups are slow to draw and beside the point
+    monkeypatch.setattr(demo, "mockup", tiny_png)  # the poster mock-ups are slow to draw and beside the point
     monkeypatch.setattr(EventService, "update_slot", power_cut_on_the_30th_slot)
     with pytest.raises(RuntimeError, match="power cut"):
         demo.seed(empty_site)

@@ -194,6 +194,17 @@ def test_an_emptied_brief_says_so_and_the_label_no_longer_asks_for_html(
     assert "HTML" not in page.split('id="brief-title"')[1].split("</section>")[0]
 
 
+def test_a_night_with_a_description_but_no_brief_does_not_say_it_has_no_brief(
+    page_reader: Browser, services: Services, admin: User, event: Event
+) -> None:
+    described = services.events.create(admin, "Nuit Disco", "2026-12-19", event.bar_ids, "Boule à facettes XXL")
+    page = page_reader.get(f"/events/{described.summary.event.id}").text
+    brief_panel = page.split('id="brief-title"')[1].split("</section>")[0]
+    assert "Boule à facettes XXL" in brief_panel
+    assert "Pas encore de brief." not in brief_panel
+    assert "Pas encore de brief." in page_reader.get(f"/events/{event.id}").text
+
+
 def test_the_calendar_feed_gives_the_brief_as_plain_text(
     as_member: Api, client: falcon.testing.TestClient, event: Event
 ) -> None:

@@ -142,6 +142,8 @@ class UploadsResource(TusBase):
         meta = parse_metadata(req.get_header("Upload-Metadata"))
         self._assets.check_size(length)
         filename = meta.get("filename") or ""
+        if not length:  # whole as soon as created: it would never be completed into a version
+            raise errors.InvalidInput("%(filename)r is empty", "file", filename=filename)
         target = self._target(meta)
         kind_for(filename, photo="category" in target)
         self._storage.reclaim(only_uploads=True)  # expired uploads give their bytes back first

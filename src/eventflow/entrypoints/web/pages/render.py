@@ -45,6 +45,7 @@ JS_MESSAGES = {
     "saved": N_("Saved"),
     "error": N_("Something went wrong"),
     "confirm_deactivate": N_("Deactivate this user? Their history stays."),
+    "confirm_past_night": N_("This date is in the past: plan the night on it anyway?"),
     "confirm_archive": N_("Move the files of this event to cold storage?"),
     "confirm_purge": N_("Delete every superseded version still stored?"),
     "new_password": N_("New password (at least 8 characters):"),
@@ -100,6 +101,9 @@ JS_MESSAGES = {
     "upload_waiting": N_("Waiting for network: kept on this device, it will be sent by itself"),
     "upload_resumed": N_("Resuming the upload…"),
     "upload_login": N_("Log in again: the file is kept and will be sent afterwards."),
+    "logged_out": N_(
+        "You are no longer logged in: log in again in another tab, then send this again (what you typed is kept here)."
+    ),
     # nights: move, cancel, restore, delete
     "moved_to": N_("%(name)s moved to %(date)s"),
     "night_cancelled": N_("Night cancelled: it stays in history"),

@@ -19,7 +19,8 @@ export function csrfToken() {
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.description || body?.title || t("error"));
+    // 401 on a page: the session ended (expired, logged out elsewhere); the API's words are for scripts
+    super(status === 401 ? t("logged_out") : body?.description || body?.title || t("error"));
     this.status = status;
     this.body = body;
   }
