@@ -40,6 +40,8 @@ NOT_FOR_READS = (
     "eventflow.adapters.resumable",
     "eventflow.core.services.assets",
     "eventflow.core.services.storage",
+    "sqlalchemy.dialects.mysql",  # a SQLite or PostgreSQL start loads no other dialect's types or options
+    "sqlalchemy.dialects.postgresql",
 )
 READS = [["event", "list"], ["event", "show", "1"], ["bar", "list"], ["bar", "list", "--json"], ["db", "status"]]
 

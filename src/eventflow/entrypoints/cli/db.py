@@ -22,7 +22,7 @@ def db() -> None:
 @pass_runtime
 def db_upgrade(runtime: Runtime) -> None:
     """Create the database, or migrate it to this version of eventflow."""
-    from eventflow.adapters.sql import upgrade
+    from eventflow.adapters.sql.migrate import upgrade
 
     url = runtime.settings.database_url
     before, now = upgrade(url)
@@ -39,7 +39,7 @@ def db_upgrade(runtime: Runtime) -> None:
 @pass_runtime
 def db_status(runtime: Runtime) -> None:
     """The database's revision against the latest this eventflow knows."""
-    from eventflow.adapters.sql import status
+    from eventflow.adapters.sql.migrate import status
 
     url = runtime.settings.database_url
     state = status(url)
