@@ -99,3 +99,19 @@ def test_help_lists_every_command() -> None:
 
     for name in COMMANDS:
         assert f"\n  {name} " in shown
+
+
+def test_the_console_script_collects_garbage_again_once_the_services_are_built(tmp_path: Path) -> None:
+    """``main`` pauses the collector for the start only: what runs after (a long command, the web server) collects."""
+    env = {**os.environ, "EVENTFLOW_DATA_DIR": str(seeded_data_dir(tmp_path / "data")), "EVENTFLOW_LANGUAGE": "en"}
+    env.pop("EVENTFLOW_DATABASE_URL", None)
+    after = "import atexit, gc; atexit.register(lambda: print('collecting', gc.isenabled(), gc.get_freeze_count() > 0))"
+    script = f"{after}; from eventflow.entrypoints.cli import main; main()"
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, "event", "list"], env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "Nuit Disco" in done.stdout
+    assert done.stdout.endswith("collecting True True\n")
