@@ -15,10 +15,10 @@ from attrs import define
 from eventflow.config import Settings
 from eventflow.core.i18n import Message, render
 from eventflow.core.model import Language
-from eventflow.core.ports import Translator
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the ports are the services' business: ``db`` commands do without them
     from eventflow.bootstrap import Services
+    from eventflow.core.ports import Translator
 
 F = TypeVar("F", bound=Callable[..., Any])
 
