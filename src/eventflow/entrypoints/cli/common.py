@@ -56,9 +56,10 @@ class Runtime:
 
 
 def resume_collector() -> None:
-    """Collect garbage again, if ``main`` paused it for the start, leaving out for good what the start made (the
+    """Collect garbage again if ``main`` paused it for the start, leaving out for good what the start made (the
     modules, classes and tables the process keeps to its end): later collections, in a long command or the web
-    server, do not go through them again."""
+    server, do not go through them again. Called once the services are built, and by the long commands that do
+    without them (``db upgrade``, ``backup``)."""
     if not gc.isenabled():
         gc.freeze()
         gc.enable()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from eventflow.entrypoints.cli.common import Runtime, _, pass_runtime
+from eventflow.entrypoints.cli.common import Runtime, _, pass_runtime, resume_collector
 
 
 def shown_url(url: str) -> str:
@@ -24,6 +24,7 @@ def db_upgrade(runtime: Runtime) -> None:
     """Create the database, or migrate it to this version of eventflow."""
     from eventflow.adapters.sql.migrate import upgrade
 
+    resume_collector()  # a migration may go through every row, without the services that would resume it
     url = runtime.settings.database_url
     before, now = upgrade(url)
     if before is None:
