@@ -473,7 +473,7 @@ def bootstrap(
     """Build the services. Anything passed in (a fake unit of work, a fixed clock…) replaces the default."""
     settings = settings or Settings.from_env()
     if uow is None:
-        from eventflow.adapters.sql import SqlUnitOfWorkFactory
+        from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 
         uow = SqlUnitOfWorkFactory.from_url(settings.database_url, migrate=migrate)
     ctx = Context(

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 import pytest
 
 from eventflow.adapters.memory import memory_uow_factory
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.core.ports import UnitOfWorkFactory
 from tests.support.backends import SQL_BACKENDS, Databases, empty
 

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
 from eventflow.adapters.sql.tables import locks, metadata, revision
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 
 SERVER_URL_VARIABLES = {"postgresql": "EVENTFLOW_TEST_POSTGRES_URL", "mariadb": "EVENTFLOW_TEST_MYSQL_URL"}
 SQL_BACKENDS = ("sqlite", *SERVER_URL_VARIABLES)

@@ -365,6 +365,22 @@ class Follow:
     id: int | None = None
 
 
+#: What the inbox calls each kind of line (``Notification.kind``).
+INBOX_KINDS = (
+    "assigned",
+    "version_uploaded",
+    "review_requested",
+    "approved",
+    "changes_requested",
+    "mention",
+    "comment",
+    "reminder",
+    "moved",
+    "cancelled",
+    "restored",
+)
+
+
 @define
 class Notification:
     """One line of a person's in-app inbox, written in their language when it happened."""

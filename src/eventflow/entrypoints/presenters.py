@@ -18,11 +18,10 @@ from cattrs.preconf.json import make_converter
 
 from eventflow.core import model, rules, rules_specs
 from eventflow.core.i18n import render
-from eventflow.core.model import Health, Language, Role, Status, StorageTier
+from eventflow.core.model import INBOX_KINDS, Health, Language, Role, Status, StorageTier
 from eventflow.core.ports import Translator
 from eventflow.core.rules_risk import reasons
 from eventflow.core.rules_specs import SpecStatus
-from eventflow.core.services.notifications import INBOX_KINDS
 
 if TYPE_CHECKING:  # what the ``of`` methods present; loading the services is left to whoever calls them
     from eventflow.core.services import audit, inbox, stats, storage, webhooks

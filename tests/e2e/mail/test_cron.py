@@ -12,7 +12,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from eventflow.adapters.security import Argon2Hasher
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.bootstrap import bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import SystemClock

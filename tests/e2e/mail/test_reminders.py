@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from eventflow.adapters.security import Argon2Hasher
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock, SystemClock

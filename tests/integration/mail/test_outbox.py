@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from eventflow.adapters.memory import memory_uow_factory
 from eventflow.adapters.notifier import RecordingNotifier
 from eventflow.adapters.security import Argon2Hasher
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core import errors

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import pytest
 
 from eventflow.adapters.security import Argon2Hasher
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core import errors

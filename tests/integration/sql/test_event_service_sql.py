@@ -7,7 +7,7 @@ import datetime as dt
 from attrs import evolve
 
 from eventflow.adapters.security import Argon2Hasher
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.bootstrap import bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock

@@ -11,7 +11,7 @@ import falcon.testing
 import pytest
 
 from eventflow.adapters.security import Argon2Hasher
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.bootstrap import bootstrap, translations
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock

@@ -14,11 +14,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, insert, select, text
 
-from eventflow.adapters.sql import DatabaseError, SqlUnitOfWorkFactory, status, upgrade
 from eventflow.adapters.sql import tables as t
-from eventflow.adapters.sql.engine import create_engine_for
-from eventflow.adapters.sql.migrate import alembic_config, head_revision
+from eventflow.adapters.sql.engine import DatabaseError, create_engine_for
+from eventflow.adapters.sql.migrate import alembic_config, head_revision, status, upgrade
 from eventflow.adapters.sql.tables import metadata
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.config import ConfigError
 from tests.support.backends import SERVER_URL_VARIABLES, SQL_BACKENDS, server_url, throwaway_database
 

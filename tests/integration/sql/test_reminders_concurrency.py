@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from eventflow.adapters.security import Argon2Hasher
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
 from eventflow.adapters.sql.repositories import is_clash
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.bootstrap import bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock

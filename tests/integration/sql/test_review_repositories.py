@@ -10,10 +10,10 @@ from alembic import command
 from sqlalchemy import select, update
 
 from eventflow.adapters.memory import ComposedReadModels
-from eventflow.adapters.sql import SqlUnitOfWorkFactory, upgrade
 from eventflow.adapters.sql import tables as t
 from eventflow.adapters.sql.engine import create_engine_for
-from eventflow.adapters.sql.migrate import alembic_config
+from eventflow.adapters.sql.migrate import alembic_config, upgrade
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.core.model import Anchor, Comment, Status, TeamSettings
 from eventflow.core.ports import UnitOfWorkFactory
 from tests.integration.sql.test_migrations import store_asset, stored_slots

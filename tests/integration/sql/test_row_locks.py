@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import event
 
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
 from eventflow.adapters.sql import engine as sql_engine
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.core.errors import Conflict, TryAgain
 from eventflow.core.model import Comment, DeliverableTemplate, Reservation, Status
 from eventflow.core.ports import UnitOfWork, UnitOfWorkFactory

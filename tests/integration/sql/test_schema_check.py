@@ -16,10 +16,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from eventflow.adapters.sql import SqlUnitOfWorkFactory, status
 from eventflow.adapters.sql.engine import create_engine_for
-from eventflow.adapters.sql.migrate import alembic_config, head_revision, shipped_revisions
+from eventflow.adapters.sql.migrate import alembic_config, head_revision, shipped_revisions, status
 from eventflow.adapters.sql.tables import metadata
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.core.model import ThemePeriod
 from tests.support.backends import SERVER_URL_VARIABLES, SQL_BACKENDS, server_url, throwaway_database
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eventflow.adapters.sql import SqlUnitOfWorkFactory
+from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.core.model import ThemePeriod
 
 THREADS = 6

@@ -1,7 +1,6 @@
-"""SQL persistence (SQLAlchemy 2 Core + Alembic) on SQLite, PostgreSQL and MySQL/MariaDB."""
+"""SQL persistence (SQLAlchemy 2 Core + Alembic) on SQLite, PostgreSQL and MySQL/MariaDB.
 
-from eventflow.adapters.sql.engine import DatabaseError
-from eventflow.adapters.sql.migrate import DbStatus, status, upgrade
-from eventflow.adapters.sql.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
-
-__all__ = ["DatabaseError", "DbStatus", "SqlUnitOfWork", "SqlUnitOfWorkFactory", "status", "upgrade"]
+The package itself loads nothing: import what you use from its modules (``uow.SqlUnitOfWorkFactory``,
+``migrate.status``/``upgrade``, ``engine.DatabaseError``), so that ``eventflow db status`` does not load the
+repositories, tables and read models it never uses.
+"""

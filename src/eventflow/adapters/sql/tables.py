@@ -7,8 +7,6 @@ Activity keeps ``event_id`` and ``entity_id`` as plain integers: the audit log o
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -35,12 +33,9 @@ NAMING = {
 }
 metadata = MetaData(naming_convention=NAMING)
 
-#: InnoDB in utf8mb4 on MySQL/MariaDB (accents and emoji round-trip).
-MYSQL_OPTIONS: dict[str, Any] = {
-    f"{prefix}_{key}": value
-    for prefix in ("mysql", "mariadb")
-    for key, value in (("engine", "InnoDB"), ("charset", "utf8mb4"), ("collate", "utf8mb4_unicode_ci"))
-}
+#: No table here carries MySQL options (``mysql_engine=...``): SQLAlchemy loads the MySQL dialect to check them, on
+#: every start on every backend. The migrations create each table InnoDB in utf8mb4 on MySQL/MariaDB (their
+#: ``OPTIONS``), and a new migration's ``create_table`` takes them the same way.
 
 
 def _id() -> Column[int]:
@@ -71,7 +66,6 @@ users = Table(
     Column("password_hash", String(255)),
     Column("my_bar_ids", json_value(), nullable=False),
     Column("notifications", json_value(), nullable=False),
-    **MYSQL_OPTIONS,
 )
 
 tokens = Table(
@@ -84,7 +78,6 @@ tokens = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_used_at", UtcDateTime),
     Column("prefix", String(16), index=True),
-    **MYSQL_OPTIONS,
 )
 
 sessions = Table(
@@ -95,7 +88,6 @@ sessions = Table(
     _fk("user_id", "users.id", nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
-    **MYSQL_OPTIONS,
 )
 
 #: Failed logins of the last minutes, shared by every process: throttling counts them by e-mail and by address.
@@ -108,7 +100,6 @@ login_failures = Table(
     Column("at", UtcDateTime, nullable=False, index=True),
     Index("ix_login_failures_email_at", "email", "at"),
     Index("ix_login_failures_address_at", "address", "at"),
-    **MYSQL_OPTIONS,
 )
 
 bars = Table(
@@ -119,7 +110,6 @@ bars = Table(
     Column("name_key", key_string(200), nullable=False, unique=True),
     Column("location", String(300), nullable=False),
     Column("hardware", json_value(), nullable=False),
-    **MYSQL_OPTIONS,
 )
 
 themes = Table(
@@ -131,7 +121,6 @@ themes = Table(
     Column("name", String(200), nullable=False),
     Column("description", long_text(), nullable=False),
     UniqueConstraint("year", "month"),
-    **MYSQL_OPTIONS,
 )
 
 templates = Table(
@@ -143,7 +132,6 @@ templates = Table(
     Column("specs", String(500), nullable=False),
     Column("is_default", Boolean, nullable=False),
     Column("hardware_kind", String(100)),
-    **MYSQL_OPTIONS,
 )
 
 events = Table(
@@ -166,7 +154,6 @@ events = Table(
     #: The name case folded and without accents (``rules.search_key``): searches match it on every backend.
     Column("search_key", key_string(400), nullable=False, server_default=""),
     Index("ix_events_date_name_key", "date", "name_key"),
-    **MYSQL_OPTIONS,
 )
 
 event_bars = Table(
@@ -175,7 +162,6 @@ event_bars = Table(
     Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     Column("bar_id", Integer, ForeignKey("bars.id"), primary_key=True, index=True),
     Column("position", Integer, nullable=False),
-    **MYSQL_OPTIONS,
 )
 
 deliverables = Table(
@@ -197,7 +183,6 @@ deliverables = Table(
     Column("approved_version", Integer),
     Column("approved_by", Integer),  # a user id, kept as a plain number like the activity record's
     Column("status_since", UtcDateTime),
-    **MYSQL_OPTIONS,
 )
 
 assets = Table(
@@ -223,7 +208,6 @@ assets = Table(
     Column("spec_check", json_value()),
     Index("uq_assets_deliverable_id_version", "deliverable_id", "version", unique=True),
     Index("uq_assets_upload_id", "upload_id", unique=True),
-    **MYSQL_OPTIONS,
 )
 
 #: Who keeps temporary files and quota holds alive: a process (renewed by its heartbeat) or an unfinished upload.
@@ -235,7 +219,6 @@ leases = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("host", String(255)),
     Column("pid", Integer),
-    **MYSQL_OPTIONS,
 )
 
 reservations = Table(
@@ -246,7 +229,6 @@ reservations = Table(
     Column("size", BigInteger, nullable=False),
     Column("created_at", UtcDateTime, nullable=False, index=True),
     _fk("user_id", "users.id"),
-    **MYSQL_OPTIONS,
 )
 
 #: One row per named mutex; ``SELECT ... FOR UPDATE`` on a row serialises a decision across connections.
@@ -254,7 +236,6 @@ locks = Table(
     "locks",
     metadata,
     Column("name", String(40), primary_key=True),
-    **MYSQL_OPTIONS,
 )
 QUOTA_LOCK = "quota"
 REMINDERS_LOCK = "reminders"
@@ -266,7 +247,6 @@ revision = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("number", BigInteger, nullable=False),
-    **MYSQL_OPTIONS,
 )
 REVISION_ROW = 1  # the one row, seeded by the migration
 
@@ -284,7 +264,6 @@ comments = Table(
     Column("edited_at", UtcDateTime),
     Column("deleted_at", UtcDateTime),
     Column("anchor", json_value()),
-    **MYSQL_OPTIONS,
 )
 
 #: The team's settings: one row (``SETTINGS_ROW``), a column per setting.
@@ -293,7 +272,6 @@ settings = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("second_pair_of_eyes", Boolean, nullable=False, server_default=false()),
-    **MYSQL_OPTIONS,
 )
 SETTINGS_ROW = 1
 
@@ -311,7 +289,6 @@ activity = Table(
     Column("after", json_value()),
     Index("ix_activity_actor_id_at", "actor_id", "at"),  # the audit log by who acted, newest first
     Index("ix_activity_action_at", "action", "at"),  # ... by what was done (exactly, or by its start)
-    **MYSQL_OPTIONS,
 )
 
 outbox = Table(
@@ -336,7 +313,6 @@ outbox = Table(
     Column("dedupe_key", String(200), unique=True),
     Column("group_key", String(100), index=True),
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
-    **MYSQL_OPTIONS,
 )
 
 webhooks = Table(
@@ -350,7 +326,6 @@ webhooks = Table(
     Column("language", String(5), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     _fk("created_by", "users.id"),
-    **MYSQL_OPTIONS,
 )
 
 webhook_deliveries = Table(
@@ -371,7 +346,6 @@ webhook_deliveries = Table(
     Column("claim_token", String(32)),
     Column("claimed_until", UtcDateTime),
     Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
-    **MYSQL_OPTIONS,
 )
 
 #: Calendar feeds: a user's own (``user_id``) or a bar's (``bar_id``); only the hash of the address's secret is kept.
@@ -384,7 +358,6 @@ feeds = Table(
     Column("created_at", UtcDateTime, nullable=False),
     _fk("user_id", "users.id"),
     _fk("bar_id", "bars.id"),
-    **MYSQL_OPTIONS,
 )
 
 #: Who chose to follow a night, or to stop following it (``following`` false); without a row, whoever planned, is
@@ -398,7 +371,6 @@ follows = Table(
     Column("following", Boolean, nullable=False),
     Column("at", UtcDateTime, nullable=False),
     UniqueConstraint("event_id", "user_id"),
-    **MYSQL_OPTIONS,
 )
 
 #: Each person's in-app inbox; ``event_id`` stays a plain integer, like the activity's (a line outlives its night).
@@ -413,5 +385,4 @@ notifications = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("read_at", UtcDateTime),
     Index("ix_notifications_user_id_read_at", "user_id", "read_at"),
-    **MYSQL_OPTIONS,
 )

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, VARCHAR, DateTime, String, Text
-from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -25,6 +24,8 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name in MYSQL:
+            from sqlalchemy.dialects import mysql  # only on MySQL: every other start would pay for loading it
+
             return dialect.type_descriptor(mysql.DATETIME(fsp=6))
         return dialect.type_descriptor(DateTime(timezone=True))
 
@@ -42,22 +43,29 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+class MediumText(Text):
+    """MySQL's MEDIUMTEXT by name: MySQL's type compiler renders it, without loading that dialect to declare it."""
+
+    __visit_name__ = "MEDIUMTEXT"
+
+
 def key_string(length: int) -> TypeEngine[str]:
     """A lower-cased lookup key compared and sorted by code point on every backend.
 
     MySQL's default collations ignore case *and accents* ('Café' = 'cafe') and PostgreSQL's sort by locale,
-    so keys use the binary collation there; SQLite compares bytes already.
+    so keys use the binary collation there; SQLite compares bytes already. The generic VARCHAR with a collation is
+    what each dialect's VARCHAR is, without loading those dialects.
     """
     return (
         String(length)
-        .with_variant(mysql.VARCHAR(length, collation="utf8mb4_bin"), *MYSQL)
-        .with_variant(VARCHAR(length, collation="C"), "postgresql")  # what postgresql.VARCHAR is, without loading it
+        .with_variant(VARCHAR(length, collation="utf8mb4_bin"), *MYSQL)
+        .with_variant(VARCHAR(length, collation="C"), "postgresql")
     )
 
 
 def long_text() -> TypeEngine[str]:
     """Rich text: MySQL's TEXT stops at 64 KB, so MEDIUMTEXT there."""
-    return Text().with_variant(mysql.MEDIUMTEXT(), *MYSQL)
+    return Text().with_variant(MediumText(), *MYSQL)
 
 
 def json_value() -> TypeEngine[Any]:

@@ -108,20 +108,6 @@ NIGHT_WORDS = {
         N_("%(actor)s restored “%(event)s” (%(date)s): the night is on again."),
     ),
 }
-#: What the inbox calls each kind of line (``Notification.kind``).
-INBOX_KINDS = (
-    "assigned",
-    "version_uploaded",
-    "review_requested",
-    "approved",
-    "changes_requested",
-    "mention",
-    "comment",
-    "reminder",
-    "moved",
-    "cancelled",
-    "restored",
-)
 
 
 def card_link(base_url: str, event_id: int) -> str:

@@ -10,7 +10,7 @@ from eventflow.bootstrap import backup_place, backups
 from eventflow.core.i18n import N_
 from eventflow.core.ports import BackupPlace
 from eventflow.core.services.backup import BackupReport, OnProgress
-from eventflow.entrypoints.cli.common import CliError, Runtime, _, pass_runtime, said
+from eventflow.entrypoints.cli.common import CliError, Runtime, _, pass_runtime, resume_collector, said
 from eventflow.entrypoints.cli.storage import human
 
 DEST = click.argument("dest", metavar="DEST")
@@ -72,6 +72,7 @@ def backup() -> None:
 
     DEST is a folder or a bucket URL (s3://BUCKET/PREFIX?endpoint=…&region=…, AWS_* credentials).
     """
+    resume_collector()  # a backup goes through every row and file, without the services that would resume it
 
 
 @backup.command("create")

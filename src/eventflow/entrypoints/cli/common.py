@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -14,10 +15,10 @@ from attrs import define
 from eventflow.config import Settings
 from eventflow.core.i18n import Message, render
 from eventflow.core.model import Language
-from eventflow.core.ports import Translator
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the ports are the services' business: ``db`` commands do without them
     from eventflow.bootstrap import Services
+    from eventflow.core.ports import Translator
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +51,18 @@ class Runtime:
             from eventflow.bootstrap import bootstrap  # the use cases and their adapters: not for ``db`` commands
 
             self.built = bootstrap(self.settings)
+            resume_collector()
         return self.built
+
+
+def resume_collector() -> None:
+    """Collect garbage again if ``main`` paused it for the start, leaving out for good what the start made (the
+    modules, classes and tables the process keeps to its end): later collections, in a long command or the web
+    server, do not go through them again. Called once the services are built, and by the long commands that do
+    without them (``db upgrade``, ``backup``)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 pass_runtime = click.make_pass_decorator(Runtime)

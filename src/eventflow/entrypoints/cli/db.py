@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from eventflow.entrypoints.cli.common import Runtime, _, pass_runtime
+from eventflow.entrypoints.cli.common import Runtime, _, pass_runtime, resume_collector
 
 
 def shown_url(url: str) -> str:
@@ -22,8 +22,9 @@ def db() -> None:
 @pass_runtime
 def db_upgrade(runtime: Runtime) -> None:
     """Create the database, or migrate it to this version of eventflow."""
-    from eventflow.adapters.sql import upgrade
+    from eventflow.adapters.sql.migrate import upgrade
 
+    resume_collector()  # a migration may go through every row, without the services that would resume it
     url = runtime.settings.database_url
     before, now = upgrade(url)
     if before is None:
@@ -39,7 +40,7 @@ def db_upgrade(runtime: Runtime) -> None:
 @pass_runtime
 def db_status(runtime: Runtime) -> None:
     """The database's revision against the latest this eventflow knows."""
-    from eventflow.adapters.sql import status
+    from eventflow.adapters.sql.migrate import status
 
     url = runtime.settings.database_url
     state = status(url)
