@@ -130,6 +130,20 @@ def test_a_very_long_night_name_does_not_stretch_its_day_in_the_month_view(deskt
     assert long_chip.get_attribute("title").startswith(name.strip())
 
 
+def test_a_very_long_night_name_stops_after_three_lines_on_the_phone_home(phone: Any, live: Live) -> None:
+    _, services, _ = live
+    name = ("Soirée " + "interminable " * 14).strip()
+    event_id = plan(services, name, services.clock.today() + dt.timedelta(days=20))
+    login(phone)
+    phone.goto(f"{phone.base}/")
+    card_name = phone.locator(f'.upcoming-card[data-event-id="{event_id}"] .upcoming-name')
+    line = phone.locator(".upcoming-card .upcoming-name", has_not_text="interminable").first
+    card_name.scroll_into_view_if_needed()
+    shot(phone, "home-very-long-name", full_page=False)
+    assert card_name.bounding_box()["height"] <= 3.5 * line.bounding_box()["height"]
+    assert card_name.get_attribute("title") == name
+
+
 def test_a_night_planned_on_a_past_day_is_asked_about_first(desktop: Any, live: Live) -> None:
     _, services, _ = live
     login(desktop)
