@@ -136,9 +136,7 @@ def credentials(url: BucketUrl, env: dict[str, str] | None = None) -> tuple[Keys
         raise ConfigError(
             "%(variable)s=%(url)s: the bucket %(bucket)r: AWS_PROFILE=%(profile)s names no profile of "
             "~/.aws/credentials or ~/.aws/config",
-            variable=url.variable,
-            url=str(url),
-            bucket=url.bucket,
+            **naming(url),
             profile=profile,
         )
     from_boto3 = _boto3_keys(url)
@@ -149,18 +147,19 @@ def credentials(url: BucketUrl, env: dict[str, str] | None = None) -> tuple[Keys
             "%(variable)s=%(url)s: the bucket %(bucket)r: the profile %(profile)s holds no "
             "aws_access_key_id / aws_secret_access_key "
             "(for its SSO or role credentials: pip install boto3)",
-            variable=url.variable,
-            url=str(url),
-            bucket=url.bucket,
+            **naming(url),
             profile=profile,
         )
     raise ConfigError(
         "%(variable)s=%(url)s: the bucket %(bucket)r needs credentials: set %(credentials)s",
-        variable=url.variable,
-        url=str(url),
-        bucket=url.bucket,
+        **naming(url),
         credentials=CREDENTIALS,
     )
+
+
+def naming(url: BucketUrl) -> dict[str, str]:
+    """The values every line about this bucket starts with: "%(variable)s=%(url)s: the bucket %(bucket)r"."""
+    return {"variable": url.variable, "url": str(url), "bucket": url.bucket}
 
 
 def _fixed(keys: Credentials) -> Keys:
@@ -179,9 +178,7 @@ def _boto3_keys(url: BucketUrl) -> Keys | None:
     except BotoCoreError as error:
         raise ConfigError(
             "%(variable)s=%(url)s: the bucket %(bucket)r: %(error)s",
-            variable=url.variable,
-            url=str(url),
-            bucket=url.bucket,
+            **naming(url),
             error=str(error),
         ) from None
     if found is None:
@@ -343,7 +340,7 @@ class S3BlobStore:
 
     def check(self) -> None:
         """Reach the bucket with these credentials, or stop with one line naming the setting."""
-        where = {"variable": self.url.variable, "url": str(self.url), "bucket": self.url.bucket}
+        where = naming(self.url)
         try:
             self.client.request("HEAD")
         except BucketError as error:
