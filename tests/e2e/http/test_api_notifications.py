@@ -73,6 +73,7 @@ def test_one_then_all_notifications_are_marked_read(
         ({"ids": []}, "ids lists no notification"),
         ({"ids": [1], "all": True}, "not both"),
         ({"ids": ["1"]}, "expected an integer"),
+        ({"ids": "1"}, "expected a list"),
         ({"ids": [0]}, "positive"),
         ({"every": True}, "every"),
     ],

@@ -137,7 +137,10 @@ def test_a_body_that_is_not_json_is_415(as_admin: Api) -> None:
         ({"name": "Night", "bar_ids": [1]}, "required field missing @ $.date", "date"),
         ({"name": "Night", "date": "2026-12-12", "bar_ids": ["1"]}, "expected an integer", "bar_ids"),
         ({"name": 12, "date": "2026-12-12", "bar_ids": [1]}, "expected text", "name"),
-        ({"name": "Night", "date": "2026-12-12", "bar_ids": 1}, "@ $.bar_ids", "bar_ids"),
+        ({"name": "Night", "date": "2026-12-12", "bar_ids": 1}, "expected a list, not int @ $.bar_ids", "bar_ids"),
+        # a text is no list of its characters, an object no list of its keys
+        ({"name": "Night", "date": "2026-12-12", "bar_ids": "12"}, "expected a list, not str @ $.bar_ids", "bar_ids"),
+        ({"name": "Night", "date": "2026-12-12", "bar_ids": {"1": 1}}, "expected a list, not dict", "bar_ids"),
         ({"name": "Night", "date": "2026-12-12", "bar_ids": [1], "colour": "red"}, "extra fields found (colour)", None),
         ({"name": "Night", "date": "2026-12-12", "bar_ids": [2**40]}, "out of range", "bar_ids"),
         ({"name": "Ni\x00ght", "date": "2026-12-12", "bar_ids": [1]}, "NUL", "name"),

@@ -8,11 +8,13 @@ Types are strict: ``"5"`` is not an integer and ``1`` is not text, so a wrong JS
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 import falcon
+from cattrs.cols import is_sequence, is_set
 from cattrs.preconf.json import make_converter
 
 from eventflow.core import errors
@@ -87,12 +89,30 @@ def _strict_float(value: Any, _: type) -> float:
     return float(value)
 
 
+def _is_collection(kind: Any) -> bool:
+    return bool(is_sequence(kind) or is_set(kind))
+
+
 def _make_converter() -> cattrs.Converter:
     conv = make_converter(forbid_extra_keys=True)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(float, _strict_float)
+    # A list is a JSON array: cattrs would take the characters of a text (or the keys of an object) as its items.
+    lenient = conv.copy()
+
+    def strict_collection(kind: Any) -> Callable[[Any, Any], Any]:
+        items = lenient.get_structure_hook(kind)
+
+        def hook(value: Any, _: Any) -> Any:
+            if not isinstance(value, list):
+                raise WrongValue("expected a list, not %(type)s", type=type(value).__name__)
+            return items(value, kind)
+
+        return hook
+
+    conv.register_structure_hook_factory(_is_collection, strict_collection)
     return conv
 
 
