@@ -163,13 +163,18 @@ def test_ten_uploads_within_a_minute_reach_each_person_as_one_e_mail(
     report = services.outbox.send_due()
     assert report.sent == 2 and services.outbox.send_due().sent == 0
     (mail,) = mailbox.to("camille@bars.fr")
-    assert mail.subject == "eventflow : 10 nouvelles"
+    assert mail.subject == "Soirée Disco : 10 nouvelles"  # which night, seen in the list of e-mails
     body = mail.part("plain")
     assert body.count("Alex Martin a mis « Affiche été » de « Soirée Disco » (5 décembre 2026) en validation.") == 10
     assert body.count("Vous recevez ce message") == 1
-    assert mail.part("html").count(f'href="{BASE_URL}/events/{team.event_id}"') == 10
+    # one heading and one link for the ten lines about the same slot, not ten times each
+    assert body.count("À valider : Affiche été — Soirée Disco") == 1
+    assert body.count(f"Ouvrir la fiche : {BASE_URL}/events/{team.event_id}") == 1
+    page = mail.part("html")
+    assert page.count(f'href="{BASE_URL}/events/{team.event_id}"') == 1 and page.count("<h2>") == 1
+    assert page.index("Alex Martin") < page.index(f'href="{BASE_URL}/events/{team.event_id}"')
     (lea,) = mailbox.to("lea@bars.fr")
-    assert lea.subject == "eventflow : 10 nouvelles"
+    assert lea.subject == "Soirée Disco : 10 nouvelles"
 
     clock.advance(minutes=5)
     services.comments.add(team.camille, team.event_id, "@alex.martin super, merci")

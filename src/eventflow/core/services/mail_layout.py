@@ -51,6 +51,8 @@ class _TextOnly(HTMLParser):
 
 
 FOOTER_STYLE = "color:#777;font-size:small"
+#: How the card's link starts in the HTML of a message (a bundle writes it once under messages that share it).
+LINK_HTML = '<p><a href="'
 TEXT_FOOTER = "\n--\n"
 
 
@@ -83,28 +85,47 @@ def compose(
             page.append(f'<li><a href="{html.escape(url)}">{shown}</a></li>' if url else f"<li>{shown}</li>")
         page.append("</ul>")
     if link is not None:
-        text.append(f"\n{open_card}: {link}")
-        page.append(f'<p><a href="{html.escape(link)}">{html.escape(open_card)}</a></p>')
+        text.append("\n" + texts.gettext("Open the card: %(link)s") % {"link": link})
+        page.append(f'{LINK_HTML}{html.escape(link)}">{html.escape(open_card)}</a></p>')
     text.append(f"{TEXT_FOOTER}{footer}")
     page.append(f'<p style="{FOOTER_STYLE}">{html.escape(footer)}</p>')
     return _mail(texts, subject, text, page)
 
 
-def bundle(texts: Translator, mails: Sequence[Mail]) -> Mail:
-    """Several messages composed for one reader as one e-mail: each under its subject, one footer at the end."""
-    subject = texts.ngettext("eventflow: %(num)d update", "eventflow: %(num)d updates", len(mails)) % {
-        "num": len(mails)
-    }
+def bundle(texts: Translator, mails: Sequence[Mail], nights: Sequence[str] = ()) -> Mail:
+    """Several messages composed for one reader as one e-mail, its subject naming the ``nights`` they are about:
+    messages with the same subject under it once (the card's link they share written once, after them), one footer
+    at the end."""
+    num = len(mails)
+    if nights:
+        named = ", ".join(nights[:2]) + ("…" if len(nights) > 2 else "")
+        subject = texts.ngettext("%(nights)s: %(num)d update", "%(nights)s: %(num)d updates", num)
+        subject %= {"nights": named, "num": num}
+    else:
+        subject = texts.ngettext("eventflow: %(num)d update", "eventflow: %(num)d updates", num) % {"num": num}
+    footer = f'<p style="{FOOTER_STYLE}">'
+    by_subject: dict[str, list[Mail]] = {}
+    for mail in mails:
+        by_subject.setdefault(mail.subject, []).append(mail)
     text: list[str] = []
     page: list[str] = []
-    footer = f'<p style="{FOOTER_STYLE}">'
-    for mail in mails:
-        text.append(f"{mail.subject}\n{'=' * len(mail.subject)}\n{mail.text.split(TEXT_FOOTER)[0].strip()}\n")
-        inner = mail.html.split("<body>", 1)[-1].rsplit("</body>", 1)[0]
-        page.append(f"<h2>{html.escape(mail.subject)}</h2>\n{inner.split(footer)[0]}")
+    for heading, same in by_subject.items():
+        bodies = [mail.text.split(TEXT_FOOTER)[0].strip() for mail in same]
+        inners = [mail.html.split("<body>", 1)[-1].rsplit("</body>", 1)[0].split(footer)[0].strip() for mail in same]
+        text.append(f"{heading}\n{'=' * len(heading)}\n" + _shared_link_once(bodies, "://", "\n\n") + "\n")
+        page.append(f"<h2>{html.escape(heading)}</h2>\n" + _shared_link_once(inners, LINK_HTML, "\n"))
     text.append(f"{TEXT_FOOTER.lstrip()}{footer_text(texts)}")
     page.append(f"{footer}{html.escape(footer_text(texts))}</p>")
     return _mail(texts, subject, text, page)
+
+
+def _shared_link_once(bodies: Sequence[str], link_mark: str, gap: str) -> str:
+    """The bodies one after the other; when they all end with the same link line, that line once, after the last."""
+    last = bodies[-1].rsplit("\n", 1)[-1]
+    shared = len(bodies) > 1 and link_mark in last and all(b.endswith("\n" + last) for b in bodies)
+    if not shared:
+        return gap.join(bodies)
+    return gap.join(body.removesuffix(last).rstrip() for body in bodies) + gap + last
 
 
 def _mail(texts: Translator, subject: str, text: Sequence[str], page: Sequence[str]) -> Mail:
