@@ -83,8 +83,22 @@ def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> 
     expect(follow).to_have_text("Ne plus suivre")  # she works on it: she follows it
     follow.click()
     expect(follow).to_have_text("Suivre")
+    follow.click()
+    toast = page.locator(".toast", has_text="Vous suivez cette soirée")
+    expect(toast).to_be_visible()
+    box, width = toast.bounding_box(), page.viewport_size["width"]
+    widest = min(640, width - 32)  # a message that wraps takes the width it may, it is no narrow bubble
+    assert box["height"] < 50 or box["width"] >= widest - 1, f"a narrow bubble cutting its words: {box}"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    shot(page, "card-follow-toast", full_page=False)
+    follow.click()
+    expect(follow).to_have_text("Suivre")
     shot(page, "card-follow", full_page=False)
     page.reload()
     expect(page.locator('[data-action="follow"]')).to_have_text("Suivre")
     nora = next(u for u in services.users.list() if u.email == email)
     assert nora.id not in services.events.card(soon).followers
+
+    page.goto(f"{base}/profile")  # the e-mail preferences are called so, not like the inbox
+    expect(page.locator(".profile-panel h2")).to_have_text("Mes e-mails")
+    expect(page.get_by_text(f"eventflow token create {email}")).to_be_visible()
