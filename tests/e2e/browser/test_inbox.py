@@ -75,6 +75,12 @@ def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> 
     expect(rows.first).to_contain_text("Story néon")
     expect(rows.first).to_contain_text("En retard")
     expect(rows.nth(1)).to_contain_text("Affiche bal")
+    expect(page.locator("thead th").first).to_have_text("À rendre le")  # the date it is due, not "Attendus"
+    if page.profile == "phone":  # rows stacked: each of the two dates says which one it is
+        labels = rows.first.locator("td[data-label]").evaluate_all(
+            "cells => cells.map(c => getComputedStyle(c, '::before').content)"
+        )
+        assert labels == ['"À rendre le"', '"Soirée"'], labels
     shot(page, "my-deliverables")
     rows.first.locator("a").click()
     page.wait_for_url(f"{base}/events/{soon}")
