@@ -62,6 +62,12 @@ def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> 
     items.nth(1).locator('[data-action="mark-read"]').click()
     expect(page.locator(".inbox-item.unread")).to_have_count(2)
     expect(badge).to_have_text("2")
+    items.first.locator('[data-action="open-notification"]').click()  # read it on its card, then come back
+    page.wait_for_url(f"{base}/events/{soon}")
+    expect(page.locator("[data-inbox-link] .count-badge")).to_have_text("1")
+    page.go_back()
+    expect(page.locator(".inbox-item.unread")).to_have_count(1)  # not shown unread again
+    expect(badge).to_have_text("1")
     page.locator('[data-action="mark-all-read"]').click()
     expect(page.locator(".inbox-item.unread")).to_have_count(0)
     expect(badge).to_be_hidden()
@@ -108,3 +114,14 @@ def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> 
     page.goto(f"{base}/profile")  # the e-mail preferences are called so, not like the inbox
     expect(page.locator(".profile-panel h2")).to_have_text("Mes e-mails")
     expect(page.get_by_text(f"eventflow token create {email}")).to_be_visible()
+
+
+def test_a_newcomer_s_empty_inbox_says_what_will_come_and_offers_nothing_to_mark(desktop: Any, live: Live) -> None:
+    base, services, _ = live
+    services.users.add(None, "zoe.nouvelle@bars.fr", "Zoé Nouvelle", password=PASSWORD)
+    login(desktop, "zoe.nouvelle@bars.fr")
+    desktop.goto(f"{base}/notifications")
+    expect(desktop.get_by_text("Aucune notification pour le moment.")).to_be_visible()
+    expect(desktop.locator('[data-action="mark-all-read"]')).to_have_count(0)
+    expect(desktop.locator("[data-inbox-link] .count-badge")).to_be_hidden()
+    shot(desktop, "notifications-empty")
