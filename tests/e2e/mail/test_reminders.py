@@ -23,6 +23,7 @@ from tests.e2e.mail.test_cron import EVENTFLOW
 from tests.support.mail import BASE_URL, Mailbox
 from tests.support.team import Team
 
+FOOTER_FR = "Vous recevez ce message selon vos préférences de notification dans eventflow."
 NIGHT = dt.date(2026, 12, 4)  # J-7 on 27 November; today is 25 November
 
 
@@ -82,6 +83,9 @@ def test_the_reminders_of_a_night_nobody_is_assigned_to_reach_its_planner_as_one
     for name in ("Totem", "Door LED", "Story"):
         assert f"J-7 dans 2 jours : {name} — Blind Test" in body
     assert body.count("Personne n'en est encore chargé.") == 3
+    assert body.count(f"Ouvrir la fiche : {BASE_URL}/events/{event_id}") == 1  # one night: its card's link once
+    assert body.rstrip().endswith(f"Ouvrir la fiche : {BASE_URL}/events/{event_id}\n\n--\n{FOOTER_FR}")
+    assert mail.part("html").count(f'href="{BASE_URL}/events/{event_id}"') == 1
 
 
 def test_the_console_script_reminds_once_from_cron(tmp_path: Path, smtp_server: Controller, mailbox: Mailbox) -> None:

@@ -94,8 +94,8 @@ def compose(
 
 def bundle(texts: Translator, mails: Sequence[Mail], nights: Sequence[str] = ()) -> Mail:
     """Several messages composed for one reader as one e-mail, its subject naming the ``nights`` they are about:
-    messages with the same subject under it once (the card's link they share written once, after them), one footer
-    at the end."""
+    messages with the same subject under it once, the card's link they share written once (after them, or at the
+    end when every message links to the same card), one footer at the end."""
     num = len(mails)
     if nights:
         named = ", ".join(nights[:2]) + ("…" if len(nights) > 2 else "")
@@ -104,28 +104,32 @@ def bundle(texts: Translator, mails: Sequence[Mail], nights: Sequence[str] = ())
     else:
         subject = texts.ngettext("eventflow: %(num)d update", "eventflow: %(num)d updates", num) % {"num": num}
     footer = f'<p style="{FOOTER_STYLE}">'
-    by_subject: dict[str, list[Mail]] = {}
-    for mail in mails:
-        by_subject.setdefault(mail.subject, []).append(mail)
+    bodies, text_link = _without_shared_link([mail.text.split(TEXT_FOOTER)[0].strip() for mail in mails], "://")
+    inners = [mail.html.split("<body>", 1)[-1].rsplit("</body>", 1)[0].split(footer)[0].strip() for mail in mails]
+    inners, page_link = _without_shared_link(inners, LINK_HTML)
+    by_subject: dict[str, list[int]] = {}
+    for index, mail in enumerate(mails):
+        by_subject.setdefault(mail.subject, []).append(index)
     text: list[str] = []
     page: list[str] = []
-    for heading, same in by_subject.items():
-        bodies = [mail.text.split(TEXT_FOOTER)[0].strip() for mail in same]
-        inners = [mail.html.split("<body>", 1)[-1].rsplit("</body>", 1)[0].split(footer)[0].strip() for mail in same]
-        text.append(f"{heading}\n{'=' * len(heading)}\n" + _shared_link_once(bodies, "://", "\n\n") + "\n")
-        page.append(f"<h2>{html.escape(heading)}</h2>\n" + _shared_link_once(inners, LINK_HTML, "\n"))
+    for heading, indexes in by_subject.items():
+        lines, link = _without_shared_link([bodies[i] for i in indexes], "://")
+        text.append(f"{heading}\n{'=' * len(heading)}\n" + "\n\n".join([*lines, *([link] if link else [])]) + "\n")
+        parts, link = _without_shared_link([inners[i] for i in indexes], LINK_HTML)
+        page.append(f"<h2>{html.escape(heading)}</h2>\n" + "\n".join([*parts, *([link] if link else [])]))
+    text.extend([text_link + "\n"] if text_link else [])
+    page.extend([page_link] if page_link else [])
     text.append(f"{TEXT_FOOTER.lstrip()}{footer_text(texts)}")
     page.append(f"{footer}{html.escape(footer_text(texts))}</p>")
     return _mail(texts, subject, text, page)
 
 
-def _shared_link_once(bodies: Sequence[str], link_mark: str, gap: str) -> str:
-    """The bodies one after the other; when they all end with the same link line, that line once, after the last."""
-    last = bodies[-1].rsplit("\n", 1)[-1]
-    shared = len(bodies) > 1 and link_mark in last and all(b.endswith("\n" + last) for b in bodies)
-    if not shared:
-        return gap.join(bodies)
-    return gap.join(body.removesuffix(last).rstrip() for body in bodies) + gap + last
+def _without_shared_link(bodies: Sequence[str], link_mark: str) -> tuple[list[str], str | None]:
+    """The bodies without the link line they all end with, and that line (none when they do not all share it)."""
+    last = bodies[-1].rsplit("\n", 1)[-1] if bodies else ""
+    if len(bodies) < 2 or link_mark not in last or not all(body.endswith("\n" + last) for body in bodies):
+        return list(bodies), None
+    return [body.removesuffix(last).rstrip() for body in bodies], last
 
 
 def _mail(texts: Translator, subject: str, text: Sequence[str], page: Sequence[str]) -> Mail:
