@@ -90,6 +90,6 @@ Feature: People hear about what concerns them, by e-mail
 
   Scenario: Ten versions sent within a minute reach each person as one e-mail
     When "Alex Martin" sends 10 versions of "Affiche" of "Soirée Disco" within a minute
-    Then "Camille" gets the e-mail "eventflow : 10 nouvelles"
-    And "Léa" gets the e-mail "eventflow : 10 nouvelles"
+    Then "Camille" gets the e-mail "Soirée Disco : 10 nouvelles"
+    And "Léa" gets the e-mail "Soirée Disco : 10 nouvelles"
     And nobody else gets an e-mail

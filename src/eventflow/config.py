@@ -69,9 +69,16 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _base_url(env: Mapping[str, str]) -> str:
-    """Where people open eventflow: e-mails link to ``{base_url}/events/{id}``."""
-    raw = (env.get("EVENTFLOW_BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
+#: The file of the data folder where ``eventflow serve`` notes the address it serves, for cron's e-mails.
+SERVED_URL_FILE = "served_url"
+
+
+def _base_url(env: Mapping[str, str], data_dir: Path) -> str:
+    """Where people open eventflow: e-mails link to ``{base_url}/events/{id}``; without ``EVENTFLOW_BASE_URL``, the
+    address ``eventflow serve`` last served from this data folder (so that cron's digest links there too)."""
+    served = data_dir / SERVED_URL_FILE
+    last_served = served.read_text().strip() if served.is_file() else ""
+    raw = (env.get("EVENTFLOW_BASE_URL") or last_served or "http://127.0.0.1:8000").strip().rstrip("/")
     if not raw.startswith(("http://", "https://")) or len(raw.split("://", 1)[1]) == 0:
         raise ConfigError(
             "EVENTFLOW_BASE_URL=%(raw)r must be an http:// or https:// address (e.g. https://eventflow.example.org)",
@@ -199,7 +206,7 @@ class Settings:
             smtp_url=env.get("EVENTFLOW_SMTP_URL") or None,
             secret_key_value=env.get("EVENTFLOW_SECRET_KEY") or None,
             trust_forwarded_proto=env.get("EVENTFLOW_TRUST_FORWARDED_PROTO", "").strip().lower() in TRUE_WORDS,
-            base_url=_base_url(env),
+            base_url=_base_url(env, data_dir),
             body_timeout_seconds=_number(env, "EVENTFLOW_BODY_TIMEOUT_SECONDS", 30),
             image_decodes=_count(env, "EVENTFLOW_IMAGE_DECODES", 2),
             unfinished_expiry_hours=_number(env, "EVENTFLOW_TUS_EXPIRY_HOURS", 24),
@@ -219,6 +226,13 @@ class Settings:
             host = socket.gethostname() or "127.0.0.1"
         shown = f"[{host}]" if ":" in host else host
         return evolve(self, base_url=f"http://{shown}:{port}")
+
+    def note_served(self) -> None:
+        """Keep the address ``eventflow serve`` serves in the data folder: the other commands (cron's ``digest`` and
+        ``remind``) link to it too while ``EVENTFLOW_BASE_URL`` is unset."""
+        if not self.base_url_given:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            (self.data_dir / SERVED_URL_FILE).write_text(self.base_url + "\n")
 
     @property
     def files_dir(self) -> Path:

@@ -3,7 +3,8 @@
 - ``smtp://host:25`` plain SMTP; ``smtp://host:587?starttls=1`` or ``smtp+starttls://host:587`` upgrades with STARTTLS;
 - ``smtps://host:465`` SMTP over TLS from the first byte;
 - ``smtp://user:password@host`` logs in (user and password percent-encoded in the URL);
-- ``?from=eventflow@example.org`` sets the sender (default ``eventflow@<host>``); ``?timeout=20`` in seconds.
+- ``?from=eventflow@example.org`` sets the sender (default: the login when it is an address, as mail providers
+  refuse another sender from it; else ``eventflow@<host>``); ``?timeout=20`` in seconds.
 
 Messages are multipart (plain text, plus HTML when given), UTF-8 throughout: accented subjects are encoded as
 RFC 2047 words and bodies as UTF-8, so "Récap" reads "Récap" in every mail client.
@@ -58,14 +59,16 @@ class SmtpConfig:
             raise ConfigError(
                 "EVENTFLOW_SMTP_URL (%(shown)s): the port and timeout must be numbers", shown=shown
             ) from None
+        username = unquote(parts.username) if parts.username else None
+        login_address = username if username and "@" in username else None
         return cls(
             host=parts.hostname,
             port=port,
             ssl=scheme == "smtps",
             starttls=scheme == "smtp+starttls" or query.get("starttls", "").lower() in TRUE_WORDS,
-            username=unquote(parts.username) if parts.username else None,
+            username=username,
             password=unquote(parts.password) if parts.password else None,
-            sender=query.get("from") or f"eventflow@{parts.hostname}",
+            sender=query.get("from") or login_address or f"eventflow@{parts.hostname}",
             timeout=timeout,
         )
 

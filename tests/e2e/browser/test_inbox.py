@@ -62,6 +62,12 @@ def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> 
     items.nth(1).locator('[data-action="mark-read"]').click()
     expect(page.locator(".inbox-item.unread")).to_have_count(2)
     expect(badge).to_have_text("2")
+    items.first.locator('[data-action="open-notification"]').click()  # read it on its card, then come back
+    page.wait_for_url(f"{base}/events/{soon}")
+    expect(page.locator("[data-inbox-link] .count-badge")).to_have_text("1")
+    page.go_back()
+    expect(page.locator(".inbox-item.unread")).to_have_count(1)  # not shown unread again
+    expect(badge).to_have_text("1")
     page.locator('[data-action="mark-all-read"]').click()
     expect(page.locator(".inbox-item.unread")).to_have_count(0)
     expect(badge).to_be_hidden()
@@ -75,6 +81,12 @@ def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> 
     expect(rows.first).to_contain_text("Story néon")
     expect(rows.first).to_contain_text("En retard")
     expect(rows.nth(1)).to_contain_text("Affiche bal")
+    expect(page.locator("thead th").first).to_have_text("À rendre le")  # the date it is due, not "Attendus"
+    if page.profile == "phone":  # rows stacked: each of the two dates says which one it is
+        labels = rows.first.locator("td[data-label]").evaluate_all(
+            "cells => cells.map(c => getComputedStyle(c, '::before').content)"
+        )
+        assert labels == ['"À rendre le"', '"Soirée"'], labels
     shot(page, "my-deliverables")
     rows.first.locator("a").click()
     page.wait_for_url(f"{base}/events/{soon}")
@@ -83,8 +95,33 @@ def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> 
     expect(follow).to_have_text("Ne plus suivre")  # she works on it: she follows it
     follow.click()
     expect(follow).to_have_text("Suivre")
+    follow.click()
+    toast = page.locator(".toast", has_text="Vous suivez cette soirée")
+    expect(toast).to_be_visible()
+    box, width = toast.bounding_box(), page.viewport_size["width"]
+    widest = min(640, width - 32)  # a message that wraps takes the width it may, it is no narrow bubble
+    assert box["height"] < 50 or box["width"] >= widest - 1, f"a narrow bubble cutting its words: {box}"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    shot(page, "card-follow-toast", full_page=False)
+    follow.click()
+    expect(follow).to_have_text("Suivre")
     shot(page, "card-follow", full_page=False)
     page.reload()
     expect(page.locator('[data-action="follow"]')).to_have_text("Suivre")
     nora = next(u for u in services.users.list() if u.email == email)
     assert nora.id not in services.events.card(soon).followers
+
+    page.goto(f"{base}/profile")  # the e-mail preferences are called so, not like the inbox
+    expect(page.locator(".profile-panel h2")).to_have_text("Mes e-mails")
+    expect(page.get_by_text(f"eventflow token create {email}")).to_be_visible()
+
+
+def test_a_newcomer_s_empty_inbox_says_what_will_come_and_offers_nothing_to_mark(desktop: Any, live: Live) -> None:
+    base, services, _ = live
+    services.users.add(None, "zoe.nouvelle@bars.fr", "Zoé Nouvelle", password=PASSWORD)
+    login(desktop, "zoe.nouvelle@bars.fr")
+    desktop.goto(f"{base}/notifications")
+    expect(desktop.get_by_text("Aucune notification pour le moment.")).to_be_visible()
+    expect(desktop.locator('[data-action="mark-all-read"]')).to_have_count(0)
+    expect(desktop.locator("[data-inbox-link] .count-badge")).to_be_hidden()
+    shot(desktop, "notifications-empty")

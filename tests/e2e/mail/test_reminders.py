@@ -23,6 +23,7 @@ from tests.e2e.mail.test_cron import EVENTFLOW
 from tests.support.mail import BASE_URL, Mailbox
 from tests.support.team import Team
 
+FOOTER_FR = "Vous recevez ce message selon vos préférences de notification dans eventflow."
 NIGHT = dt.date(2026, 12, 4)  # J-7 on 27 November; today is 25 November
 
 
@@ -58,10 +59,33 @@ def test_eventflow_remind_emails_each_assignee_in_their_language_once_a_day(
     assert again.output == "Reminders queued: 0; already sent: 2.\nSent 0 e-mail(s).\n"
     clock.advance(days=2)  # 27 November: J-7 of Nuit Disco; no run on the 26th, when Soirée Disco was at J-9
     runner.invoke(cli, ["remind"], obj=services)
-    assert sorted(m.subject for m in mailbox.to("alex.martin@bars.fr")[1:]) == [
-        "J-7 today: Poster A3 — Nuit Disco",
-        "J-7 tomorrow: Affiche été — Soirée Disco",  # the missed first reminder, a day late
-    ]
+    (both,) = mailbox.to("alex.martin@bars.fr")[1:]  # his two reminders of the day in one e-mail
+    assert both.subject == "Soirée Disco, Nuit Disco: 2 updates"
+    body = both.part("plain")
+    assert "J-7 today: Poster A3 — Nuit Disco" in body
+    assert "J-7 tomorrow: Affiche été — Soirée Disco" in body  # the missed first reminder, a day late
+
+
+def test_the_reminders_of_a_night_nobody_is_assigned_to_reach_its_planner_as_one_e_mail(
+    services: Services, team: Team, mailbox: Mailbox
+) -> None:
+    bar = services.bars.list()[0]
+    event_id = services.events.create(team.camille, "Blind Test", NIGHT, [bar.id or 0]).summary.event.id or 0
+    for name in ("Totem", "Door LED", "Story"):
+        services.events.add_slot(team.camille, event_id, name, "1080x1920")
+    services.outbox.send_due()
+    mailbox.received.clear()
+
+    assert CliRunner().invoke(cli, ["remind"], obj=services).exit_code == 0
+    (mail,) = mailbox.to("camille@bars.fr")  # not three e-mails at once about the same night
+    assert mail.subject == "Blind Test : 3 nouvelles"
+    body = mail.part("plain")
+    for name in ("Totem", "Door LED", "Story"):
+        assert f"J-7 dans 2 jours : {name} — Blind Test" in body
+    assert body.count("Personne n'en est encore chargé.") == 3
+    assert body.count(f"Ouvrir la fiche : {BASE_URL}/events/{event_id}") == 1  # one night: its card's link once
+    assert body.rstrip().endswith(f"Ouvrir la fiche : {BASE_URL}/events/{event_id}\n\n--\n{FOOTER_FR}")
+    assert mail.part("html").count(f'href="{BASE_URL}/events/{event_id}"') == 1
 
 
 def test_the_console_script_reminds_once_from_cron(tmp_path: Path, smtp_server: Controller, mailbox: Mailbox) -> None:

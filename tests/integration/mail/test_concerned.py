@@ -163,13 +163,18 @@ def test_ten_uploads_within_a_minute_reach_each_person_as_one_e_mail(
     report = services.outbox.send_due()
     assert report.sent == 2 and services.outbox.send_due().sent == 0
     (mail,) = mailbox.to("camille@bars.fr")
-    assert mail.subject == "eventflow : 10 nouvelles"
+    assert mail.subject == "Soirée Disco : 10 nouvelles"  # which night, seen in the list of e-mails
     body = mail.part("plain")
     assert body.count("Alex Martin a mis « Affiche été » de « Soirée Disco » (5 décembre 2026) en validation.") == 10
     assert body.count("Vous recevez ce message") == 1
-    assert mail.part("html").count(f'href="{BASE_URL}/events/{team.event_id}"') == 10
+    # one heading and one link for the ten lines about the same slot, not ten times each
+    assert body.count("À valider : Affiche été — Soirée Disco") == 1
+    assert body.count(f"Ouvrir la fiche : {BASE_URL}/events/{team.event_id}") == 1
+    page = mail.part("html")
+    assert page.count(f'href="{BASE_URL}/events/{team.event_id}"') == 1 and page.count("<h2>") == 1
+    assert page.index("Alex Martin") < page.index(f'href="{BASE_URL}/events/{team.event_id}"')
     (lea,) = mailbox.to("lea@bars.fr")
-    assert lea.subject == "eventflow : 10 nouvelles"
+    assert lea.subject == "Soirée Disco : 10 nouvelles"
 
     clock.advance(minutes=5)
     services.comments.add(team.camille, team.event_id, "@alex.martin super, merci")
@@ -214,3 +219,39 @@ def test_eventflow_serve_on_another_port_writes_that_port_in_the_e_mails(
         assert f"http://127.0.0.1:8123/events/{event_id}" in mail.text
     finally:
         services.database.dispose()  # type: ignore[attr-defined]
+
+
+def test_cron_s_digest_links_where_eventflow_serve_last_served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from eventflow.bootstrap import bootstrap
+    from eventflow.config import Settings
+    from eventflow.core.clock import SystemClock
+    from eventflow.entrypoints.cli import cli
+    from eventflow.entrypoints.web import server
+
+    monkeypatch.delenv("EVENTFLOW_BASE_URL", raising=False)
+    monkeypatch.delenv("EVENTFLOW_DATABASE_URL", raising=False)
+    monkeypatch.setenv("EVENTFLOW_TIMEZONE", "Europe/Paris")
+    served: list[Services] = []
+    monkeypatch.setattr(server, "run", lambda services, host, port: served.append(services))
+    assert CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "serve", "--port", "8123"]).exit_code == 0
+    (services,) = served
+    try:
+        lea = services.users.add(None, "lea@bars.fr", "Léa")
+        bar = services.bars.add(None, "Le Comptoir")
+        night = SystemClock("Europe/Paris").today() + dt.timedelta(days=3)  # J-7 is past: late, in the digest
+        event_id = services.events.create(None, "Soirée Mousse", night, [bar.id or 0]).summary.event.id
+        services.events.add_slot(None, event_id or 0, "Vidéo écran", assignee_id=lea.id)
+    finally:
+        services.database.dispose()  # type: ignore[attr-defined]
+
+    digest = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "digest", "--queue-only"])  # cron, a new process
+    assert digest.exit_code == 0, digest.output
+    later = bootstrap(Settings.from_env({"EVENTFLOW_DATA_DIR": str(tmp_path)}))
+    try:
+        (mail,) = [m for m in later.outbox.list(None) if m.kind == "digest"]
+        assert f"http://127.0.0.1:8123/events/{event_id}" in mail.text
+        assert "127.0.0.1:8000" not in mail.text
+    finally:
+        later.database.dispose()  # type: ignore[attr-defined]

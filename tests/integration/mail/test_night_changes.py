@@ -88,7 +88,7 @@ def test_the_news_of_a_night_leaves_grouped_with_the_other_e_mails_of_the_minute
     clock.advance(minutes=1)
     services.outbox.send_due()
     [mail] = mailbox.to("alex.martin@bars.fr")  # the comment, the move and the cancel as one message
-    assert mail.subject == "eventflow: 3 updates"
+    assert mail.subject == "Soirée Disco: 3 updates"
     body = mail.part("plain")
     assert "Moved to December 12, 2026: Soirée Disco" in body and "Cancelled: Soirée Disco" in body
     assert mailbox.to("camille@bars.fr") == []  # she made both changes

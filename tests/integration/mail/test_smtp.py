@@ -27,6 +27,12 @@ HTML = '<p>Bonjour Léa, l\'affiche « Été » est validée.</p><a href="https:
         ),
         ("smtp+starttls://mail.local", SmtpConfig("mail.local", 587, starttls=True, sender="eventflow@mail.local")),
         (
+            "smtp+starttls://mailer:pw@mail.local",  # a login that is no address: eventflow@ the server
+            SmtpConfig(
+                "mail.local", 587, starttls=True, username="mailer", password="pw", sender="eventflow@mail.local"
+            ),
+        ),
+        (
             "smtps://me%40bars.fr:p%C3%A4ss%3Aw@mail.local?timeout=5",
             SmtpConfig(
                 "mail.local",
@@ -34,7 +40,7 @@ HTML = '<p>Bonjour Léa, l\'affiche « Été » est validée.</p><a href="https:
                 ssl=True,
                 username="me@bars.fr",
                 password="päss:w",
-                sender="eventflow@mail.local",
+                sender="me@bars.fr",  # providers refuse another sender from this login
                 timeout=5.0,
             ),
         ),

@@ -115,9 +115,11 @@ def card_link(base_url: str, event_id: int) -> str:
 
 
 def enqueue(ctx: Context, uow: UnitOfWork, user: User, kind: str, mail: Mail, event_id: int | None = None,
-            dedupe_key: str | None = None, group_window: dt.timedelta | None = None) -> OutboxMessage:  # fmt: skip
+            dedupe_key: str | None = None, group_window: dt.timedelta | None = None,
+            group: str | None = None) -> OutboxMessage:  # fmt: skip
     """Queue one message for one user; the outbox sender delivers it after the commit (with a ``group_window``:
-    that long after, with the other grouped messages to that user still pending then)."""
+    that long after, with the other grouped messages to that user still pending then; with a ``group``: at once,
+    with the messages of that group queued in the same transaction)."""
     now = ctx.clock.now()
     grouped = group_window is not None and group_window > dt.timedelta(0)
     return uow.outbox.add(
@@ -125,7 +127,7 @@ def enqueue(ctx: Context, uow: UnitOfWork, user: User, kind: str, mail: Mail, ev
             kind=kind, recipient=user.email, subject=mail.subject, text=mail.text, html=mail.html,
             created_at=now, next_attempt_at=now + group_window if grouped and group_window else now,
             user_id=user.id, event_id=event_id, dedupe_key=dedupe_key,
-            group_key=f"user:{user.id}" if grouped else None,
+            group_key=f"user:{user.id}" if grouped else group,
         )
     )  # fmt: skip
 

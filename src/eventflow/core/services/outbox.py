@@ -155,7 +155,9 @@ class OutboxService:
         if len(mails) == 1:
             return mails[0]
         reader = uow.users.get(group[0].user_id) if group[0].user_id is not None else None
-        return bundle(self.ctx.translations(reader.language if reader else Language.FR), mails)
+        events = (uow.events.get(event_id) for event_id in dict.fromkeys(m.event_id for m in group if m.event_id))
+        nights = [event.name for event in events if event is not None]
+        return bundle(self.ctx.translations(reader.language if reader else Language.FR), mails, nights)
 
     def _settle(self, message_ids: builtins.list[int], token: str, error: str | None) -> OutboxStatus | None:
         """Record the outcome of our attempt: sent, or failed and due again later (or given up)."""

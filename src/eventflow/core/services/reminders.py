@@ -3,11 +3,10 @@ the inbox of the person e-mailed (kind ``reminder``).
 
 Every enabled slot not yet approved whose J-7 is two days away or today (``rules_reminders``) is reminded to the
 people who should act on it (``reminder_recipients``), in their language, if they kept the ``reminders``
-preference (on by default). Once per slot, step and deadline: the outbox's dedupe key
-``reminder:<step>:<slot>:<due date>:<user>`` makes a second run on the same day queue nothing (nor a second inbox
-line), and a night moved to
-another date be reminded again for its new deadline. ``eventflow remind`` (cron) and the web server's worker both run
-it; two runs at once queue each reminder once.
+preference (on by default); a person's reminders of one run leave as one e-mail. Once per slot, step and
+deadline: the outbox's dedupe key ``reminder:<step>:<slot>:<due date>:<user>`` makes a second run on the same day
+queue nothing (nor a second inbox line), and a night moved to another date be reminded again for its new deadline.
+``eventflow remind`` (cron) and the web server's worker both run it; two runs at once queue each reminder once.
 """
 
 from __future__ import annotations
@@ -92,7 +91,8 @@ class ReminderService:
                         already += 1
                         continue
                     mail, intro = self._mail(user, event, slot, step, today)
-                    enqueue(self.ctx, uow, user, REMINDERS, mail, event.id, dedupe_key=key)
+                    group = f"reminders:{user.id}:{today.isoformat()}"  # a person's reminders of the day: one e-mail
+                    enqueue(self.ctx, uow, user, REMINDERS, mail, event.id, dedupe_key=key, group=group)
                     uow.notifications.add(Notification(user.id or 0, "reminder", intro, self.ctx.clock.now(), event.id))
                     queued += 1
             uow.commit()

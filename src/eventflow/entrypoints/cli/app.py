@@ -47,6 +47,7 @@ def serve(runtime: Runtime, host: str, port: int) -> None:
 
     if runtime.built is None:  # the links of e-mails and feeds are made by the services: set before they are built
         runtime.settings = runtime.settings.served_at(host, port)
+        runtime.settings.note_served()
     run(runtime.services, host, port)
 
 

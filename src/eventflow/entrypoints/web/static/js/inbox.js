@@ -43,3 +43,17 @@ document.addEventListener("click", async (event) => {
     toast(err.message, true);
   }
 });
+
+// Back from a card, the browser shows the page as it first came: show what has been read since.
+addEventListener("pageshow", async (event) => {
+  const [navigation] = performance.getEntriesByType("navigation");
+  if (!event.persisted && navigation?.type !== "back_forward") return;
+  try {
+    const lines = await api("GET", "/api/notifications");
+    const read = new Set(lines.filter((line) => line.read).map((line) => String(line.id)));
+    markShown([...document.querySelectorAll(".inbox-item.unread")].filter((item) => read.has(item.dataset.notificationId)));
+    showUnread(lines.filter((line) => !line.read).length);
+  } catch (err) {
+    toast(err.message, true);
+  }
+});
