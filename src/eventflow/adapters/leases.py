@@ -110,6 +110,7 @@ class _Heartbeat(threading.Thread):
         self._interval = interval
 
     def run(self) -> None:
+        missed = 0
         while True:
             time.sleep(self._interval)
             leases = self._leases()
@@ -118,8 +119,13 @@ class _Heartbeat(threading.Thread):
             try:
                 if not leases.beat(self._lease_id):
                     return
-            except Exception as error:  # the database is away: try again next beat, the lease lasts several beats
-                log.warning("could not renew the lease %s of this process: %s", self._lease_id, error)
+                missed = 0
+            except Exception as error:  # the database is away or busy: try again next beat, the lease lasts several
+                missed += 1
+                # One beat missed while a long write holds the database (SQLite during `eventflow demo`) is routine;
+                # a second one in a row is worth a line in the log.
+                log.log(logging.WARNING if missed > 1 else logging.DEBUG,
+                        "could not renew the lease %s of this process: %s", self._lease_id, error)  # fmt: skip
             del leases
 
 

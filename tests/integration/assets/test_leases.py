@@ -126,6 +126,32 @@ def test_the_heartbeat_keeps_the_lease_of_this_process_alive() -> None:
     assert lease.expires_at > clock.now()
 
 
+def test_a_beat_missed_while_the_database_is_busy_is_retried_quietly_and_two_in_a_row_are_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`eventflow demo` holds SQLite's write lock for a while: one renewal that fails then is no news for the person
+    watching the terminal; a database away for two beats is."""
+    memory, clock = memory_uow_factory(), SystemClock()
+    failing = {"beats": 0}
+
+    def uow(read_only: bool = False) -> object:
+        if failing["beats"]:
+            failing["beats"] -= 1
+            raise errors.TryAgain("another one touched the same data")
+        return memory(read_only=read_only)
+
+    leases = ProcessLeases(uow, clock, ttl=dt.timedelta(seconds=5), heartbeat=dt.timedelta(seconds=0.1))  # type: ignore[arg-type]
+    leases.current()
+    with caplog.at_level("DEBUG", logger="eventflow.leases"):
+        failing["beats"] = 1
+        time.sleep(0.5)
+        assert [r.levelname for r in caplog.records if "could not renew" in r.message] == ["DEBUG"]
+        caplog.clear()
+        failing["beats"] = 2
+        time.sleep(0.5)
+    assert [r.levelname for r in caplog.records if "could not renew" in r.message] == ["DEBUG", "WARNING"]
+
+
 # -- resumable uploads -------------------------------------------------------------------------------------------
 def test_a_resumable_upload_holds_its_length_from_creation_within_a_cap_per_person(
     services: Services, admin: User, member: User
