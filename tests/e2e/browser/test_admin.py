@@ -164,3 +164,28 @@ def test_admin_pages_fit_a_1024_px_window(laptop: Any, section: str) -> None:
         box = button.bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1024, (section, button.inner_text(), box)
     shot(laptop, f"admin-{section}")
+
+
+def test_the_audit_log_says_themes_and_webhooks_in_words(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    admin = services.users.by_email("ada@bars.fr")
+    services.themes.set(admin, "2031-09", "Rentrée Rock", "Guitares et cuir.")
+    hook = services.webhooks.add(admin, "https://hooks.example/rock", "s" * 24, ["deliverable.approved"])
+    services.webhooks.remove(admin, hook.id or 0)
+    login(desktop)
+
+    desktop.goto(f"{desktop.base}/admin/audit?entity_type=theme")
+    theme = desktop.locator(".audit-table tbody tr", has_text="Rentrée Rock").first.inner_text()
+    assert "septembre 2031" in theme, theme
+    assert not re.search(r"\b(id|month|year)\b|\b9\b", theme), theme
+
+    desktop.goto(f"{desktop.base}/admin/audit")
+    about = [o.strip() for o in desktop.locator("select[name=entity_type] option").all_inner_texts()]
+    assert "Webhook" in about, about
+    desktop.select_option("select[name=action]", "webhook.deleted")
+    desktop.get_by_role("button", name="Rechercher").click()
+    desktop.wait_for_url(re.compile(r"action=webhook.deleted"))
+    deleted = desktop.locator(".audit-table tbody tr").first.inner_text()
+    assert "a supprimé un webhook" in deleted and "Un livrable est validé" in deleted, deleted
+    assert not re.search(r"webhook\.deleted|deliverable\.approved|\burl\b|\bevents\b|#\d", deleted), deleted
+    shot(desktop, "admin-audit-words", full_page=False)

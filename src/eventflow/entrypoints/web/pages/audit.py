@@ -18,6 +18,7 @@ PAGE_ROWS = 50
 FILTERS = ("person", "entity_type", "action", "from", "to")
 ENTITY_TYPES = (
     "event", "deliverable", "asset", "comment", "user", "token", "bar", "theme", "template", "storage", "outbox",
+    "webhook", "settings",
 )  # fmt: skip
 ACTIONS = (
     "event.created", "event.updated", "event.deleted", "event.archived", "event.restored",
@@ -25,6 +26,7 @@ ACTIONS = (
     "comment.added", "comment.edited", "comment.deleted", "storage.purged", "storage.alert",
     "user.created", "user.updated", "user.password_set", "token.created", "token.revoked", "bar.created", "bar.updated",
     "theme.created", "theme.updated", "template.created", "template.updated", "outbox.retried", "settings.updated",
+    "webhook.created", "webhook.deleted",
 )  # fmt: skip
 
 
