@@ -148,6 +148,17 @@ def test_a_password_reset_asks_in_a_dialog_with_the_usual_rule(page: Any, live: 
     assert services.users.authenticate(email, "a brand new one").email == email
 
 
+def test_a_name_too_long_is_refused_in_french_words(desktop: Any) -> None:
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/users")
+    form = desktop.locator("form[data-api='POST /api/users']")
+    form.locator("input[name=name]").fill("Zoé " * 60)
+    form.locator("input[name=email]").fill("zoe-long@bars.fr")
+    form.locator("input[name=password]").fill("a long enough one")
+    form.get_by_role("button", name="Ajouter").click()
+    expect_text(form.locator(".form-error"), "Le nom dépasse 200 caractères")
+
+
 def expect_text(locator: Any, text: str) -> None:
     locator.wait_for(state="visible")
     assert locator.inner_text().strip() == text

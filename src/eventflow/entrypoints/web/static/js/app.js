@@ -17,10 +17,15 @@ export function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+/** An API's message as a sentence people read: it starts with a capital ("le nom dépasse…" → "Le nom dépasse…"). */
+export function sentence(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
     // 401 on a page: the session ended (expired, logged out elsewhere); the API's words are for scripts
-    super(status === 401 ? t("logged_out") : body?.description || body?.title || t("error"));
+    super(status === 401 ? t("logged_out") : sentence(body?.description || body?.title || t("error")));
     this.status = status;
     this.body = body;
   }
