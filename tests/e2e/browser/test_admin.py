@@ -148,6 +148,21 @@ def test_a_password_reset_asks_in_a_dialog_with_the_usual_rule(page: Any, live: 
     assert services.users.authenticate(email, "a brand new one").email == email
 
 
+def test_an_admin_changes_a_member_s_role_in_the_users_table(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    email = "role-change@bars.fr"
+    services.users.add(None, email, "Rosa Role", password="a long enough one")
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/users")
+    assert desktop.locator("tr", has_text="ada@bars.fr").locator("select").count() == 0  # not one's own role
+    desktop.get_by_label("Rôle de Rosa Role").select_option("admin")
+    desktop.locator("#toast", has_text="Enregistré").wait_for()
+    assert services.users.by_email(email).is_admin
+    desktop.reload()
+    assert desktop.get_by_label("Rôle de Rosa Role").input_value() == "admin"
+    shot(desktop, "admin-users-role", full_page=False)
+
+
 def test_a_name_too_long_is_refused_in_french_words(desktop: Any) -> None:
     login(desktop)
     desktop.goto(f"{desktop.base}/admin/users")

@@ -1,5 +1,5 @@
-// Admin actions that are not plain forms: deactivate / reactivate, password reset (a dialog), a bar's screens (rows
-// of kind, label and specs), storage jobs, e-mail retries, webhook tests and deletions.
+// Admin actions that are not plain forms: a user's role, deactivate / reactivate, password reset (a dialog), a bar's
+// screens (rows of kind, label and specs), storage jobs, e-mail retries, webhook tests and deletions.
 import { api, t, toast } from "./app.js";
 
 function size(bytes) {
@@ -77,6 +77,23 @@ function generalError(form, message) {
   const general = form.querySelector(".form-error");
   if (general) { general.textContent = message; general.hidden = false; } else toast(message, true);
 }
+
+// -- a user's role: chosen in the table, saved at once (put back if the server refuses)
+document.addEventListener("change", async (event) => {
+  const select = event.target.closest('[data-action-change="user-role"]');
+  if (!select) return;
+  const row = select.closest("[data-user-id]");
+  select.disabled = true;
+  try {
+    await api("PATCH", `/api/users/${row.dataset.userId}`, { role: select.value });
+    toast(t("saved"));
+  } catch (err) {
+    select.value = select.value === "admin" ? "member" : "admin";
+    toast(err.message, true);
+  } finally {
+    select.disabled = false;
+  }
+});
 
 // -- password reset: a dialog with the rule the server applies ----------------------------------------------------
 const passwordDialog = document.getElementById("password-dialog");
