@@ -163,6 +163,22 @@ def test_an_admin_changes_a_member_s_role_in_the_users_table(desktop: Any, live:
     shot(desktop, "admin-users-role", full_page=False)
 
 
+def test_templates_show_their_whole_names_and_no_made_up_screen_kind(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    if "Story Instagram animée" not in [t.name for t in services.templates.list()]:
+        services.templates.add(None, "Story Instagram animée", "1080x1920 mp4, 15 s", is_default=False)
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/templates")
+    rows = desktop.locator("form.template-row")
+    assert rows.count() > 0
+    for row in rows.all():
+        name = row.locator("input[name=name]")
+        assert name.evaluate("el => el.scrollWidth <= el.clientWidth"), f"{name.input_value()!r} is cut"
+        kind = row.locator("input[name=hardware_kind]")
+        assert kind.input_value() or not kind.get_attribute("placeholder"), "an empty kind looks filled in"
+    shot(desktop, "admin-templates", full_page=False)
+
+
 def test_a_name_too_long_is_refused_in_french_words(desktop: Any) -> None:
     login(desktop)
     desktop.goto(f"{desktop.base}/admin/users")
