@@ -179,6 +179,19 @@ def test_templates_show_their_whole_names_and_no_made_up_screen_kind(desktop: An
     shot(desktop, "admin-templates", full_page=False)
 
 
+def test_an_english_admin_reads_freed_space_in_english_units(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    email = "storage-en@bars.fr"
+    services.users.add(None, email, "Stella Storage", role="admin", password="a long enough one", language="en")
+    login(desktop, email, "a long enough one")
+    desktop.goto(f"{desktop.base}/admin/storage")
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    desktop.get_by_role("button", name="Purge old versions").click()
+    toast = desktop.locator("#toast", has_text="Freed")
+    toast.wait_for()
+    assert re.fullmatch(r"Freed: [\d.,]+ (bytes|kB|MB|GB)", toast.inner_text()), toast.inner_text()
+
+
 def test_a_name_too_long_is_refused_in_french_words(desktop: Any) -> None:
     login(desktop)
     desktop.goto(f"{desktop.base}/admin/users")
