@@ -192,6 +192,23 @@ def test_an_english_admin_reads_freed_space_in_english_units(desktop: Any, live:
     assert re.fullmatch(r"Freed: [\d.,]+ (bytes|kB|MB|GB)", toast.inner_text()), toast.inner_text()
 
 
+def test_a_screen_label_is_one_line_not_a_paragraph(desktop: Any) -> None:
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/bars")
+    add = desktop.locator("form[data-bar-form^='POST']")
+    add.get_by_role("button", name="Ajouter un écran").click()
+    label = add.locator("[data-screen-row] input[name=label]")
+    label.press_sequentially("L" * 90)
+    assert len(label.input_value()) == 80
+    csrf = next(c["value"] for c in desktop.context.cookies() if c["name"].endswith("eventflow_csrf"))
+    answer = desktop.request.post(
+        f"{desktop.base}/api/bars",
+        data={"name": "Le Long", "hardware": {"screens": [{"kind": "cube_led", "label": "L" * 81, "specs": ""}]}},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert answer.status == 422 and answer.json()["description"] == "le libellé dépasse 80 caractères"
+
+
 def test_a_name_too_long_is_refused_in_french_words(desktop: Any) -> None:
     login(desktop)
     desktop.goto(f"{desktop.base}/admin/users")

@@ -96,7 +96,14 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
 
 
 #: How a message names a field people fill in ("le nom dépasse 200 caractères"), not by its key in the API.
-FIELD_NAMES = {"name": N_("name"), "specs": N_("specs"), "text": N_("text"), "reason": N_("reason")}
+FIELD_NAMES = {
+    "name": N_("name"),
+    "specs": N_("specs"),
+    "text": N_("text"),
+    "reason": N_("reason"),
+    "label": N_("label"),
+    "kind": N_("kind of screen"),
+}
 
 
 def field_name(field: str) -> Message | str:
