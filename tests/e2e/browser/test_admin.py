@@ -3,14 +3,18 @@ pages, the users table at 1024 px, a password reset in a dialog with the usual r
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Screen
+from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import SlotChange
 from tests.support.browser import login, open_page, shot
 from tests.support.seed import MEMBER, Seeded
@@ -102,6 +106,15 @@ def test_the_audit_log_names_people_nights_and_bars_a_page_at_a_time(page: Any, 
     shot(page, "admin-audit-filtered", full_page=False)
     csv_link = page.locator("a[data-export]").get_attribute("href") or ""
     assert f"person={admin.id}" in csv_link and "action=slot.updated" in csv_link
+    with page.expect_download() as download:
+        page.locator("a[data-export]").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+    assert rows[0] == ["Quand", "Qui", "Quoi", "À propos", "Event", "Avant → après"], rows[0]
+    found = services.audit.search(admin, AuditQuery(person=str(admin.id), action="slot.updated", limit=10_000))
+    assert len(rows) == 1 + len(found)  # every match of the filters, not one page
+    assert ["Ada Lovelace", "a modifié un livrable", "Livrable « Flyer · Nuit Tropicale »", "Nuit Tropicale",
+            "Responsable : Max Designer → personne"] in [row[1:] for row in rows], rows[:3]  # fmt: skip
+    assert not any(re.search(r"[{}\[\]]|_id\b|slot\.updated", cell) for row in rows for cell in row), rows[:3]
 
     page.goto(f"{page.base}/admin/audit?action=event.created")
     created = page.locator(".audit-table tbody tr", has_text="Nuit Tropicale").first.inner_text()
