@@ -123,7 +123,7 @@ def log_row(html: str, name: str, label: str, text: str) -> None:
 
 @then("its CSV export link carries the same filters")
 def csv_link(html: str) -> None:
-    assert 'href="/api/audit.csv?person=ada%40bars.fr&amp;entity_type=comment"' in html
+    assert 'href="/admin/audit.csv?person=ada%40bars.fr&amp;entity_type=comment"' in html
 
 
 @when(parsers.parse('"{email}" keeps only "{kind}" in their notifications'))

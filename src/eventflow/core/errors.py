@@ -180,7 +180,7 @@ class TooManyAttempts(EventflowError):
 
     def __init__(self, retry_after: int) -> None:
         minutes = -(-retry_after // 60)
-        super().__init__(N_("too many failed logins; try again in %(minutes)s minute(s)"), minutes=minutes)
+        super().__init__(N_("too many failed logins; try again in %(minutes)s min"), minutes=minutes)
         self.retry_after = retry_after
 
 

@@ -3,14 +3,18 @@ pages, the users table at 1024 px, a password reset in a dialog with the usual r
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.model import Screen
+from eventflow.core.services.audit import AuditQuery
 from eventflow.core.services.events import SlotChange
 from tests.support.browser import login, open_page, shot
 from tests.support.seed import MEMBER, Seeded
@@ -102,6 +106,15 @@ def test_the_audit_log_names_people_nights_and_bars_a_page_at_a_time(page: Any, 
     shot(page, "admin-audit-filtered", full_page=False)
     csv_link = page.locator("a[data-export]").get_attribute("href") or ""
     assert f"person={admin.id}" in csv_link and "action=slot.updated" in csv_link
+    with page.expect_download() as download:
+        page.locator("a[data-export]").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+    assert rows[0] == ["Quand", "Qui", "Quoi", "À propos", "Event", "Avant → après"], rows[0]
+    found = services.audit.search(admin, AuditQuery(person=str(admin.id), action="slot.updated", limit=10_000))
+    assert len(rows) == 1 + len(found)  # every match of the filters, not one page
+    assert ["Ada Lovelace", "a modifié un livrable", "Livrable « Flyer · Nuit Tropicale »", "Nuit Tropicale",
+            "Responsable : Max Designer → personne"] in [row[1:] for row in rows], rows[:3]  # fmt: skip
+    assert not any(re.search(r"[{}\[\]]|_id\b|slot\.updated", cell) for row in rows for cell in row), rows[:3]
 
     page.goto(f"{page.base}/admin/audit?action=event.created")
     created = page.locator(".audit-table tbody tr", has_text="Nuit Tropicale").first.inner_text()
@@ -148,6 +161,78 @@ def test_a_password_reset_asks_in_a_dialog_with_the_usual_rule(page: Any, live: 
     assert services.users.authenticate(email, "a brand new one").email == email
 
 
+def test_an_admin_changes_a_member_s_role_in_the_users_table(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    email = "role-change@bars.fr"
+    services.users.add(None, email, "Rosa Role", password="a long enough one")
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/users")
+    assert desktop.locator("tr", has_text="ada@bars.fr").locator("select").count() == 0  # not one's own role
+    desktop.get_by_label("Rôle de Rosa Role").select_option("admin")
+    desktop.locator("#toast", has_text="Enregistré").wait_for()
+    assert services.users.by_email(email).is_admin
+    desktop.reload()
+    assert desktop.get_by_label("Rôle de Rosa Role").input_value() == "admin"
+    shot(desktop, "admin-users-role", full_page=False)
+
+
+def test_templates_show_their_whole_names_and_no_made_up_screen_kind(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    if "Story Instagram animée" not in [t.name for t in services.templates.list()]:
+        services.templates.add(None, "Story Instagram animée", "1080x1920 mp4, 15 s", is_default=False)
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/templates")
+    rows = desktop.locator("form.template-row")
+    assert rows.count() > 0
+    for row in rows.all():
+        name = row.locator("input[name=name]")
+        assert name.evaluate("el => el.scrollWidth <= el.clientWidth"), f"{name.input_value()!r} is cut"
+        kind = row.locator("input[name=hardware_kind]")
+        assert kind.input_value() or not kind.get_attribute("placeholder"), "an empty kind looks filled in"
+    shot(desktop, "admin-templates", full_page=False)
+
+
+def test_an_english_admin_reads_freed_space_in_english_units(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    email = "storage-en@bars.fr"
+    services.users.add(None, email, "Stella Storage", role="admin", password="a long enough one", language="en")
+    login(desktop, email, "a long enough one")
+    desktop.goto(f"{desktop.base}/admin/storage")
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    desktop.get_by_role("button", name="Purge old versions").click()
+    toast = desktop.locator("#toast", has_text="Freed")
+    toast.wait_for()
+    assert re.fullmatch(r"Freed: [\d.,]+ (bytes|kB|MB|GB)", toast.inner_text()), toast.inner_text()
+
+
+def test_a_screen_label_is_one_line_not_a_paragraph(desktop: Any) -> None:
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/bars")
+    add = desktop.locator("form[data-bar-form^='POST']")
+    add.get_by_role("button", name="Ajouter un écran").click()
+    label = add.locator("[data-screen-row] input[name=label]")
+    label.press_sequentially("L" * 90)
+    assert len(label.input_value()) == 80
+    csrf = next(c["value"] for c in desktop.context.cookies() if c["name"].endswith("eventflow_csrf"))
+    answer = desktop.request.post(
+        f"{desktop.base}/api/bars",
+        data={"name": "Le Long", "hardware": {"screens": [{"kind": "cube_led", "label": "L" * 81, "specs": ""}]}},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert answer.status == 422 and answer.json()["description"] == "le libellé dépasse 80 caractères"
+
+
+def test_a_name_too_long_is_refused_in_french_words(desktop: Any) -> None:
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/users")
+    form = desktop.locator("form[data-api='POST /api/users']")
+    form.locator("input[name=name]").fill("Zoé " * 60)
+    form.locator("input[name=email]").fill("zoe-long@bars.fr")
+    form.locator("input[name=password]").fill("a long enough one")
+    form.get_by_role("button", name="Ajouter").click()
+    expect_text(form.locator(".form-error"), "Le nom dépasse 200 caractères")
+
+
 def expect_text(locator: Any, text: str) -> None:
     locator.wait_for(state="visible")
     assert locator.inner_text().strip() == text
@@ -164,3 +249,28 @@ def test_admin_pages_fit_a_1024_px_window(laptop: Any, section: str) -> None:
         box = button.bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1024, (section, button.inner_text(), box)
     shot(laptop, f"admin-{section}")
+
+
+def test_the_audit_log_says_themes_and_webhooks_in_words(desktop: Any, live: Live) -> None:
+    _, services, _ = live
+    admin = services.users.by_email("ada@bars.fr")
+    services.themes.set(admin, "2031-09", "Rentrée Rock", "Guitares et cuir.")
+    hook = services.webhooks.add(admin, "https://hooks.example/rock", "s" * 24, ["deliverable.approved"])
+    services.webhooks.remove(admin, hook.id or 0)
+    login(desktop)
+
+    desktop.goto(f"{desktop.base}/admin/audit?entity_type=theme")
+    theme = desktop.locator(".audit-table tbody tr", has_text="Rentrée Rock").first.inner_text()
+    assert "septembre 2031" in theme, theme
+    assert not re.search(r"\b(id|month|year)\b|\b9\b", theme), theme
+
+    desktop.goto(f"{desktop.base}/admin/audit")
+    about = [o.strip() for o in desktop.locator("select[name=entity_type] option").all_inner_texts()]
+    assert "Webhook" in about, about
+    desktop.select_option("select[name=action]", "webhook.deleted")
+    desktop.get_by_role("button", name="Rechercher").click()
+    desktop.wait_for_url(re.compile(r"action=webhook.deleted"))
+    deleted = desktop.locator(".audit-table tbody tr").first.inner_text()
+    assert "a supprimé un webhook" in deleted and "Un livrable est validé" in deleted, deleted
+    assert not re.search(r"webhook\.deleted|deliverable\.approved|\burl\b|\bevents\b|#\d", deleted), deleted
+    shot(desktop, "admin-audit-words", full_page=False)

@@ -125,7 +125,7 @@ def test_admins_search_the_audit_log_and_everyone_sets_their_notifications(page:
     rows = page.locator("tr[data-action-name]")
     expect(rows.first).to_be_visible()
     assert all(name.startswith("comment.") for name in rows.evaluate_all("rows => rows.map(r => r.dataset.actionName)"))
-    expect(page.locator('a[href^="/api/audit.csv?entity_type=comment"]')).to_be_visible()
+    expect(page.locator('a[href^="/admin/audit.csv?entity_type=comment"]')).to_be_visible()
     shot(page, "admin-audit")
 
     page.goto(f"{page.base}/profile")

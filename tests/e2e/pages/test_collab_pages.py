@@ -166,7 +166,7 @@ def test_the_audit_log_page_answers_who_deleted_what_with_the_same_filters_in_it
     assert rows == ["comment.deleted"]
     assert "Ada Admin" in html and "a supprimé un commentaire" in html
     assert "Le DJ annule" in html and "<b>Le DJ annule</b>" not in html  # the text that was removed, as plain words
-    assert f'href="/api/audit.csv?person={admin.email.replace("@", "%40")}&amp;entity_type=comment"' in html
+    assert f'href="/admin/audit.csv?person={admin.email.replace("@", "%40")}&amp;entity_type=comment"' in html
     assert 'href="/admin/audit" aria-current="page"' in html
 
 

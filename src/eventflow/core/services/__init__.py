@@ -8,6 +8,7 @@ from typing import Any, Protocol, TypeVar
 from attrs import define, field
 
 from eventflow.core import errors
+from eventflow.core.i18n import N_, Message
 from eventflow.core.model import Activity, User
 from eventflow.core.ports import Clock, PasswordHasher, Translations, UnitOfWork, UnitOfWorkFactory
 
@@ -94,12 +95,31 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+#: How a message names a field people fill in ("le nom dépasse 200 caractères"), not by its key in the API.
+FIELD_NAMES = {
+    "name": N_("name"),
+    "specs": N_("specs"),
+    "text": N_("text"),
+    "reason": N_("reason"),
+    "label": N_("label"),
+    "kind": N_("kind of screen"),
+}
+
+
+def field_name(field: str) -> Message | str:
+    """``field`` in the reader's words when people fill it in a form; other keys (only scripts send them) as is."""
+    return Message(FIELD_NAMES[field]) if field in FIELD_NAMES else field
+
+
 def require_text(value: str | None, field: str, max_len: int = 200) -> str:
     text = (value or "").strip()
     if not text:
-        raise errors.InvalidInput("%(field_name)s must not be empty", field=field, field_name=field)
+        raise errors.InvalidInput("%(field_name)s must not be empty", field=field, field_name=field_name(field))
     if len(text) > max_len:
         raise errors.InvalidInput(
-            "%(field_name)s is longer than %(max_len)s characters", field=field, field_name=field, max_len=max_len
+            "%(field_name)s is longer than %(max_len)s characters",
+            field=field,
+            field_name=field_name(field),
+            max_len=max_len,
         )
     return text

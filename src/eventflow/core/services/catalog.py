@@ -11,7 +11,10 @@ from eventflow.core import errors
 from eventflow.core.commands import TemplateChanges, given
 from eventflow.core.model import Bar, DeliverableTemplate, Screen, ThemePeriod
 from eventflow.core.replay import replayed
-from eventflow.core.services import Actor, Context, changes, found, record, require_admin, require_text
+from eventflow.core.services import Actor, Context, changes, field_name, found, record, require_admin, require_text
+
+#: The longest kind, label or specs of a screen: a line in a bar's card, not a paragraph.
+MAX_SCREEN_TEXT = 80
 
 
 def validate_screens(screens: Iterable[Screen]) -> tuple[Screen, ...]:
@@ -23,6 +26,14 @@ def validate_screens(screens: Iterable[Screen]) -> tuple[Screen, ...]:
         if not kind:
             raise errors.InvalidInput('hardware.screens[%(i)s] needs a "kind" (text), e.g. "cube_led"', "hardware", i=i)
         label = screen.label.strip() or kind
+        for text, name in ((kind, "kind"), (label, "label"), (screen.specs.strip(), "specs")):
+            if len(text) > MAX_SCREEN_TEXT:
+                raise errors.InvalidInput(
+                    "%(field_name)s is longer than %(max_len)s characters",
+                    "hardware",
+                    field_name=field_name(name),
+                    max_len=MAX_SCREEN_TEXT,
+                )
         if any(other.label.lower() == label.lower() for other in valid):
             raise errors.InvalidInput(
                 "hardware.screens[%(i)s]: another screen is already labelled %(label)r", "hardware", i=i, label=label

@@ -13,7 +13,7 @@ from eventflow.core import errors, rules_review
 from eventflow.core.model import Anchor, Comment, User
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.replay import replayed
-from eventflow.core.services import Actor, Context, record
+from eventflow.core.services import Actor, Context, field_name, record
 
 MAX_COMMENT = 5000
 #: What a deleted comment shows in its place, so the thread keeps its shape and everyone sees something was removed.
@@ -31,10 +31,13 @@ def clean_text(ctx: Context, text: str, field: str = "text") -> str:
     """The comment's sanitised text; InvalidInput naming ``field`` when it is empty or too long."""
     body = ctx.sanitize(text or "").strip()
     if not body:
-        raise errors.InvalidInput("%(field_name)s must not be empty", field, field_name=field)
+        raise errors.InvalidInput("%(field_name)s must not be empty", field, field_name=field_name(field))
     if len(body) > MAX_COMMENT:
         raise errors.InvalidInput(
-            "%(field_name)s is longer than %(max_comment)s characters", field, field_name=field, max_comment=MAX_COMMENT
+            "%(field_name)s is longer than %(max_comment)s characters",
+            field,
+            field_name=field_name(field),
+            max_comment=MAX_COMMENT,
         )
     return body
 

@@ -211,7 +211,7 @@ def csv_rows(entries: Iterable[AuditEntry]) -> list[list[str]]:
         actor = f"{item.actor.name} <{item.actor.email}>" if item.actor else "command line"
         cells = [a.at.isoformat(), a.actor_id, actor, a.action, a.entity_type, a.entity_id, a.event_id,
                  _json(a.before), _json(a.after)]  # fmt: skip
-        rows.append([_safe_cell(cell) for cell in cells])
+        rows.append([safe_cell(cell) for cell in cells])
     return rows
 
 
@@ -219,6 +219,6 @@ def _json(value: object) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _safe_cell(value: object) -> str:
+def safe_cell(value: object) -> str:
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text

@@ -9,7 +9,7 @@ import falcon
 
 from eventflow.bootstrap import Services
 from eventflow.entrypoints.web.pages.admin import AdminPage
-from eventflow.entrypoints.web.pages.audit import AuditPage
+from eventflow.entrypoints.web.pages.audit import AuditCsv, AuditPage
 from eventflow.entrypoints.web.pages.cache import PageCache
 from eventflow.entrypoints.web.pages.dashboards import MatrixPage, ReviewPage
 from eventflow.entrypoints.web.pages.inbox import MyDeliverablesPage, NotificationsPage
@@ -41,5 +41,6 @@ def register(app: falcon.App[falcon.Request, falcon.Response], services: Service
     app.add_route("/my-deliverables", MyDeliverablesPage(services, renderer))
     admin = AdminPage(services, renderer)
     app.add_route("/admin/audit", AuditPage(services, renderer))
+    app.add_route("/admin/audit.csv", AuditCsv(services, renderer))
     app.add_route("/admin", admin)
     app.add_route("/admin/{section}", admin)

@@ -1,10 +1,6 @@
-// Admin actions that are not plain forms: deactivate / reactivate, password reset (a dialog), a bar's screens (rows
-// of kind, label and specs), storage jobs, e-mail retries, webhook tests and deletions.
-import { api, t, toast } from "./app.js";
-
-function size(bytes) {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} Go` : `${(bytes / 1e6).toFixed(1)} Mo`;
-}
+// Admin actions that are not plain forms: a user's role, deactivate / reactivate, password reset (a dialog), a bar's
+// screens (rows of kind, label and specs), storage jobs, e-mail retries, webhook tests and deletions.
+import { api, formatSize, t, toast } from "./app.js";
 
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-action]");
@@ -30,7 +26,7 @@ document.addEventListener("click", async (event) => {
       if (!confirm(t(button.dataset.confirm))) return;
       button.disabled = true;
       const result = await api("POST", button.dataset.url);
-      toast(`${t("freed")}: ${size(result.freed_bytes || result.moved_bytes || 0)}`);
+      toast(`${t("freed")}: ${formatSize(result.freed_bytes || result.moved_bytes || 0)}`);
       setTimeout(() => location.reload(), 1200);
     } else if (button.dataset.action === "webhook-test") {
       button.disabled = true;
@@ -77,6 +73,23 @@ function generalError(form, message) {
   const general = form.querySelector(".form-error");
   if (general) { general.textContent = message; general.hidden = false; } else toast(message, true);
 }
+
+// -- a user's role: chosen in the table, saved at once (put back if the server refuses)
+document.addEventListener("change", async (event) => {
+  const select = event.target.closest('[data-action-change="user-role"]');
+  if (!select) return;
+  const row = select.closest("[data-user-id]");
+  select.disabled = true;
+  try {
+    await api("PATCH", `/api/users/${row.dataset.userId}`, { role: select.value });
+    toast(t("saved"));
+  } catch (err) {
+    select.value = select.value === "admin" ? "member" : "admin";
+    toast(err.message, true);
+  } finally {
+    select.disabled = false;
+  }
+});
 
 // -- password reset: a dialog with the rule the server applies ----------------------------------------------------
 const passwordDialog = document.getElementById("password-dialog");

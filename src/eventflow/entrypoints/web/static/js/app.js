@@ -17,10 +17,24 @@ export function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+/** A number of bytes in the page's language and units, as the server writes them ("4,3 Mo", "4.3 MB"). */
+export function formatSize(bytes) {
+  const units = [["gigabyte", 1024 ** 3, 1], ["megabyte", 1024 ** 2, 1], ["kilobyte", 1024, 0]];
+  const [unit, scale, digits] = units.find(([, scale]) => bytes >= scale) || ["byte", 1, 0];
+  return new Intl.NumberFormat(document.documentElement.lang || undefined, {
+    style: "unit", unit, unitDisplay: unit === "byte" ? "long" : "short", maximumFractionDigits: digits,
+  }).format(bytes / scale);
+}
+
+/** An API's message as a sentence people read: it starts with a capital ("le nom dépasse…" → "Le nom dépasse…"). */
+export function sentence(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
     // 401 on a page: the session ended (expired, logged out elsewhere); the API's words are for scripts
-    super(status === 401 ? t("logged_out") : body?.description || body?.title || t("error"));
+    super(status === 401 ? t("logged_out") : sentence(body?.description || body?.title || t("error")));
     this.status = status;
     this.body = body;
   }

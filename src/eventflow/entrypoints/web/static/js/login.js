@@ -1,4 +1,6 @@
 // The login form posts to the (throttled) JSON API, then goes where the visitor was heading.
+import { sentence } from "./app.js";
+
 const form = document.getElementById("login-form");
 const error = form.querySelector(".form-error");
 
@@ -16,7 +18,7 @@ form.addEventListener("submit", async (event) => {
     });
     if (response.ok) { location.href = form.dataset.next || "/"; return; }
     const body = await response.json().catch(() => ({}));
-    error.textContent = response.status === 401 ? form.dataset.badCredentials || body.description : body.description || `HTTP ${response.status}`;
+    error.textContent = response.status === 401 ? form.dataset.badCredentials : sentence(body.description) || `HTTP ${response.status}`;
     error.hidden = false;
   } catch {
     error.textContent = form.dataset.offline;
