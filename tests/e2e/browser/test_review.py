@@ -340,6 +340,27 @@ def test_the_review_queue_asks_the_reason_too_and_counts_the_remarks(desktop: An
     assert services.events.slot(night.story).slot.status.value == "changes_requested"
 
 
+def test_on_a_phone_each_review_action_reads_on_one_line(phone: Any, live: Live) -> None:
+    """Pixel 7: "✓ Approuver" and "↺ Demander des modifs" each on one line, not the sign above the word."""
+    page = phone
+    _, services, _ = live
+    night = night_with_versions(services, "Queue on a phone")
+    login(page)
+    page.goto(f"{page.base}/review")
+    item = page.locator(f'.review-item[data-slot-id="{night.story}"]')
+    expect(item).to_be_visible()
+    lines = item.locator(".review-actions .btn").evaluate_all(
+        """buttons => buttons.map(button => {
+            const range = document.createRange();
+            range.selectNodeContents(button);
+            const bottoms = [...range.getClientRects()].map(r => Math.round(r.bottom));
+            return [button.textContent.trim(), new Set(bottoms).size];
+        })"""
+    )
+    assert [text for text, count in lines if count > 1] == [], lines
+    shot(page, "review-queue")
+
+
 def version_asset(page: Any, slot_id: int, version: int) -> str:
     return page.locator(f'#versions-{slot_id} .version-card[data-version="{version}"]').get_attribute("data-asset-id")
 
