@@ -340,8 +340,11 @@ def test_the_review_queue_asks_the_reason_too_and_counts_the_remarks(desktop: An
     assert services.events.slot(night.story).slot.status.value == "changes_requested"
 
 
-def test_on_a_phone_each_review_action_reads_on_one_line(phone: Any, live: Live) -> None:
-    """Pixel 7: "✓ Approuver" and "↺ Demander des modifs" each on one line, not the sign above the word."""
+def test_on_a_phone_each_review_action_reads_on_one_line_and_the_preview_names_the_file_whole(
+    phone: Any, live: Live
+) -> None:
+    """Pixel 7: "✓ Approuver" and "↺ Demander des modifs" each on one line, not the sign above the word; the preview's
+    title is the file's whole name, not "v2-st…" squeezed by its buttons."""
     page = phone
     _, services, _ = live
     night = night_with_versions(services, "Queue on a phone")
@@ -359,6 +362,11 @@ def test_on_a_phone_each_review_action_reads_on_one_line(phone: Any, live: Live)
     )
     assert [text for text, count in lines if count > 1] == [], lines
     shot(page, "review-queue")
+    item.locator(".review-thumb").click()  # the preview names the file whole, its buttons under the name
+    title = page.locator("#pv-title")
+    expect(title).to_have_text("v2-story.png")
+    assert title.evaluate("el => el.scrollWidth <= el.clientWidth"), "the file's name is cut"
+    shot(page, "review-queue-preview", full_page=False)
 
 
 def version_asset(page: Any, slot_id: int, version: int) -> str:
