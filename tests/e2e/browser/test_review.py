@@ -366,6 +366,8 @@ def test_on_a_phone_each_review_action_reads_on_one_line_and_the_preview_names_t
     title = page.locator("#pv-title")
     expect(title).to_have_text("v2-story.png")
     assert title.evaluate("el => el.scrollWidth <= el.clientWidth"), "the file's name is cut"
+    name, close = title.bounding_box(), page.locator("#preview .sheet-head [data-action=close-dialog]").bounding_box()
+    assert close["y"] < name["y"] + name["height"] and close["x"] > name["x"], "the × closes the name's line"
     shot(page, "review-queue-preview", full_page=False)
 
 
