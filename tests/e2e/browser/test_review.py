@@ -250,6 +250,39 @@ def test_a_box_drawn_with_the_pointer_and_a_pin_placed_with_the_keyboard(desktop
     shot(page, "review-box", full_page=False)
 
 
+def test_a_remark_is_pinned_on_a_one_page_poster_pdf_like_on_a_picture(desktop: Any, live: Live) -> None:
+    """A poster is often a one-page PDF: the viewer offers the pin, not a "page 1" anchor nor a "Page 1 sur 1"
+    pager."""
+    page = desktop
+    _, services, _ = live
+    night = night_with_versions(services, "Poster one page")
+    max_ = next(u for u in services.users.list() if u.email == MEMBER)
+    data = review_media.poster(3, pages=1)
+    services.assets.upload_version(max_, night.poster, "v3-poster.pdf", io.BytesIO(data))
+    login(page)
+    panel = open_versions(page, night, night.poster)
+    panel.locator('.version-card[data-version="3"] [data-action="view-version"]').first.click()
+    viewer = page.locator("dialog[data-viewer]")
+    page.wait_for_function("() => document.querySelector('dialog[data-viewer] .stage-box img')?.naturalWidth > 0")
+    expect(viewer.locator("[data-viewer-pager]")).to_be_hidden()
+    expect(viewer.locator('[data-tool="page"]')).to_be_hidden()
+    viewer.locator('[data-tool="region"]').click()
+    viewer.locator(".stage-box").focus()
+    page.keyboard.press("Enter")  # a pin in the middle
+    viewer.locator("#viewer-text").fill("Le logo, plus grand")
+    viewer.locator("[data-viewer-composer] button[type=submit]").click()
+    expect(viewer.locator("#viewer-text")).to_have_value("")  # the server kept the remark
+    expect(viewer.locator(".stage-marks .marker")).to_have_count(1)
+    remark = services.comments.list(night.event_id)[-1]
+    assert remark.anchor is not None and remark.anchor.version == 3 and remark.anchor.region is not None
+    shot(page, "review-poster-pin", full_page=False)
+    # a PDF of two pages keeps its pager and its page anchor
+    viewer.locator('[data-viewer-step="-1"]').click()
+    expect(viewer.locator("[data-viewer-pager]")).to_be_visible()
+    expect(viewer.locator('[data-tool="page"]')).to_be_visible()
+    expect(viewer.locator('[data-tool="region"]')).to_be_hidden()
+
+
 def test_a_remark_at_a_moment_of_a_video_and_its_timecode_seeks_the_video(page: Any, live: Live) -> None:
     night = night_with_versions(live[1], f"Timecode {page.profile}")
     login(page)
