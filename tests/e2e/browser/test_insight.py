@@ -79,6 +79,31 @@ def test_the_dashboard_shows_a_year_of_j7_compliance(page: Any) -> None:
     assert download.value.suggested_filename.startswith("eventflow-j7-")
 
 
+def test_the_period_fields_show_their_whole_month_and_year_on_a_phone(browser: Any, site: DemoSite) -> None:
+    """Each month field is wide enough for the longest month and its year ("septembre 2026", "September 2026") with
+    its calendar button, in both languages: in English a Pixel 7 showed "December 20", the year cut by "Show"
+    squeezed on the same line. English percentages are written "100%", not the French "100 %"."""
+    email = "eve.english@bars.example"
+    site.services.users.add(None, email, "Eve English", role="member", password=site.password, language="en")
+    with open_page(browser, site.base, "phone") as page:
+        login(page, email, site.password)
+        page.goto(f"{page.base}/stats")
+        expect(page.locator("h1")).to_have_text("J-7 statistics")
+        expect(page.locator("h1 + p")).to_contain_text("The goal: 100%.")  # as "90%" below, no French space
+        room = page.locator(".stats-period input[type=month]").evaluate_all(
+            """inputs => inputs.map(input => {
+                const style = getComputedStyle(input);
+                const pen = document.createElement("canvas").getContext("2d");
+                pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+                const text = Math.max(...["septembre 2026", "September 2026"].map(t => pen.measureText(t).width));
+                const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                return Math.round(inner - text - 24);  // 24 px: the calendar button
+            })"""
+        )
+        assert len(room) == 2 and min(room) >= 0, f"pixels to spare in each month field: {room}"
+        shot(page, "stats-period", full_page=False)
+
+
 def test_a_night_at_risk_wears_its_badge_in_the_calendar_the_card_and_the_queue(page: Any, site: DemoSite) -> None:
     mousse = site.night("Soirée Mousse")
     assert mousse.at_risk

@@ -11,6 +11,8 @@ import pytest
 from attrs import frozen
 
 from eventflow.bootstrap import Services
+from eventflow.core.model import Status
+from eventflow.core.services.events import SlotChange
 from tests.support.browser import SCREENSHOTS, login, open_page
 from tests.support.seed import Seeded
 
@@ -118,3 +120,42 @@ def phone_list(page: Any, month: Month) -> None:
         box = item.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
     page.screenshot(path=str(SCREENSHOTS / "matrix-phone.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def usual_month(live: Live) -> dt.date:
+    """A month like the demo's: a night in two bars with six types of deliverable, every one approved (the longest
+    status, "Approuvé — Prêt pour l'écran"), and one more switched off for the night."""
+    _, services, _ = live
+    first = (services.clock.today().replace(day=1) + dt.timedelta(days=32 * 9)).replace(day=1)
+    bars = {b.name: b.id or 0 for b in services.bars.list()}
+    two_bars = [bars["Le Perchoir"], bars["Le Syndicat"]]
+    night = services.events.create(None, "Nuit Approuvée", first + dt.timedelta(days=3), two_bars).summary.event.id or 0
+    for name in ("Story Instagram", "Totem"):
+        services.events.add_slot(None, night, name, "1080x1920 mp4")
+    for view in services.events.card(night).slots:
+        services.events.update_slot(None, view.slot.id or 0, SlotChange(status=Status.APPROVED))
+    menu = services.events.add_slot(None, night, "Menu cocktails", "A5 PDF")
+    services.events.update_slot(None, menu.id or 0, SlotChange(enabled=False))
+    return first
+
+
+def test_a_usual_month_fits_whole_and_every_status_stays_in_its_chip(screen: Any, usual_month: dt.date) -> None:
+    """At 1440 and 1024 px the six columns of a usual month are all on the screen, no sideways scrolling; on a
+    phone as on a desktop, a long status wraps inside its chip instead of running out of it."""
+    page = screen
+    login(page)
+    page.goto(f"{page.base}/matrix?month={usual_month}")
+    expect(page.locator(".cell-status").first).to_be_attached()
+    if page.profile != "phone":
+        assert page.locator(".matrix-wrap").evaluate("el => el.scrollWidth <= el.clientWidth + 1"), (
+            "every column of a usual month is on the screen"
+        )
+    chips = page.locator(".matrix-wrap .cell:visible, .matrix-list .cell:visible")
+    expect(chips.first).to_contain_text("Approuvé")
+    expect(page.locator(".cell.off:visible")).to_have_text("Désactivé")  # a word like the other statuses
+    overflowing = chips.evaluate_all(
+        "els => els.filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"
+    )
+    assert not overflowing, f"statuses running out of their chip: {overflowing}"
+    page.screenshot(path=str(SCREENSHOTS / f"matrix-usual-{page.profile}.png"), full_page=True)

@@ -250,6 +250,39 @@ def test_a_box_drawn_with_the_pointer_and_a_pin_placed_with_the_keyboard(desktop
     shot(page, "review-box", full_page=False)
 
 
+def test_a_remark_is_pinned_on_a_one_page_poster_pdf_like_on_a_picture(desktop: Any, live: Live) -> None:
+    """A poster is often a one-page PDF: the viewer offers the pin, not a "page 1" anchor nor a "Page 1 sur 1"
+    pager."""
+    page = desktop
+    _, services, _ = live
+    night = night_with_versions(services, "Poster one page")
+    max_ = next(u for u in services.users.list() if u.email == MEMBER)
+    data = review_media.poster(3, pages=1)
+    services.assets.upload_version(max_, night.poster, "v3-poster.pdf", io.BytesIO(data))
+    login(page)
+    panel = open_versions(page, night, night.poster)
+    panel.locator('.version-card[data-version="3"] [data-action="view-version"]').first.click()
+    viewer = page.locator("dialog[data-viewer]")
+    page.wait_for_function("() => document.querySelector('dialog[data-viewer] .stage-box img')?.naturalWidth > 0")
+    expect(viewer.locator("[data-viewer-pager]")).to_be_hidden()
+    expect(viewer.locator('[data-tool="page"]')).to_be_hidden()
+    viewer.locator('[data-tool="region"]').click()
+    viewer.locator(".stage-box").focus()
+    page.keyboard.press("Enter")  # a pin in the middle
+    viewer.locator("#viewer-text").fill("Le logo, plus grand")
+    viewer.locator("[data-viewer-composer] button[type=submit]").click()
+    expect(viewer.locator("#viewer-text")).to_have_value("")  # the server kept the remark
+    expect(viewer.locator(".stage-marks .marker")).to_have_count(1)
+    remark = services.comments.list(night.event_id)[-1]
+    assert remark.anchor is not None and remark.anchor.version == 3 and remark.anchor.region is not None
+    shot(page, "review-poster-pin", full_page=False)
+    # a PDF of two pages keeps its pager and its page anchor
+    viewer.locator('[data-viewer-step="-1"]').click()
+    expect(viewer.locator("[data-viewer-pager]")).to_be_visible()
+    expect(viewer.locator('[data-tool="page"]')).to_be_visible()
+    expect(viewer.locator('[data-tool="region"]')).to_be_hidden()
+
+
 def test_a_remark_at_a_moment_of_a_video_and_its_timecode_seeks_the_video(page: Any, live: Live) -> None:
     night = night_with_versions(live[1], f"Timecode {page.profile}")
     login(page)
@@ -338,6 +371,37 @@ def test_the_review_queue_asks_the_reason_too_and_counts_the_remarks(desktop: An
     dialog.locator("button[type=submit]").click()
     expect(page.locator(f'.review-item[data-slot-id="{night.story}"]')).to_have_count(0)
     assert services.events.slot(night.story).slot.status.value == "changes_requested"
+
+
+def test_on_a_phone_each_review_action_reads_on_one_line_and_the_preview_names_the_file_whole(
+    phone: Any, live: Live
+) -> None:
+    """Pixel 7: "✓ Approuver" and "↺ Demander des modifs" each on one line, not the sign above the word; the preview's
+    title is the file's whole name, not "v2-st…" squeezed by its buttons."""
+    page = phone
+    _, services, _ = live
+    night = night_with_versions(services, "Queue on a phone")
+    login(page)
+    page.goto(f"{page.base}/review")
+    item = page.locator(f'.review-item[data-slot-id="{night.story}"]')
+    expect(item).to_be_visible()
+    lines = item.locator(".review-actions .btn").evaluate_all(
+        """buttons => buttons.map(button => {
+            const range = document.createRange();
+            range.selectNodeContents(button);
+            const bottoms = [...range.getClientRects()].map(r => Math.round(r.bottom));
+            return [button.textContent.trim(), new Set(bottoms).size];
+        })"""
+    )
+    assert [text for text, count in lines if count > 1] == [], lines
+    shot(page, "review-queue")
+    item.locator(".review-thumb").click()  # the preview names the file whole, its buttons under the name
+    title = page.locator("#pv-title")
+    expect(title).to_have_text("v2-story.png")
+    assert title.evaluate("el => el.scrollWidth <= el.clientWidth"), "the file's name is cut"
+    name, close = title.bounding_box(), page.locator("#preview .sheet-head [data-action=close-dialog]").bounding_box()
+    assert close["y"] < name["y"] + name["height"] and close["x"] > name["x"], "the × closes the name's line"
+    shot(page, "review-queue-preview", full_page=False)
 
 
 def version_asset(page: Any, slot_id: int, version: int) -> str:

@@ -149,6 +149,27 @@ def test_a_photo_dropped_on_a_pdf_row_asks_before_it_is_sent(page: Any, live: Li
     shot(page, "spec-photo-on-pdf", full_page=False)
 
 
+def test_a_refused_file_says_why_in_one_plain_sentence(desktop: Any, live: Live) -> None:
+    """A "PDF" that is not one, picked with the row's file button: its line says what is wrong and what to do, once,
+    not wrapped in a general "type not accepted" (the type is accepted; the content is what is wrong)."""
+    page = desktop
+    _, services, _ = live
+    event_id = night(services, "Nuit Faux PDF", ["Le Perchoir"])
+    poster = slot(services, event_id, "Poster A3")
+    login(page)
+    page.goto(f"{page.base}/events/{event_id}")
+    row = page.locator(f'tr.slot[data-slot-id="{poster.id}"]')
+    row.locator('input[data-upload="slot"]').set_input_files(
+        files=[{"name": "affiche.pdf", "mimeType": "application/pdf", "buffer": b"not a pdf at all\n" * 20}]
+    )
+    line = page.locator("#uploads .upload-item", has_text="affiche.pdf")
+    expect(line.locator(".msg")).to_have_text(
+        "'affiche.pdf' ne contient pas ce que son nom annonce (application/pdf) ; vérifiez le fichier et renvoyez-le"
+    )
+    shot(page, "upload-refused", full_page=False)
+    assert services.events.slot(poster.id or 0).versions == []
+
+
 def test_a_drop_outside_any_target_is_ignored(page: Any, live: Live) -> None:
     _, services, seeded = live
     login(page)

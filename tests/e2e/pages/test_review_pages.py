@@ -84,6 +84,19 @@ def test_the_review_queue_shows_the_remarks_on_each_current_version(
     assert 'data-current-version="1"' in html and 'id="tpl-reason"' in html
 
 
+def test_the_review_queue_names_the_bar_of_a_slot_made_for_one_bars_screen(
+    services: Services, as_member_browser: Browser, admin: User, event: Event
+) -> None:
+    """A night in two bars has a Door LED for each: the queue says whose, as the card does."""
+    poster, cube = slots_of(services, event)
+    services.assets.upload_version(admin, poster, "poster.pdf", io.BytesIO(samples.pdf()))
+    services.assets.upload_version(admin, cube, "cube.mp4", io.BytesIO(samples.mp4()))
+    html = as_member_browser.get("/review").text
+    items = {m[0]: m[1] for m in re.findall(r'data-slot-id="(\d+)".*?<p class="review-title">(.*?)</p>', html, re.S)}
+    assert "Le Perchoir" in items[str(cube)]
+    assert "Le Perchoir" not in items[str(poster)]  # for the whole night: no bar to name
+
+
 def test_the_admin_sets_a_second_pair_of_eyes_on_the_review_settings_page(
     services: Services, as_admin_browser: Browser, as_member_browser: Browser, admin: User
 ) -> None:

@@ -30,7 +30,7 @@ const TEXT = {
 function explain(status, body) {
   // the server's answer is in the reader's language, its limit in their units ("500 Mo"): say it as it is
   if (status === 413) return body?.description ? t(TEXT.failedBecause, { reason: body.description }) : t(TEXT.failed);
-  if (status === 415) return `${t(TEXT.wrongType)}${body?.description ? ` (${body.description})` : ""}`;
+  if (status === 415) return body?.description || t(TEXT.wrongType);  // the server says what is wrong and what to send
   if (status === 507) return t(TEXT.quota);
   if (status === 401) return t(TEXT.login);
   if (status === 0) return t(TEXT.network);

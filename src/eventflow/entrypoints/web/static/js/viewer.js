@@ -94,8 +94,8 @@ function drawStage() {
   capture.addEventListener("pointerdown", startDrawing);
   box.addEventListener("keydown", keyOnPicture);
   const pager = state.dialog.querySelector("[data-viewer-pager]");
-  pager.hidden = version.kind !== "pdf";
-  if (version.kind === "pdf") {
+  pager.hidden = version.kind !== "pdf" || onePage(version);
+  if (!pager.hidden) {
     const total = version.pages || state.page;
     state.dialog.querySelector("[data-viewer-page-label]").textContent = t("page_of", { num: state.page, total });
     pager.querySelector('[data-viewer-page="-1"]').disabled = state.page <= 1;
@@ -172,6 +172,12 @@ function highlight(commentId) {
 }
 
 // -- the composer's anchor ---------------------------------------------------------------------------------------
+/** A one-page PDF (a poster): its page is the whole version, shown as its preview, so remarks are pinned on it like
+ * on a picture, and it needs no pager. */
+function onePage(version) {
+  return version.kind === "pdf" && version.pages === 1;
+}
+
 function showTools() {
   if (!state) return;
   const version = current();
@@ -179,11 +185,11 @@ function showTools() {
   const region = tools.querySelector('[data-tool="region"]');
   const time = tools.querySelector('[data-tool="time"]');
   const page = tools.querySelector('[data-tool="page"]');
-  region.hidden = !state.box || version.kind === "pdf";
+  region.hidden = !state.box || (version.kind === "pdf" && !onePage(version));
   region.setAttribute("aria-pressed", String(state.tool === "region"));
   time.hidden = version.kind !== "video";
   time.querySelector("[data-tool-label]").textContent = t("anchor_time", { time: formatTime(state.video?.currentTime || 0) });
-  page.hidden = version.kind !== "pdf";
+  page.hidden = version.kind !== "pdf" || onePage(version);
   page.querySelector("[data-tool-label]").textContent = t("anchor_page", { num: state.page });
   state.box?.querySelector(".stage-capture")?.toggleAttribute("hidden", state.tool !== "region");
   state.dialog.querySelector("[data-region-help]").hidden = state.tool !== "region";
