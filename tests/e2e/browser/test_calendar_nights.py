@@ -357,3 +357,54 @@ def test_the_status_menu_shows_its_whole_text_and_disabled_approve_looks_disable
                 shot(page, "card-status-and-approve", full_page=False)
     finally:
         services.events.update_slot(admin, poster.id or 0, SlotChange(status="todo"))
+
+
+def inside_width(page: Any, locator: Any) -> bool:
+    """Whether ``locator`` shows whole across the width of the screen (not cut by its right or left edge)."""
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+def test_on_a_1024_px_screen_every_deliverable_row_shows_its_buttons_without_scrolling_sideways(
+    live: Live, browser: Any
+) -> None:
+    _, _, seeded = live
+    with laptop(browser, live[0]) as page:
+        login(page)
+        day = date_of(live[1], seeded.red_event_id)
+        page.goto(f"{page.base}/calendar?view=month&date={day}")
+        page.locator(f'.month-grid .ev[data-event-id="{seeded.red_event_id}"]').click()
+        card = page.locator("#overlay [data-card]")
+        expect(card.locator("h1")).to_be_visible()
+        wrap = card.locator(".slots").locator("xpath=..")
+        room, needed = wrap.evaluate("el => [el.clientWidth, el.scrollWidth]")
+        assert needed <= room, f"the deliverables table is {needed - room} px wider than its panel at 1024 px"
+        for button in card.locator("tr.slot .btn-approve, tr.slot label.btn").all():
+            assert inside_width(page, button), f"{button.text_content()!r} is cut at 1024 px"
+        # the specs stay in sight, under the deliverable's name
+        expect(card.locator('tr.slot th:has-text("Flyer")')).to_contain_text("A6 PDF recto-verso")
+        shot(page, "card-1024", full_page=False)
+
+
+def test_on_a_phone_the_card_head_keeps_its_close_button_and_edit_menu_on_screen(phone: Any, live: Live) -> None:
+    _, services, _ = live
+    event_id = plan(services, "Anniversaire Extraordinaire", month_ahead(services, 20))
+    login(phone)
+    phone.goto(f"{phone.base}/events/{event_id}")
+    head = phone.locator("[data-card] .card-head-top")
+    for control in (head.locator(".card-close"), head.locator(".card-edit summary"), head.locator(".follow-btn")):
+        assert inside_width(phone, control), f"{control.get_attribute('class')} is cut off on a phone"
+    head.locator(".card-edit summary").click()
+    panel = head.locator(".card-edit .dropdown-panel")
+    expect(panel).to_be_visible()
+    assert inside_width(phone, panel), "the Edit menu is cut off on a phone"
+    shot(phone, "card-head-phone", full_page=False)
+
+
+def test_a_french_card_warns_of_lateness_in_french(page: Any, live: Live) -> None:
+    _, _, seeded = live
+    login(page)
+    page.goto(f"{page.base}/events/{seeded.red_event_id}")
+    banner = page.locator(".card-head .late-banner")
+    expect(banner).to_contain_text(re.compile(r"^⚠ ATTENTION — \d+ livrables? en retard"))
+    expect(banner).not_to_contain_text("WARNING")

@@ -100,7 +100,7 @@ def test_j6_with_the_flyer_not_approved_shows_red(page: Any, live: Live) -> None
     shot(page, "calendar-month")
     page.goto(f"{page.base}/events/{seeded.red_event_id}")
     expect(page.locator("[data-card]")).to_have_attribute("data-health", "red")
-    expect(page.locator(".card-head .late-banner")).to_contain_text("WARNING")
+    expect(page.locator(".card-head .late-banner")).to_contain_text("ATTENTION —")
     expect(page.locator("tr.slot.late", has_text="Flyer")).to_be_visible()
     expect(page.locator(".countdown")).to_have_text("J-6")
     shot(page, "event-card-late")
