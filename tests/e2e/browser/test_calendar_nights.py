@@ -408,3 +408,41 @@ def test_a_french_card_warns_of_lateness_in_french(page: Any, live: Live) -> Non
     banner = page.locator(".card-head .late-banner")
     expect(banner).to_contain_text(re.compile(r"^⚠ ATTENTION — \d+ livrables? en retard"))
     expect(banner).not_to_contain_text("WARNING")
+
+
+def test_a_copy_or_a_move_to_a_past_day_is_asked_about_first(desktop: Any, live: Live) -> None:
+    """A typo in the year of the duplicate's date or of the Edit menu's date is caught like a new night's."""
+    _, services, _ = live
+    event_id = plan(services, "Soirée Voyage Temporel", month_ahead(services, 22))
+    day = date_of(services, event_id)
+    past = (services.clock.today() - dt.timedelta(days=400)).isoformat()
+    login(desktop)
+    desktop.goto(f"{desktop.base}/events/{event_id}")
+    card = desktop.locator("[data-card]")
+    asked: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    desktop.on("dialog", dismiss)
+    card.locator(".card-edit summary").click()
+    card.locator('[data-action="duplicate-night"]').click()
+    duplicate = desktop.locator("#duplicate-night")
+    duplicate.locator('input[name="date"]').fill(past)
+    duplicate.locator('button[type="submit"]').click()
+    desktop.wait_for_timeout(300)
+    assert asked == ["Cette date est passée : planifier la soirée quand même ?"]
+    assert [s.event.id for s in services.events.calendar(name="Soirée Voyage Temporel")] == [event_id]
+    duplicate.locator('[data-action="close-dialog"]').first.click()
+
+    card.locator(".card-edit summary").click()
+    card.locator('.card-edit input[name="date"]').fill(past)
+    card.locator('.card-edit button[type="submit"]').click()
+    desktop.wait_for_timeout(300)
+    assert len(asked) == 2 and date_of(services, event_id) == day
+    card.locator('.card-edit input[name="date"]').fill(str(day))
+    card.locator('.card-edit input[name="name"]').fill("Soirée Voyage Temporel II")  # its own date: nothing asked
+    card.locator('.card-edit button[type="submit"]').click()
+    expect(desktop.locator("[data-card] h1")).to_have_text("Soirée Voyage Temporel II")
+    assert len(asked) == 2

@@ -99,6 +99,19 @@ for (const type of ["input", "change"]) {
   });
 }
 
+/** Today in the browser, as a date input writes it (YYYY-MM-DD). */
+function today() {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}
+
+/** A night put on a past day (a typo in the year?) by a form's ``data-confirm-past`` date: whether the person means it. */
+function pastDateAccepted(form) {
+  const input = form.querySelector("input[data-confirm-past]");
+  const date = input?.value;
+  return !date || date === input.defaultValue || date >= today() || window.confirm(t("confirm_past_night"));
+}
+
 const afterSubmit = new Map([
   ["reload", () => location.reload()],
   ["toast", () => toast(t("saved"))],
@@ -110,6 +123,7 @@ document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-api]");
   if (!form) return;
   event.preventDefault();
+  if (!pastDateAccepted(form)) return;
   const [method, url] = form.dataset.api.split(" ");
   const button = form.querySelector('[type="submit"]');
   showFormError(form, "");
