@@ -446,3 +446,17 @@ def test_a_copy_or_a_move_to_a_past_day_is_asked_about_first(desktop: Any, live:
     card.locator('.card-edit button[type="submit"]').click()
     expect(desktop.locator("[data-card] h1")).to_have_text("Soirée Voyage Temporel II")
     assert len(asked) == 2
+
+
+def test_the_night_actions_show_the_apps_icons_not_characters_a_font_may_lack(desktop: Any, live: Live) -> None:
+    """The glyphs "⧉" and "🗑" were empty boxes on a computer without an emoji font; the app draws its own icons."""
+    _, _, seeded = live
+    login(desktop)
+    desktop.goto(f"{desktop.base}/events/{seeded.red_event_id}")
+    desktop.locator(".card-edit summary").click()
+    items = desktop.locator(".night-actions .menu-item")
+    expect(items).to_have_count(3)
+    for item in items.all():
+        expect(item.locator(".ico")).to_be_visible()
+        assert re.match(r"^[A-Za-zÀ-ÿ]", (item.text_content() or "").strip()), item.text_content()
+    shot(desktop, "card-night-actions", full_page=False)
