@@ -460,3 +460,23 @@ def test_the_night_actions_show_the_apps_icons_not_characters_a_font_may_lack(de
         expect(item.locator(".ico")).to_be_visible()
         assert re.match(r"^[A-Za-zÀ-ÿ]", (item.text_content() or "").strip()), item.text_content()
     shot(desktop, "card-night-actions", full_page=False)
+
+
+def test_the_quarter_rings_today_once_on_its_own_month_and_phone_lists_keep_the_dot_off_the_name(
+    page: Any, live: Live, quarter: dict[str, int]
+) -> None:
+    """Today was also ringed as an empty box in the next or last mini month; on a phone, "●Name" read as one blob."""
+    _, services, _ = live
+    login(page)
+    today = services.clock.today()
+    page.goto(f"{page.base}/calendar?view=quarter&date={today}")
+    ringed = page.locator(".mini-day").evaluate_all(
+        "cells => cells.filter(c => getComputedStyle(c).outlineStyle !== 'none')"
+        "  .map(c => c.querySelector('.mini-num').textContent.trim() + (c.classList.contains('other') ? ' other' : ''))"
+    )
+    assert ringed == [str(today.day)], ringed
+    day = date_of(services, quarter["Café Théâtre Impro"])
+    page.goto(f"{page.base}/calendar?view=quarter&date={day}")
+    chip = page.locator(".night-list .ev", has_text="Café Théâtre Impro").first
+    dot, name = chip.locator(".dot").bounding_box(), chip.locator(".ev-name").bounding_box()
+    assert name["x"] - (dot["x"] + dot["width"]) >= 4, f"the dot touches the name at {page.profile}"
