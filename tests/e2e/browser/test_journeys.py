@@ -330,10 +330,11 @@ def test_my_bars_become_the_default_calendar_filter(desktop: Any, live: Live) ->
     _, services, seeded = live
     login(page, MEMBER)
     page.goto(f"{page.base}/calendar?date={_date_of(live, seeded.red_event_id)}")
+    expect(page.locator(".cal-filters summary")).to_have_text("Bars : tous")  # French puts a space before ":"
     page.click(".cal-filters summary")
     page.locator(".cal-filters").get_by_label("Le Syndicat").check()
     page.click('[data-action="save-my-bars"]')
-    expect(page.locator(".cal-filters summary")).to_contain_text("Le Syndicat")
+    expect(page.locator(".cal-filters summary")).to_have_text("Bars : Le Syndicat")
     mine = services.users.by_email(MEMBER).my_bar_ids
     assert [b.name for b in services.bars.list() if b.id in mine] == ["Le Syndicat"]
     page.goto(f"{page.base}/calendar?date={_date_of(live, seeded.red_event_id)}")  # no filter in the URL: my bars

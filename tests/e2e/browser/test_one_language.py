@@ -217,7 +217,7 @@ def test_the_new_night_form_speaks_french_and_forgets_its_error_once_a_bar_is_ch
     form.locator('[type="submit"]').click()
     error = form.locator(".form-error")
     error.wait_for(state="visible")
-    assert error.inner_text() == "choisissez au moins un bar"
+    assert error.inner_text() == "Choisissez au moins un bar"  # the server's words, as a sentence
     form.locator('input[type="checkbox"][name="bar_ids"]').first.check()
     assert error.is_hidden()
 

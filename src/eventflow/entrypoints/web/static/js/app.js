@@ -87,7 +87,9 @@ export function formBody(form) {
 
 export function showFormError(form, message) {
   const box = form.querySelector(".form-error");
-  if (box) { box.textContent = message; box.hidden = !message; } else if (message) toast(message, true);
+  // the server's words start in lower case (they also end up inside other sentences): here they stand alone
+  const sentence = message ? message.charAt(0).toLocaleUpperCase() + message.slice(1) : "";
+  if (box) { box.textContent = sentence; box.hidden = !message; } else if (message) toast(sentence, true);
 }
 
 // A form's error is about what it held when it was sent: it goes as soon as the person changes something.
