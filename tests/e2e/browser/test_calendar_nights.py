@@ -480,3 +480,17 @@ def test_the_quarter_rings_today_once_on_its_own_month_and_phone_lists_keep_the_
     chip = page.locator(".night-list .ev", has_text="Café Théâtre Impro").first
     dot, name = chip.locator(".dot").bounding_box(), chip.locator(".ev-name").bounding_box()
     assert name["x"] - (dot["x"] + dot["width"]) >= 4, f"the dot touches the name at {page.profile}"
+
+
+def test_the_week_view_keeps_each_days_plus_button_inside_its_day_at_1024_px(live: Live, browser: Any) -> None:
+    with laptop(browser, live[0]) as page:
+        login(page)
+        page.goto(f"{page.base}/calendar?view=week&date=2026-09-30")  # "Mercredi 30 sept." and its neighbours
+        for day in page.locator(".week-grid .week-day").all():
+            cell, plus = day.bounding_box(), day.locator('header [data-action="new-event"]').bounding_box()
+            assert plus["x"] + plus["width"] <= cell["x"] + cell["width"] - 2, (
+                f"+ sticks out of {day.get_attribute('data-date')}"
+            )
+            date = day.locator("header strong").bounding_box()
+            assert date["x"] + date["width"] <= plus["x"], f"the date runs under + on {day.get_attribute('data-date')}"
+        shot(page, "week-1024", full_page=False)
