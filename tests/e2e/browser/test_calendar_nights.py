@@ -494,3 +494,19 @@ def test_the_week_view_keeps_each_days_plus_button_inside_its_day_at_1024_px(liv
             date = day.locator("header strong").bounding_box()
             assert date["x"] + date["width"] <= plus["x"], f"the date runs under + on {day.get_attribute('data-date')}"
         shot(page, "week-1024", full_page=False)
+
+
+def test_the_phone_week_view_reads_weekday_and_date_together_and_keeps_the_dot_off_the_name(
+    phone: Any, live: Live, quarter: dict[str, int]
+) -> None:
+    _, services, _ = live
+    day = date_of(services, quarter["Nuit Électro Tropicale"])
+    login(phone)
+    phone.goto(f"{phone.base}/calendar?view=week&date={day}")
+    head = phone.locator(f'.week-day[data-date="{day}"] header')
+    weekday, date = head.locator("span.muted").bounding_box(), head.locator("strong").bounding_box()
+    assert date["x"] - (weekday["x"] + weekday["width"]) <= 12, "the date floats away from its weekday"
+    chip = phone.locator(".week-event .ev", has_text="Nuit Électro Tropicale")
+    dot, name = chip.locator(".dot").bounding_box(), chip.locator(".ev-name").bounding_box()
+    assert name["x"] - (dot["x"] + dot["width"]) >= 4, "the dot touches the name"
+    shot(phone, "week-phone", full_page=False)
