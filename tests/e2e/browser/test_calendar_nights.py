@@ -510,3 +510,22 @@ def test_the_phone_week_view_reads_weekday_and_date_together_and_keeps_the_dot_o
     dot, name = chip.locator(".dot").bounding_box(), chip.locator(".ev-name").bounding_box()
     assert name["x"] - (dot["x"] + dot["width"]) >= 4, "the dot touches the name"
     shot(phone, "week-phone", full_page=False)
+
+
+def test_on_a_phone_a_deliverables_file_name_uses_the_width_of_the_screen(phone: Any, live: Live) -> None:
+    """ "Flyer — Karaok…" was cut at 140 px on a 412 px wide phone with room to spare."""
+    import io
+
+    from tests.support import samples
+
+    _, services, _ = live
+    event_id = plan(services, "Soirée Nom De Fichier", month_ahead(services, 24))
+    flyer = next(v.slot for v in services.events.card(event_id).slots if v.slot.name == "Flyer")
+    data = samples.pdf(1)
+    admin = services.users.by_email(ADMIN)
+    services.assets.upload_version(admin, flyer.id or 0, "Flyer Soirée Nom De Fichier.pdf", io.BytesIO(data), len(data))
+    login(phone)
+    phone.goto(f"{phone.base}/events/{event_id}")
+    name = phone.locator(f'tr.slot[data-slot-id="{flyer.id}"] .filename')
+    expect(name).to_have_text("Flyer Soirée Nom De Fichier.pdf")
+    assert name.evaluate("el => el.scrollWidth <= el.clientWidth"), "the file name is cut though the screen has room"
