@@ -79,7 +79,8 @@ def not_shown(result: falcon.testing.Result, world: dict[str, Any], name: str) -
 
 @then(parsers.parse('the card shows the WARNING and the countdown "{countdown}"'))
 def card_warning(result: falcon.testing.Result, countdown: str) -> None:
-    assert 'class="late-banner"' in result.text and "WARNING" in result.text
+    warning = "WARNING" if '<html lang="en">' in result.text else "ATTENTION"  # in the reader's language
+    assert 'class="late-banner"' in result.text and f"{warning} —" in result.text
     assert re.search(rf'class="pill pill-red countdown"[^>]*>{countdown}<', result.text)
 
 

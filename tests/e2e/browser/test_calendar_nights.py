@@ -357,3 +357,175 @@ def test_the_status_menu_shows_its_whole_text_and_disabled_approve_looks_disable
                 shot(page, "card-status-and-approve", full_page=False)
     finally:
         services.events.update_slot(admin, poster.id or 0, SlotChange(status="todo"))
+
+
+def inside_width(page: Any, locator: Any) -> bool:
+    """Whether ``locator`` shows whole across the width of the screen (not cut by its right or left edge)."""
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+def test_on_a_1024_px_screen_every_deliverable_row_shows_its_buttons_without_scrolling_sideways(
+    live: Live, browser: Any
+) -> None:
+    _, _, seeded = live
+    with laptop(browser, live[0]) as page:
+        login(page)
+        day = date_of(live[1], seeded.red_event_id)
+        page.goto(f"{page.base}/calendar?view=month&date={day}")
+        page.locator(f'.month-grid .ev[data-event-id="{seeded.red_event_id}"]').click()
+        card = page.locator("#overlay [data-card]")
+        expect(card.locator("h1")).to_be_visible()
+        wrap = card.locator(".slots").locator("xpath=..")
+        room, needed = wrap.evaluate("el => [el.clientWidth, el.scrollWidth]")
+        assert needed <= room, f"the deliverables table is {needed - room} px wider than its panel at 1024 px"
+        for button in card.locator("tr.slot .btn-approve, tr.slot label.btn").all():
+            assert inside_width(page, button), f"{button.text_content()!r} is cut at 1024 px"
+        # the specs stay in sight, under the deliverable's name
+        expect(card.locator('tr.slot th:has-text("Flyer")')).to_contain_text("A6 PDF recto-verso")
+        shot(page, "card-1024", full_page=False)
+
+
+def test_on_a_phone_the_card_head_keeps_its_close_button_and_edit_menu_on_screen(phone: Any, live: Live) -> None:
+    _, services, _ = live
+    event_id = plan(services, "Anniversaire Extraordinaire", month_ahead(services, 20))
+    login(phone)
+    phone.goto(f"{phone.base}/events/{event_id}")
+    head = phone.locator("[data-card] .card-head-top")
+    for control in (head.locator(".card-close"), head.locator(".card-edit summary"), head.locator(".follow-btn")):
+        assert inside_width(phone, control), f"{control.get_attribute('class')} is cut off on a phone"
+    head.locator(".card-edit summary").click()
+    panel = head.locator(".card-edit .dropdown-panel")
+    expect(panel).to_be_visible()
+    assert inside_width(phone, panel), "the Edit menu is cut off on a phone"
+    shot(phone, "card-head-phone", full_page=False)
+
+
+def test_a_french_card_warns_of_lateness_in_french(page: Any, live: Live) -> None:
+    _, _, seeded = live
+    login(page)
+    page.goto(f"{page.base}/events/{seeded.red_event_id}")
+    banner = page.locator(".card-head .late-banner")
+    expect(banner).to_contain_text(re.compile(r"^⚠ ATTENTION — \d+ livrables? en retard"))
+    expect(banner).not_to_contain_text("WARNING")
+
+
+def test_a_copy_or_a_move_to_a_past_day_is_asked_about_first(desktop: Any, live: Live) -> None:
+    """A typo in the year of the duplicate's date or of the Edit menu's date is caught like a new night's."""
+    _, services, _ = live
+    event_id = plan(services, "Soirée Voyage Temporel", month_ahead(services, 22))
+    day = date_of(services, event_id)
+    past = (services.clock.today() - dt.timedelta(days=400)).isoformat()
+    login(desktop)
+    desktop.goto(f"{desktop.base}/events/{event_id}")
+    card = desktop.locator("[data-card]")
+    asked: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    desktop.on("dialog", dismiss)
+    card.locator(".card-edit summary").click()
+    card.locator('[data-action="duplicate-night"]').click()
+    duplicate = desktop.locator("#duplicate-night")
+    duplicate.locator('input[name="date"]').fill(past)
+    duplicate.locator('button[type="submit"]').click()
+    desktop.wait_for_timeout(300)
+    assert asked == ["Cette date est passée : planifier la soirée quand même ?"]
+    assert [s.event.id for s in services.events.calendar(name="Soirée Voyage Temporel")] == [event_id]
+    duplicate.locator('[data-action="close-dialog"]').first.click()
+
+    card.locator(".card-edit summary").click()
+    card.locator('.card-edit input[name="date"]').fill(past)
+    card.locator('.card-edit button[type="submit"]').click()
+    desktop.wait_for_timeout(300)
+    assert len(asked) == 2 and date_of(services, event_id) == day
+    card.locator('.card-edit input[name="date"]').fill(str(day))
+    card.locator('.card-edit input[name="name"]').fill("Soirée Voyage Temporel II")  # its own date: nothing asked
+    card.locator('.card-edit button[type="submit"]').click()
+    expect(desktop.locator("[data-card] h1")).to_have_text("Soirée Voyage Temporel II")
+    assert len(asked) == 2
+
+
+def test_the_night_actions_show_the_apps_icons_not_characters_a_font_may_lack(desktop: Any, live: Live) -> None:
+    """The glyphs "⧉" and "🗑" were empty boxes on a computer without an emoji font; the app draws its own icons."""
+    _, _, seeded = live
+    login(desktop)
+    desktop.goto(f"{desktop.base}/events/{seeded.red_event_id}")
+    desktop.locator(".card-edit summary").click()
+    items = desktop.locator(".night-actions .menu-item")
+    expect(items).to_have_count(3)
+    for item in items.all():
+        expect(item.locator(".ico")).to_be_visible()
+        assert re.match(r"^[A-Za-zÀ-ÿ]", (item.text_content() or "").strip()), item.text_content()
+    shot(desktop, "card-night-actions", full_page=False)
+
+
+def test_the_quarter_rings_today_once_on_its_own_month_and_phone_lists_keep_the_dot_off_the_name(
+    page: Any, live: Live, quarter: dict[str, int]
+) -> None:
+    """Today was also ringed as an empty box in the next or last mini month; on a phone, "●Name" read as one blob."""
+    _, services, _ = live
+    login(page)
+    today = services.clock.today()
+    page.goto(f"{page.base}/calendar?view=quarter&date={today}")
+    ringed = page.locator(".mini-day").evaluate_all(
+        "cells => cells.filter(c => getComputedStyle(c).outlineStyle !== 'none')"
+        "  .map(c => c.querySelector('.mini-num').textContent.trim() + (c.classList.contains('other') ? ' other' : ''))"
+    )
+    assert ringed == [str(today.day)], ringed
+    day = date_of(services, quarter["Café Théâtre Impro"])
+    page.goto(f"{page.base}/calendar?view=quarter&date={day}")
+    chip = page.locator(".night-list .ev", has_text="Café Théâtre Impro").first
+    dot, name = chip.locator(".dot").bounding_box(), chip.locator(".ev-name").bounding_box()
+    assert name["x"] - (dot["x"] + dot["width"]) >= 4, f"the dot touches the name at {page.profile}"
+
+
+def test_the_week_view_keeps_each_days_plus_button_inside_its_day_at_1024_px(live: Live, browser: Any) -> None:
+    with laptop(browser, live[0]) as page:
+        login(page)
+        page.goto(f"{page.base}/calendar?view=week&date=2026-09-30")  # "Mercredi 30 sept." and its neighbours
+        for day in page.locator(".week-grid .week-day").all():
+            cell, plus = day.bounding_box(), day.locator('header [data-action="new-event"]').bounding_box()
+            assert plus["x"] + plus["width"] <= cell["x"] + cell["width"] - 2, (
+                f"+ sticks out of {day.get_attribute('data-date')}"
+            )
+            date = day.locator("header strong").bounding_box()
+            assert date["x"] + date["width"] <= plus["x"], f"the date runs under + on {day.get_attribute('data-date')}"
+        shot(page, "week-1024", full_page=False)
+
+
+def test_the_phone_week_view_reads_weekday_and_date_together_and_keeps_the_dot_off_the_name(
+    phone: Any, live: Live, quarter: dict[str, int]
+) -> None:
+    _, services, _ = live
+    day = date_of(services, quarter["Nuit Électro Tropicale"])
+    login(phone)
+    phone.goto(f"{phone.base}/calendar?view=week&date={day}")
+    head = phone.locator(f'.week-day[data-date="{day}"] header')
+    weekday, date = head.locator("span.muted").bounding_box(), head.locator("strong").bounding_box()
+    assert date["x"] - (weekday["x"] + weekday["width"]) <= 12, "the date floats away from its weekday"
+    chip = phone.locator(".week-event .ev", has_text="Nuit Électro Tropicale")
+    dot, name = chip.locator(".dot").bounding_box(), chip.locator(".ev-name").bounding_box()
+    assert name["x"] - (dot["x"] + dot["width"]) >= 4, "the dot touches the name"
+    shot(phone, "week-phone", full_page=False)
+
+
+def test_on_a_phone_a_deliverables_file_name_uses_the_width_of_the_screen(phone: Any, live: Live) -> None:
+    """ "Flyer — Karaok…" was cut at 140 px on a 412 px wide phone with room to spare."""
+    import io
+
+    from tests.support import samples
+
+    _, services, _ = live
+    event_id = plan(services, "Soirée Nom De Fichier", month_ahead(services, 24))
+    flyer = next(v.slot for v in services.events.card(event_id).slots if v.slot.name == "Flyer")
+    data = samples.pdf(1)
+    admin = services.users.by_email(ADMIN)
+    services.assets.upload_version(admin, flyer.id or 0, "Flyer Soirée Nom De Fichier.pdf", io.BytesIO(data), len(data))
+    login(phone)
+    phone.goto(f"{phone.base}/events/{event_id}")
+    name = phone.locator(f'tr.slot[data-slot-id="{flyer.id}"] .filename')
+    expect(name).to_have_text("Flyer Soirée Nom De Fichier.pdf")
+    assert name.evaluate("el => el.scrollWidth <= el.clientWidth"), "the file name is cut though the screen has room"

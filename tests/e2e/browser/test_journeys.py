@@ -100,7 +100,7 @@ def test_j6_with_the_flyer_not_approved_shows_red(page: Any, live: Live) -> None
     shot(page, "calendar-month")
     page.goto(f"{page.base}/events/{seeded.red_event_id}")
     expect(page.locator("[data-card]")).to_have_attribute("data-health", "red")
-    expect(page.locator(".card-head .late-banner")).to_contain_text("WARNING")
+    expect(page.locator(".card-head .late-banner")).to_contain_text("ATTENTION —")
     expect(page.locator("tr.slot.late", has_text="Flyer")).to_be_visible()
     expect(page.locator(".countdown")).to_have_text("J-6")
     shot(page, "event-card-late")
@@ -330,10 +330,11 @@ def test_my_bars_become_the_default_calendar_filter(desktop: Any, live: Live) ->
     _, services, seeded = live
     login(page, MEMBER)
     page.goto(f"{page.base}/calendar?date={_date_of(live, seeded.red_event_id)}")
+    expect(page.locator(".cal-filters summary")).to_have_text("Bars : tous")  # French puts a space before ":"
     page.click(".cal-filters summary")
     page.locator(".cal-filters").get_by_label("Le Syndicat").check()
     page.click('[data-action="save-my-bars"]')
-    expect(page.locator(".cal-filters summary")).to_contain_text("Le Syndicat")
+    expect(page.locator(".cal-filters summary")).to_have_text("Bars : Le Syndicat")
     mine = services.users.by_email(MEMBER).my_bar_ids
     assert [b.name for b in services.bars.list() if b.id in mine] == ["Le Syndicat"]
     page.goto(f"{page.base}/calendar?date={_date_of(live, seeded.red_event_id)}")  # no filter in the URL: my bars

@@ -69,7 +69,7 @@ def test_at_j6_with_the_flyer_not_approved_the_event_is_red(
     event_id = card.summary.event.id or 0
     assert events_shown(as_admin_browser.get("/calendar", params={"date": "2026-12-01"}).text)[event_id] == "red"
     page = as_admin_browser.get(f"/events/{event_id}").text
-    assert 'data-health="red"' in page and "WARNING" in page and "J-6" in page
+    assert 'data-health="red"' in page and "ATTENTION —" in page and "J-6" in page
 
 
 def test_filters_by_bar_default_to_my_bars_and_only_late(

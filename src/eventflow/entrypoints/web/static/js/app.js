@@ -101,7 +101,9 @@ export function formBody(form) {
 
 export function showFormError(form, message) {
   const box = form.querySelector(".form-error");
-  if (box) { box.textContent = message; box.hidden = !message; } else if (message) toast(message, true);
+  // the server's words start in lower case (they also end up inside other sentences): here they stand alone
+  const sentence = message ? message.charAt(0).toLocaleUpperCase() + message.slice(1) : "";
+  if (box) { box.textContent = sentence; box.hidden = !message; } else if (message) toast(sentence, true);
 }
 
 // A form's error is about what it held when it was sent: it goes as soon as the person changes something.
@@ -111,6 +113,19 @@ for (const type of ["input", "change"]) {
     const box = form?.querySelector(".form-error");
     if (box && !box.hidden) showFormError(form, "");
   });
+}
+
+/** Today in the browser, as a date input writes it (YYYY-MM-DD). */
+function today() {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}
+
+/** A night put on a past day (a typo in the year?) by a form's ``data-confirm-past`` date: whether the person means it. */
+function pastDateAccepted(form) {
+  const input = form.querySelector("input[data-confirm-past]");
+  const date = input?.value;
+  return !date || date === input.defaultValue || date >= today() || window.confirm(t("confirm_past_night"));
 }
 
 const afterSubmit = new Map([
@@ -124,6 +139,7 @@ document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-api]");
   if (!form) return;
   event.preventDefault();
+  if (!pastDateAccepted(form)) return;
   const [method, url] = form.dataset.api.split(" ");
   const button = form.querySelector('[type="submit"]');
   showFormError(form, "");

@@ -4,22 +4,6 @@ import { sendFiles } from "./upload.js";
 
 const newEvent = document.getElementById("new-event");
 
-/** Today in the browser, as a date input writes it (YYYY-MM-DD). */
-function today() {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
-}
-
-// Before the generic API form (capture): a night planned on a past day (a typo in the year?) is asked about first.
-document.addEventListener("submit", (event) => {
-  if (!newEvent || !newEvent.contains(event.target)) return;
-  const date = event.target.querySelector('input[name="date"]')?.value;
-  if (date && date < today() && !window.confirm(t("confirm_past_night"))) {
-    event.preventDefault();
-    event.stopImmediatePropagation();
-  }
-}, true);
-
 function openNewEvent(date) {
   if (!newEvent) return;
   newEvent.querySelector('input[name="date"]').value = date;
