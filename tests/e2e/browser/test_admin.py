@@ -251,6 +251,16 @@ def test_admin_pages_fit_a_1024_px_window(laptop: Any, section: str) -> None:
     shot(laptop, f"admin-{section}")
 
 
+def test_dates_the_wrong_way_round_are_said_on_the_audit_page_not_an_error_page(desktop: Any) -> None:
+    login(desktop)
+    answer = desktop.goto(f"{desktop.base}/admin/audit?from=2026-12-01&to=2026-11-01")
+    assert answer is not None and answer.status == 422
+    problem = desktop.locator(".audit-filters [role=alert]")
+    expect_text(problem, "La date de début est après la date de fin")
+    assert desktop.locator("input[name=from]").input_value() == "2026-12-01"  # the filters stay, to be fixed
+    shot(desktop, "admin-audit-wrong-dates", full_page=False)
+
+
 def test_the_audit_log_says_themes_and_webhooks_in_words(desktop: Any, live: Live) -> None:
     _, services, _ = live
     admin = services.users.by_email("ada@bars.fr")
