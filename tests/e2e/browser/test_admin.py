@@ -222,6 +222,17 @@ def test_a_screen_label_is_one_line_not_a_paragraph(desktop: Any) -> None:
     assert answer.status == 422 and answer.json()["description"] == "le libellé dépasse 80 caractères"
 
 
+def test_a_webhook_told_about_nothing_is_refused_in_words_not_event_names(desktop: Any) -> None:
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/webhooks")
+    form = desktop.locator("form[data-api='POST /api/webhooks']")
+    form.locator("input[name=url]").fill("https://hooks.example/nothing")
+    for box in form.locator("input[name=events]").all():
+        box.uncheck()
+    form.get_by_role("button", name="Ajouter").click()
+    expect_text(form.locator(".form-error"), "Cochez au moins un changement à signaler")
+
+
 def test_a_name_too_long_is_refused_in_french_words(desktop: Any) -> None:
     login(desktop)
     desktop.goto(f"{desktop.base}/admin/users")
