@@ -116,7 +116,5 @@ def check_events(names: Iterable[str]) -> list[str]:
                 allowed=", ".join(EVENT_NAMES),
                 unknown=", ".join(unknown),
             )
-        raise errors.InvalidInput(
-            "events must be a non-empty list of: %(allowed)s", "events", allowed=", ".join(EVENT_NAMES)
-        )
+        raise errors.InvalidInput("tick at least one change to be told about", "events")
     return chosen

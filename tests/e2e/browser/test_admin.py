@@ -222,6 +222,17 @@ def test_a_screen_label_is_one_line_not_a_paragraph(desktop: Any) -> None:
     assert answer.status == 422 and answer.json()["description"] == "le libellé dépasse 80 caractères"
 
 
+def test_a_webhook_told_about_nothing_is_refused_in_words_not_event_names(desktop: Any) -> None:
+    login(desktop)
+    desktop.goto(f"{desktop.base}/admin/webhooks")
+    form = desktop.locator("form[data-api='POST /api/webhooks']")
+    form.locator("input[name=url]").fill("https://hooks.example/nothing")
+    for box in form.locator("input[name=events]").all():
+        box.uncheck()
+    form.get_by_role("button", name="Ajouter").click()
+    expect_text(form.locator(".form-error"), "Cochez au moins un changement à signaler")
+
+
 def test_a_name_too_long_is_refused_in_french_words(desktop: Any) -> None:
     login(desktop)
     desktop.goto(f"{desktop.base}/admin/users")
@@ -249,6 +260,16 @@ def test_admin_pages_fit_a_1024_px_window(laptop: Any, section: str) -> None:
         box = button.bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1024, (section, button.inner_text(), box)
     shot(laptop, f"admin-{section}")
+
+
+def test_dates_the_wrong_way_round_are_said_on_the_audit_page_not_an_error_page(desktop: Any) -> None:
+    login(desktop)
+    answer = desktop.goto(f"{desktop.base}/admin/audit?from=2026-12-01&to=2026-11-01")
+    assert answer is not None and answer.status == 422
+    problem = desktop.locator(".audit-filters [role=alert]")
+    expect_text(problem, "La date de début est après la date de fin")
+    assert desktop.locator("input[name=from]").input_value() == "2026-12-01"  # the filters stay, to be fixed
+    shot(desktop, "admin-audit-wrong-dates", full_page=False)
 
 
 def test_the_audit_log_says_themes_and_webhooks_in_words(desktop: Any, live: Live) -> None:

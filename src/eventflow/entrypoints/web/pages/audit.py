@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 import falcon
 from markupsafe import Markup
 
-from eventflow.core.i18n import N_
+from eventflow.core import errors
+from eventflow.core.i18n import N_, render
 from eventflow.core.services.audit import MAX_ROWS, AuditQuery
 from eventflow.core.services.events import parse_date
 from eventflow.entrypoints.web.api_audit import safe_cell
-from eventflow.entrypoints.web.errors import reader_language
+from eventflow.entrypoints.web.errors import reader_language, texts_for
 from eventflow.entrypoints.web.pages.base import Page, html_errors
 from eventflow.entrypoints.web.pages.common import current_admin
 from eventflow.entrypoints.web.params import int_param
@@ -63,7 +64,11 @@ class AuditPage(Page):
         admin = current_admin(req)
         filters = chosen_filters(req)
         page = int_param(req, "page") or 1
-        found = self.services.audit.search(admin, audit_query(filters, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS))
+        problem = None  # a filter that makes no sense is said above the filters, which stay as they were typed
+        try:
+            found = self.services.audit.search(admin, audit_query(filters, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS))
+        except errors.InvalidInput as refused:
+            found, problem = [], render(refused.message, texts_for(req))
         entries = found[:PAGE_ROWS]
         query = urlencode(filters)
         self.renderer.page(
@@ -78,6 +83,7 @@ class AuditPage(Page):
             previous_url=_page_url(filters, page - 1) if page > 1 else None,
             next_url=_page_url(filters, page + 1) if len(found) > PAGE_ROWS else None,
             filters=filters,
+            problem=problem,
             day=_day,
             csv_url="/admin/audit.csv" + (f"?{query}" if query else ""),
             users=self.services.users.list(),
@@ -85,6 +91,8 @@ class AuditPage(Page):
             actions=ACTIONS,
             failed_mail=self.services.outbox.list(admin, failing_only=True, limit=50),
         )
+        if problem:
+            resp.status = falcon.HTTP_422
 
 
 def _page_url(filters: dict[str, str], page: int) -> str:
