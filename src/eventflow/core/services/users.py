@@ -60,7 +60,7 @@ def normalise_email(email: str) -> str:
 
 
 def check_password(password: str) -> str:
-    if len(password or "") < MIN_PASSWORD:
+    if len((password or "").strip()) < MIN_PASSWORD:  # eight spaces are no password
         raise errors.InvalidInput(
             "the password must have at least %(min_password)s characters", "password", min_password=MIN_PASSWORD
         )
@@ -163,7 +163,8 @@ class UserService:
                 raise errors.Conflict("you cannot deactivate yourself")
             uow.users.update(user)
             old, new = changes(before, public(user))
-            record(self.ctx, uow, actor, "user.updated", "user", user_id, before=old, after=new)
+            if old or new:  # a person's own settings (language, bars, e-mails) are no audit news
+                record(self.ctx, uow, actor, "user.updated", "user", user_id, before=old, after=new)
             if not user.active:
                 uow.sessions.delete_for_user(user_id)
             uow.commit()
