@@ -175,7 +175,7 @@ def test_an_empty_file_is_refused_at_creation_instead_of_being_reported_sent(liv
     refused = api(live, "/api/uploads", "POST", headers=headers)
 
     assert refused.status_code == 422, refused.text
-    assert refused.json()["description"] == "'poster.pdf' est vide" and refused.json()["field"] == "file"
+    assert refused.json()["description"] == "« poster.pdf » est vide" and refused.json()["field"] == "file"
     card = api(live, "/api/events/1").json()
     assert next(d for d in card["deliverables"] if d["id"] == SLOT_ID)["versions"] == []
 

@@ -164,7 +164,7 @@ def test_a_refused_file_says_why_in_one_plain_sentence(desktop: Any, live: Live)
     )
     line = page.locator("#uploads .upload-item", has_text="affiche.pdf")
     expect(line.locator(".msg")).to_have_text(
-        "'affiche.pdf' ne contient pas ce que son nom annonce (application/pdf) ; vérifiez le fichier et renvoyez-le"
+        "« affiche.pdf » ne contient pas ce que son nom annonce (application/pdf) ; vérifiez le fichier et renvoyez-le"
     )
     shot(page, "upload-refused", full_page=False)
     assert services.events.slot(poster.id or 0).versions == []

@@ -127,9 +127,9 @@ def kind_for(filename: str, photo: bool = False) -> FileKind:
     ext = extension(filename)
     if ext not in allowed:
         text = (
-            N_("%(filename)r: .%(ext)s files are not accepted as photos; send one of %(allowed)s")
+            N_("“%(filename)s”: .%(ext)s files are not accepted as photos; send one of %(allowed)s")
             if photo
-            else N_("%(filename)r: .%(ext)s files are not accepted as deliverable files; send one of %(allowed)s")
+            else N_("“%(filename)s”: .%(ext)s files are not accepted as deliverable files; send one of %(allowed)s")
         )
         raise errors.UnsupportedMedia(
             text, filename=filename, ext=ext or "(none)", allowed=", ".join(f".{e}" for e in allowed)
@@ -137,12 +137,17 @@ def kind_for(filename: str, photo: bool = False) -> FileKind:
     return KINDS[ext]
 
 
+def empty_file(filename: str) -> errors.InvalidInput:
+    """The refusal of a file with nothing in it (it would never become a version)."""
+    return errors.InvalidInput("“%(filename)s” is empty", "file", filename=filename)
+
+
 def check_content(kind: FileKind, head: bytes, filename: str) -> None:
     if not head:
-        raise errors.InvalidInput("%(filename)r is empty", "file", filename=filename)
+        raise empty_file(filename)
     if not kind.matches(head):
         raise errors.UnsupportedMedia(
-            "%(filename)r does not contain what its name says (%(content_type)s); check the file and send it again",
+            "“%(filename)s” does not contain what its name says (%(content_type)s); check the file and send it again",
             filename=filename,
             content_type=kind.content_type,
         )
@@ -549,7 +554,7 @@ class AssetService:
     def store_of(self, asset: Asset) -> BlobStore:
         if asset.location is StorageTier.PURGED:
             raise errors.Conflict(
-                "%(filename)r was purged to free space; only its details remain", filename=asset.filename
+                "“%(filename)s” was purged to free space; only its details remain", filename=asset.filename
             )
         return self.cold if asset.location is StorageTier.COLD else self.hot
 

@@ -36,7 +36,7 @@ from eventflow.bootstrap import Services
 from eventflow.core import errors
 from eventflow.core.i18n import N_, Value
 from eventflow.core.model import User
-from eventflow.core.services.assets import AssetService, UploadTarget, kind_for, parse_category
+from eventflow.core.services.assets import AssetService, UploadTarget, empty_file, kind_for, parse_category
 from eventflow.entrypoints.web.errors import Refusal
 from eventflow.entrypoints.web.schema import Json
 
@@ -143,7 +143,7 @@ class UploadsResource(TusBase):
         self._assets.check_size(length)
         filename = meta.get("filename") or ""
         if not length:  # whole as soon as created: it would never be completed into a version
-            raise errors.InvalidInput("%(filename)r is empty", "file", filename=filename)
+            raise empty_file(filename)
         target = self._target(meta)
         kind_for(filename, photo="category" in target)
         self._storage.reclaim(only_uploads=True)  # expired uploads give their bytes back first
