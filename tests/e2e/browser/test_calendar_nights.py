@@ -529,3 +529,26 @@ def test_on_a_phone_a_deliverables_file_name_uses_the_width_of_the_screen(phone:
     name = phone.locator(f'tr.slot[data-slot-id="{flyer.id}"] .filename')
     expect(name).to_have_text("Flyer Soirée Nom De Fichier.pdf")
     assert name.evaluate("el => el.scrollWidth <= el.clientWidth"), "the file name is cut though the screen has room"
+
+
+def test_on_a_1024_px_screen_the_assignee_menu_shows_the_whole_name(live: Live, browser: Any) -> None:
+    """Names ("Léa Bernarc", "Inès Moreau") were cut at their last letter: the column keeps room for a name."""
+    _, services, _ = live
+    event_id = plan(services, "Soirée Responsables", month_ahead(services, 26))
+    flyer = next(v.slot for v in services.events.card(event_id).slots if v.slot.name == "Flyer")
+    admin = services.users.by_email(ADMIN)
+    chloe = services.users.by_email("chloe@bars.fr")
+    services.events.update_slot(admin, flyer.id or 0, SlotChange(assignee_id=chloe.id))
+    with laptop(browser, live[0]) as page:
+        login(page)
+        page.goto(f"{page.base}/events/{event_id}")
+        select = page.locator(f'tr.slot[data-slot-id="{flyer.id}"] select[data-patch="assignee_id"]')
+        expect(select.locator("option:checked")).to_have_text("Chloé Manager")
+        fits = select.evaluate(
+            """el => { const ctx = document.createElement('canvas').getContext('2d');
+                 const style = getComputedStyle(el); ctx.font = style.font;
+                 const text = ctx.measureText(el.options[el.selectedIndex].text).width;
+                 const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+                 return text <= el.clientWidth - padding - 16; }"""
+        )
+        assert fits, "the assignee menu cuts the name at 1024 px"
