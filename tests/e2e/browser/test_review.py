@@ -98,6 +98,10 @@ def test_compare_two_pdf_versions_page_by_page_side_by_side_slider_and_onion(pag
     panel.locator("[data-compare-form] button[type=submit]").click()
     dialog = page.locator("dialog[data-compare]")
     expect(dialog).to_be_visible()
+    if page.profile == "desktop":
+        expect(dialog.locator(".compare-keys [data-keys]:visible")).to_have_text(
+            [re.compile("3 pelure d'oignon"), "Page préc. et Page suiv. tournent les pages."]
+        )
     expect(dialog.locator("[data-compare-title]")).to_contain_text("Poster A3 : v1 et v2")
     panes = dialog.locator(".compare-pane img")
     expect(panes).to_have_count(2)
@@ -155,6 +159,9 @@ def test_two_videos_play_and_seek_together(page: Any, live: Live) -> None:
     videos = dialog.locator("video")
     expect(videos).to_have_count(2)
     expect(dialog.locator('[data-mode="slider"]')).to_be_hidden()  # videos compare side by side
+    if page.profile == "desktop":  # the keys that work on videos, not those of pictures and pages
+        keys = dialog.locator(".compare-keys [data-keys]:visible")
+        expect(keys).to_have_text(["Touches : Espace lit les deux vidéos ou les met en pause."])
     page.wait_for_function(f"() => {PLAYERS}.every(v => v.readyState >= 2)")
     dialog.locator("[data-compare-play]").click()
     page.wait_for_function(f"() => {PLAYERS}.every(v => !v.paused && v.currentTime > 0.3)")

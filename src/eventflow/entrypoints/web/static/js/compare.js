@@ -158,6 +158,9 @@ function showControls() {
   applyAmount();
   const pager = dialog.querySelector("[data-compare-pager]");
   pager.hidden = !state.pictures || state.pages < 2;
+  dialog.querySelector('[data-keys="pictures"]').hidden = !state.pictures;
+  dialog.querySelector('[data-keys="pages"]').hidden = pager.hidden;
+  dialog.querySelector('[data-keys="videos"]').hidden = !state.videos;
   dialog.querySelector("[data-compare-page-label]").textContent = t("page_of", { num: state.page, total: state.pages });
   pager.querySelector('[data-compare-page="-1"]').disabled = state.page <= 1;
   pager.querySelector('[data-compare-page="1"]').disabled = state.page >= state.pages;
