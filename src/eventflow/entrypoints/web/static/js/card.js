@@ -1,5 +1,5 @@
 // The event card: opened over the page (own URL via history.pushState), slot actions, previews, drag & drop uploads.
-import { api, onAfterSubmit, t, toast } from "./app.js";
+import { api, formatSize, onAfterSubmit, t, toast } from "./app.js";
 import { sendFiles } from "./upload.js";
 import { installDrops } from "./dropmap.js";
 import { refreshNow } from "./live.js";
@@ -176,7 +176,7 @@ document.addEventListener("click", async (event) => {
     if (!confirm(t("confirm_archive"))) return;
     try {
       const result = await api("POST", `/api/events/${target.closest("[data-card]").dataset.eventId}/archive`);
-      toast(`${t("freed")}: ${(result.moved_bytes / 1048576).toFixed(1)} Mo`);
+      toast(`${t("freed")}: ${formatSize(result.moved_bytes)}`);
       await reloadCard();
     } catch (err) {
       toast(err.message, true);
