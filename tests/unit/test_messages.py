@@ -4,13 +4,15 @@ their units, and never written with an f-string (which no catalog could hold).""
 from __future__ import annotations
 
 import ast
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from eventflow.adapters.translations import translator
 from eventflow.core import errors
-from eventflow.core.i18n import Message, render
+from eventflow.core.i18n import N_, Message, Size, message_as_json, message_from_json, render
 from eventflow.core.model import Language
 from eventflow.entrypoints.cli.common import cli_language
 from eventflow.entrypoints.web.errors import accepted_language
@@ -53,6 +55,31 @@ def test_nested_messages_are_translated_too() -> None:
 
 def test_a_message_not_in_the_catalog_shows_its_english() -> None:
     assert render(Message("%(a)s and %(b)s", {"a": 1, "b": Message("event")}), FR) == "1 and événement"
+
+
+def test_a_message_stored_as_json_comes_back_whole_and_is_read_in_any_language() -> None:
+    """What an inbox line keeps: its words and values, days and sizes and nested messages included, through JSON."""
+    said = Message(
+        N_("%(actor)s moved “%(event)s” from %(before)s to %(date)s; its deliverables are now due by %(due)s (J-7)."),
+        {"actor": Message(N_("Someone")), "event": "Soirée « Disco »", "before": dt.date(2026, 12, 5),
+         "date": dt.date(2026, 12, 12), "due": dt.date(2026, 12, 5), "version": 3, "ratio": 0.5,
+         "size": Size(5 * 1024**2)},
+    )  # fmt: skip
+    stored = json.loads(json.dumps(message_as_json(said)))
+    assert stored["values"]["date"] == {"$": "date", "v": "2026-12-12"}
+
+    back = message_from_json(stored)
+
+    assert back == said and isinstance(back.values["size"], Size) and type(back.values["date"]) is dt.date
+    assert render(back, FR).startswith("Quelqu'un a déplacé « Soirée « Disco » » du 5 décembre 2026 au 12 décembre")
+    assert render(back, EN).startswith("Someone moved “Soirée « Disco »” from December 5, 2026 to December 12, 2026")
+
+
+def test_a_message_value_json_cannot_hold_is_refused_when_stored_and_when_read() -> None:
+    with pytest.raises(TypeError, match="a day, not a moment"):
+        message_as_json(Message("%(at)s", {"at": dt.datetime(2026, 12, 5, 20, 0)}))
+    with pytest.raises(ValueError, match="unknown type"):
+        message_from_json({"text": "%(x)s", "values": {"x": {"$": "colour", "v": "red"}}})
 
 
 @pytest.mark.parametrize(

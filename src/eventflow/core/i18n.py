@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from attrs import field, frozen
 
@@ -76,6 +76,42 @@ def _shown(value: Value, texts: _Texts) -> object:
     if isinstance(value, dt.date):
         return texts.format_date(value)
     return value
+
+
+def message_as_json(message: Message) -> dict[str, Any]:
+    """``message`` as JSON-safe data, to be stored and shown later in the language of whoever reads it: its msgid
+    and values, days, sizes and nested messages marked by their type (``{"$": "date", "v": "2026-12-05"}``)."""
+    return {"text": message.text, "values": {name: _value_as_json(v) for name, v in message.values.items()}}
+
+
+def _value_as_json(value: Value) -> object:
+    if isinstance(value, Message):
+        return {"$": "message", "v": message_as_json(value)}
+    if isinstance(value, Size):
+        return {"$": "size", "v": int(value)}
+    if isinstance(value, dt.datetime):
+        raise TypeError(f"a message value is a day, not a moment: {value!r}")
+    if isinstance(value, dt.date):
+        return {"$": "date", "v": value.isoformat()}
+    return value
+
+
+def message_from_json(data: Mapping[str, Any]) -> Message:
+    """The message :func:`message_as_json` stored."""
+    return Message(str(data["text"]), {name: _value_from_json(v) for name, v in dict(data.get("values") or {}).items()})
+
+
+def _value_from_json(value: Any) -> Value:
+    if not isinstance(value, dict):
+        return value  # type: ignore[no-any-return]  # a name, a number: as it was
+    kind, inner = value.get("$"), value["v"]
+    if kind == "message":
+        return message_from_json(inner)
+    if kind == "size":
+        return Size(inner)
+    if kind == "date":
+        return dt.date.fromisoformat(inner)
+    raise ValueError(f"a stored message value of unknown type: {value!r}")
 
 
 class _English:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
+
+if TYPE_CHECKING:
+    from eventflow.core.i18n import Message
 
 
 class Role(StrEnum):
@@ -383,7 +386,8 @@ INBOX_KINDS = (
 
 @define
 class Notification:
-    """One line of a person's in-app inbox, written in their language when it happened."""
+    """One line of a person's in-app inbox: what it says (``message``, shown in the reader's language of the moment),
+    and ``text``, the line in their language when it happened (all that lines written before messages have)."""
 
     user_id: int
     kind: str
@@ -391,6 +395,7 @@ class Notification:
     created_at: dt.datetime
     event_id: int | None = None
     read_at: dt.datetime | None = None
+    message: Message | None = None
     id: int | None = None
 
     @property

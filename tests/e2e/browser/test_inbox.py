@@ -116,6 +116,29 @@ def test_the_inbox_and_its_unread_count_in_the_header(page: Any, live: Live) -> 
     expect(page.get_by_text(f"eventflow token create {email}")).to_be_visible()
 
 
+def test_earlier_lines_are_read_in_the_language_just_chosen(page: Any, live: Live) -> None:
+    """A French designer switches to English from the user menu: her inbox, written while she read French, is now
+    English; the reason the admin wrote stays in the admin's words."""
+    base, services, _ = live
+    email = f"ines.{page.profile}@bars.fr"
+    a_maker_with_news(services, email)
+    login(page, email)
+    page.goto(f"{base}/notifications")
+    items = page.locator(".inbox-item")
+    expect(items.first).to_contain_text("Ada Lovelace demande des modifications sur « Story néon »")
+
+    page.click(".usermenu summary")
+    page.get_by_role("button", name="English").click()
+
+    expect(page.locator("h1")).to_have_text("My notifications")
+    expect(items).to_have_count(3)
+    expect(items.first).to_contain_text("Ada Lovelace requested changes to “Story néon” of “Nuit Néon”")
+    expect(items.first).to_contain_text("Plus de rose")
+    expect(items.nth(1)).to_contain_text("Ada Lovelace assigned “Affiche bal” of “Bal Masqué”")
+    expect(page.locator(".inbox-list")).not_to_contain_text("«")
+    shot(page, "notifications-english")
+
+
 def test_a_newcomer_s_empty_inbox_says_what_will_come_and_offers_nothing_to_mark(desktop: Any, live: Live) -> None:
     base, services, _ = live
     services.users.add(None, "zoe.nouvelle@bars.fr", "Zoé Nouvelle", password=PASSWORD)

@@ -37,6 +37,26 @@ def test_the_inbox_lists_the_callers_notifications_newest_first(
     assert approved["id"] > assigned["id"]
 
 
+def test_lines_are_read_in_the_language_the_caller_chose_since(
+    services: Services, as_member: Api, admin: User, member: User, event: Event
+) -> None:
+    slot_id = member_slot(services, admin, member, event)
+    services.events.update_slot(admin, slot_id, SlotChange(status="changes_requested", reason="Plus gros, le logo"))
+    assert as_member.get("/api/notifications").json[0]["text"].startswith("Ada Admin demande des modifications")
+
+    assert as_member.patch("/api/me", json={"language": "en"}).status_code == 200
+    answer = as_member.get("/api/notifications")
+
+    changes, assigned = answer.json
+    assert set(changes) == {"id", "kind", "text", "event_id", "read", "created_at"}
+    assert changes["text"] == (
+        "Ada Admin requested changes to “Affiche” of “Soirée Disco” (December 12, 2026). Plus gros, le logo"
+    )
+    assert assigned["text"] == (
+        "Ada Admin assigned “Affiche” of “Soirée Disco” (December 12, 2026) to you; it is due by December 5, 2026."
+    )
+
+
 def test_others_notifications_are_neither_listed_nor_marked(
     services: Services, as_admin: Api, as_member: Api, admin: User, member: User, event: Event
 ) -> None:

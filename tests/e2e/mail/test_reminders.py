@@ -17,6 +17,7 @@ from eventflow.adapters.sql.uow import SqlUnitOfWorkFactory
 from eventflow.bootstrap import Services, bootstrap
 from eventflow.config import Settings
 from eventflow.core.clock import FixedClock, SystemClock
+from eventflow.core.commands import UserChanges
 from eventflow.entrypoints.cli import cli
 from eventflow.entrypoints.outbox_worker import start_outbox_worker
 from tests.e2e.mail.test_cron import EVENTFLOW
@@ -161,3 +162,22 @@ def test_a_reminder_leaves_a_line_in_the_inbox_of_whoever_it_e_mails_once(
     services.reminders.run()
     lines = [n for n in services.inbox.notifications(alex) if n.kind == "reminder" and n.event_id == event_id]
     assert len(lines) == 2
+
+
+def test_reminder_lines_are_read_in_the_language_chosen_since(services: Services, team: Team, mailbox: Mailbox) -> None:
+    """Camille read French when reminded of her flyer and of a slot nobody took; in English now, so are both lines."""
+    event_id = plan_night(services, team, mailbox)
+    services.events.add_slot(team.camille, event_id, "Vidéo écran", "1920x1080")
+    services.reminders.run()
+    camille = services.users.get(team.camille.id or 0)
+    assert all("doit être validé" in n.text for n in services.inbox.notifications(camille) if n.kind == "reminder")
+
+    camille = services.users.update(camille, camille.id or 0, UserChanges(language="en"))
+
+    texts = sorted(n.text for n in services.inbox.notifications(camille) if n.kind == "reminder")
+    assert texts == [
+        "“Flyer” of “Nuit Disco” (December 4, 2026) must be approved by November 27, 2026 (J-7); its status now: "
+        "To do.",
+        "“Vidéo écran” of “Nuit Disco” (December 4, 2026) must be approved by November 27, 2026 (J-7); its status now: "
+        "To do. Nobody is assigned to it yet.",
+    ]

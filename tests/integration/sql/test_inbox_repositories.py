@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from eventflow.core.errors import Conflict
+from eventflow.core.i18n import Message
 from eventflow.core.model import Follow, Notification, OutboxMessage, OutboxStatus, Session
 from eventflow.core.ports import UnitOfWorkFactory
 from tests.integration.sql.test_repositories import T0, add_event, add_user, at
@@ -86,6 +87,26 @@ def test_notifications_newest_first_unread_counted_and_marked_for_their_owner_on
     with make_uow() as uow:
         assert [n.read for n in uow.notifications.list_for_user(lea.id or 0)] == [True, True, True]
         assert uow.notifications.get(first.id or 0).read_at == at(10)  # type: ignore[union-attr]
+
+
+def test_what_a_line_says_reads_back_whole_and_older_lines_have_only_their_text(make_uow: UnitOfWorkFactory) -> None:
+    intro = Message(
+        "%(actor)s requested changes to “%(slot)s” of “%(event)s” (%(date)s).",
+        {"actor": Message("Someone"), "slot": "Affiche", "event": "Soirée « Disco » 🎉", "date": dt.date(2026, 12, 12),
+         "version": 2},
+    )  # fmt: skip
+    said = Message("%(first)s %(then)s", {"first": intro, "then": "Plus gros, le logo — et en <b>gras</b> " * 20})
+    with make_uow() as uow:
+        lea = add_user(uow, "lea@bars.fr", "Léa")
+        kept = uow.notifications.add(
+            Notification(lea.id or 0, "changes_requested", "Quelqu'un demande des modifications", at(2), message=said)
+        )
+        older = uow.notifications.add(line(lea.id or 0, 1))
+        uow.commit()
+    with make_uow() as uow:
+        assert uow.notifications.list_for_user(lea.id or 0) == [kept, older]
+        assert uow.notifications.get(kept.id or 0).message == said  # type: ignore[union-attr]
+        assert uow.notifications.get(older.id or 0).message is None  # type: ignore[union-attr]
 
 
 def test_the_session_read_brings_the_users_unread_count(make_uow: UnitOfWorkFactory) -> None:

@@ -25,7 +25,7 @@ from eventflow.adapters import VOLATILE_TABLES
 from eventflow.adapters.sql import tables as t
 from eventflow.adapters.sql.mapping import Codec, ColumnValues, EntityMap
 from eventflow.core.errors import Conflict, StorageFull, TryAgain
-from eventflow.core.i18n import N_, Message
+from eventflow.core.i18n import N_, Message, message_as_json, message_from_json
 from eventflow.core.model import (
     Activity,
     Anchor,
@@ -672,4 +672,4 @@ WEBHOOKS = EntityMap(Webhook, t.webhooks, enums={"format": WebhookFormat, "langu
 DELIVERIES = EntityMap(WebhookDelivery, t.webhook_deliveries, enums={"status": OutboxStatus})
 FEEDS = EntityMap(Feed, t.feeds)
 FOLLOWS = EntityMap(Follow, t.follows)
-NOTIFICATIONS = EntityMap(Notification, t.notifications)
+NOTIFICATIONS = EntityMap(Notification, t.notifications, codecs={"message": Codec(message_as_json, message_from_json)})

@@ -384,5 +384,7 @@ notifications = Table(
     Column("event_id", Integer),
     Column("created_at", UtcDateTime, nullable=False),
     Column("read_at", UtcDateTime),
+    #: What the line says, to be shown in the reader's language (``i18n.message_as_json``); NULL before 0015.
+    Column("message", json_value()),
     Index("ix_notifications_user_id_read_at", "user_id", "read_at"),
 )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import attrs
 from attrs import define, frozen
 
 from eventflow.core import errors, rules
+from eventflow.core.i18n import render
 from eventflow.core.model import Deliverable, Event, Follow, Notification, Status, User
 from eventflow.core.replay import replayed
 from eventflow.core.services import Actor, Context, found
@@ -64,10 +66,15 @@ class InboxService:
         return FollowState(event_id, following)
 
     def notifications(self, actor: Actor, limit: int = INBOX_SIZE) -> list[Notification]:
-        """My latest notifications, newest first."""
+        """My latest notifications, newest first, in my language of now (lines older than messages: as written)."""
         me = _me(actor)
         with self.ctx.uow(read_only=True) as uow:
-            return uow.notifications.list_for_user(me.id or 0, limit)
+            lines = uow.notifications.list_for_user(me.id or 0, limit)
+        texts = self.ctx.translations(me.language)
+        return [
+            line if line.message is None else attrs.evolve(line, text=render(line.message, texts)[:1000])
+            for line in lines
+        ]
 
     def unread(self, actor: Actor) -> int:
         me = _me(actor)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import define, field, frozen
 
 from eventflow.core import rules
-from eventflow.core.i18n import N_, STATUS_LABELS
+from eventflow.core.i18n import N_, STATUS_LABELS, Message, Value, render
 from eventflow.core.model import Activity, Deliverable, Event, Notification, OutboxMessage, Status, User
 from eventflow.core.ports import Translator, UnitOfWork
 from eventflow.core.rules_follow import followers
@@ -93,6 +93,8 @@ MENTION_WORDS = (
     N_("%(actor)s mentioned you — %(event)s"),
     N_("%(actor)s mentioned you in a comment on “%(event)s” (%(date)s):"),
 )
+#: An inbox line of two parts: its intro, then what was written (a comment, the reason for changes) or a remark.
+THEN = N_("%(first)s %(then)s")
 #: A night moved, cancelled or restored, with what the inbox calls it.
 NIGHT_WORDS = {
     "moved": (
@@ -250,22 +252,25 @@ class NotificationPlanner:
         now = self.ctx.clock.now()
         with self._lock:
             self._told.setdefault(uow, set()).update(telling.reasons)
+        values: dict[str, Value] = {
+            **{key: value for key, value in extra.items() if value is not None},
+            "actor": self._actor_name(uow, entry),
+            "slot": slot.name if slot else "",
+            "event": event.name,
+            "date": event.date,
+            "due": rules.due_date(event.date),
+        }
+        quote = plain(quote_html)[:1000] if quote_html else ""  # the person's words: in no catalog
         for user, reason in telling.reasons.values():
             texts = self.ctx.translations(user.language)
-            values = {
-                **{key: texts.format_date(v) if isinstance(v, dt.date) else v for key, v in extra.items()},
-                "actor": self._actor_name(uow, entry, texts),
-                "slot": slot.name if slot else "",
-                "event": event.name,
-                "date": texts.format_date(event.date),
-                "due": texts.format_date(rules.due_date(event.date)),
-            }
-            subject, intro = (texts.gettext(words) % values for words in reason.words)
-            line = f"{intro} {plain(quote_html)}" if quote_html else intro
-            uow.notifications.add(Notification(user.id or 0, reason.inbox_kind, line[:1000], now, event.id))
+            subject, intro = (Message(words, values) for words in reason.words)
+            line = Message(THEN, {"first": intro, "then": quote}) if quote else intro
+            uow.notifications.add(
+                Notification(user.id or 0, reason.inbox_kind, render(line, texts)[:1000], now, event.id, message=line)
+            )
             if reason.preference in user.notifications:
                 link = card_link(self.base_url, event.id or 0)
-                mail = compose(texts, subject, intro, link, quote_html=quote_html)
+                mail = compose(texts, render(subject, texts), render(intro, texts), link, quote_html=quote_html)
                 enqueue(self.ctx, uow, user, reason.preference, mail, event.id, group_window=self.group_window)
 
     @staticmethod
@@ -300,10 +305,10 @@ class NotificationPlanner:
             enqueue(self.ctx, uow, admin, STORAGE_ALERT, compose(texts, subject, body % values, None, sections))
 
     @staticmethod
-    def _actor_name(uow: UnitOfWork, entry: Activity, texts: Translator) -> str:
+    def _actor_name(uow: UnitOfWork, entry: Activity) -> str | Message:
         """The actor's name, or "someone" in the reader's language (the command line has no name)."""
         actor = uow.users.get(entry.actor_id) if entry.actor_id is not None else None
-        return actor.name if actor is not None else texts.gettext("Someone")
+        return actor.name if actor is not None else Message(N_("Someone"))
 
 
 def outlook_lines(outlook: Outlook, texts: Translator) -> list[str]:

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from attrs import define, frozen
 
 from eventflow.core import errors, rules
-from eventflow.core.i18n import N_, STATUS_LABELS
+from eventflow.core.i18n import N_, STATUS_LABELS, Message, Value, render
 from eventflow.core.model import Deliverable, Event, Notification, User
 from eventflow.core.ports import UnitOfWork
 from eventflow.core.rules_reminders import ReminderStep, nights_to_look_at, slot_reminder
 from eventflow.core.services import Context
 from eventflow.core.services.mail_layout import Mail, compose
-from eventflow.core.services.notifications import card_link, enqueue, wants
+from eventflow.core.services.notifications import THEN, card_link, enqueue, wants
 
 REMINDERS = "reminders"
 #: Runs take turns (``lock_reminders``); should one still meet another's reminder, it runs again and finds it queued.
@@ -90,10 +90,12 @@ class ReminderService:
                     if uow.outbox.has_key(key):
                         already += 1
                         continue
-                    mail, intro = self._mail(user, event, slot, step, today)
+                    mail, line = self._mail(user, event, slot, step, today)
                     group = f"reminders:{user.id}:{today.isoformat()}"  # a person's reminders of the day: one e-mail
                     enqueue(self.ctx, uow, user, REMINDERS, mail, event.id, dedupe_key=key, group=group)
-                    uow.notifications.add(Notification(user.id or 0, "reminder", intro, self.ctx.clock.now(), event.id))
+                    text = render(line, self.ctx.translations(user.language))[:1000]
+                    now = self.ctx.clock.now()
+                    uow.notifications.add(Notification(user.id or 0, "reminder", text, now, event.id, message=line))
                     queued += 1
             uow.commit()
         return ReminderReport(queued, already)
@@ -112,21 +114,21 @@ class ReminderService:
 
     def _mail(
         self, user: User, event: Event, slot: Deliverable, step: ReminderStep, today: dt.date
-    ) -> tuple[Mail, str]:
+    ) -> tuple[Mail, Message]:
         """The e-mail, and its first sentences for the inbox line."""
         texts = self.ctx.translations(user.language)
         due = rules.due_date(event.date)
         days = (due - today).days
-        values = {
+        values: dict[str, Value] = {
             "slot": slot.name,
             "event": event.name,
-            "date": texts.format_date(event.date),
-            "due": texts.format_date(due),
-            "status": texts.gettext(STATUS_LABELS[slot.status]),
+            "date": event.date,
+            "due": due,
+            "status": Message(STATUS_LABELS[slot.status]),
             "days": days,
         }
-        intro = texts.gettext(INTRO) % values
+        intro = Message(INTRO, values)
         if slot.assignee_id is None:
-            intro += " " + texts.gettext(UNASSIGNED)
+            intro = Message(THEN, {"first": intro, "then": Message(UNASSIGNED)})
         link = card_link(self.base_url, event.id or 0)
-        return compose(texts, texts.gettext(subject(step, days)) % values, intro, link), intro[:1000]
+        return compose(texts, render(Message(subject(step, days), values), texts), render(intro, texts), link), intro
