@@ -118,7 +118,9 @@ def test_journey_b_designer_drops_the_poster_and_it_goes_to_review(page: Any, li
     row = card.locator("tr.slot", has_text="Poster A3")
     expect(row.locator(".missing")).to_be_visible()
     drop_file(page, row, "notes.exe", list(b"MZ\x90\x00 not a deliverable"), "application/octet-stream")
-    expect(page.locator("#uploads .upload-item.failed")).to_contain_text("n'est pas accepté")
+    expect(page.locator("#uploads .upload-item.failed")).to_contain_text(
+        "les fichiers .exe ne sont pas acceptés comme livrables"
+    )
     drop_file(page, row, "Poster A3.pdf", list(poster_pdf("NUIT TROPICALE", hue=60)), "application/pdf")
     row = page.locator("#overlay tr.slot", has_text="Poster A3")
     expect(row).to_have_attribute("data-status", "review", timeout=15_000)

@@ -497,7 +497,7 @@ def test_the_admin_requires_a_second_pair_of_eyes_and_the_uploader_is_told_why_n
         expect(approve).to_be_disabled()
         expect(approve).to_have_attribute("title", re.compile("Vous avez envoyé la v3"))
         row.locator(f"#st-{night.story}").select_option("approved")  # the status menu: the server says no
-        expect(page.locator("#toast.error")).to_contain_text("vous avez envoyé v3")  # the server's refusal, in French
+        expect(page.locator("#toast.error")).to_contain_text("Vous avez envoyé v3")  # the server's refusal, in French
         expect(row).to_have_attribute("data-status", "review")
     finally:
         services.review.change_settings(ada, SettingsChange(second_pair_of_eyes=False))

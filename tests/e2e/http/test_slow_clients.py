@@ -140,7 +140,9 @@ def test_64_stalled_uploads_leave_reads_answering_and_are_cut_by_the_body_timeou
     time.sleep(BODY_TIMEOUT + 1)
 
     seconds = reads.stop()
-    assert len(seconds) >= 20 and max(seconds) < 1.0, seconds
+    # A read queued behind a stalled client would wait out its BODY_TIMEOUT s; a loaded CI machine (browsers in the
+    # other worker) may take a second for one read, which is no starving.
+    assert len(seconds) >= 20 and max(seconds) < BODY_TIMEOUT - 1, seconds
     answers = [answer_of(sock, BODY_TIMEOUT + 5) for sock in deep + shallow]
     assert not [a for a in answers if a.endswith(STILL_OPEN)]
     assert all(a.startswith("HTTP/1.1 408") for a in answers[:3]), answers[:3]
@@ -170,7 +172,9 @@ def test_stalled_forms_and_silent_connections_hold_no_thread_reads_need(server: 
     time.sleep(BODY_TIMEOUT + 1)
 
     seconds = reads.stop()
-    assert len(seconds) >= 20 and max(seconds) < 1.0, seconds
+    # A read queued behind a stalled client would wait out its BODY_TIMEOUT s; a loaded CI machine (browsers in the
+    # other worker) may take a second for one read, which is no starving.
+    assert len(seconds) >= 20 and max(seconds) < BODY_TIMEOUT - 1, seconds
     answers = [answer_of(sock, BODY_TIMEOUT + 5) for sock in stalled]
     assert not [a for a in answers if a.endswith(STILL_OPEN)]
     assert all(a == "" for a in answers[::2])  # closed after the timeout, without a word
