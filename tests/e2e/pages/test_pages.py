@@ -10,7 +10,7 @@ import pytest
 
 from eventflow.bootstrap import Services
 from eventflow.core.commands import UserChanges
-from eventflow.core.model import Bar, DeliverableTemplate, Event, User
+from eventflow.core.model import Bar, DeliverableTemplate, Event, Screen, User
 from eventflow.core.services.events import SlotChange
 from tests.support.web import Browser
 
@@ -140,6 +140,15 @@ def test_admin_pages_are_for_admins(as_member_browser: Browser, as_admin_browser
     for section in ("users", "bars", "themes", "templates", "storage"):
         assert as_admin_browser.get(f"/admin/{section}").status_code == 200
     assert as_admin_browser.get("/admin/nope").status_code == 404
+
+
+def test_the_bars_list_names_each_screen_s_kind_as_its_template_does(
+    services: Services, as_admin_browser: Browser
+) -> None:
+    services.templates.add(None, "Cube LED", "1024x1024 mp4", hardware_kind="cube_led")
+    services.bars.add(None, "Le Perchoir", "Paris 11", [Screen("cube_led", "Cube entrée", "1024x1024 mp4")])
+    html = as_admin_browser.get("/admin/bars").text
+    assert '<strong>Cube entrée</strong> <span class="tag">Cube LED</span>' in html  # not the code "cube_led"
 
 
 def test_an_admin_resets_a_password(client: falcon.testing.TestClient, as_admin_browser: Browser, member: User) -> None:
