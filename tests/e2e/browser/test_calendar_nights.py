@@ -78,6 +78,19 @@ def whole_names(page: Any, scope: str) -> dict[str, bool]:
     )
 
 
+def _shows_its_choice_whole(select: Any) -> bool:
+    """Whether a closed menu has room for its chosen option's text (its padding and arrow, 16 px, left out)."""
+    return bool(
+        select.evaluate(
+            """el => { const ctx = document.createElement('canvas').getContext('2d');
+                 const style = getComputedStyle(el); ctx.font = style.font;
+                 const text = ctx.measureText(el.options[el.selectedIndex].text).width;
+                 const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+                 return text <= el.clientWidth - padding - 16; }"""
+        )
+    )
+
+
 @contextmanager
 def laptop(browser: Any, base: str) -> Iterator[Any]:
     """A 1024 px wide screen (the profile's name is its width)."""
@@ -337,15 +350,7 @@ def test_the_status_menu_shows_its_whole_text_and_disabled_approve_looks_disable
                 page.goto(f"{page.base}/events/{seeded.red_event_id}")
                 select = page.locator(f'tr[data-slot-id="{poster.id}"] select.status-select')
                 expect(select.locator("option:checked")).to_have_text("Approuvé — Prêt pour l'écran")
-                fits = select.evaluate(
-                    """el => { const ctx = document.createElement('canvas').getContext('2d');
-                         const style = getComputedStyle(el); ctx.font = style.font;
-                         const text = ctx.measureText(el.options[el.selectedIndex].text).width;
-                         const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
-                         const room = el.clientWidth - padding - 16;
-                         return text <= room; }"""
-                )
-                assert fits, f"the status menu cuts its text at {page.profile}"
+                assert _shows_its_choice_whole(select), f"the status menu cuts its text at {page.profile}"
                 disabled = page.locator("tr.slot .btn-approve[disabled]").first
                 expect(disabled).to_be_visible()
                 disabled.hover(force=True)
@@ -544,11 +549,4 @@ def test_on_a_1024_px_screen_the_assignee_menu_shows_the_whole_name(live: Live, 
         page.goto(f"{page.base}/events/{event_id}")
         select = page.locator(f'tr.slot[data-slot-id="{flyer.id}"] select[data-patch="assignee_id"]')
         expect(select.locator("option:checked")).to_have_text("Chloé Manager")
-        fits = select.evaluate(
-            """el => { const ctx = document.createElement('canvas').getContext('2d');
-                 const style = getComputedStyle(el); ctx.font = style.font;
-                 const text = ctx.measureText(el.options[el.selectedIndex].text).width;
-                 const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
-                 return text <= el.clientWidth - padding - 16; }"""
-        )
-        assert fits, "the assignee menu cuts the name at 1024 px"
+        assert _shows_its_choice_whole(select), "the assignee menu cuts the name at 1024 px"
